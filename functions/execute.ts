@@ -1,0 +1,38 @@
+/**
+ * `execute`: run one tool. JSON by default; with `Accept: text/event-stream`
+ * it streams `progress` and `log` events, then exactly one `result` or `error`.
+ */
+import { serve, header, type Route } from '../shared/http.js'
+import { execute } from '../shared/mcp/execute.js'
+import { problem } from '../shared/errors.js'
+import { SseWriter } from '../shared/sse.js'
+
+const routes: Route[] = [
+  {
+    method: 'POST', path: /^\/mcps\/(?<id>[^/]+)\/tools\/(?<tool>[^/]+)\/execute$/,
+    run: async (c) => {
+      const body = await c.body()
+      const { id, tool } = c.params
+      if (!(header(c.req, 'accept') ?? '').includes('text/event-stream')) {
+        return { status: 200, body: await execute(c.deps, c.caller, id, tool, body, c.signal) }
+      }
+      const sse = new SseWriter(c.res)
+      try {
+        const result = await execute(c.deps, c.caller, id, tool, body, c.signal, {
+          onStart: () => sse.start(),
+          onProgress: (p) => sse.send('progress', p),
+          onLog: (l) => sse.send('log', l),
+        })
+        sse.send('result', result)
+      } catch (e) {
+        // Failures before the stream opened are ordinary problem+json responses.
+        if (!sse.started) throw e
+        sse.send('error', problem(e).body)
+      }
+      sse.end()
+      return null
+    },
+  },
+]
+
+export const handler = serve('execute', routes)

@@ -1,0 +1,19 @@
+/** `listing`: tools, resources and prompts of one MCP server. */
+import { serve, type Route } from '../shared/http.js'
+import { getPrompt, listPrompts, listResources, listTools, readResource } from '../shared/mcp/listing.js'
+
+const routes: Route[] = [
+  { method: 'GET', path: /^\/mcps\/(?<id>[^/]+)\/tools$/, run: async (c) => ({ status: 200, body: await listTools(c.deps, c.caller, c.params.id, c.signal) }) },
+  { method: 'GET', path: /^\/mcps\/(?<id>[^/]+)\/resources$/, run: async (c) => ({ status: 200, body: await listResources(c.deps, c.caller, c.params.id, c.signal) }) },
+  {
+    method: 'GET', path: /^\/mcps\/(?<id>[^/]+)\/resources\/read$/,
+    run: async (c) => ({ status: 200, body: await readResource(c.deps, c.caller, c.params.id, c.query, c.signal) }),
+  },
+  { method: 'GET', path: /^\/mcps\/(?<id>[^/]+)\/prompts$/, run: async (c) => ({ status: 200, body: await listPrompts(c.deps, c.caller, c.params.id, c.signal) }) },
+  {
+    method: 'POST', path: /^\/mcps\/(?<id>[^/]+)\/prompts\/(?<name>[^/]+)\/get$/,
+    run: async (c) => ({ status: 200, body: await getPrompt(c.deps, c.caller, c.params.id, c.params.name, await c.body(), c.signal) }),
+  },
+]
+
+export const handler = serve('listing', routes)

@@ -1,0 +1,46 @@
+/** `registry`: MCP config CRUD under /api/v1/mcps. */
+import { serve, header, type Route } from '../shared/http.js'
+import { create, list, load, patch, remove } from '../shared/registry/service.js'
+import { etag, view } from '../shared/registry/model.js'
+
+const ONE = /^\/mcps\/(?<id>[^/]+)$/
+
+const routes: Route[] = [
+  {
+    method: 'POST', path: /^\/mcps$/,
+    run: async (c) => {
+      const rec = await create(c.deps, c.caller, await c.body())
+      return { status: 201, body: view(rec), headers: { ETag: etag(rec), Location: `/api/v1/mcps/${rec.id}` } }
+    },
+  },
+  {
+    method: 'GET', path: /^\/mcps$/,
+    run: async (c) => {
+      const page = await list(c.deps, c.caller, c.query)
+      return { status: 200, body: { items: page.items.map(view), next_cursor: page.next } }
+    },
+  },
+  {
+    method: 'GET', path: ONE,
+    run: async (c) => {
+      const rec = await load(c.deps, c.caller, c.params.id)
+      return { status: 200, body: view(rec), headers: { ETag: etag(rec) } }
+    },
+  },
+  {
+    method: 'PATCH', path: ONE,
+    run: async (c) => {
+      const rec = await patch(c.deps, c.caller, c.params.id, await c.body(), header(c.req, 'if-match'))
+      return { status: 200, body: view(rec), headers: { ETag: etag(rec) } }
+    },
+  },
+  {
+    method: 'DELETE', path: ONE,
+    run: async (c) => {
+      await remove(c.deps, c.caller, c.params.id, header(c.req, 'if-match'))
+      return { status: 204 }
+    },
+  },
+]
+
+export const handler = serve('registry', routes)

@@ -1,0 +1,25 @@
+/** `npm start`: every function on 127.0.0.1:$PORT in local mode. */
+process.env.GATEWAY_MODE = 'local'
+const { deps } = await import('../shared/deps.js')
+const { startLocal } = await import('../shared/local/server.js')
+const { loadOrCreateLocalKey } = await import('../shared/auth/local-key.js')
+
+const d = deps()
+await loadOrCreateLocalKey(d.config.dataDir)
+const local = await startLocal({ port: d.config.port })
+process.stderr.write(
+  [
+    `MCP gateway (local mode) listening on ${local.url}/api/v1`,
+    `  data dir: ${d.config.dataDir} (embedded store + encrypted vault)`,
+    `  get a token:  TOKEN=$(npm run -s dev-token -- --user alice)`,
+    `  then:         curl -H "Authorization: Bearer $TOKEN" ${local.url}/api/v1/mcps`,
+    '',
+  ].join('\n'),
+)
+const stop = async () => {
+  await local.close()
+  await (await d.store()).close().catch(() => {})
+  process.exit(0)
+}
+process.on('SIGINT', stop)
+process.on('SIGTERM', stop)

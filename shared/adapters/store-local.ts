@@ -1,0 +1,379 @@
+import * as fs from 'node:fs'
+import { join } from 'node:path'
+import { AppError } from '../errors.js'
+import { systemClock, type Clock, type ListQuery, type Page, type Rec, type Store, type TxOps } from '../ports.js'
+
+/** One live record: data kept serialised, so callers never share objects with the store. */
+interface Entry {
+  s: string
+  v: number
+  /** `data.expires_at`, when it is a number. */
+  exp?: number
+}
+
+/** A buffered write: `s === null` deletes. */
+interface Write {
+  col: string
+  id: string
+  s: string | null
+}
+
+// Mirror Firestore's limits so code that runs locally also runs in production:
+// 1 MiB per document, 500 writes per commit, 30 values in an `in` filter.
+const MAX_DOC_BYTES = 1_048_576
+const MAX_TX_WRITES = 500
+const MAX_IN = 30
+// Compact when the journal holds this many times the live bytes (and at least COMPACT_MIN).
+const COMPACT_RATIO = 4
+const COMPACT_MIN = 1 << 20
+
+/**
+ * Embedded Store for local runs and tests: a Map per collection in memory, made
+ * durable by an append-only JSON-lines journal (`store.jsonl`, one line per commit)
+ * that is replayed and compacted on open. A lock file (`store.lock`) keeps a
+ * second process from writing the same journal.
+ *
+ * Writes (single ops and transactions) are serialised by an async mutex; reads see
+ * the last committed state. Do not call the store's own methods from inside a
+ * `transact` body (use `tx`): the mutex is held and they would wait forever.
+ */
+export class LocalStore implements Store {
+  private readonly cols = new Map<string, Map<string, Entry>>()
+  private tail: Promise<void> = Promise.resolve()
+  private fd = -1
+  private journalBytes = 0
+  private liveBytes = 0
+
+  private constructor(
+    private readonly dir: string,
+    private readonly clock: Clock,
+  ) {}
+
+  static async open({ dir, clock = systemClock }: { dir: string; clock?: Clock }): Promise<LocalStore> {
+    fs.mkdirSync(dir, { recursive: true, mode: 0o700 })
+    const s = new LocalStore(dir, clock)
+    lock(join(dir, 'store.lock'))
+    try {
+      s.replay()
+      s.compact()
+    } catch (e) {
+      unlock(join(dir, 'store.lock'))
+      throw e
+    }
+    return s
+  }
+
+  async get<T>(col: string, id: string): Promise<Rec<T> | null> {
+    this.alive()
+    checkKey(col, id)
+    const e = this.live(col, id)
+    return e ? rec<T>(id, e) : null
+  }
+
+  async create<T>(col: string, id: string, data: T): Promise<Rec<T>> {
+    checkKey(col, id)
+    const s = ser(data)
+    return this.locked(() => {
+      if (this.live(col, id)) throw new AppError('conflict', `${col}/${id} already exists`)
+      return rec<T>(id, this.commit([{ col, id, s }])[0]!)
+    })
+  }
+
+  async update<T>(col: string, id: string, fn: (old: T) => T, opts?: { ifVersion?: number }): Promise<Rec<T>> {
+    checkKey(col, id)
+    return this.locked(() => {
+      const e = this.live(col, id)
+      if (!e) throw new AppError('not_found', `${col}/${id} not found`)
+      if (opts?.ifVersion !== undefined && opts.ifVersion !== e.v) throw new AppError('precondition_failed', `${col}/${id} has changed`)
+      const s = ser(fn(JSON.parse(e.s) as T))
+      return rec<T>(id, this.commit([{ col, id, s }])[0]!)
+    })
+  }
+
+  async delete(col: string, id: string, opts?: { ifVersion?: number }): Promise<boolean> {
+    checkKey(col, id)
+    return this.locked(() => {
+      const e = this.live(col, id)
+      if (e && opts?.ifVersion !== undefined && opts.ifVersion !== e.v) throw new AppError('precondition_failed', `${col}/${id} has changed`)
+      if (this.cols.get(col)?.has(id)) this.commit([{ col, id, s: null }])
+      return !!e
+    })
+  }
+
+  async list<T>(col: string, q: ListQuery): Promise<Page<T>> {
+    this.alive()
+    checkList(q)
+    const after = q.cursor === undefined ? undefined : decodeCursor(q.cursor)
+    const m = this.cols.get(col)
+    if (!m || q.where?.in.length === 0) return { items: [], next: null }
+    const ids = [...m.keys()].filter((id) => after === undefined || id > after).sort(byCodeUnit)
+    const items: Rec<T>[] = []
+    for (const id of ids) {
+      const e = this.live(col, id)
+      if (!e) continue
+      const data = JSON.parse(e.s) as T
+      if (q.where && !q.where.in.includes((data as Record<string, never>)?.[q.where.field])) continue
+      if (items.length === q.limit) return { items, next: encodeCursor(items[items.length - 1]!.id) }
+      items.push({ id, data, version: e.v })
+    }
+    return { items, next: null }
+  }
+
+  async take<T>(col: string, id: string): Promise<T | null> {
+    checkKey(col, id)
+    return this.locked(() => {
+      const e = this.live(col, id)
+      if (this.cols.get(col)?.has(id)) this.commit([{ col, id, s: null }])
+      return e ? (JSON.parse(e.s) as T) : null
+    })
+  }
+
+  async transact<R>(fn: (tx: TxOps) => Promise<R>): Promise<R> {
+    return this.locked(async () => {
+      const buf = new Map<string, Write>()
+      let open = true
+      const tx: TxOps = {
+        get: async <T>(col: string, id: string) => {
+          if (!open) throw new Error('transaction is finished')
+          checkKey(col, id)
+          const w = buf.get(key(col, id))
+          const e = this.live(col, id)
+          if (!w) return e ? rec<T>(id, e) : null
+          return w.s === null ? null : { id, data: JSON.parse(w.s) as T, version: (e?.v ?? 0) + 1 }
+        },
+        set: (col, id, data) => {
+          if (!open) throw new Error('transaction is finished')
+          checkKey(col, id)
+          buf.delete(key(col, id)) // keep insertion order = last write order
+          buf.set(key(col, id), { col, id, s: ser(data) })
+        },
+        delete: (col, id) => {
+          if (!open) throw new Error('transaction is finished')
+          checkKey(col, id)
+          buf.delete(key(col, id))
+          buf.set(key(col, id), { col, id, s: null })
+        },
+      }
+      try {
+        const r = await fn(tx)
+        if (buf.size > MAX_TX_WRITES) throw new AppError('invalid_request', `a transaction may write at most ${MAX_TX_WRITES} records`)
+        const ws = [...buf.values()].filter((w) => w.s !== null || this.cols.get(w.col)?.has(w.id))
+        if (ws.length) this.commit(ws)
+        return r
+      } finally {
+        open = false
+      }
+    })
+  }
+
+  async ping(): Promise<void> {
+    this.alive()
+  }
+
+  /** Waits for running writes, then releases the journal and the lock. Idempotent. */
+  async close(): Promise<void> {
+    await this.locked(() => {
+      if (this.fd < 0) return
+      fs.closeSync(this.fd)
+      this.fd = -1
+      unlock(join(this.dir, 'store.lock'))
+    }, false)
+  }
+
+  // ---- internals ----
+
+  private alive(): void {
+    if (this.fd < 0) throw new Error('LocalStore is closed')
+  }
+
+  /** Runs `fn` alone among writers. */
+  private locked<R>(fn: () => R | Promise<R>, mustBeOpen = true): Promise<R> {
+    const prev = this.tail
+    let release!: () => void
+    this.tail = new Promise<void>((r) => (release = r))
+    return prev.then(async () => {
+      try {
+        if (mustBeOpen) this.alive()
+        return await fn()
+      } finally {
+        release()
+      }
+    })
+  }
+
+  /** The record if it exists and has not expired. */
+  private live(col: string, id: string): Entry | undefined {
+    const e = this.cols.get(col)?.get(id)
+    return e && !(e.exp !== undefined && e.exp <= this.clock.now()) ? e : undefined
+  }
+
+  /**
+   * Journals the writes as one line (fsynced), then applies them in memory; returns
+   * the new entries (undefined for deletes). An expired record counts as absent, so
+   * writing over it restarts its version at 1.
+   */
+  private commit(ws: Write[]): (Entry | undefined)[] {
+    const next = ws.map((w) => (w.s === null ? undefined : entry(w.s, (this.live(w.col, w.id)?.v ?? 0) + 1)))
+    // The data is already serialised: splice it in rather than stringify it again.
+    const parts = ws.map((w, i) =>
+      next[i]
+        ? `{"c":${JSON.stringify(w.col)},"i":${JSON.stringify(w.id)},"v":${next[i]!.v},"d":${w.s}}`
+        : `{"c":${JSON.stringify(w.col)},"i":${JSON.stringify(w.id)},"x":1}`,
+    )
+    const buf = Buffer.from(`[${parts.join(',')}]\n`)
+    try {
+      fs.writeSync(this.fd, buf)
+      fs.fdatasyncSync(this.fd)
+    } catch (e) {
+      // Drop a partial line so the journal stays replayable; memory is untouched.
+      try { fs.ftruncateSync(this.fd, this.journalBytes) } catch {}
+      throw new AppError('unavailable', 'store unavailable', undefined, { cause: e })
+    }
+    this.journalBytes += buf.length
+    ws.forEach((w, i) => this.apply(w.col, w.id, next[i]))
+    if (this.journalBytes > COMPACT_MIN && this.journalBytes > COMPACT_RATIO * this.liveBytes) this.compact()
+    return next
+  }
+
+  private apply(col: string, id: string, e: Entry | undefined): void {
+    let m = this.cols.get(col)
+    const old = m?.get(id)
+    if (old) this.liveBytes -= size(col, id, old)
+    if (!e) {
+      m?.delete(id)
+      if (m?.size === 0) this.cols.delete(col)
+      return
+    }
+    if (!m) this.cols.set(col, (m = new Map()))
+    m.set(id, e)
+    this.liveBytes += size(col, id, e)
+  }
+
+  private replay(): void {
+    const file = join(this.dir, 'store.jsonl')
+    let text: string
+    try {
+      text = fs.readFileSync(file, 'utf8')
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code === 'ENOENT') return
+      throw e
+    }
+    const lines = text.split('\n')
+    lines.forEach((line, n) => {
+      if (!line) return
+      let ops: { c: string; i: string; v?: number; d?: unknown; x?: 1 }[]
+      try {
+        ops = JSON.parse(line)
+      } catch (e) {
+        // Only the last line can be torn by a crash mid-write; anything else is corruption.
+        if (n === lines.length - 1) return
+        throw new Error(`${file}: line ${n + 1} is corrupt`, { cause: e })
+      }
+      for (const op of ops) this.apply(op.c, op.i, op.x ? undefined : entry(JSON.stringify(op.d), op.v!))
+    })
+  }
+
+  /** Rewrites the journal with only live records: temp file, fsync, rename, fsync dir. */
+  private compact(): void {
+    const file = join(this.dir, 'store.jsonl')
+    const tmp = `${file}.tmp`
+    const now = this.clock.now()
+    const fd = fs.openSync(tmp, 'w', 0o600)
+    let bytes = 0
+    try {
+      for (const [col, m] of this.cols) {
+        for (const [id, e] of m) {
+          // Expired records read as missing; compaction is where they are finally dropped.
+          if (e.exp !== undefined && e.exp <= now) {
+            this.apply(col, id, undefined)
+            continue
+          }
+          const b = Buffer.from(`[{"c":${JSON.stringify(col)},"i":${JSON.stringify(id)},"v":${e.v},"d":${e.s}}]\n`)
+          fs.writeSync(fd, b)
+          bytes += b.length
+        }
+      }
+      fs.fsyncSync(fd)
+    } finally {
+      fs.closeSync(fd)
+    }
+    fs.renameSync(tmp, file)
+    const dfd = fs.openSync(this.dir, 'r')
+    try { fs.fsyncSync(dfd) } finally { fs.closeSync(dfd) }
+    if (this.fd >= 0) fs.closeSync(this.fd)
+    this.fd = fs.openSync(file, 'a', 0o600)
+    this.journalBytes = bytes
+  }
+}
+
+function lock(file: string): void {
+  for (let attempt = 0; attempt < 2; attempt++) {
+    try {
+      fs.writeFileSync(file, String(process.pid), { flag: 'wx', mode: 0o600 })
+      return
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e
+    }
+    const pid = Number(fs.readFileSync(file, 'utf8').trim())
+    if (Number.isInteger(pid) && pid > 0 && alive(pid)) {
+      throw new Error(`LocalStore: ${file} is held by running process ${pid}${pid === process.pid ? ' (this one)' : ''}; only one process may open the store`)
+    }
+    fs.rmSync(file, { force: true }) // stale lock of a dead process: steal it
+  }
+  throw new Error(`LocalStore: could not take ${file}`)
+}
+
+function unlock(file: string): void {
+  try {
+    if (fs.readFileSync(file, 'utf8').trim() === String(process.pid)) fs.rmSync(file, { force: true })
+  } catch {}
+}
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0)
+    return true
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'EPERM'
+  }
+}
+
+// Firestore's rules for collection and document ids: 1..1500 bytes, no '/', not '.', '..' or __*__.
+function checkKey(col: string, id: string): void {
+  for (const [what, v] of [['collection', col], ['id', id]] as const) {
+    if (typeof v !== 'string' || !v || v.includes('/') || v === '.' || v === '..' || /^__.*__$/.test(v) || Buffer.byteLength(v) > 1500) {
+      throw new AppError('invalid_request', `invalid ${what}`)
+    }
+  }
+}
+
+function ser(data: unknown): string {
+  const s = JSON.stringify(data)
+  if (s === undefined) throw new AppError('invalid_request', 'record data must be JSON')
+  if (Buffer.byteLength(s) > MAX_DOC_BYTES) throw new AppError('payload_too_large', 'record exceeds 1 MiB')
+  return s
+}
+
+function entry(s: string, v: number): Entry {
+  const exp = (JSON.parse(s) as { expires_at?: unknown } | null)?.expires_at
+  return typeof exp === 'number' ? { s, v, exp } : { s, v }
+}
+
+const rec = <T>(id: string, e: Entry): Rec<T> => ({ id, data: JSON.parse(e.s) as T, version: e.v })
+const key = (col: string, id: string) => `${col}\u0000${id}`
+const size = (col: string, id: string, e: Entry) => e.s.length + col.length + id.length + 32
+// Firestore orders document ids by UTF-8 bytes; code-unit order matches it for the BMP.
+const byCodeUnit = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0)
+
+function checkList(q: ListQuery): void {
+  if (!Number.isInteger(q.limit) || q.limit < 1 || q.limit > 1000) throw new AppError('invalid_request', 'limit must be 1..1000')
+  if (q.where && q.where.in.length > MAX_IN) throw new AppError('invalid_request', `where.in takes at most ${MAX_IN} values`)
+}
+
+const encodeCursor = (id: string) => Buffer.from(id).toString('base64url')
+
+function decodeCursor(cursor: string): string {
+  const id = Buffer.from(cursor, 'base64url').toString()
+  if (!id || encodeCursor(id) !== cursor) throw new AppError('invalid_request', 'invalid cursor')
+  return id
+}

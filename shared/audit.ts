@@ -1,0 +1,35 @@
+/**
+ * Audit trail: every create, change, delete and execute, to the store (kept 90
+ * days) and to the structured log. Argument values are never recorded, only
+ * their names.
+ */
+import type { Deps } from './deps.js'
+import { newId } from './ids.js'
+import { log } from './log.js'
+
+export const AUDIT = 'audit'
+const KEEP_MS = 90 * 24 * 3600 * 1000
+
+export interface AuditEntry {
+  actor: string
+  org: string | null
+  action: 'mcp.create' | 'mcp.update' | 'mcp.delete' | 'tool.execute'
+  mcp_id: string
+  outcome: 'ok' | 'error'
+  code?: string
+  duration_ms: number
+  tool?: string
+  argument_names?: string[]
+}
+
+export async function audit(d: Deps, e: AuditEntry): Promise<void> {
+  const at = d.clock.now()
+  log(e.outcome === 'ok' ? 'INFO' : 'WARNING', `audit ${e.action} ${e.outcome}`, { audit: e })
+  try {
+    const store = await d.store()
+    await store.create(AUDIT, `${at.toString(36)}-${newId()}`, { ...e, at, expires_at: at + KEEP_MS })
+  } catch (err) {
+    // The log line above already holds the record; a store hiccup must not fail the user's call.
+    log('ERROR', 'audit record not stored', { error: String((err as Error)?.message ?? err) })
+  }
+}

@@ -1,0 +1,104 @@
+/**
+ * Configuration is a pure function of the environment, so tests pass a plain object.
+ * Every knob is documented in README.md ("Configuration").
+ */
+export type Mode = 'local' | 'production'
+
+export interface Config {
+  mode: Mode
+  projectId?: string
+  auth: {
+    issuer: string
+    audience: string
+    /** Remote JWKS (production); local mode verifies against the key in DATA_DIR. */
+    jwksUrl?: string
+    orgClaim: string
+    adminClaim: string
+    adminValue: string
+  }
+  /** Origins allowed by CORS and, later, as OAuth return_to targets. */
+  appOrigins: string[]
+  /** Hosts or CIDRs that the egress guard lets through although private/loopback. */
+  egressAllowlist: string[]
+  allowLoopback: boolean
+  requireHttps: boolean
+  maxBodyBytes: number
+  maxResultBytes: number
+  defaultTimeoutMs: number
+  /** The function's own deadline; per-MCP timeouts are capped a little below it. */
+  functionTimeoutMs: number
+  dataDir: string
+  store: 'local' | 'firestore'
+  vault: 'local' | 'secret-manager'
+  collectionPrefix: string
+  secretPrefix: string
+  localVaultKey?: string
+  port: number
+}
+
+const FIREBASE_JWKS = 'https://www.googleapis.com/service_accounts/v1/jwk/securetoken@system.gserviceaccount.com'
+
+const int = (v: string | undefined, d: number, min: number, max: number, name: string): number => {
+  if (v === undefined || v === '') return d
+  const n = Number(v)
+  if (!Number.isInteger(n) || n < min || n > max) throw new Error(`config: ${name} must be an integer in [${min}, ${max}]`)
+  return n
+}
+const list = (v: string | undefined) => (v ?? '').split(',').map((s) => s.trim()).filter(Boolean)
+
+export function parseConfig(env: Record<string, string | undefined>): Config {
+  const mode: Mode = env.GATEWAY_MODE === 'local' ? 'local' : 'production'
+  const local = mode === 'local'
+  const projectId = env.GOOGLE_CLOUD_PROJECT || env.GCLOUD_PROJECT || env.FIREBASE_PROJECT || undefined
+  const issuer = env.AUTH_ISSUER || (local ? 'urn:mcp-gateway:local' : projectId ? `https://securetoken.google.com/${projectId}` : '')
+  const audience = env.AUTH_AUDIENCE || (local ? 'mcp-gateway-local' : projectId ?? '')
+  const jwksUrl = env.AUTH_JWKS_URL || (local ? undefined : issuer.startsWith('https://securetoken.google.com/') ? FIREBASE_JWKS : undefined)
+  const origins = list(env.APP_ORIGINS)
+  for (const o of origins) {
+    const u = new URL(o)
+    if (u.origin !== o) throw new Error(`config: APP_ORIGINS entry ${o} is not an origin`)
+  }
+  const functionTimeoutMs = int(env.FUNCTION_TIMEOUT_SEC, 300, 1, 3600, 'FUNCTION_TIMEOUT_SEC') * 1000
+  return {
+    mode,
+    projectId,
+    auth: {
+      issuer,
+      audience,
+      jwksUrl,
+      orgClaim: env.AUTH_ORG_CLAIM || 'org_id',
+      adminClaim: env.AUTH_ADMIN_CLAIM || 'org_role',
+      adminValue: env.AUTH_ADMIN_VALUE || 'admin',
+    },
+    appOrigins: origins,
+    egressAllowlist: list(env.EGRESS_ALLOWLIST),
+    allowLoopback: local ? env.EGRESS_ALLOW_LOOPBACK !== 'false' : false,
+    requireHttps: !local,
+    maxBodyBytes: int(env.MAX_BODY_BYTES, 1 << 20, 1024, 32 << 20, 'MAX_BODY_BYTES'),
+    maxResultBytes: int(env.MAX_RESULT_BYTES, 10 << 20, 1024, 256 << 20, 'MAX_RESULT_BYTES'),
+    defaultTimeoutMs: int(env.DEFAULT_TIMEOUT_MS, 60_000, 100, 3_600_000, 'DEFAULT_TIMEOUT_MS'),
+    functionTimeoutMs,
+    dataDir: env.DATA_DIR || './.data',
+    store: env.STORE === 'firestore' || (!local && env.STORE !== 'local') ? 'firestore' : 'local',
+    vault: env.VAULT === 'secret-manager' || (!local && env.VAULT !== 'local') ? 'secret-manager' : 'local',
+    collectionPrefix: env.COLLECTION_PREFIX ?? 'mcpgw_',
+    secretPrefix: env.SECRET_PREFIX ?? 'mcpgw-',
+    localVaultKey: env.LOCAL_VAULT_KEY || undefined,
+    port: int(env.PORT, 8080, 0, 65535, 'PORT'),
+  }
+}
+
+/** What /health may show: shape and booleans, never values that could be secret. */
+export function describeConfig(c: Config) {
+  return {
+    mode: c.mode,
+    project_configured: Boolean(c.projectId),
+    auth_issuer: c.auth.issuer || null,
+    auth_audience_configured: Boolean(c.auth.audience),
+    auth_jwks: c.auth.jwksUrl ? 'remote' : c.mode === 'local' ? 'local' : 'missing',
+    app_origins: c.appOrigins.length,
+    egress_allowlist: c.egressAllowlist.length,
+    store: c.store,
+    vault: c.vault,
+  }
+}

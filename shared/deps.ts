@@ -1,0 +1,71 @@
+/**
+ * The one place where adapters are chosen, from config. Every heavy client is
+ * behind a lazy getter, so a function pays only for what it touches: the
+ * registry never loads Secret Manager unless a write needs the vault, and
+ * nothing here loads the MCP SDK.
+ */
+import type { Config } from './config.js'
+import { parseConfig } from './config.js'
+import type { Clock, Store, Vault } from './ports.js'
+import { systemClock } from './ports.js'
+import type { Verify } from './auth/caller.js'
+
+export interface Deps {
+  config: Config
+  clock: Clock
+  store(): Promise<Store>
+  vault(): Promise<Vault>
+  verify: Verify
+}
+
+const once = <T>(f: () => Promise<T>): (() => Promise<T>) => {
+  let p: Promise<T> | undefined
+  return () => (p ??= f().catch((e) => { p = undefined; throw e }))
+}
+
+/** Builds deps from config; overrides let tests inject emulator-backed adapters. */
+export function makeDeps(config: Config, over: Partial<Omit<Deps, 'config'>> = {}): Deps {
+  const clock = over.clock ?? systemClock
+  const store = over.store ?? once(async (): Promise<Store> => {
+    if (config.store === 'firestore') {
+      const { FirestoreStore } = await import('./adapters/store-firestore.js')
+      return new FirestoreStore({ projectId: config.projectId!, prefix: config.collectionPrefix, clock })
+    }
+    const { LocalStore } = await import('./adapters/store-local.js')
+    return LocalStore.open({ dir: `${config.dataDir}/store`, clock })
+  })
+  const vault = over.vault ?? once(async (): Promise<Vault> => {
+    if (config.vault === 'secret-manager') {
+      const { SecretManagerVault } = await import('./adapters/vault-secret-manager.js')
+      return new SecretManagerVault({ projectId: config.projectId!, prefix: config.secretPrefix })
+    }
+    const { LocalVault } = await import('./adapters/vault-local.js')
+    return LocalVault.open({ dir: config.dataDir, key: config.localVaultKey })
+  })
+  let verifier: Verify | undefined
+  const verify: Verify = over.verify ?? (async (h) => {
+    if (!verifier) {
+      const { makeVerifier, remoteKeys, localKeys } = await import('./auth/caller.js')
+      if (config.auth.jwksUrl) verifier = makeVerifier(config.auth, remoteKeys(config.auth.jwksUrl))
+      else if (config.mode === 'local') {
+        const { loadOrCreateLocalKey } = await import('./auth/local-key.js')
+        verifier = makeVerifier(config.auth, localKeys((await loadOrCreateLocalKey(config.dataDir)).publicJwk))
+      } else {
+        const { AppError } = await import('./errors.js')
+        throw new AppError('unavailable', 'Caller verification is not configured (AUTH_JWKS_URL).')
+      }
+    }
+    return verifier(h)
+  })
+  return { config, clock, store, vault, verify }
+}
+
+let current: Deps | undefined
+/** The process-wide deps, built from process.env on first use. */
+export function deps(): Deps {
+  return (current ??= makeDeps(parseConfig(process.env)))
+}
+/** Replace the process-wide deps (tests, local server). */
+export function setDeps(d: Deps | undefined): void {
+  current = d
+}

@@ -1,0 +1,75 @@
+/**
+ * Egress policy, pure: which URLs and addresses the gateway may reach.
+ * Production: https only, and only public unicast addresses, unless the host
+ * or address is in EGRESS_ALLOWLIST. Local mode also allows loopback and http.
+ */
+import ipaddr from 'ipaddr.js'
+
+export interface EgressPolicy {
+  requireHttps: boolean
+  allowLoopback: boolean
+  /** Hostnames (`api.example.com`, `*.corp.example`), IPs or CIDRs. */
+  allowlist: string[]
+}
+
+const METADATA_HOSTS = new Set(['metadata.google.internal', 'metadata', 'metadata.goog'])
+
+const bare = (host: string) => host.replace(/^\[|\]$/g, '').replace(/\.$/, '').toLowerCase()
+
+export function hostAllowlisted(policy: EgressPolicy, host: string): boolean {
+  const h = bare(host)
+  return policy.allowlist.some((e) => {
+    const entry = e.toLowerCase()
+    if (entry.startsWith('*.')) return h.endsWith(entry.slice(1))
+    return entry === h
+  })
+}
+
+/** Is this resolved address one we may dial? */
+export function addressAllowed(policy: EgressPolicy, address: string, host?: string): boolean {
+  let addr: ipaddr.IPv4 | ipaddr.IPv6
+  try {
+    addr = ipaddr.process(bare(address))
+  } catch {
+    return false
+  }
+  if (host && hostAllowlisted(policy, host)) return true
+  for (const e of policy.allowlist) {
+    if (!e.includes('/') && !ipaddr.isValid(e)) continue
+    try {
+      if (e.includes('/')) {
+        const [net, bits] = ipaddr.parseCIDR(e)
+        if (net.kind() === addr.kind() && addr.match([net, bits] as any)) return true
+      } else if (ipaddr.process(e).toString() === addr.toString()) return true
+    } catch { /* a malformed entry allows nothing */ }
+  }
+  const range = addr.range()
+  if (range === 'unicast') return true
+  return policy.allowLoopback && range === 'loopback'
+}
+
+export type UrlVerdict = { ok: true; url: URL } | { ok: false; reason: string }
+
+/**
+ * Static check of a URL, after WHATWG parsing (so `127。0。0。1` is seen as
+ * 127.0.0.1). Names are checked again, resolved, when a connection is made.
+ */
+export function checkUrl(policy: EgressPolicy, raw: string): UrlVerdict {
+  let url: URL
+  try {
+    url = new URL(raw)
+  } catch {
+    return { ok: false, reason: 'is not a valid URL' }
+  }
+  if (url.protocol !== 'https:' && url.protocol !== 'http:') return { ok: false, reason: 'must use https' }
+  if (url.username || url.password) return { ok: false, reason: 'must not contain credentials' }
+  const host = bare(url.hostname)
+  const allowlisted = hostAllowlisted(policy, host)
+  const isIp = ipaddr.isValid(host)
+  const loopbackName = host === 'localhost' || host.endsWith('.localhost')
+  if (url.protocol === 'http:' && policy.requireHttps && !allowlisted) return { ok: false, reason: 'must use https' }
+  if (METADATA_HOSTS.has(host) && !allowlisted) return { ok: false, reason: 'points at a metadata server' }
+  if (isIp && !addressAllowed(policy, host, host)) return { ok: false, reason: 'points at a private or reserved address' }
+  if (loopbackName && !policy.allowLoopback && !allowlisted) return { ok: false, reason: 'points at a private or reserved address' }
+  return { ok: true, url }
+}

@@ -1,0 +1,41 @@
+/**
+ * Local mode: every function on one port, routed by firebase.json's rewrites,
+ * with the embedded store and the encrypted local vault.
+ */
+import { createServer, type Server } from 'node:http'
+import { fileURLToPath } from 'node:url'
+import { FUNCTIONS, lazy, type Handler } from '../../functions/names.js'
+import { problem, AppError } from '../errors.js'
+import { loadRewrites, matchRewrite } from './routes.js'
+
+export const FIREBASE_JSON = fileURLToPath(new URL('../../../firebase.json', import.meta.url))
+
+export interface Local { server: Server; url: string; close(): Promise<void> }
+
+export async function startLocal(opts: { port: number; host?: string; firebaseJson?: string }): Promise<Local> {
+  const rewrites = loadRewrites(opts.firebaseJson ?? FIREBASE_JSON)
+  const handlers = new Map<string, Handler>(Object.keys(FUNCTIONS).map((n) => [n, lazy(n)]))
+  const server = createServer((req, res) => {
+    const path = new URL(req.url ?? '/', 'http://x').pathname
+    const fn = matchRewrite(rewrites, path)
+    const h = fn && handlers.get(fn)
+    if (!h) {
+      const { status, body } = problem(new AppError('not_found', 'No such endpoint.'))
+      res.writeHead(status, { 'Content-Type': 'application/problem+json' }).end(JSON.stringify(body))
+      return
+    }
+    void h(req, res)
+  })
+  server.keepAliveTimeout = 65_000
+  const host = opts.host ?? '127.0.0.1'
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject)
+    server.listen(opts.port, host, () => resolve())
+  })
+  const { port } = server.address() as { port: number }
+  return {
+    server,
+    url: `http://${host}:${port}`,
+    close: () => new Promise<void>((r) => { server.closeAllConnections(); server.close(() => r()) }),
+  }
+}

@@ -1,0 +1,85 @@
+/** Tool execution: validate against the tool's schema, call, map the result, audit. */
+import type { Tool } from '@modelcontextprotocol/client'
+import type { Caller } from '../auth/caller.js'
+import type { Deps } from '../deps.js'
+import { AppError } from '../errors.js'
+import { audit } from '../audit.js'
+import { check } from '../validate.js'
+import { load } from '../registry/service.js'
+import { targetFor } from './target.js'
+import { withClient, type Session } from './connect.js'
+import { resultView } from './views.js'
+import { cachedTools, rememberTools } from './tools-cache.js'
+import { checkArguments } from './args.js'
+
+const bodySchema = {
+  type: 'object', additionalProperties: false,
+  properties: { arguments: { type: 'object' } },
+} as const
+
+export interface Hooks {
+  /** Called once the call is about to start (validation passed): streaming writes its headers here. */
+  onStart?(): void
+  onProgress?(p: { progress: number; total: number | null; message: string | null }): void
+  onLog?(l: { level: string; logger: string | null; data: unknown }): void
+}
+
+export type ToolResultView = ReturnType<typeof resultView>
+
+async function findTool(s: Session, key: string, name: string): Promise<Tool> {
+  let tool = cachedTools(key)?.get(name)
+  if (!tool) {
+    if (!s.client.getServerCapabilities()?.tools) throw new AppError('not_found', 'This MCP server has no tools.')
+    const { tools } = await s.client.listTools(undefined, { ...s.opts, cacheMode: 'refresh' })
+    tool = rememberTools(key, tools).get(name)
+  }
+  if (!tool) throw new AppError('not_found', `The MCP server has no tool named ${JSON.stringify(name.slice(0, 128))}.`)
+  return tool
+}
+
+export async function execute(d: Deps, caller: Caller, id: string, toolName: string, body: unknown, signal: AbortSignal, hooks: Hooks = {}): Promise<ToolResultView> {
+  const t0 = performance.now()
+  const b = check<{ arguments?: Record<string, unknown> }>(bodySchema, body ?? {})
+  const args = b.arguments ?? {}
+  const rec = await load(d, caller, id)
+  let outcome: 'ok' | 'error' = 'error'
+  let code: string | undefined
+  try {
+    const target = await targetFor(d, caller, rec)
+    const result = await withClient(d, target, signal, async (s) => {
+      const tool = await findTool(s, target.key, toolName)
+      checkArguments(tool.inputSchema as Record<string, unknown>, args)
+      if (hooks.onLog) {
+        s.client.setNotificationHandler('notifications/message', (n) => {
+          hooks.onLog!({ level: n.params.level, logger: n.params.logger ?? null, data: n.params.data })
+        })
+      }
+      hooks.onStart?.()
+      const r = await s.client.callTool(
+        { name: toolName, arguments: args, ...(hooks.onLog && s.era === 'modern' ? { _meta: { 'io.modelcontextprotocol/logLevel': 'info' } } : {}) },
+        {
+          ...s.opts,
+          toolDefinition: tool,
+          ...(hooks.onProgress
+            ? {
+                resetTimeoutOnProgress: true,
+                onprogress: (p: { progress: number; total?: number; message?: string }) =>
+                  hooks.onProgress!({ progress: p.progress, total: p.total ?? null, message: p.message ?? null }),
+              }
+            : {}),
+        },
+      )
+      return resultView(r as Parameters<typeof resultView>[0])
+    })
+    outcome = 'ok'
+    return result
+  } catch (e) {
+    code = e instanceof AppError ? e.code : 'internal'
+    throw e
+  } finally {
+    await audit(d, {
+      actor: caller.sub, org: caller.org ?? null, action: 'tool.execute', mcp_id: id, tool: toolName.slice(0, 128),
+      argument_names: Object.keys(args).slice(0, 50), outcome, ...(code ? { code } : {}), duration_ms: Math.round(performance.now() - t0),
+    })
+  }
+}

@@ -1,0 +1,83 @@
+/**
+ * The interfaces the domain depends on. Adapters live in shared/adapters/ and
+ * are chosen in shared/deps.ts. Every adapter passes test/store.contract.ts or
+ * test/vault.contract.ts.
+ */
+
+/** A stored record: the data plus a version that changes on every write. */
+export interface Rec<T> {
+  id: string
+  data: T
+  /** Monotonic per record, starts at 1. Used for compare-and-swap. */
+  version: number
+}
+
+export interface ListQuery {
+  /** Equality-in filter on one top-level field: records whose field value is one of `in`. */
+  where?: { field: string; in: (string | number | boolean)[] }
+  /** Page size (1..1000). */
+  limit: number
+  /** Opaque cursor from a previous page's `next`. */
+  cursor?: string
+}
+
+export interface Page<T> {
+  items: Rec<T>[]
+  /** Cursor for the next page, or null when this is the last one. */
+  next: string | null
+}
+
+/** Thrown by a transaction body to abort it without retry. */
+export interface TxOps {
+  get<T>(col: string, id: string): Promise<Rec<T> | null>
+  /** Create or replace. */
+  set<T>(col: string, id: string, data: T): void
+  delete(col: string, id: string): void
+}
+
+/**
+ * Typed collections of JSON records keyed by id, ordered by id in `list`.
+ *
+ * - A record whose data holds `expires_at` (epoch ms) in the past reads as
+ *   missing everywhere (get, list, take, tx.get), because Firestore's TTL
+ *   deletes late.
+ * - Errors: `create` on an existing id throws AppError('conflict');
+ *   `update`/`delete` with a stale `ifVersion` throw AppError('precondition_failed');
+ *   `update` of a missing record throws AppError('not_found').
+ */
+export interface Store {
+  get<T>(col: string, id: string): Promise<Rec<T> | null>
+  /** Create; fails with `conflict` if the id exists (and has not expired). */
+  create<T>(col: string, id: string, data: T): Promise<Rec<T>>
+  /** Replace data with `fn(old)`, atomically; `ifVersion` is an optional precondition. */
+  update<T>(col: string, id: string, fn: (old: T) => T, opts?: { ifVersion?: number }): Promise<Rec<T>>
+  /** Delete; true if something was deleted. */
+  delete(col: string, id: string, opts?: { ifVersion?: number }): Promise<boolean>
+  list<T>(col: string, q: ListQuery): Promise<Page<T>>
+  /** Atomic read-and-delete (single-use records such as OAuth state). */
+  take<T>(col: string, id: string): Promise<T | null>
+  /** Run `fn` atomically; it may be retried on contention, so it must be pure apart from `tx`. */
+  transact<R>(fn: (tx: TxOps) => Promise<R>): Promise<R>
+  /** Cheap liveness probe for /health. */
+  ping(): Promise<void>
+  close(): Promise<void>
+}
+
+/**
+ * Secret bytes under opaque names. Names reveal no user or config id: callers
+ * pass names made by `newSecretName()`.
+ */
+export interface Vault {
+  put(name: string, value: Uint8Array): Promise<void>
+  get(name: string): Promise<Uint8Array | null>
+  /** Idempotent. */
+  delete(name: string): Promise<void>
+  ping(): Promise<void>
+  close(): Promise<void>
+}
+
+export interface Clock {
+  now(): number
+}
+
+export const systemClock: Clock = { now: () => Date.now() }

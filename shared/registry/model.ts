@@ -1,0 +1,75 @@
+/** The stored shape of an MCP config, and how it is shown. docs/storage-schema.md lists it. */
+import type { Caller } from '../auth/caller.js'
+import type { Rec } from '../ports.js'
+
+export const MCPS = 'mcps'
+
+export type McpType = 'http' | 'sse' | 'stdio'
+export type AuthType = 'none' | 'bearer' | 'oauth'
+export type Status = 'ready' | 'needs_auth' | 'error'
+
+export interface McpDoc {
+  name: string
+  type: McpType
+  endpoint: string
+  auth_type: AuthType
+  scope: 'user' | 'org'
+  /** `u:<sub>` or `o:<org>`: the one field list queries filter on. */
+  tenant: string
+  /** The creator's sub. */
+  owner_id: string
+  org_id: string | null
+  config: { timeout_ms?: number; headers?: Record<string, string> }
+  /** Opaque vault name holding `Secrets`, or null when the config has none. */
+  secret_ref: string | null
+  has_token: boolean
+  secret_header_names: string[]
+  status: Status
+  created_at: number
+  updated_at: number
+}
+
+/** What the vault holds for a config, as one JSON value. */
+export interface Secrets {
+  token?: string
+  headers?: Record<string, string>
+}
+
+export const tenantOf = (scope: 'user' | 'org', caller: Caller) => (scope === 'user' ? `u:${caller.sub}` : `o:${caller.org}`)
+
+export const tenantsOf = (caller: Caller) => [`u:${caller.sub}`, ...(caller.org ? [`o:${caller.org}`] : [])]
+
+/** Can the caller see (and use) this config? Others get 404. */
+export const visible = (doc: McpDoc, c: Caller) =>
+  doc.scope === 'user' ? doc.tenant === `u:${c.sub}` : Boolean(c.org) && doc.tenant === `o:${c.org}`
+
+/** Can the caller change it? Org configs: admins of that org only. */
+export const mutable = (doc: McpDoc, c: Caller) => (doc.scope === 'user' ? visible(doc, c) : visible(doc, c) && c.admin)
+
+const iso = (ms: number) => new Date(ms).toISOString()
+
+/** The API view: never a secret, only whether one is set. */
+export function view(rec: Rec<McpDoc>) {
+  const d = rec.data
+  return {
+    id: rec.id,
+    name: d.name,
+    type: d.type,
+    endpoint: d.endpoint,
+    auth_type: d.auth_type,
+    scope: d.scope,
+    org_id: d.org_id,
+    status: d.status,
+    config: {
+      ...(d.config.timeout_ms !== undefined ? { timeout_ms: d.config.timeout_ms } : {}),
+      headers: d.config.headers ?? {},
+      has_token: d.has_token,
+      secret_header_names: d.secret_header_names,
+    },
+    created_by: d.owner_id,
+    created_at: iso(d.created_at),
+    updated_at: iso(d.updated_at),
+  }
+}
+
+export const etag = (rec: Rec<unknown>) => `"v${rec.version}"`

@@ -1,0 +1,79 @@
+/** JSON Schemas of the registry API bodies (docs/api.md mirrors them). */
+
+// RFC 9110 §5.1 token characters for header names.
+const headerName = { type: 'string', pattern: "^[!#$%&'*+.^_`|~0-9A-Za-z-]{1,100}$" }
+// No CR, LF or NUL in values: header injection.
+const headerValue = { type: 'string', maxLength: 8192, pattern: '^[^\\r\\n\\u0000]*$' }
+const name = { type: 'string', minLength: 1, maxLength: 100, pattern: '^[^\\u0000-\\u001f\\u007f]+$' }
+const endpoint = { type: 'string', minLength: 1, maxLength: 2048, format: 'uri' }
+const token = { type: 'string', minLength: 1, maxLength: 16384, pattern: '^[\\x21-\\x7e]+$' }
+const timeout = { type: 'integer', minimum: 100, maximum: 3_600_000 }
+
+export const createSchema = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['name', 'type'],
+  properties: {
+    name,
+    type: { enum: ['http', 'sse', 'stdio'] },
+    endpoint,
+    auth_type: { enum: ['none', 'bearer', 'oauth'], default: 'none' },
+    scope: { enum: ['user', 'org'], default: 'user' },
+    config: {
+      type: 'object',
+      additionalProperties: false,
+      properties: {
+        timeout_ms: timeout,
+        headers: { type: 'object', maxProperties: 32, propertyNames: headerName, additionalProperties: headerValue },
+        secret_headers: { type: 'object', maxProperties: 32, propertyNames: headerName, additionalProperties: headerValue },
+        token,
+      },
+    },
+  },
+  if: { properties: { type: { enum: ['http', 'sse'] } } },
+  then: { properties: { endpoint }, required: ['endpoint'] },
+} as const
+
+export const patchSchema = {
+  type: 'object',
+  additionalProperties: false,
+  minProperties: 1,
+  properties: {
+    name,
+    type: { enum: ['http', 'sse', 'stdio'] },
+    endpoint,
+    auth_type: { enum: ['none', 'bearer', 'oauth'] },
+    scope: { enum: ['user', 'org'] },
+    config: {
+      type: 'object',
+      additionalProperties: false,
+      properties: {
+        timeout_ms: { anyOf: [timeout, { type: 'null' }] },
+        headers: { anyOf: [{ type: 'object', maxProperties: 32, propertyNames: headerName, additionalProperties: headerValue }, { type: 'null' }] },
+        secret_headers: {
+          anyOf: [
+            { type: 'object', maxProperties: 32, propertyNames: headerName, additionalProperties: { anyOf: [headerValue, { type: 'null' }] } },
+            { type: 'null' },
+          ],
+        },
+        token: { anyOf: [token, { type: 'null' }] },
+      },
+    },
+  },
+} as const
+
+export const listQuerySchema = {
+  type: 'object',
+  additionalProperties: false,
+  properties: {
+    limit: { type: 'string', pattern: '^(100|[1-9][0-9]?)$' },
+    cursor: { type: 'string', maxLength: 512, pattern: '^[A-Za-z0-9_-]+$' },
+  },
+} as const
+
+/** Headers the gateway owns: a config may not set them. */
+export const RESERVED_HEADERS = new Set([
+  'authorization', 'host', 'content-length', 'content-type', 'accept', 'connection', 'transfer-encoding', 'te', 'upgrade',
+  'keep-alive', 'proxy-authorization', 'proxy-connection', 'expect', 'mcp-session-id', 'mcp-protocol-version', 'last-event-id',
+  'forwarded', 'x-forwarded-for', 'x-forwarded-host', 'x-forwarded-proto', 'cookie2',
+])

@@ -1,0 +1,184 @@
+/** MCP config CRUD: tenancy, validation, secrets in the vault, audit. */
+import type { Caller } from '../auth/caller.js'
+import type { Deps } from '../deps.js'
+import { AppError } from '../errors.js'
+import { newId, newSecretName } from '../ids.js'
+import { audit } from '../audit.js'
+import { log } from '../log.js'
+import type { Rec } from '../ports.js'
+import { check } from '../validate.js'
+import { checkUrl } from '../egress/policy.js'
+import { createSchema, listQuerySchema, patchSchema, RESERVED_HEADERS } from './schema.js'
+import { MCPS, mutable, tenantOf, tenantsOf, visible, type AuthType, type McpDoc, type McpType, type Secrets } from './model.js'
+
+interface CreateBody {
+  name: string
+  type: McpType
+  endpoint?: string
+  auth_type: AuthType
+  scope: 'user' | 'org'
+  config?: { timeout_ms?: number; headers?: Record<string, string>; secret_headers?: Record<string, string>; token?: string }
+}
+type PatchBody = Partial<Omit<CreateBody, 'config'>> & {
+  config?: { timeout_ms?: number | null; headers?: Record<string, string> | null; secret_headers?: Record<string, string | null> | null; token?: string | null }
+}
+
+const bad = (path: string, message: string) => new AppError('invalid_request', `${path} ${message}`, { errors: [{ path, message }] })
+
+export const policyOf = (d: Deps) => ({ requireHttps: d.config.requireHttps, allowLoopback: d.config.allowLoopback, allowlist: d.config.egressAllowlist })
+
+function checkSemantics(d: Deps, doc: Pick<McpDoc, 'type' | 'endpoint' | 'auth_type' | 'config'>, secrets: Secrets) {
+  if (doc.type === 'stdio') throw bad('/type', 'stdio servers need the stdio pool')
+  const v = checkUrl(policyOf(d), doc.endpoint)
+  if (!v.ok) throw bad('/endpoint', v.reason)
+  if (doc.auth_type === 'bearer' && !secrets.token) throw bad('/config/token', 'is required when auth_type is bearer')
+  if (doc.auth_type !== 'bearer' && secrets.token) throw bad('/config/token', 'is only allowed when auth_type is bearer')
+  const names = new Set<string>()
+  for (const [where, map] of [['headers', doc.config.headers], ['secret_headers', secrets.headers]] as const) {
+    for (const h of Object.keys(map ?? {})) {
+      const k = h.toLowerCase()
+      if (RESERVED_HEADERS.has(k)) throw bad(`/config/${where}/${h}`, 'is set by the gateway and cannot be configured')
+      if (names.has(k)) throw bad(`/config/${where}/${h}`, 'is set twice')
+      names.add(k)
+    }
+  }
+  if (doc.config.timeout_ms !== undefined && doc.config.timeout_ms > d.config.functionTimeoutMs - 1000)
+    throw bad('/config/timeout_ms', `must be below the function timeout (${d.config.functionTimeoutMs - 1000} ms)`)
+}
+
+const hasSecrets = (s: Secrets) => Boolean(s.token) || Object.keys(s.headers ?? {}).length > 0
+const encode = (s: Secrets) => new TextEncoder().encode(JSON.stringify(s))
+
+/** Reads a config the caller may see, else 404 (never 403: existence is not revealed). */
+export async function load(d: Deps, caller: Caller, id: string): Promise<Rec<McpDoc>> {
+  if (!/^[A-Za-z0-9_-]{1,64}$/.test(id)) throw new AppError('not_found', 'No such MCP server.')
+  const rec = await (await d.store()).get<McpDoc>(MCPS, id)
+  if (!rec || !visible(rec.data, caller)) throw new AppError('not_found', 'No such MCP server.')
+  return rec
+}
+
+export async function readSecrets(d: Deps, doc: McpDoc): Promise<Secrets> {
+  if (!doc.secret_ref) return {}
+  const raw = await (await d.vault()).get(doc.secret_ref)
+  return raw ? (JSON.parse(new TextDecoder().decode(raw)) as Secrets) : {}
+}
+
+export async function create(d: Deps, caller: Caller, body: unknown): Promise<Rec<McpDoc>> {
+  const t0 = performance.now()
+  const b = check<CreateBody>(createSchema, body)
+  if (b.scope === 'org' && !caller.org) throw new AppError('forbidden', 'Only members of an org can create org-scoped MCP servers.')
+  if (b.scope === 'org' && !caller.admin) throw new AppError('forbidden', 'Only org admins can create org-scoped MCP servers.')
+  const cfg = b.config ?? {}
+  const secrets: Secrets = { ...(cfg.token ? { token: cfg.token } : {}), ...(cfg.secret_headers ? { headers: cfg.secret_headers } : {}) }
+  const now = d.clock.now()
+  const doc: McpDoc = {
+    name: b.name,
+    type: b.type,
+    endpoint: b.endpoint ?? '',
+    auth_type: b.auth_type,
+    scope: b.scope,
+    tenant: tenantOf(b.scope, caller),
+    owner_id: caller.sub,
+    org_id: b.scope === 'org' ? caller.org! : null,
+    config: { ...(cfg.timeout_ms !== undefined ? { timeout_ms: cfg.timeout_ms } : {}), ...(cfg.headers ? { headers: cfg.headers } : {}) },
+    secret_ref: null,
+    has_token: Boolean(secrets.token),
+    secret_header_names: Object.keys(secrets.headers ?? {}),
+    status: b.auth_type === 'oauth' ? 'needs_auth' : 'ready',
+    created_at: now,
+    updated_at: now,
+  }
+  checkSemantics(d, doc, secrets)
+  const id = newId()
+  if (hasSecrets(secrets)) {
+    doc.secret_ref = newSecretName()
+    await (await d.vault()).put(doc.secret_ref, encode(secrets))
+  }
+  try {
+    const rec = await (await d.store()).create(MCPS, id, doc)
+    await audit(d, { actor: caller.sub, org: caller.org ?? null, action: 'mcp.create', mcp_id: id, outcome: 'ok', duration_ms: Math.round(performance.now() - t0) })
+    return rec
+  } catch (e) {
+    // The record never existed: its secret must not outlive it.
+    if (doc.secret_ref) await (await d.vault()).delete(doc.secret_ref).catch(() => {})
+    throw e
+  }
+}
+
+export async function list(d: Deps, caller: Caller, query: URLSearchParams) {
+  const q = check<{ limit?: string; cursor?: string }>(listQuerySchema, Object.fromEntries(query), 'query')
+  const page = await (await d.store()).list<McpDoc>(MCPS, { where: { field: 'tenant', in: tenantsOf(caller) }, limit: Number(q.limit ?? 50), cursor: q.cursor })
+  return { items: page.items.filter((r) => visible(r.data, caller)), next: page.next }
+}
+
+function ifMatch(header: string | undefined): number | undefined {
+  if (header === undefined) return undefined
+  const m = /^"v(\d+)"$/.exec(header.trim())
+  if (!m) throw new AppError('precondition_failed', 'If-Match must be an ETag from this API.')
+  return Number(m[1])
+}
+
+export async function patch(d: Deps, caller: Caller, id: string, body: unknown, ifMatchHeader?: string): Promise<Rec<McpDoc>> {
+  const t0 = performance.now()
+  const b = check<PatchBody>(patchSchema, body)
+  const expected = ifMatch(ifMatchHeader)
+  const rec = await load(d, caller, id)
+  if (!mutable(rec.data, caller)) throw new AppError('forbidden', 'Only org admins can change org-scoped MCP servers.')
+  if (expected !== undefined && expected !== rec.version) throw new AppError('precondition_failed', 'The MCP server was changed since you read it.')
+  if (b.scope !== undefined && b.scope !== rec.data.scope) throw bad('/scope', 'cannot be changed; create a new MCP server instead')
+  const old = rec.data
+  const oldSecrets = await readSecrets(d, old)
+  const c = b.config ?? {}
+  const secrets: Secrets = { ...oldSecrets, headers: { ...(oldSecrets.headers ?? {}) } }
+  if (c.token !== undefined) c.token === null ? delete secrets.token : (secrets.token = c.token)
+  if (c.secret_headers === null) secrets.headers = {}
+  else for (const [k, v] of Object.entries(c.secret_headers ?? {})) v === null ? delete secrets.headers![k] : (secrets.headers![k] = v)
+  if (!Object.keys(secrets.headers!).length) delete secrets.headers
+  const config = { ...old.config }
+  if (c.timeout_ms !== undefined) c.timeout_ms === null ? delete config.timeout_ms : (config.timeout_ms = c.timeout_ms)
+  if (c.headers !== undefined) c.headers === null ? delete config.headers : (config.headers = c.headers)
+  const auth_type = b.auth_type ?? old.auth_type
+  // Leaving bearer auth drops the token with it, unless the caller set one explicitly (then the check below complains).
+  if (auth_type !== 'bearer' && old.auth_type === 'bearer' && c.token === undefined) delete secrets.token
+  const next: McpDoc = {
+    ...old,
+    name: b.name ?? old.name,
+    type: b.type ?? old.type,
+    endpoint: b.endpoint ?? old.endpoint,
+    auth_type,
+    config,
+    has_token: Boolean(secrets.token),
+    secret_header_names: Object.keys(secrets.headers ?? {}),
+    status: auth_type === old.auth_type && b.endpoint === undefined ? old.status : auth_type === 'oauth' ? 'needs_auth' : 'ready',
+    updated_at: d.clock.now(),
+  }
+  checkSemantics(d, next, secrets)
+  const secretsChanged = JSON.stringify(secrets) !== JSON.stringify(oldSecrets)
+  const vault = secretsChanged ? await d.vault() : undefined
+  let dropRef: string | null = null
+  if (secretsChanged && hasSecrets(secrets)) {
+    next.secret_ref = old.secret_ref ?? newSecretName()
+    await vault!.put(next.secret_ref, encode(secrets))
+  } else if (secretsChanged) {
+    dropRef = old.secret_ref
+    next.secret_ref = null
+  }
+  const out = await (await d.store()).update<McpDoc>(MCPS, id, () => next, { ifVersion: rec.version })
+  if (dropRef) await vault!.delete(dropRef)
+  await audit(d, { actor: caller.sub, org: caller.org ?? null, action: 'mcp.update', mcp_id: id, outcome: 'ok', duration_ms: Math.round(performance.now() - t0) })
+  return out
+}
+
+export async function remove(d: Deps, caller: Caller, id: string, ifMatchHeader?: string): Promise<void> {
+  const t0 = performance.now()
+  const expected = ifMatch(ifMatchHeader)
+  const rec = await load(d, caller, id)
+  if (!mutable(rec.data, caller)) throw new AppError('forbidden', 'Only org admins can delete org-scoped MCP servers.')
+  if (expected !== undefined && expected !== rec.version) throw new AppError('precondition_failed', 'The MCP server was changed since you read it.')
+  await (await d.store()).delete(MCPS, id, { ifVersion: rec.version })
+  if (rec.data.secret_ref) {
+    // The config is gone either way; a leftover secret is found by its ref in this log line.
+    await (await d.vault()).delete(rec.data.secret_ref).catch((e) => log('ERROR', 'secret of a deleted MCP server not deleted', { secret_ref: rec.data.secret_ref, error: String(e?.message ?? e) }))
+  }
+  await audit(d, { actor: caller.sub, org: caller.org ?? null, action: 'mcp.delete', mcp_id: id, outcome: 'ok', duration_ms: Math.round(performance.now() - t0) })
+}

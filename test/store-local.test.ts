@@ -1,0 +1,111 @@
+import { appendFileSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { suite } from 'uvu'
+import * as assert from 'uvu/assert'
+import { LocalStore } from '../shared/adapters/store-local.js'
+import { rejects } from './support/assert.js'
+import { storeContract } from './store.contract.js'
+
+function testClock() {
+  let t = Date.now()
+  return { now: () => t, advance: (ms: number) => void (t += ms) }
+}
+
+const tempDir = () => mkdtempSync(join(tmpdir(), 'store-local-'))
+
+storeContract('LocalStore', async () => {
+  const dir = tempDir()
+  const clock = testClock()
+  const store = await LocalStore.open({ dir: join(dir, 'store'), clock })
+  return { store, clock, cleanup: async () => rmSync(dir, { recursive: true, force: true }) }
+}).run()
+
+const local = suite<{ dir: string }>('LocalStore on disk', { dir: '' })
+local.before.each((ctx) => {
+  ctx.dir = tempDir()
+})
+local.after.each((ctx) => {
+  rmSync(ctx.dir, { recursive: true, force: true })
+})
+
+local('creates its directory private to the user', async ({ dir }) => {
+  const s = await LocalStore.open({ dir: join(dir, 'store') })
+  assert.is(statSync(join(dir, 'store')).mode & 0o777, 0o700)
+  await s.close()
+})
+
+local('data survives close and reopen, versions included', async ({ dir }) => {
+  const a = await LocalStore.open({ dir })
+  await a.create('things', 'x', { n: 1 })
+  await a.update<{ n: number }>('things', 'x', (o) => ({ n: o.n + 1 }))
+  await a.create('things', 'gone', {})
+  await a.delete('things', 'gone')
+  await a.transact(async (tx) => tx.set('things', 'y', { n: 3 }))
+  await a.close()
+  const b = await LocalStore.open({ dir })
+  assert.equal(await b.get('things', 'x'), { id: 'x', data: { n: 2 }, version: 2 })
+  assert.equal(await b.get('things', 'y'), { id: 'y', data: { n: 3 }, version: 1 })
+  assert.is(await b.get('things', 'gone'), null)
+  await b.close()
+})
+
+local('a torn last journal line (crash mid-write) is ignored', async ({ dir }) => {
+  const a = await LocalStore.open({ dir })
+  await a.create('things', 'x', { n: 1 })
+  await a.close()
+  appendFileSync(join(dir, 'store.jsonl'), '[{"c":"things","i":"y","v":1,"d":{"n":')
+  const b = await LocalStore.open({ dir })
+  assert.equal(await b.get('things', 'x'), { id: 'x', data: { n: 1 }, version: 1 })
+  assert.is(await b.get('things', 'y'), null)
+  // Reopening compacted the torn tail away, so new writes land on a clean line.
+  await b.create('things', 'z', { n: 2 })
+  await b.close()
+  const c = await LocalStore.open({ dir })
+  assert.equal((await c.get('things', 'z'))?.data, { n: 2 })
+  await c.close()
+})
+
+local('a corrupt line before the last one fails the open loudly', async ({ dir }) => {
+  writeFileSync(join(dir, 'store.jsonl'), 'garbage\n[{"c":"things","i":"x","v":1,"d":{}}]\n')
+  await rejects(() => LocalStore.open({ dir }), (e) => /line 1 is corrupt/.test(e.message))
+})
+
+local('a second open of the same directory fails while the first is open', async ({ dir }) => {
+  const a = await LocalStore.open({ dir })
+  await rejects(() => LocalStore.open({ dir }), (e) => /held by running process/.test(e.message))
+  await a.close()
+  const b = await LocalStore.open({ dir })
+  await b.close()
+})
+
+local('a lock left by a dead process is taken over', async ({ dir }) => {
+  writeFileSync(join(dir, 'store.lock'), '2147483646') // beyond pid_max: never alive
+  const s = await LocalStore.open({ dir })
+  assert.is(readFileSync(join(dir, 'store.lock'), 'utf8'), String(process.pid))
+  await s.close()
+})
+
+local('a closed store refuses further use', async ({ dir }) => {
+  const s = await LocalStore.open({ dir })
+  await s.close()
+  await rejects(() => s.get('things', 'x'), (e) => /closed/.test(e.message))
+  await s.close()
+})
+
+local('the journal is compacted once it outgrows the live data', async ({ dir }) => {
+  const s = await LocalStore.open({ dir })
+  await s.create('big', 'x', { pad: '' })
+  const pad = 'x'.repeat(64 * 1024)
+  for (let i = 0; i < 40; i++) await s.update('big', 'x', () => ({ pad: pad + i }))
+  // 40 x 64 KiB = 2.5 MiB written with one record live: compaction bounds the journal
+  // near max(1 MiB, 4 x live) instead.
+  assert.ok(statSync(join(dir, 'store.jsonl')).size < 20 * 64 * 1024)
+  assert.equal((await s.get<{ pad: string }>('big', 'x'))?.data.pad, pad + 39)
+  await s.close()
+  const again = await LocalStore.open({ dir })
+  assert.is((await again.get('big', 'x'))?.version, 41)
+  await again.close()
+})
+
+local.run()

@@ -1,0 +1,236 @@
+import { suite, type Test } from 'uvu'
+import * as assert from 'uvu/assert'
+import { AppError } from '../shared/errors.js'
+import type { Store } from '../shared/ports.js'
+import { rejects } from './support/assert.js'
+
+export interface ContractFixture {
+  store: Store
+  clock: { now(): number; advance(ms: number): void }
+  cleanup(): Promise<void>
+}
+
+type Ctx = { f: ContractFixture }
+
+const code = (c: string) => (e: unknown) => e instanceof AppError && e.code === c
+
+/**
+ * The behaviour every Store adapter promises (shared/ports.ts). Returns the suite
+ * so the caller can add adapter-specific tests before `.run()`.
+ */
+export function storeContract(name: string, make: () => Promise<ContractFixture>): Test<Ctx> {
+  const test = suite<Ctx>(`Store contract: ${name}`, {} as Ctx)
+  test.before.each(async (ctx) => {
+    ctx.f = undefined as never // a failing make() must not leave the last test's fixture behind
+    ctx.f = await make()
+  })
+  test.after.each(async (ctx) => {
+    const f = ctx.f
+    ctx.f = undefined as never
+    await f?.store.close()
+    await f?.cleanup()
+  })
+
+  test('a missing record reads as null', async ({ f }) => {
+    assert.is(await f.store.get('things', 'nope'), null)
+  })
+
+  test('a created record reads back with version 1', async ({ f }) => {
+    const made = await f.store.create('things', 'a', { n: 1, tags: ['x'], nested: { ok: true } })
+    assert.equal(made, { id: 'a', data: { n: 1, tags: ['x'], nested: { ok: true } }, version: 1 })
+    assert.equal(await f.store.get('things', 'a'), made)
+  })
+
+  test('creating an existing id fails with conflict and keeps the first', async ({ f }) => {
+    await f.store.create('things', 'a', { n: 1 })
+    await rejects(() => f.store.create('things', 'a', { n: 2 }), code('conflict'))
+    assert.equal((await f.store.get('things', 'a'))?.data, { n: 1 })
+  })
+
+  test('collections are independent', async ({ f }) => {
+    await f.store.create('things', 'a', { n: 1 })
+    await f.store.create('others', 'a', { n: 2 })
+    assert.equal((await f.store.get('others', 'a'))?.data, { n: 2 })
+  })
+
+  test('changing returned data does not change the store', async ({ f }) => {
+    const data = { n: 1 }
+    const made = await f.store.create('things', 'a', data)
+    data.n = 9
+    made.data.n = 8
+    assert.equal((await f.store.get('things', 'a'))?.data, { n: 1 })
+  })
+
+  test('update applies fn to the current data and bumps the version each time', async ({ f }) => {
+    await f.store.create('things', 'a', { n: 1 })
+    const one = await f.store.update<{ n: number }>('things', 'a', (o) => ({ n: o.n + 1 }))
+    assert.equal(one, { id: 'a', data: { n: 2 }, version: 2 })
+    const two = await f.store.update<{ n: number }>('things', 'a', (o) => ({ n: o.n * 10 }), { ifVersion: 2 })
+    assert.equal(two, { id: 'a', data: { n: 20 }, version: 3 })
+    assert.equal(await f.store.get('things', 'a'), two)
+  })
+
+  test('update with a stale ifVersion fails with precondition_failed and writes nothing', async ({ f }) => {
+    await f.store.create('things', 'a', { n: 1 })
+    await f.store.update('things', 'a', () => ({ n: 2 }))
+    await rejects(() => f.store.update('things', 'a', () => ({ n: 3 }), { ifVersion: 1 }), code('precondition_failed'))
+    assert.equal(await f.store.get('things', 'a'), { id: 'a', data: { n: 2 }, version: 2 })
+  })
+
+  test('updating a missing record fails with not_found', async ({ f }) => {
+    await rejects(() => f.store.update('things', 'nope', (o) => o), code('not_found'))
+  })
+
+  test('delete reports whether it deleted something', async ({ f }) => {
+    await f.store.create('things', 'a', { n: 1 })
+    assert.is(await f.store.delete('things', 'a'), true)
+    assert.is(await f.store.get('things', 'a'), null)
+    assert.is(await f.store.delete('things', 'a'), false)
+  })
+
+  test('conditional delete refuses a stale version and honours the current one', async ({ f }) => {
+    await f.store.create('things', 'a', { n: 1 })
+    await f.store.update('things', 'a', () => ({ n: 2 }))
+    await rejects(() => f.store.delete('things', 'a', { ifVersion: 1 }), code('precondition_failed'))
+    assert.ok(await f.store.get('things', 'a'))
+    assert.is(await f.store.delete('things', 'a', { ifVersion: 2 }), true)
+    assert.is(await f.store.get('things', 'a'), null)
+  })
+
+  test('list returns records ordered by id', async ({ f }) => {
+    for (const id of ['c', 'a', 'e', 'b', 'd']) await f.store.create('things', id, { id })
+    const page = await f.store.list<{ id: string }>('things', { limit: 10 })
+    assert.equal(page.items.map((r) => r.id), ['a', 'b', 'c', 'd', 'e'])
+    assert.equal(page.items[0], { id: 'a', data: { id: 'a' }, version: 1 })
+    assert.is(page.next, null)
+  })
+
+  test('list pages through 5 records 2 at a time with a cursor', async ({ f }) => {
+    for (const id of ['r3', 'r1', 'r5', 'r2', 'r4']) await f.store.create('things', id, {})
+    const seen: string[][] = []
+    let cursor: string | undefined
+    for (let i = 0; i < 5; i++) {
+      const page = await f.store.list('things', { limit: 2, cursor })
+      seen.push(page.items.map((r) => r.id))
+      if (page.next === null) break
+      cursor = page.next
+    }
+    assert.equal(seen, [['r1', 'r2'], ['r3', 'r4'], ['r5']])
+  })
+
+  test('list with exactly a full last page ends with next null', async ({ f }) => {
+    for (const id of ['a', 'b', 'c', 'd']) await f.store.create('things', id, {})
+    const one = await f.store.list('things', { limit: 2 })
+    const two = await f.store.list('things', { limit: 2, cursor: one.next! })
+    assert.equal(two.items.map((r) => r.id), ['c', 'd'])
+    assert.is(two.next, null)
+  })
+
+  test('list filters with where-in and pages the filtered result', async ({ f }) => {
+    const owners = ['alice', 'bob', 'carol', 'alice', 'bob', 'alice']
+    for (const [i, owner] of owners.entries()) await f.store.create('things', `t${i}`, { owner })
+    const one = await f.store.list<{ owner: string }>('things', { where: { field: 'owner', in: ['alice', 'carol'] }, limit: 3 })
+    assert.equal(one.items.map((r) => r.id), ['t0', 't2', 't3'])
+    assert.ok(one.next)
+    const two = await f.store.list('things', { where: { field: 'owner', in: ['alice', 'carol'] }, limit: 3, cursor: one.next! })
+    assert.equal(two.items.map((r) => r.id), ['t5'])
+    assert.is(two.next, null)
+    assert.equal((await f.store.list('things', { where: { field: 'owner', in: ['dave'] }, limit: 3 })).items, [])
+  })
+
+  test('list of an empty collection is one empty last page', async ({ f }) => {
+    assert.equal(await f.store.list('empty', { limit: 5 }), { items: [], next: null })
+  })
+
+  test('list rejects a bad limit or cursor with invalid_request', async ({ f }) => {
+    await rejects(() => f.store.list('things', { limit: 0 }), code('invalid_request'))
+    await rejects(() => f.store.list('things', { limit: 1001 }), code('invalid_request'))
+    await rejects(() => f.store.list('things', { limit: 1, cursor: '!!' }), code('invalid_request'))
+  })
+
+  test('an expired record reads as missing everywhere and can be created again', async ({ f }) => {
+    const exp = f.clock.now() + 60_000
+    await f.store.create('things', 'a', { v: 'old', expires_at: exp })
+    await f.store.create('things', 'b', { v: 'keep' })
+    assert.ok(await f.store.get('things', 'a'), 'still live before expiry')
+    f.clock.advance(60_000)
+    assert.is(await f.store.get('things', 'a'), null)
+    assert.equal((await f.store.list('things', { limit: 10 })).items.map((r) => r.id), ['b'])
+    assert.is(await f.store.transact((tx) => tx.get('things', 'a')), null)
+    await rejects(() => f.store.update('things', 'a', (o) => o), code('not_found'))
+    const again = await f.store.create('things', 'a', { v: 'new' })
+    assert.equal(again, { id: 'a', data: { v: 'new' }, version: 1 })
+    assert.equal((await f.store.get('things', 'a'))?.data, { v: 'new' })
+  })
+
+  test('an expired record cannot be taken', async ({ f }) => {
+    await f.store.create('things', 'a', { expires_at: f.clock.now() + 1000 })
+    f.clock.advance(1000)
+    assert.is(await f.store.take('things', 'a'), null)
+  })
+
+  test('take returns the data once, then null', async ({ f }) => {
+    await f.store.create('state', 's1', { verifier: 'v' })
+    assert.equal(await f.store.take('state', 's1'), { verifier: 'v' })
+    assert.is(await f.store.take('state', 's1'), null)
+    assert.is(await f.store.get('state', 's1'), null)
+  })
+
+  test('20 concurrent takes of one record: exactly one gets it', async ({ f }) => {
+    await f.store.create('state', 's1', { verifier: 'v' })
+    const got = await Promise.all(Array.from({ length: 20 }, () => f.store.take('state', 's1')))
+    assert.is(got.filter((g) => g !== null).length, 1)
+  })
+
+  test('20 concurrent transactional increments lose no update', async ({ f }) => {
+    await f.store.create('counters', 'c', { n: 0 })
+    await Promise.all(
+      Array.from({ length: 20 }, () =>
+        f.store.transact(async (tx) => {
+          const cur = await tx.get<{ n: number }>('counters', 'c')
+          tx.set('counters', 'c', { n: cur!.data.n + 1 })
+        }),
+      ),
+    )
+    assert.equal(await f.store.get('counters', 'c'), { id: 'c', data: { n: 20 }, version: 21 })
+  })
+
+  test('a transaction that throws writes nothing', async ({ f }) => {
+    await f.store.create('things', 'a', { n: 1 })
+    const err = await rejects(() =>
+      f.store.transact(async (tx) => {
+        tx.set('things', 'a', { n: 2 })
+        tx.set('things', 'b', { n: 3 })
+        tx.delete('things', 'a')
+        throw new Error('boom')
+      }),
+    )
+    assert.is(err.message, 'boom')
+    assert.equal(await f.store.get('things', 'a'), { id: 'a', data: { n: 1 }, version: 1 })
+    assert.is(await f.store.get('things', 'b'), null)
+  })
+
+  test('a transaction commits all its writes and returns its result', async ({ f }) => {
+    await f.store.create('things', 'a', { n: 1 })
+    await f.store.create('things', 'gone', { n: 0 })
+    const r = await f.store.transact(async (tx) => {
+      tx.set('things', 'a', { n: 2 })
+      tx.set('things', 'b', { n: 3 })
+      tx.delete('things', 'gone')
+      // Reads see the transaction's own buffered writes.
+      assert.equal(await tx.get('things', 'a'), { id: 'a', data: { n: 2 }, version: 2 })
+      assert.is(await tx.get('things', 'gone'), null)
+      return 'ok'
+    })
+    assert.is(r, 'ok')
+    assert.equal(await f.store.get('things', 'a'), { id: 'a', data: { n: 2 }, version: 2 })
+    assert.equal(await f.store.get('things', 'b'), { id: 'b', data: { n: 3 }, version: 1 })
+    assert.is(await f.store.get('things', 'gone'), null)
+  })
+
+  test('ping resolves when the store is up', async ({ f }) => {
+    await f.store.ping()
+  })
+
+  return test
+}
