@@ -35,7 +35,8 @@ export function makeVerifier(auth: Config['auth'], keys: JWTVerifyGetKey): Verif
       }))
     } catch (e: any) {
       // JWKS fetch failures are ours, not the caller's: 503 rather than 401.
-      if (e?.code === 'ERR_JWKS_TIMEOUT' || e?.code === 'ERR_JOSE_GENERIC' && /fetch|network/i.test(e.message))
+      const jose = typeof e?.code === 'string' && e.code.startsWith('ERR_J')
+      if (!jose || e.code === 'ERR_JWKS_TIMEOUT')
         throw new AppError('unavailable', 'Token keys are unavailable; retry shortly.', undefined, { cause: e })
       throw new AppError('unauthenticated', 'The ID token is invalid or expired.', undefined, { cause: e })
     }
