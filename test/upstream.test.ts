@@ -93,7 +93,9 @@ test('legacy (2025) server: initialize + Mcp-Session-Id, then the era cache skip
   assert.type(sid, 'string', 'the session id is sent after initialize')
   for (const r of after) assert.is(r.headers['mcp-session-id'], sid, r.jsonrpcMethods.join())
   assert.is(methods.filter((m) => m === 'tools/call').length, 1)
+  assert.is(methods[0], 'server/discover', 'the first connection probes')
   measured.legacy_cold = cold.length
+  console.log(`  legacy cold: ${methods}`)
 
   legacy.reset()
   const r2 = await gw.req('POST', `/mcps/${id}/tools/echo/execute`, { token: alice, body: { arguments: { message: 'again' } } })
@@ -103,6 +105,7 @@ test('legacy (2025) server: initialize + Mcp-Session-Id, then the era cache skip
   assert.not.ok(warm.includes('server/discover'), `warm call probed again: ${warm}`)
   assert.ok(warm.includes('initialize'))
   measured.legacy_warm = posts(legacy.requests).length
+  console.log(`  legacy warm: ${warm}; all requests: ${legacy.requests.map((r) => r.method).join()}`)
   assert.ok(measured.legacy_warm <= measured.legacy_cold, JSON.stringify(measured))
 })
 
@@ -123,6 +126,7 @@ test('modern (2026-07-28) server: server/discover, no initialize; the warm call 
   assert.ok(meta.includes(MODERN_VERSION), `per-request envelope: ${meta}`)
   assert.is(call.headers['mcp-session-id'], undefined)
   measured.modern_cold = posts(modern.requests).length
+  console.log(`  modern cold: ${methods}`)
 
   modern.reset()
   const r2 = await gw.req('POST', `/mcps/${id}/tools/add/execute`, { token: alice, body: { arguments: { a: 1, b: 1 } } })
