@@ -46,12 +46,13 @@ const exec = (server: string, tool: string, args?: unknown) =>
 faults.before(async () => {
   ;[gw, legacy, modern] = await Promise.all([startGateway({ env: { MAX_RESULT_BYTES: String(MAX_RESULT) } }), startLegacyServer(), startModernServer()])
   alice = await gw.token('alice')
-  for (const [name, s] of [['legacy', legacy], ['modern', modern]] as const) {
+  const targets = [['legacy', 'http', legacy.url], ['legacy-sse', 'sse', legacy.sseUrl], ['modern', 'http', modern.url]] as const
+  for (const [name, type, endpoint] of targets) {
     // A long timeout, so that anything fast below is fast because it failed fast.
-    const r = await addMcp(gw, alice, { name, endpoint: s.url, config: { timeout_ms: 20_000 } })
+    const r = await addMcp(gw, alice, { name, type, endpoint, config: { timeout_ms: 20_000 } })
     assert.is(r.status, 201, r.text)
     ids[name] = r.json.id
-    const h = await addMcp(gw, alice, { name: `${name}-hang`, endpoint: s.url, config: { timeout_ms: 500 } })
+    const h = await addMcp(gw, alice, { name: `${name}-hang`, type, endpoint, config: { timeout_ms: 500 } })
     ids[`${name}-hang`] = h.json.id
   }
 })
@@ -72,7 +73,8 @@ faults('a server that is down is a quick 502 upstream_error', async () => {
   isProblem(list, 502, 'upstream_error')
 })
 
-for (const name of ['legacy', 'modern']) {
+for (const name of ['legacy', 'legacy-sse', 'modern']) {
+  const server = () => (name === 'modern' ? modern : legacy)
   faults(`${name}: a tool hanging past config.timeout_ms is 504 upstream_timeout`, async () => {
     const { r, ms } = await timed(() => gw.req('POST', `/mcps/${ids[`${name}-hang`]}/tools/slow/execute`, { token: alice, body: { arguments: { ms: 5000 } } }))
     isProblem(r, 504, 'upstream_timeout')
@@ -107,14 +109,13 @@ for (const name of ['legacy', 'modern']) {
     const { r, ms } = await timed(() => exec(name, 'drop'))
     isProblem(r, 502, 'upstream_error')
     assert.ok(ms < QUICK_MS, `waited ${ms} ms: the timeout, not the drop, ended the call`)
-    console.log(`drop ${name} ${ms}`)
     const after = await exec(name, 'echo', { message: 'still fine' })
     assert.is(after.status, 200, after.text)
   })
 
   faults(`${name}: arguments that break the input schema are 400 with errors; no tools/call reaches upstream`, async () => {
     await exec(name, 'echo', { message: 'warm the tool cache' })
-    const s = name === 'legacy' ? legacy : modern
+    const s = server()
     s.reset()
     for (const args of [{}, { message: 42 }, { message: 'x', extra: true }]) {
       const r = await exec(name, 'echo', args)
@@ -127,7 +128,7 @@ for (const name of ['legacy', 'modern']) {
   })
 
   faults(`${name}: an unknown tool is 404`, async () => {
-    const s = name === 'legacy' ? legacy : modern
+    const s = server()
     s.reset()
     const r = await exec(name, 'no_such_tool', {})
     isProblem(r, 404, 'not_found')

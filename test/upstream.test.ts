@@ -95,7 +95,6 @@ test('legacy (2025) server: initialize + Mcp-Session-Id, then the era cache skip
   assert.is(methods.filter((m) => m === 'tools/call').length, 1)
   assert.is(methods[0], 'server/discover', 'the first connection probes')
   measured.legacy_cold = cold.length
-  console.log(`  legacy cold: ${methods}`)
 
   legacy.reset()
   const r2 = await gw.req('POST', `/mcps/${id}/tools/echo/execute`, { token: alice, body: { arguments: { message: 'again' } } })
@@ -105,7 +104,6 @@ test('legacy (2025) server: initialize + Mcp-Session-Id, then the era cache skip
   assert.not.ok(warm.includes('server/discover'), `warm call probed again: ${warm}`)
   assert.ok(warm.includes('initialize'))
   measured.legacy_warm = posts(legacy.requests).length
-  console.log(`  legacy warm: ${warm}; all requests: ${legacy.requests.map((r) => r.method).join()}`)
   assert.ok(measured.legacy_warm <= measured.legacy_cold, JSON.stringify(measured))
 })
 
@@ -126,7 +124,6 @@ test('modern (2026-07-28) server: server/discover, no initialize; the warm call 
   assert.ok(meta.includes(MODERN_VERSION), `per-request envelope: ${meta}`)
   assert.is(call.headers['mcp-session-id'], undefined)
   measured.modern_cold = posts(modern.requests).length
-  console.log(`  modern cold: ${methods}`)
 
   modern.reset()
   const r2 = await gw.req('POST', `/mcps/${id}/tools/add/execute`, { token: alice, body: { arguments: { a: 1, b: 1 } } })
@@ -134,6 +131,19 @@ test('modern (2026-07-28) server: server/discover, no initialize; the warm call 
   assert.equal(r2.json.structured_content, { sum: 2 })
   assert.equal(rpc(modern.requests), ['tools/call'], 'cached discover result and tool list: no probe')
   measured.modern_warm = posts(modern.requests).length
+})
+
+test('a 400 for bad arguments or a 404 for an unknown tool does not cost the next call a probe', async () => {
+  const id = await addMcp({ name: 'modern-errors', endpoint: modern.url })
+  assert.is((await gw.req('POST', `/mcps/${id}/tools/echo/execute`, { token: alice, body: { arguments: { message: 'warm' } } })).status, 200)
+  const bad = await gw.req('POST', `/mcps/${id}/tools/echo/execute`, { token: alice, body: { arguments: { message: 1 } } })
+  assert.is(bad.status, 400, bad.text)
+  const missing = await gw.req('POST', `/mcps/${id}/tools/nope/execute`, { token: alice, body: { arguments: {} } })
+  assert.is(missing.status, 404, missing.text)
+  modern.reset()
+  const r = await gw.req('POST', `/mcps/${id}/tools/echo/execute`, { token: alice, body: { arguments: { message: 'after' } } })
+  assert.is(r.status, 200, r.text)
+  assert.equal(rpc(modern.requests), ['tools/call'])
 })
 
 test('resources and prompts on both generations', async () => {

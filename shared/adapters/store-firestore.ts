@@ -20,6 +20,8 @@ export interface FirestoreStoreOptions {
   clock?: Clock
   /** A ready client (tests, emulator). The store then leaves `terminate()` to its owner. */
   firestore?: Firestore
+  /** Bound on `ping`: the SDK retries an unreachable backend for about 40 s. Default 5000. */
+  pingTimeoutMs?: number
 }
 
 // Firestore limits: 1 MiB per document, 500 writes per commit, 30 values in `in`.
@@ -32,7 +34,8 @@ const MAX_IN = 30
 const MAX_ATTEMPTS = 10
 // gRPC status codes.
 const ALREADY_EXISTS = 6
-const TRANSIENT = new Set([4 /* DEADLINE_EXCEEDED */, 10 /* ABORTED, after retries */, 14 /* UNAVAILABLE */])
+const DEADLINE_EXCEEDED = 4
+const TRANSIENT = new Set([DEADLINE_EXCEEDED, 10 /* ABORTED, after retries */, 14 /* UNAVAILABLE */])
 
 /**
  * Store on Cloud Firestore. Each record is a document `{ d, v, exp? }` in the
@@ -162,13 +165,11 @@ export class FirestoreStore implements Store {
           set: (col, id, data) => {
             if (!open) throw new Error('transaction is finished')
             const ref = this.ref(db, col, id)
-            writes.delete(ref.path)
             writes.set(ref.path, { ref, d: json(data) })
           },
           delete: (col, id) => {
             if (!open) throw new Error('transaction is finished')
             const ref = this.ref(db, col, id)
-            writes.delete(ref.path)
             writes.set(ref.path, { ref, d: null })
           },
         }
@@ -194,7 +195,17 @@ export class FirestoreStore implements Store {
 
   async ping(): Promise<void> {
     return this.run(async ({ db }) => {
-      await db.collection(`${this.prefix}_health`).doc('ping').get()
+      let timer: NodeJS.Timeout | undefined
+      const late = new Promise<never>((_, reject) => {
+        timer = setTimeout(() => reject(Object.assign(new Error('ping timed out'), { code: DEADLINE_EXCEEDED })), this.opts.pingTimeoutMs ?? 5000)
+      })
+      const read = db.collection(`${this.prefix}_health`).doc('ping').get()
+      read.catch(() => {}) // it may fail after the race is lost: not an unhandled rejection
+      try {
+        await Promise.race([read, late])
+      } finally {
+        clearTimeout(timer)
+      }
     })
   }
 

@@ -144,13 +144,11 @@ export class LocalStore implements Store {
         set: (col, id, data) => {
           if (!open) throw new Error('transaction is finished')
           checkKey(col, id)
-          buf.delete(key(col, id)) // keep insertion order = last write order
           buf.set(key(col, id), { col, id, s: ser(data) })
         },
         delete: (col, id) => {
           if (!open) throw new Error('transaction is finished')
           checkKey(col, id)
-          buf.delete(key(col, id))
           buf.set(key(col, id), { col, id, s: null })
         },
       }

@@ -75,9 +75,11 @@ export async function withClient<T>(d: Deps, t: Target, outer: AbortSignal, fn: 
     }
     return await fn({ client, opts, era })
   } catch (e) {
+    const err = failure ?? upstreamError(e)
     // A stale modern verdict fails loudly: forget it so the next call probes again.
-    eras.delete(`${t.key}|${t.endpoint}`)
-    throw failure ?? upstreamError(e)
+    // Our own verdicts (bad arguments, unknown tool), a timeout and the caller leaving say nothing about the era.
+    if (!failure && !['invalid_request', 'not_found', 'upstream_timeout'].includes(err.code)) eras.delete(`${t.key}|${t.endpoint}`)
+    throw err
   } finally {
     busy = false
     outer.removeEventListener('abort', onOuter)

@@ -2,8 +2,9 @@
 
 // RFC 9110 §5.1 token characters for header names.
 const headerName = { type: 'string', pattern: "^[!#$%&'*+.^_`|~0-9A-Za-z-]{1,100}$" }
-// No CR, LF or NUL in values: header injection.
-const headerValue = { type: 'string', maxLength: 8192, pattern: '^[^\\r\\n\\u0000]*$' }
+// RFC 9110 §5.5: HTAB, SP, visible ASCII and obs-text only. No CR/LF (header injection), and no
+// other control or non-Latin-1 character, which fetch refuses to send (every call would fail).
+const headerValue = { type: 'string', maxLength: 8192, pattern: '^[\\t\\x20-\\x7e\\x80-\\xff]*$' }
 const name = { type: 'string', minLength: 1, maxLength: 100, pattern: '^[^\\u0000-\\u001f\\u007f]+$' }
 const endpoint = { type: 'string', minLength: 1, maxLength: 2048, format: 'uri' }
 const token = { type: 'string', minLength: 1, maxLength: 16384, pattern: '^[\\x21-\\x7e]+$' }

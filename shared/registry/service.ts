@@ -155,16 +155,23 @@ export async function patch(d: Deps, caller: Caller, id: string, body: unknown, 
   checkSemantics(d, next, secrets)
   const secretsChanged = JSON.stringify(secrets) !== JSON.stringify(oldSecrets)
   const vault = secretsChanged ? await d.vault() : undefined
-  let dropRef: string | null = null
-  if (secretsChanged && hasSecrets(secrets)) {
-    next.secret_ref = old.secret_ref ?? newSecretName()
-    await vault!.put(next.secret_ref, encode(secrets))
-  } else if (secretsChanged) {
-    dropRef = old.secret_ref
-    next.secret_ref = null
+  let newRef: string | null = null
+  if (secretsChanged) {
+    // A fresh name per change: a PATCH that loses the version race below must not overwrite the winner's secrets.
+    newRef = hasSecrets(secrets) ? newSecretName() : null
+    next.secret_ref = newRef
+    if (newRef) await vault!.put(newRef, encode(secrets))
   }
-  const out = await (await d.store()).update<McpDoc>(MCPS, id, () => next, { ifVersion: rec.version })
-  if (dropRef) await vault!.delete(dropRef)
+  let out: Rec<McpDoc>
+  try {
+    out = await (await d.store()).update<McpDoc>(MCPS, id, () => next, { ifVersion: rec.version })
+  } catch (e) {
+    if (newRef) await vault!.delete(newRef).catch(() => {})
+    throw e
+  }
+  if (secretsChanged && old.secret_ref) {
+    await vault!.delete(old.secret_ref).catch((e) => log('ERROR', 'replaced secret of an MCP server not deleted', { secret_ref: old.secret_ref, error: String(e?.message ?? e) }))
+  }
   await audit(d, { actor: caller.sub, org: caller.org ?? null, action: 'mcp.update', mcp_id: id, outcome: 'ok', duration_ms: Math.round(performance.now() - t0) })
   return out
 }
