@@ -1,9 +1,13 @@
 /** `listing`: tools, resources and prompts of one MCP server. */
-import { serve, type Route } from '../shared/http.js'
+import { serve, header, type Route } from '../shared/http.js'
 import { getPrompt, listPrompts, listResources, listTools, readResource } from '../shared/mcp/listing.js'
 
 const routes: Route[] = [
-  { method: 'GET', path: /^\/mcps\/(?<id>[^/]+)\/tools$/, run: async (c) => ({ status: 200, body: await listTools(c.deps, c.caller, c.params.id, c.signal) }) },
+  {
+    method: 'GET', path: /^\/mcps\/(?<id>[^/]+)\/tools$/,
+    // `Cache-Control: no-cache` asks for a fresh tools/list instead of the cached one.
+    run: async (c) => ({ status: 200, body: await listTools(c.deps, c.caller, c.params.id, c.signal, { refresh: /no-cache/i.test(header(c.req, 'cache-control') ?? '') }) }),
+  },
   { method: 'GET', path: /^\/mcps\/(?<id>[^/]+)\/resources$/, run: async (c) => ({ status: 200, body: await listResources(c.deps, c.caller, c.params.id, c.signal) }) },
   {
     method: 'GET', path: /^\/mcps\/(?<id>[^/]+)\/resources\/read$/,

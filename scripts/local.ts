@@ -18,6 +18,9 @@ process.stderr.write(
 )
 const stop = async () => {
   await local.close()
+  const { flushed } = await import('../shared/background.js')
+  const { closeAll } = await import('../shared/mcp/connect.js')
+  await Promise.race([Promise.all([flushed(), closeAll()]), new Promise((r) => setTimeout(r, 5000))])
   await (await d.store()).close().catch(() => {})
   process.exit(0)
 }

@@ -6,6 +6,7 @@
 import type { Deps } from './deps.js'
 import { newId } from './ids.js'
 import { log } from './log.js'
+import { flushed, track } from './background.js'
 
 export const AUDIT = 'audit'
 const KEEP_MS = 90 * 24 * 3600 * 1000
@@ -22,14 +23,24 @@ export interface AuditEntry {
   argument_names?: string[]
 }
 
-export async function audit(d: Deps, e: AuditEntry): Promise<void> {
+/**
+ * Writes the log line now and the store record in the background: the log is
+ * the durable copy, and a tool call must not wait for an audit write.
+ */
+export function audit(d: Deps, e: AuditEntry): void {
   const at = d.clock.now()
   log(e.outcome === 'ok' ? 'INFO' : 'WARNING', `audit ${e.action} ${e.outcome}`, { audit: e })
-  try {
-    const store = await d.store()
-    await store.create(AUDIT, `${at.toString(36)}-${newId()}`, { ...e, at, expires_at: at + KEEP_MS })
-  } catch (err) {
-    // The log line above already holds the record; a store hiccup must not fail the user's call.
-    log('ERROR', 'audit record not stored', { error: String((err as Error)?.message ?? err) })
-  }
+  const p = (async () => {
+    try {
+      const store = await d.store()
+      await store.create(AUDIT, `${at.toString(36)}-${newId()}`, { ...e, at, expires_at: at + KEEP_MS })
+    } catch (err) {
+      // The log line above already holds the record; a store hiccup must not fail the user's call.
+      log('ERROR', 'audit record not stored', { error: String((err as Error)?.message ?? err) })
+    }
+  })()
+  track(p)
 }
+
+/** Resolves when every audit record started so far is stored (shutdown, tests). */
+export const auditFlushed = flushed

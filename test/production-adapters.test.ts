@@ -11,6 +11,7 @@ import { SecretManagerVault } from '../shared/adapters/vault-secret-manager.js'
 import { emulatorFirestore, startFirestoreEmulator } from './support/firestore-emulator.js'
 import { startSecretManagerFake, type SecretManagerFake } from './support/secret-manager-fake.js'
 import { startGateway, type Gateway } from './support/gateway.js'
+import { auditFlushed } from '../shared/audit.js'
 import { startLegacyServer, type LegacyServerHandle } from '../test/servers/legacy.js'
 
 const test = suite('production adapters end to end')
@@ -67,6 +68,7 @@ test('register, list tools, execute and delete with Firestore and Secret Manager
   assert.ok(up.requests.some((r) => r.headers.authorization === `Bearer ${TOKEN}` && r.headers['x-key'] === 'hdr-secret-1'))
 
   // Audit records landed in Firestore.
+  await auditFlushed()
   const audits = await firestore.collection(`${prefix}audit`).get()
   const actions = audits.docs.map((d) => d.data().d.action).sort()
   assert.equal(actions, ['mcp.create', 'tool.execute'])

@@ -75,6 +75,19 @@ async function all(ctx: Ctx, col: string): Promise<Rec<any>[]> {
   return out
 }
 
+/** Retries `check` until it passes or `ms` elapse (audit records may be written after the answer). */
+async function eventually(check: () => Promise<void>, ms = 2000) {
+  const end = Date.now() + ms
+  for (;;) {
+    try {
+      return await check()
+    } catch (e) {
+      if (Date.now() > end) throw e
+      await new Promise((r) => setTimeout(r, 20))
+    }
+  }
+}
+
 /** A problem+json answer with this status and code (and, when given, a violation at `path`). */
 function isProblem(r: Res, status: number, code: string, path?: string, label = '') {
   const at = `${label} -> ${r.status} ${r.text.slice(0, 400)}`
@@ -329,22 +342,26 @@ crud('every create, update and delete leaves an audit record naming actor, actio
   const id = c.json.id
   assert.is((await call(ctx, 'PATCH', `/mcps/${id}`, { body: { name: 'audited' } })).status, 200)
   assert.is((await call(ctx, 'DELETE', `/mcps/${id}`)).status, 204)
-  const mine = (await all(ctx, 'audit')).map((r) => r.data).filter((a) => a.mcp_id === id)
-  assert.equal(mine.map((a) => a.action).sort(), ['mcp.create', 'mcp.delete', 'mcp.update'])
-  for (const a of mine) {
-    assert.is(a.actor, 'alice')
-    assert.is(a.org, null)
-    assert.is(a.outcome, 'ok')
-    assert.type(a.at, 'number')
-    assert.ok(a.expires_at > a.at, 'audit records expire')
-  }
+  await eventually(async () => {
+    const mine = (await all(ctx, 'audit')).map((r) => r.data).filter((a) => a.mcp_id === id)
+    assert.equal(mine.map((a) => a.action).sort(), ['mcp.create', 'mcp.delete', 'mcp.update'])
+    for (const a of mine) {
+      assert.is(a.actor, 'alice')
+      assert.is(a.org, null)
+      assert.is(a.outcome, 'ok')
+      assert.type(a.at, 'number')
+      assert.ok(a.expires_at > a.at, 'audit records expire')
+    }
+  })
 })
 
 crud('a refused write leaves no audit record', async (ctx) => {
+  await new Promise((r) => setTimeout(r, 100))
   const before = (await all(ctx, 'audit')).length
   isProblem(await call(ctx, 'POST', '/mcps', { body: { ...ok, name: '' } }), 400, 'invalid_request', '/name')
   isProblem(await call(ctx, 'PATCH', '/mcps/nosuchthing', { body: { name: 'x' } }), 404, 'not_found')
   isProblem(await call(ctx, 'DELETE', '/mcps/nosuchthing'), 404, 'not_found')
+  await new Promise((r) => setTimeout(r, 100))
   assert.is((await all(ctx, 'audit')).length, before)
 })
 
@@ -642,6 +659,7 @@ fuzz('PATCH: every bad field is refused with a stable code, a path, and the conf
 })
 
 fuzz('the fuzz left no trace: no audit record of a refused write, no unhandled error, no 5xx log', async (ctx) => {
+  await new Promise((r) => setTimeout(r, 100))
   const audits = (await all(ctx, 'audit')).map((r) => r.data)
   assert.equal(audits.map((a) => a.action), ['mcp.create'], 'only the target was created')
   assert.not.ok(ctx.gw.logs.some((l) => /"severity":"ERROR"/.test(l)), 'an ERROR was logged')

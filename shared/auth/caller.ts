@@ -2,7 +2,12 @@
  * Who is calling: every request carries `Authorization: Bearer <JWT>`, verified
  * with jose against the configured issuer, audience and key set.
  */
-import { createLocalJWKSet, createRemoteJWKSet, jwtVerify, type JWTPayload, type JWTVerifyGetKey } from 'jose'
+import { createHash } from 'node:crypto'
+import { jwtVerify } from 'jose/jwt/verify'
+import { createLocalJWKSet } from 'jose/jwks/local'
+import { createRemoteJWKSet } from 'jose/jwks/remote'
+import type { JWTPayload, JWTVerifyGetKey } from 'jose'
+import { Lru } from '../cache.js'
 import type { Config } from '../config.js'
 import { AppError } from '../errors.js'
 
@@ -20,34 +25,47 @@ export type Verify = (authorization: string | undefined) => Promise<Caller>
 const ALGS = ['RS256', 'RS384', 'RS512', 'PS256', 'PS384', 'PS512', 'ES256', 'ES384', 'ES512', 'EdDSA']
 const ID = /^[A-Za-z0-9_.@:|+-]{1,128}$/
 
-export function makeVerifier(auth: Config['auth'], keys: JWTVerifyGetKey): Verify {
+/** Verified tokens, by digest, until they expire (at most 5 minutes): a signature check per token, not per request. */
+const CACHE_MS = 5 * 60_000
+
+export function makeVerifier(auth: Config['auth'], keys: JWTVerifyGetKey, now: () => number = Date.now): Verify {
+  const seen = new Lru<Caller>(5000, now)
   return async (authorization) => {
-    const m = /^Bearer ([A-Za-z0-9\-_]+\.[A-Za-z0-9\-_]+\.[A-Za-z0-9\-_]+)$/.exec(authorization ?? '')
+    const m = /^Bearer +([A-Za-z0-9\-_]+\.[A-Za-z0-9\-_]+\.[A-Za-z0-9\-_]+) *$/i.exec(authorization ?? '')
     if (!m) throw new AppError('unauthenticated', 'A bearer ID token is required.', undefined)
-    let payload: JWTPayload
-    try {
-      ;({ payload } = await jwtVerify(m[1], keys, {
-        issuer: auth.issuer,
-        audience: auth.audience,
-        algorithms: ALGS,
-        clockTolerance: 30,
-        requiredClaims: ['sub', 'exp'],
-      }))
-    } catch (e: any) {
-      // JWKS fetch failures are ours, not the caller's: 503 rather than 401.
-      const jose = typeof e?.code === 'string' && e.code.startsWith('ERR_J')
-      if (!jose || e.code === 'ERR_JWKS_TIMEOUT')
-        throw new AppError('unavailable', 'Token keys are unavailable; retry shortly.', undefined, { cause: e })
-      throw new AppError('unauthenticated', 'The ID token is invalid or expired.', undefined, { cause: e })
-    }
-    const sub = payload.sub
-    if (typeof sub !== 'string' || !ID.test(sub)) throw new AppError('unauthenticated', 'The ID token has no usable subject.')
-    const rawOrg = payload[auth.orgClaim]
-    const org = typeof rawOrg === 'string' && ID.test(rawOrg) ? rawOrg : undefined
-    const role = payload[auth.adminClaim]
-    const admin = Boolean(org) && (role === auth.adminValue || role === true || (Array.isArray(role) && role.includes(auth.adminValue)))
-    return { sub, org, admin }
+    const digest = createHash('sha256').update(m[1]).digest('base64url')
+    const hit = seen.get(digest)
+    if (hit) return hit
+    const caller = await verify(auth, keys, m[1])
+    seen.set(digest, caller.caller, Math.min(CACHE_MS, caller.exp * 1000 - now()))
+    return caller.caller
   }
+}
+
+async function verify(auth: Config['auth'], keys: JWTVerifyGetKey, token: string): Promise<{ caller: Caller; exp: number }> {
+  let payload: JWTPayload
+  try {
+    ;({ payload } = await jwtVerify(token, keys, {
+      issuer: auth.issuer,
+      audience: auth.audience,
+      algorithms: ALGS,
+      clockTolerance: 30,
+      requiredClaims: ['sub', 'exp'],
+    }))
+  } catch (e: any) {
+    // JWKS fetch failures are ours, not the caller's: 503 rather than 401.
+    const jose = typeof e?.code === 'string' && e.code.startsWith('ERR_J')
+    if (!jose || e.code === 'ERR_JWKS_TIMEOUT')
+      throw new AppError('unavailable', 'Token keys are unavailable; retry shortly.', undefined, { cause: e })
+    throw new AppError('unauthenticated', 'The ID token is invalid or expired.', undefined, { cause: e })
+  }
+  const sub = payload.sub
+  if (typeof sub !== 'string' || !ID.test(sub)) throw new AppError('unauthenticated', 'The ID token has no usable subject.')
+  const rawOrg = payload[auth.orgClaim]
+  const org = typeof rawOrg === 'string' && ID.test(rawOrg) ? rawOrg : undefined
+  const role = payload[auth.adminClaim]
+  const admin = Boolean(org) && (role === auth.adminValue || role === true || (Array.isArray(role) && role.includes(auth.adminValue)))
+  return { caller: { sub, org, admin }, exp: payload.exp! }
 }
 
 export const remoteKeys = (url: string) => createRemoteJWKSet(new URL(url), { timeoutDuration: 5000, cooldownDuration: 30_000 })

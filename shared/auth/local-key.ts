@@ -5,7 +5,9 @@
  */
 import { mkdir, readFile, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
-import { exportJWK, generateKeyPair, type JWK } from 'jose'
+import { exportJWK } from 'jose/key/export'
+import { generateKeyPair } from 'jose/key/generate/keypair'
+import type { JWK } from 'jose'
 
 export interface LocalKey { privateJwk: JWK; publicJwk: JWK; kid: string }
 

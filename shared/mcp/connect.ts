@@ -1,23 +1,26 @@
 /**
- * Short-lived upstream MCP connections: one per request, always closed,
- * through the egress-guarded, byte-capped fetch. The protocol era learned from
- * a server is cached per caller and MCP, so later connections skip the probe.
+ * Upstream MCP connections. A call borrows a warm client for its caller and
+ * config (one upstream POST per call on a warm instance, reusing the legacy
+ * `Mcp-Session-Id` or the stateless 2026-07-28 protocol), or opens a fresh
+ * one that is closed afterwards. Everything goes through the egress-guarded,
+ * byte-capped fetch. Warm clients are bounded, per caller, and expire idle.
  */
+import { AsyncLocalStorage } from 'node:async_hooks'
 import type { Client as ClientT, PriorDiscovery } from '@modelcontextprotocol/client'
 import type { Deps } from '../deps.js'
 import { AppError } from '../errors.js'
-import { Lru } from '../cache.js'
 import { guardedFetch, TooLarge } from '../egress/fetch.js'
 import { policyOf } from '../registry/service.js'
 import { upstreamError } from './errors.js'
-import { log, redact } from '../log.js'
+import { eraFresh, forgetState, loadState, saveState, type StateKey } from './state.js'
 
 let sdk: Promise<typeof import('@modelcontextprotocol/client')> | undefined
 const loadSdk = () => (sdk ??= import('@modelcontextprotocol/client'))
 
 export interface Target {
-  /** Partition of per-connection caches: never shared across callers. */
+  /** Partition of per-connection state: caller, config id and version. Never shared across callers. */
   key: string
+  state: StateKey
   type: 'http' | 'sse'
   endpoint: string
   headers: Record<string, string>
@@ -31,23 +34,51 @@ export interface Session {
   era: 'modern' | 'legacy'
 }
 
-const ERA_TTL = 10 * 60_000
-const eras = new Lru<PriorDiscovery>(2000)
-
 export const GATEWAY_INFO = { name: 'mcp-gateway-gcp', version: '0.1.0' }
 
-export async function withClient<T>(d: Deps, t: Target, outer: AbortSignal, fn: (s: Session) => Promise<T>): Promise<T> {
+/** The request a fetch or a stream error belongs to, found through async context. */
+interface CallCtx { fail(e: AppError): void }
+const callCtx = new AsyncLocalStorage<CallCtx>()
+
+interface Conn {
+  id: string
+  client: ClientT
+  transport: { close(): Promise<void>; sessionId?: string; terminateSession?(): Promise<void> }
+  era: 'modern' | 'legacy'
+  busy: number
+  lastUsed: number
+  dead: boolean
+  /** Set once the conn has served a call: a session error then means "start again". */
+  used: boolean
+  /** Calls in flight, so a fault on a shared stream reaches them all. */
+  calls: Set<CallCtx>
+  served: number
+}
+
+const MAX_WARM = 256
+const IDLE_MS = 5 * 60_000
+// Warm connections are retired after this many calls: bounded per-connection
+// state (the SDK and undici keep per-request listeners on long-lived signals).
+const MAX_CALLS = 1000
+const warm = new Map<string, Promise<Conn>>()
+let sweeper: NodeJS.Timeout | undefined
+
+const DROPPED = /disconnected|terminated|closed|ECONNRESET|socket hang up/i
+
+async function open(d: Deps, t: Target, signal: AbortSignal): Promise<Conn> {
   const { Client, StreamableHTTPClientTransport, SSEClientTransport } = await loadSdk()
-  const ac = new AbortController()
-  let failure: AppError | undefined
-  const fail = (e: AppError) => {
-    failure ??= e
-    if (!ac.signal.aborted) ac.abort(e)
+  // A fault inside one call's own response fails that call; a fault on a stream
+  // the calls share (legacy SSE, or a stream opened while connecting) fails them all.
+  const fault = (e: AppError) => {
+    const mine = callCtx.getStore()
+    if (mine && conn.calls.has(mine)) return mine.fail(e)
+    conn.dead = true
+    for (const c of conn.calls) c.fail(e)
   }
-  const onOuter = () => fail(new AppError('invalid_request', 'The client closed the request.'))
-  if (outer.aborted) onOuter()
-  outer.addEventListener('abort', onOuter, { once: true })
-  const fetch = guardedFetch(policyOf(d), { maxBytes: d.config.maxResultBytes, onTooLarge: () => fail(new TooLarge(d.config.maxResultBytes)) })
+  const fetch = guardedFetch(policyOf(d), {
+    maxBytes: d.config.maxResultBytes,
+    onTooLarge: () => fault(new TooLarge(d.config.maxResultBytes)),
+  })
   const url = new URL(t.endpoint)
   const requestInit = { headers: t.headers }
   const transport =
@@ -56,45 +87,171 @@ export async function withClient<T>(d: Deps, t: Target, outer: AbortSignal, fn: 
       : new StreamableHTTPClientTransport(url, { fetch: fetch as any, requestInit })
   // 2026-07-28 deprecates sampling and roots, and we cannot put an elicitation to the user yet: declare nothing.
   const client = new Client(GATEWAY_INFO, { capabilities: {}, versionNegotiation: { mode: 'auto' }, listMaxPages: 64 })
-  let busy = false
+  const conn: Conn = { id: t.key, client, transport, era: 'legacy', busy: 0, lastUsed: Date.now(), dead: false, used: false, calls: new Set(), served: 0 }
   client.onerror = (e) => {
-    // The SDK reports a dropped stream here but would wait out the whole timeout: fail the call now.
-    if (busy && /disconnected|terminated|closed|ECONNRESET/i.test(String((e as Error)?.message))) {
-      fail(new AppError('upstream_error', 'The MCP server closed the connection mid-response.', { upstream: { reason: 'connection_closed' } }))
-    }
+    // The SDK reports a dropped stream here but would wait out the whole timeout: fail the calls now.
+    if (!DROPPED.test(String((e as Error)?.message))) return
+    const err = new AppError('upstream_error', 'The MCP server closed the connection mid-response.', { upstream: { reason: 'connection_closed' } })
+    const mine = callCtx.getStore()
+    if (mine && conn.calls.has(mine)) mine.fail(err)
+    else if (t.type === 'sse') fault(err)
   }
-  const opts = { signal: ac.signal, timeout: t.timeoutMs, maxTotalTimeout: t.timeoutMs }
-  const prior = t.type === 'sse' ? ({ kind: 'legacy' } as const) : eras.get(`${t.key}|${t.endpoint}`)
-  busy = true
+  client.onclose = () => { conn.dead = true }
+  client.setNotificationHandler('notifications/tools/list_changed', () => forgetState(d, t.state, 'tools'))
+  const now = d.clock.now()
+  const prior: PriorDiscovery | undefined = t.type === 'sse' ? { kind: 'legacy' } : eraFresh(await loadState(d, t.state), now)
+  const opts = { signal, timeout: t.timeoutMs, maxTotalTimeout: t.timeoutMs }
   try {
-    await client.connect(transport, { ...opts, ...(prior ? { prior } : {}) })
-    const era = client.getProtocolEra?.() === 'modern' ? 'modern' : 'legacy'
-    if (!prior && t.type === 'http') {
-      const discover = client.getDiscoverResult?.()
-      eras.set(`${t.key}|${t.endpoint}`, era === 'modern' && discover ? { kind: 'modern', discover } : { kind: 'legacy' }, ERA_TTL)
-    }
-    return await fn({ client, opts, era })
+    await client.connect(transport as any, { ...opts, ...(prior ? { prior } : {}) })
   } catch (e) {
-    const err = failure ?? upstreamError(e)
+    void client.close().catch(() => {})
     // A stale modern verdict fails loudly: forget it so the next call probes again.
-    // Our own verdicts (bad arguments, unknown tool), a timeout and the caller leaving say nothing about the era.
-    if (!failure && !['invalid_request', 'not_found', 'upstream_timeout'].includes(err.code)) eras.delete(`${t.key}|${t.endpoint}`)
-    throw err
+    if (prior && t.type === 'http') forgetState(d, t.state, 'era')
+    throw e
+  }
+  conn.era = client.getProtocolEra?.() === 'modern' ? 'modern' : 'legacy'
+  if (!prior && t.type === 'http') {
+    const discover = client.getDiscoverResult?.()
+    saveState(d, t.state, { era: conn.era === 'modern' && discover ? { kind: 'modern', discover } : { kind: 'legacy' }, era_at: now })
+  }
+  return conn
+}
+
+function close(conn: Conn): void {
+  conn.dead = true
+  const t = conn.transport
+  const end = () => void conn.client.close().catch(() => {})
+  // Release a legacy session upstream without making anyone wait for it.
+  if (t.sessionId && t.terminateSession) void t.terminateSession().catch(() => {}).finally(end)
+  else end()
+}
+
+function discard(key: string, conn: Conn): void {
+  void warm.get(key)?.then((c) => { if (c === conn) warm.delete(key) }, () => {})
+  if (conn.busy === 0) close(conn)
+  else conn.dead = true
+}
+
+function sweep(now = Date.now()): void {
+  const idle: [string, Conn][] = []
+  for (const [k, p] of warm) {
+    p.then((c) => {
+      if (c.dead && c.busy === 0) { warm.delete(k); return }
+      if (c.busy === 0) idle.push([k, c])
+    }, () => warm.delete(k))
+  }
+  // Settled promises run their callbacks on the next microtask: evict then.
+  queueMicrotask(() => queueMicrotask(() => {
+    idle.sort((a, b) => a[1].lastUsed - b[1].lastUsed)
+    let over = warm.size - MAX_WARM
+    for (const [k, c] of idle) {
+      if (now - c.lastUsed > IDLE_MS || over > 0) {
+        warm.delete(k)
+        close(c)
+        over--
+      }
+    }
+  }))
+}
+
+async function acquire(d: Deps, t: Target, signal: AbortSignal): Promise<Conn> {
+  const key = `${t.key}|${t.type}|${t.endpoint}`
+  let p = warm.get(key)
+  if (p) {
+    const c = await p.catch(() => undefined)
+    if (c && !c.dead) return c
+    if (warm.get(key) === p) warm.delete(key)
+  }
+  // The first caller's connect is shared by concurrent callers; it runs outside any one call's context.
+  p = callCtx.exit(() => open(d, t, AbortSignal.timeout(t.timeoutMs)))
+  warm.set(key, p)
+  p.catch(() => { if (warm.get(key) === p) warm.delete(key) })
+  sweeper ??= setInterval(() => sweep(), 30_000).unref()
+  if (warm.size > MAX_WARM) sweep()
+  return p
+}
+
+/** Waits for `p` unless `signal` aborts first (the shared connect goes on for others). */
+function until<T>(p: Promise<T>, signal: AbortSignal): Promise<T> {
+  if (signal.aborted) return Promise.reject(signal.reason)
+  return new Promise<T>((resolve, reject) => {
+    const stop = () => reject(signal.reason)
+    signal.addEventListener('abort', stop, { once: true })
+    p.then(resolve, reject).finally(() => signal.removeEventListener('abort', stop))
+  })
+}
+
+const sessionGone = (e: unknown) => {
+  const s = (e as any)?.status ?? (e as any)?.data?.status
+  return s === 404 || s === 400
+}
+
+export interface ConnectOptions {
+  /** A private connection, closed after the call (used when notifications must be attributed to this call). */
+  fresh?: boolean
+}
+
+export async function withClient<T>(d: Deps, t: Target, outer: AbortSignal, fn: (s: Session) => Promise<T>, o: ConnectOptions = {}): Promise<T> {
+  const ac = new AbortController()
+  let failure: AppError | undefined
+  const fail = (e: AppError) => {
+    failure ??= e
+    if (!ac.signal.aborted) ac.abort(e)
+  }
+  const gone = new AppError('invalid_request', 'The client closed the request.')
+  const onOuter = () => fail(gone)
+  if (outer.aborted) onOuter()
+  outer.addEventListener('abort', onOuter, { once: true })
+  const opts = { signal: ac.signal, timeout: t.timeoutMs, maxTotalTimeout: t.timeoutMs }
+  try {
+    const me: CallCtx = { fail }
+    return await callCtx.run(me, async () => {
+      for (let attempt = 0; ; attempt++) {
+        let conn: Conn
+        try {
+          conn = o.fresh ? await open(d, t, ac.signal) : await until(acquire(d, t, ac.signal), ac.signal)
+        } catch (e) {
+          throw failure ?? upstreamError(e)
+        }
+        conn.busy++
+        conn.calls.add(me)
+        try {
+          const out = await fn({ client: conn.client, opts, era: conn.era })
+          conn.used = true
+          if (++conn.served >= MAX_CALLS && !o.fresh) discard(`${t.key}|${t.type}|${t.endpoint}`, conn)
+          return out
+        } catch (e) {
+          const err = failure ?? upstreamError(e)
+          // The server forgot our session (404) or the warm connection broke: start again, once.
+          const retry = !o.fresh && conn.used && attempt === 0 && !failure && (sessionGone(e) || conn.dead)
+          // A caller leaving aborts only its own request; the warm connection stays.
+          if (retry || conn.dead || (failure && failure !== gone) || ['authorization_required', 'egress_denied', 'upstream_response_too_large'].includes(err.code)) {
+            discard(`${t.key}|${t.type}|${t.endpoint}`, conn)
+          }
+          if (retry) continue
+          throw err
+        } finally {
+          conn.calls.delete(me)
+          conn.busy--
+          conn.lastUsed = Date.now()
+          if (o.fresh) close(conn)
+          else if (conn.dead && conn.busy === 0) close(conn)
+        }
+      }
+    })
   } finally {
-    busy = false
     outer.removeEventListener('abort', onOuter)
-    const sessionId = (transport as { sessionId?: string }).sessionId
-    const close = () => client.close().catch(() => {})
-    if (sessionId && 'terminateSession' in transport && !failure) {
-      // Release the upstream session without making the caller wait for it.
-      void (transport as { terminateSession(): Promise<void> }).terminateSession().catch(() => {}).finally(close)
-    } else void close()
   }
 }
 
-/** Forget cached protocol eras for one MCP (after its config changes). */
-export function forgetEra(prefix: string) {
-  eras.deletePrefix(prefix)
+/** Close every warm connection (shutdown, tests). */
+export async function closeAll(): Promise<void> {
+  const all = [...warm.values()]
+  warm.clear()
+  for (const p of all) {
+    const c = await p.catch(() => undefined)
+    if (c) close(c)
+  }
 }
 
-export const _debug = { eras, log: (m: string) => log('DEBUG', redact(m)) }
+export const _stats = () => ({ warm: warm.size })

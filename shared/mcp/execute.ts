@@ -9,7 +9,8 @@ import { load } from '../registry/service.js'
 import { targetFor } from './target.js'
 import { withClient, type Session } from './connect.js'
 import { resultView } from './views.js'
-import { cachedTools, rememberTools } from './tools-cache.js'
+import { loadState, saveState, toolsFresh, type StateKey } from './state.js'
+import type { Target } from './connect.js'
 import { checkArguments } from './args.js'
 
 const bodySchema = {
@@ -26,15 +27,39 @@ export interface Hooks {
 
 export type ToolResultView = ReturnType<typeof resultView>
 
-async function findTool(s: Session, key: string, name: string): Promise<Tool> {
-  let tool = cachedTools(key)?.get(name)
-  if (!tool) {
-    if (!s.client.getServerCapabilities()?.tools) throw new AppError('not_found', 'This MCP server has no tools.')
-    const { tools } = await s.client.listTools(undefined, { ...s.opts, cacheMode: 'refresh' })
-    tool = rememberTools(key, tools).get(name)
+async function fetchTools(d: Deps, s: Session, k: StateKey): Promise<Tool[]> {
+  if (!s.client.getServerCapabilities()?.tools) throw new AppError('not_found', 'This MCP server has no tools.')
+  const { tools } = await s.client.listTools(undefined, { ...s.opts, cacheMode: 'bypass' })
+  saveState(d, k, { tools, tools_at: d.clock.now() })
+  return tools
+}
+
+/**
+ * The tool's definition, for validating arguments before the call. Known
+ * definitions are used however old; an unknown name, or a validation failure
+ * against a definition past its freshness, refetches once.
+ */
+async function validated(d: Deps, s: Session, t: Target, name: string, args: Record<string, unknown>): Promise<Tool> {
+  const state = await loadState(d, t.state)
+  let tools = state?.tools
+  const fresh = Boolean(toolsFresh(state, d.clock.now()))
+  let refetched = false
+  if (!tools?.some((x) => x.name === name)) {
+    tools = await fetchTools(d, s, t.state)
+    refetched = true
   }
+  const tool = tools.find((x) => x.name === name)
   if (!tool) throw new AppError('not_found', `The MCP server has no tool named ${JSON.stringify(name.slice(0, 128))}.`)
-  return tool
+  try {
+    checkArguments(tool.inputSchema as Record<string, unknown>, args)
+    return tool
+  } catch (e) {
+    if (refetched || fresh) throw e
+    const again = (await fetchTools(d, s, t.state)).find((x) => x.name === name)
+    if (!again) throw new AppError('not_found', `The MCP server has no tool named ${JSON.stringify(name.slice(0, 128))}.`)
+    checkArguments(again.inputSchema as Record<string, unknown>, args)
+    return again
+  }
 }
 
 export async function execute(d: Deps, caller: Caller, id: string, toolName: string, body: unknown, signal: AbortSignal, hooks: Hooks = {}): Promise<ToolResultView> {
@@ -47,8 +72,7 @@ export async function execute(d: Deps, caller: Caller, id: string, toolName: str
   try {
     const target = await targetFor(d, caller, rec)
     const result = await withClient(d, target, signal, async (s) => {
-      const tool = await findTool(s, target.key, toolName)
-      checkArguments(tool.inputSchema as Record<string, unknown>, args)
+      const tool = await validated(d, s, target, toolName, args)
       if (hooks.onLog) {
         s.client.setNotificationHandler('notifications/message', (n) => {
           hooks.onLog!({ level: n.params.level, logger: n.params.logger ?? null, data: n.params.data })
@@ -70,14 +94,14 @@ export async function execute(d: Deps, caller: Caller, id: string, toolName: str
         },
       )
       return resultView(r as Parameters<typeof resultView>[0])
-    })
+    }, { fresh: Boolean(hooks.onLog) })
     outcome = 'ok'
     return result
   } catch (e) {
     code = e instanceof AppError ? e.code : 'internal'
     throw e
   } finally {
-    await audit(d, {
+    audit(d, {
       actor: caller.sub, org: caller.org ?? null, action: 'tool.execute', mcp_id: id, tool: toolName.slice(0, 128),
       argument_names: Object.keys(args).slice(0, 50), outcome, ...(code ? { code } : {}), duration_ms: Math.round(performance.now() - t0),
     })

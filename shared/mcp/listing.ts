@@ -7,7 +7,7 @@ import { load } from '../registry/service.js'
 import { targetFor } from './target.js'
 import { withClient, type Session } from './connect.js'
 import { contentsView, promptView, resourceView, toolView } from './views.js'
-import { rememberTools } from './tools-cache.js'
+import { loadState, saveState, toolsFresh, TOOLS_TTL } from './state.js'
 
 async function run<T>(d: Deps, caller: Caller, id: string, signal: AbortSignal, fn: (s: Session, target: { key: string }) => Promise<T>) {
   const rec = await load(d, caller, id)
@@ -15,13 +15,33 @@ async function run<T>(d: Deps, caller: Caller, id: string, signal: AbortSignal, 
   return withClient(d, target, signal, (s) => fn(s, target))
 }
 
-export const listTools = (d: Deps, caller: Caller, id: string, signal: AbortSignal) =>
-  run(d, caller, id, signal, async (s, t) => {
+/** Upper bound on a server's own cache hint for tools/list. */
+const MAX_TOOLS_TTL = 10 * 60_000
+
+/**
+ * Tools, served from the per-caller cache while fresh: a server's `ttlMs`
+ * hint (SEP-2549) when it gives one, else a minute; `tools/list_changed`
+ * empties it. `refresh` skips the cache.
+ */
+export async function listTools(d: Deps, caller: Caller, id: string, signal: AbortSignal, o: { refresh?: boolean } = {}) {
+  const rec = await load(d, caller, id)
+  const target = await targetFor(d, caller, rec)
+  if (!o.refresh) {
+    const cached = toolsFresh(await loadState(d, target.state), d.clock.now())
+    if (cached) return { tools: cached.map(toolView) }
+  }
+  return withClient(d, target, signal, async (s) => {
     if (!s.client.getServerCapabilities()?.tools) return { tools: [] }
-    const { tools } = await s.client.listTools(undefined, s.opts)
-    rememberTools(t.key, tools)
-    return { tools: tools.map(toolView) }
+    const r = await s.client.listTools(undefined, { ...s.opts, cacheMode: 'bypass' })
+    const hint = (r as { ttlMs?: unknown }).ttlMs
+    saveState(d, target.state, {
+      tools: r.tools,
+      tools_at: d.clock.now(),
+      tools_ttl: typeof hint === 'number' && hint >= 0 ? Math.min(hint, MAX_TOOLS_TTL) : TOOLS_TTL,
+    })
+    return { tools: r.tools.map(toolView) }
   })
+}
 
 export const listResources = (d: Deps, caller: Caller, id: string, signal: AbortSignal) =>
   run(d, caller, id, signal, async (s) => {

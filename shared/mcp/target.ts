@@ -22,8 +22,9 @@ export async function targetFor(d: Deps, caller: Caller, rec: Rec<McpDoc>): Prom
   let secrets: Secrets = {}
   if (doc.secret_ref) {
     const key = `${rec.id}:${rec.version}`
-    secrets = secretCache.get(key) ?? (await readSecrets(d, doc))
-    secretCache.set(key, secrets, SECRET_TTL)
+    const hit = secretCache.get(key)
+    secrets = hit ?? (await readSecrets(d, doc))
+    if (!hit) secretCache.set(key, secrets, SECRET_TTL)
   }
   const headers: Record<string, string> = { ...(doc.config.headers ?? {}), ...(secrets.headers ?? {}) }
   if (doc.auth_type === 'bearer') {
@@ -32,8 +33,9 @@ export async function targetFor(d: Deps, caller: Caller, rec: Rec<McpDoc>): Prom
   }
   const cap = d.config.functionTimeoutMs - 1000
   return {
-    // Org configs are shared, but cached upstream state is still kept per caller.
+    // Org configs are shared, but upstream sessions and learned state are kept per caller.
     key: `${caller.sub}|${rec.id}|${rec.version}`,
+    state: { sub: caller.sub, id: rec.id, version: rec.version },
     type: doc.type,
     endpoint: doc.endpoint,
     headers,

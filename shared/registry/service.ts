@@ -96,7 +96,7 @@ export async function create(d: Deps, caller: Caller, body: unknown): Promise<Re
   }
   try {
     const rec = await (await d.store()).create(MCPS, id, doc)
-    await audit(d, { actor: caller.sub, org: caller.org ?? null, action: 'mcp.create', mcp_id: id, outcome: 'ok', duration_ms: Math.round(performance.now() - t0) })
+    audit(d, { actor: caller.sub, org: caller.org ?? null, action: 'mcp.create', mcp_id: id, outcome: 'ok', duration_ms: Math.round(performance.now() - t0) })
     return rec
   } catch (e) {
     // The record never existed: its secret must not outlive it.
@@ -172,7 +172,7 @@ export async function patch(d: Deps, caller: Caller, id: string, body: unknown, 
   if (secretsChanged && old.secret_ref) {
     await vault!.delete(old.secret_ref).catch((e) => log('ERROR', 'replaced secret of an MCP server not deleted', { secret_ref: old.secret_ref, error: String(e?.message ?? e) }))
   }
-  await audit(d, { actor: caller.sub, org: caller.org ?? null, action: 'mcp.update', mcp_id: id, outcome: 'ok', duration_ms: Math.round(performance.now() - t0) })
+  audit(d, { actor: caller.sub, org: caller.org ?? null, action: 'mcp.update', mcp_id: id, outcome: 'ok', duration_ms: Math.round(performance.now() - t0) })
   return out
 }
 
@@ -187,5 +187,5 @@ export async function remove(d: Deps, caller: Caller, id: string, ifMatchHeader?
     // The config is gone either way; a leftover secret is found by its ref in this log line.
     await (await d.vault()).delete(rec.data.secret_ref).catch((e) => log('ERROR', 'secret of a deleted MCP server not deleted', { secret_ref: rec.data.secret_ref, error: String(e?.message ?? e) }))
   }
-  await audit(d, { actor: caller.sub, org: caller.org ?? null, action: 'mcp.delete', mcp_id: id, outcome: 'ok', duration_ms: Math.round(performance.now() - t0) })
+  audit(d, { actor: caller.sub, org: caller.org ?? null, action: 'mcp.delete', mcp_id: id, outcome: 'ok', duration_ms: Math.round(performance.now() - t0) })
 }

@@ -11,6 +11,8 @@ import { parseConfig } from '../../shared/config.js'
 import { setLogSink } from '../../shared/log.js'
 import { startLocal } from '../../shared/local/server.js'
 import { devToken } from '../../shared/auth/dev-token.js'
+import { auditFlushed } from '../../shared/audit.js'
+import { closeAll } from '../../shared/mcp/connect.js'
 
 export interface Res {
   status: number
@@ -66,6 +68,8 @@ export async function startGateway(o: { env?: Record<string, string>; over?: Par
     },
     async close() {
       await local.close()
+      await auditFlushed()
+      await closeAll()
       setLogSink(prevSink)
       await (await deps.store()).close().catch(() => {})
       await (await deps.vault()).close().catch(() => {})

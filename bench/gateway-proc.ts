@@ -1,0 +1,54 @@
+/**
+ * The gateway as a child process in local mode (`node dist/scripts/local.js`),
+ * on a free loopback port with its own DATA_DIR. Tokens come from the dev key
+ * that the gateway writes into DATA_DIR.
+ */
+import { mkdtemp, rm } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { parseConfig } from '../shared/config.js'
+import { devToken } from '../shared/auth/dev-token.js'
+import { freePort, waitForPort } from '../test/support/net.js'
+import { memOf, resetPeak, spawnChild, type Child } from './proc.js'
+
+export interface GatewayProc {
+  base: string
+  pid: number
+  token(user: string): Promise<string>
+  mem(): ReturnType<typeof memOf>
+  /** Distinct warning lines the gateway printed to stderr (e.g. MaxListenersExceededWarning). */
+  warnings(): string[]
+  resetPeak(): boolean
+  stop(): Promise<void>
+}
+
+export async function spawnGateway(): Promise<GatewayProc> {
+  const dataDir = await mkdtemp(join(tmpdir(), 'gw-bench-'))
+  const port = await freePort()
+  let child: Child | undefined
+  try {
+    child = spawnChild(['dist/scripts/local.js'], {
+      env: { ...process.env, GATEWAY_MODE: 'local', PORT: String(port), DATA_DIR: dataDir, METADATA_SERVER_DETECTION: 'none' },
+    })
+    const exited = new Promise<never>((_, rej) => child!.proc.once('exit', (c) => rej(new Error(`gateway exited (${c}): ${child!.stderr()}`))))
+    await Promise.race([waitForPort(port, 20_000), exited])
+  } catch (e) {
+    await child?.stop()
+    await rm(dataDir, { recursive: true, force: true })
+    throw e
+  }
+  const c = child
+  const config = parseConfig({ GATEWAY_MODE: 'local', DATA_DIR: dataDir })
+  return {
+    base: `http://127.0.0.1:${port}/api/v1`,
+    pid: c.pid,
+    token: (user) => devToken(config, { user, ttlSec: 3600 }),
+    mem: () => memOf(c.pid),
+    warnings: () => [...new Set(c.stderr().split('\n').filter((l) => /warning/i.test(l) && !/--trace-warnings/.test(l)).map((l) => l.replace(/^\(node:\d+\) /, '').replace(/\d+ (abort )?listeners added/, 'N $1listeners added')))],
+    resetPeak: () => resetPeak(c.pid),
+    async stop() {
+      await c.stop()
+      await rm(dataDir, { recursive: true, force: true })
+    },
+  }
+}

@@ -1,0 +1,40 @@
+/** The issue's goals, checked against the figures (printed next to them; never asserted in tests). */
+import type { Results } from './run.js'
+
+export interface Goal { goal: string; measured: string; pass: boolean | null }
+
+const f = (n: number, d = 1) => (Number.isFinite(n) ? n.toFixed(d) : 'n/a')
+
+export function goals(r: Results): Goal[] {
+  const g: Goal[] = []
+  for (const l of r.latency) {
+    g.push({ goal: `execute p50 ≤ 1.5× direct warm p50 (${l.server})`, measured: `${f(l.gateway.p50, 2)} vs ${f(l.direct_warm.p50, 2)} ms = ${f(l.ratio_p50, 2)}×`, pass: l.ratio_p50 <= 1.5 })
+    g.push({ goal: `Δp95 ≤ 5 ms (${l.server})`, measured: `${f(l.delta_p95_ms, 2)} ms`, pass: l.delta_p95_ms <= 5 })
+  }
+  for (const u of r.upstream) {
+    g.push({ goal: `warm path: 1 upstream POST per call (${u.server})`, measured: `${f(u.warm.posts, 2)}`, pass: u.warm.posts <= 1 })
+    g.push({ goal: `cold path: ≤ 3 upstream POSTs (${u.server})`, measured: `${f(u.cold.posts, 0)}`, pass: u.cold.posts <= 3 })
+  }
+  for (const s of r.store_ops) {
+    g.push({
+      goal: '≤ 1 store read and 0 vault reads per warm execute',
+      measured: `${f(s.warm.store.reads, 2)} store reads, ${f(s.warm.vault.reads, 2)} vault reads`,
+      pass: s.warm.store.reads <= 1 && s.warm.vault.reads === 0,
+    })
+  }
+  for (const l of r.listing) {
+    g.push({ goal: `warm tools listing ≥ 5× faster than cold (${l.server})`, measured: `${f(l.speedup_p50, 2)}× (p50 ${f(l.cold.p50, 2)} → ${f(l.warm.p50, 2)} ms)`, pass: l.speedup_p50 >= 5 })
+  }
+  const reg = r.cold_start.find((c) => c.function === 'registry')
+  g.push(reg
+    ? { goal: 'CRUD (registry) cold start ≤ 1.3× trivial FF function', measured: `${f(reg.ratio_vs_trivial, 2)}× (${f(reg.spawn_to_2xx.p50, 0)} ms)`, pass: reg.ratio_vs_trivial <= 1.3 }
+    : { goal: 'CRUD (registry) cold start ≤ 1.3× trivial FF function', measured: 'not run', pass: null })
+  for (const t of r.throughput) {
+    const top = t.levels.find((l) => l.concurrency === 64)
+    g.push(top
+      ? { goal: `throughput at c64 ≥ 50% of direct, zero errors (${t.server})`, measured: `${f(top.ratio * 100, 0)}%, ${top.gateway.errors} errors`, pass: top.ratio >= 0.5 && top.gateway.errors === 0 }
+      : { goal: `throughput at c64 ≥ 50% of direct, zero errors (${t.server})`, measured: 'not run (quick)', pass: null })
+  }
+  g.push({ goal: 'stdio pool', measured: 'n/a: stdio pool not built', pass: null })
+  return g
+}

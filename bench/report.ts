@@ -1,0 +1,78 @@
+/** Renders the results as Markdown tables. */
+import type { Results } from './run.js'
+import type { Summary } from './stats.js'
+
+const f = (n: number | null | undefined, d = 2) => (n !== null && n !== undefined && Number.isFinite(n) ? n.toFixed(d) : 'n/a')
+const row = (cells: (string | number)[]) => `| ${cells.join(' | ')} |`
+const table = (head: string[], rows: (string | number)[][]) => [row(head), row(head.map(() => '---')), ...rows.map(row)].join('\n')
+const lat = (s: Summary) => [f(s.p50), f(s.p95), f(s.p99), f(s.throughput, 0), s.errors, s.n]
+const ops = (m: Record<string, number>) => Object.entries(m).map(([k, v]) => `${k} ${f(v)}`).join(', ') || '–'
+
+export function markdown(r: Results): string {
+  const m = r.meta
+  const out: string[] = [
+    '# MCP gateway benchmark',
+    '',
+    `${m.date} · node ${m.node} · ${m.cpus}× ${m.cpu_model} · ${m.platform} · mode: ${m.quick ? 'quick (smoke, figures not meaningful)' : 'full'} · ${f(m.duration_s, 1)} s`,
+    '',
+    'The gateway runs as a child process in local mode; the upstream test servers, the direct SDK clients and the load generator share the bench process. Goals are printed, never asserted.',
+    '',
+    '## Goals',
+    '',
+    table(['goal', 'measured', 'result'], r.goals.map((g) => [g.goal, g.measured, g.pass === null ? 'n/a' : g.pass ? 'pass' : '**FAIL**'])),
+    '',
+    '## 1. execute latency (ms; interleaved, sequential)',
+    '',
+    table(['server', 'path', 'p50', 'p95', 'p99', 'calls/s', 'errors', 'n'], r.latency.flatMap((l) => [
+      [l.server, 'gateway execute', ...lat(l.gateway)],
+      [l.server, 'direct, warm session', ...lat(l.direct_warm)],
+      [l.server, 'direct, short-lived', ...lat(l.direct_short)],
+    ])),
+    '',
+    r.latency.map((l) => `${l.server}: gateway/warm p50 ${f(l.ratio_p50)}×, Δp95 ${f(l.delta_p95_ms)} ms; gateway/short-lived p50 ${f(l.gateway.p50 / l.direct_short.p50)}×`).join('  \n'),
+    '',
+    '## 2. Upstream HTTP requests per gateway execute',
+    '',
+    table(['server', 'path', 'POST', 'all requests by method', 'JSON-RPC of one call'], r.upstream.flatMap((u) => [
+      [u.server, `cold (first call, fresh MCP)`, f(u.cold.posts), ops(u.cold.by_method), u.cold.jsonrpc.join(' → ')],
+      [u.server, `warm (mean of ${u.warm.calls})`, f(u.warm.posts), ops(u.warm.by_method), u.warm.jsonrpc.join(' → ')],
+    ])),
+    '',
+    '## 3. Store and vault operations per execute (bearer MCP)',
+    '',
+    table(['server', 'path', 'store reads', 'store writes', 'store ops', 'vault reads', 'vault ops'], r.store_ops.flatMap((s) => [
+      [s.server, 'cold (first call)', f(s.cold.store.reads), f(s.cold.store.writes), ops(s.cold.store.by_method), f(s.cold.vault.reads), ops(s.cold.vault.by_method)],
+      [s.server, `warm (mean of ${s.warm_calls})`, f(s.warm.store.reads), f(s.warm.store.writes), ops(s.warm.store.by_method), f(s.warm.vault.reads), ops(s.warm.vault.by_method)],
+    ])),
+    '',
+    '## 4. Listing tools (ms)',
+    '',
+    table(['server', 'path', 'p50', 'p95', 'p99', 'calls/s', 'errors', 'n', 'cold/warm p50'], r.listing.flatMap((l) => [
+      [l.server, 'cold (fresh MCP)', ...lat(l.cold), f(l.speedup_p50)],
+      [l.server, 'warm', ...lat(l.warm), ''],
+    ])),
+    '',
+    '## 5. Cold start, spawn → first 2xx (ms)',
+    '',
+    table(['function', 'request', 'p50', 'p95', 'min', 'max', 'n', '× trivial', 'heavy modules loaded', 'npm packages'], r.cold_start.map((c) => [
+      c.function, c.request, f(c.spawn_to_2xx.p50, 0), f(c.spawn_to_2xx.p95, 0), f(c.spawn_to_2xx.min, 0), f(c.spawn_to_2xx.max, 0), c.spawn_to_2xx.n,
+      f(c.ratio_vs_trivial), c.heavy_modules.join(', ') || 'none', c.packages_loaded,
+    ])),
+    '',
+    '## 6. Throughput (closed loop)',
+    '',
+    table(['server', 'c', 'gateway calls/s', 'direct calls/s', 'ratio', 'gateway p50/p99 ms', 'direct p50/p99 ms', 'errors gw/direct', 'gateway RSS MiB: before → peak'], r.throughput.flatMap((t) => t.levels.map((l) => [
+      t.server, l.concurrency, f(l.gateway.throughput, 0), f(l.direct.throughput, 0), `${f(l.ratio * 100, 0)}%`,
+      `${f(l.gateway.p50)}/${f(l.gateway.p99)}`, `${f(l.direct.p50)}/${f(l.direct.p99)}`, `${l.gateway.errors}/${l.direct.errors}`,
+      `${f(l.gateway_rss_before_mib, 0)} → ${f(l.gateway_peak_rss_mib, 0)}${l.peak_reset ? '' : ' (peak since start)'}`,
+    ]))),
+    '',
+    ...(m.bench_warnings.length ? ['Bench process warnings (direct SDK clients, load generator):', '', ...m.bench_warnings.map((w) => `- \`${w}\``), ''] : []),
+    ...(m.gateway_warnings.length ? ['Gateway stderr warnings during the run:', '', ...m.gateway_warnings.map((w) => `- \`${w}\``), ''] : []),
+    '## 7. stdio pool',
+    '',
+    table(['item', 'result'], [['stdio pool', r.stdio]]),
+    '',
+  ]
+  return out.join('\n')
+}

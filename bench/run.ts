@@ -1,0 +1,145 @@
+/**
+ * `npm run bench` (`node dist/bench/run.js [--quick] [--out FILE]`): starts the
+ * upstream test servers on loopback and the gateway in local mode, measures the
+ * items of the benchmark issue, prints Markdown to stdout and writes FILE
+ * (JSON, default bench/results/latest.json) and the same name with `.md`.
+ * Speed is reported, never asserted.
+ */
+import { mkdir, writeFile } from 'node:fs/promises'
+import { cpus, platform, release } from 'node:os'
+import { dirname, isAbsolute, join } from 'node:path'
+import { parseArgs } from 'node:util'
+import { pathToFileURL } from 'node:url'
+import { setLogSink } from '../shared/log.js'
+import { startLegacyServer } from '../test/servers/legacy.js'
+import { startModernServer } from '../test/servers/modern.js'
+import type { TestServerHandle } from '../test/servers/tools.js'
+import { api } from './api.js'
+import { spawnGateway, type GatewayProc } from './gateway-proc.js'
+import { latency, type LatencyResult } from './latency.js'
+import { upstreamCount, type UpstreamCount } from './upstream-count.js'
+import { storeOps, type StoreOps } from './store-ops.js'
+import { listing, type ListingResult } from './listing.js'
+import { throughput, type ThroughputResult } from './throughput.js'
+import { coldStarts, type ColdStart } from './coldstart.js'
+import { goals, type Goal } from './goals.js'
+import { markdown } from './report.js'
+import { ROOT, killAllSync } from './proc.js'
+import type { Era } from './direct.js'
+
+export interface Results {
+  meta: { date: string; node: string; cpus: number; cpu_model: string; platform: string; quick: boolean; duration_s: number; gateway_warnings: string[]; bench_warnings: string[] }
+  goals: Goal[]
+  latency: LatencyResult[]
+  upstream: UpstreamCount[]
+  store_ops: StoreOps[]
+  listing: ListingResult[]
+  cold_start: ColdStart[]
+  throughput: ThroughputResult[]
+  stdio: string
+}
+
+export interface BenchOptions {
+  quick?: boolean
+  /** JSON output; the Markdown goes next to it with `.md`. Default bench/results/latest.json. */
+  out?: string
+  /** Progress lines (default: stderr). */
+  progress?: (line: string) => void
+}
+
+const FULL = { latency: { rounds: 300, warmup: 30 }, warmCalls: 20, opsCalls: 50, listing: { rounds: 40, warmup: 5 }, levels: [1, 8, 64], durationMs: 3000, coldReps: 5, coldOnly: undefined as string[] | undefined }
+const QUICK = { latency: { rounds: 10, warmup: 3 }, warmCalls: 3, opsCalls: 3, listing: { rounds: 3, warmup: 1 }, levels: [8], durationMs: 300, coldReps: 0, coldOnly: ['trivial', 'registry'] }
+const BEARER = 'bench-upstream-token-5f2a'
+
+export async function runBench(o: BenchOptions = {}): Promise<{ results: Results; markdown: string; json: string; md: string }> {
+  const p = o.quick ? QUICK : FULL
+  const say = o.progress ?? ((l: string) => process.stderr.write(`bench: ${l}\n`))
+  const t0 = performance.now()
+  const prevSink = setLogSink(() => {}) // the bench process's own uses of shared/ log nothing
+  const benchWarnings = new Set<string>()
+  const onWarning = (w: Error) => benchWarnings.add(`${w.name}: ${w.message.replace(/\d+ (abort )?listeners added/, 'N $1listeners added')}`)
+  process.on('warning', onWarning)
+  const servers: TestServerHandle[] = []
+  let gw: GatewayProc | undefined
+  try {
+    const [legacy, modern, walled] = await Promise.all([startLegacyServer(), startModernServer(), startModernServer({ requireBearer: BEARER })])
+    servers.push(legacy, modern, walled)
+    const ups: { server: string; era: Era; h: TestServerHandle }[] = [
+      { server: '2025-11-25 (legacy.ts)', era: 'legacy', h: legacy },
+      { server: '2026-07-28 (modern.ts)', era: 'modern', h: modern },
+    ]
+    say('starting the gateway (child process, local mode)')
+    gw = await spawnGateway()
+    const a = api(gw.base, await gw.token('bench'))
+
+    say('2. upstream requests per call')
+    const upstream: UpstreamCount[] = []
+    for (const u of ups) upstream.push(await upstreamCount(a, u.server, u.h, p.warmCalls))
+
+    say('1. execute latency')
+    const ids = new Map<string, string>()
+    for (const u of ups) ids.set(u.server, await a.register(`lat-${u.era}`, u.h.url))
+    const lat: LatencyResult[] = []
+    for (const u of ups) lat.push(await latency(a, u.server, u.era, u.h.url, ids.get(u.server)!, p.latency))
+
+    say('4. listing tools')
+    const list: ListingResult[] = []
+    for (const u of ups) list.push(await listing(a, u.server, u.h.url, p.listing))
+
+    say('6. throughput')
+    const tp: ThroughputResult[] = []
+    for (const u of ups) tp.push(await throughput(a, gw, u.server, u.era, u.h.url, ids.get(u.server)!, { levels: p.levels, durationMs: p.durationMs }))
+    const gatewayWarnings = gw.warnings()
+    await gw.stop()
+    gw = undefined
+
+    say('3. store and vault operations')
+    const ops = [await storeOps('2026-07-28 (modern.ts, bearer)', walled.url, BEARER, p.opsCalls)]
+
+    say('5. cold starts')
+    const cold = await coldStarts(modern.url, { reps: p.coldReps, only: p.coldOnly })
+
+    const cpu = cpus()
+    const results: Results = {
+      meta: {
+        date: new Date().toISOString(), node: process.version, cpus: cpu.length, cpu_model: cpu[0]?.model ?? 'unknown',
+        platform: `${platform()} ${release()}`, quick: Boolean(o.quick), duration_s: (performance.now() - t0) / 1000,
+        gateway_warnings: gatewayWarnings, bench_warnings: [...benchWarnings],
+      },
+      goals: [], latency: lat, upstream, store_ops: ops, listing: list, cold_start: cold, throughput: tp,
+      stdio: 'n/a: stdio pool not built',
+    }
+    results.goals = goals(results)
+    const md = markdown(results)
+    const json = resolveOut(o.out)
+    const mdPath = json.replace(/\.json$/, '') + '.md'
+    await mkdir(dirname(json), { recursive: true })
+    await writeFile(json, JSON.stringify(results, null, 2) + '\n')
+    await writeFile(mdPath, md)
+    return { results, markdown: md, json, md: mdPath }
+  } finally {
+    await gw?.stop().catch(() => {})
+    await Promise.allSettled(servers.map((s) => s.stop()))
+    setLogSink(prevSink)
+    process.off('warning', onWarning)
+  }
+}
+
+function resolveOut(out: string | undefined): string {
+  if (!out) return join(ROOT, 'bench/results/latest.json')
+  return isAbsolute(out) ? out : join(process.cwd(), out)
+}
+
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  const { values } = parseArgs({ options: { quick: { type: 'boolean' }, out: { type: 'string' } } })
+  try {
+    const r = await runBench({ quick: values.quick, out: values.out })
+    process.stdout.write(r.markdown + '\n')
+    process.stderr.write(`bench: wrote ${r.json} and ${r.md}\n`)
+    process.exit(0)
+  } catch (e) {
+    process.stderr.write(`bench failed: ${(e as Error)?.stack ?? e}\n`)
+    killAllSync()
+    process.exit(1)
+  }
+}

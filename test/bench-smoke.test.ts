@@ -1,0 +1,96 @@
+/**
+ * The benchmark's quick mode, run as part of the suite so the bench cannot rot.
+ * Only the SHAPE of the output is checked (every row present, numbers finite,
+ * files written); speed is never asserted.
+ */
+import { suite } from 'uvu'
+import * as assert from 'uvu/assert'
+import { mkdtemp, readFile, rm } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { runBench, type Results } from '../bench/run.js'
+import type { Summary } from '../bench/stats.js'
+
+const test = suite('bench smoke')
+let dir = ''
+let out: Awaited<ReturnType<typeof runBench>>
+
+test.before(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'gw-bench-smoke-'))
+  out = await runBench({ quick: true, out: join(dir, 'latest.json'), progress: () => {} })
+})
+
+test.after(async () => {
+  await rm(dir, { recursive: true, force: true })
+})
+
+const finite = (n: unknown, what: string) => assert.ok(typeof n === 'number' && Number.isFinite(n), `${what} is a finite number (got ${n})`)
+function summary(s: Summary, what: string) {
+  for (const k of ['p50', 'p95', 'p99', 'throughput'] as const) finite(s[k], `${what}.${k}`)
+  assert.ok(s.n > 0, `${what} has samples`)
+  assert.is(s.errors, 0, `${what} had no errors`)
+}
+
+test('writes the JSON and the Markdown it prints', async () => {
+  const json: Results = JSON.parse(await readFile(out.json, 'utf8'))
+  assert.equal(json.goals, out.results.goals)
+  assert.is(await readFile(out.md, 'utf8'), out.markdown)
+  for (const h of ['## Goals', '## 1.', '## 2.', '## 3.', '## 4.', '## 5.', '## 6.', '## 7.']) assert.ok(out.markdown.includes(h), h)
+  assert.ok(out.markdown.includes('n/a: stdio pool not built'))
+  assert.ok(json.meta.quick)
+  finite(json.meta.cpus, 'cpus')
+})
+
+test('execute latency: gateway, warm and short-lived rows for both protocol generations', () => {
+  const r = out.results
+  assert.equal(r.latency.map((l) => l.era), ['legacy', 'modern'])
+  for (const l of r.latency) {
+    summary(l.gateway, `${l.era} gateway`)
+    summary(l.direct_warm, `${l.era} warm`)
+    summary(l.direct_short, `${l.era} short`)
+    finite(l.ratio_p50, 'ratio')
+    finite(l.delta_p95_ms, 'delta p95')
+  }
+})
+
+test('upstream counts, store ops and listing have cold and warm rows', () => {
+  const r = out.results
+  assert.is(r.upstream.length, 2)
+  for (const u of r.upstream) {
+    assert.ok(u.cold.posts >= 1 && u.warm.posts >= 1, 'the upstream saw POSTs')
+    assert.ok(u.cold.jsonrpc.includes('tools/call'))
+  }
+  assert.is(r.store_ops.length, 1)
+  for (const p of [r.store_ops[0].cold, r.store_ops[0].warm]) {
+    finite(p.store.reads, 'store reads')
+    finite(p.vault.reads, 'vault reads')
+  }
+  assert.is(r.listing.length, 2)
+  for (const l of r.listing) { summary(l.cold, 'cold listing'); summary(l.warm, 'warm listing') }
+})
+
+test('cold start and throughput rows are present and finite', () => {
+  const r = out.results
+  assert.equal(r.cold_start.map((c) => c.function), ['trivial', 'registry'])
+  for (const c of r.cold_start) { finite(c.spawn_to_2xx.p50, `${c.function} cold start`); finite(c.ratio_vs_trivial, 'ratio') }
+  assert.equal(r.cold_start[0].heavy_modules, [], 'the trivial function loads nothing heavy')
+  assert.is(r.throughput.length, 2)
+  for (const t of r.throughput) {
+    assert.ok(t.levels.length >= 1)
+    for (const l of t.levels) {
+      finite(l.gateway.throughput, 'gateway calls/s')
+      finite(l.direct.throughput, 'direct calls/s')
+      assert.ok(l.gateway.calls > 0 && l.direct.calls > 0)
+    }
+  }
+})
+
+test('every goal has a verdict or says why not', () => {
+  for (const g of out.results.goals) {
+    assert.type(g.goal, 'string')
+    assert.type(g.measured, 'string')
+    assert.ok(g.pass === null || typeof g.pass === 'boolean')
+  }
+})
+
+test.run()
