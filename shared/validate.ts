@@ -1,25 +1,50 @@
-/** Request-body validation with ajv; violations become `errors: [{path, message}]`. */
-import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv'
-import addFormatsModule from 'ajv-formats'
+/**
+ * Request validation with ajv; violations become `errors: [{path, message}]`.
+ * The build compiles every request schema ahead of time into standalone code
+ * (scripts/gen-validators.ts), so a cold function never loads or runs the ajv
+ * compiler; schemas without a precompiled validator are compiled on first use.
+ */
+import { createRequire } from 'node:module'
+import type { ErrorObject, ValidateFunction } from 'ajv'
 import { AppError } from './errors.js'
 
-const addFormats = (addFormatsModule as unknown as { default?: typeof addFormatsModule }).default ?? addFormatsModule
+const require = createRequire(import.meta.url)
 
-let ajv: Ajv | undefined
+/** The ajv options the generator uses too, so both paths behave the same. */
+export const AJV_OPTIONS = { allErrors: true, strict: true, useDefaults: true, coerceTypes: false } as const
+
+let precompiled: Record<string, ValidateFunction> | undefined
+function loadPrecompiled(): Record<string, ValidateFunction> {
+  if (!precompiled) {
+    try {
+      precompiled = require('./generated/validators.cjs') as Record<string, ValidateFunction>
+    } catch {
+      precompiled = {}
+    }
+  }
+  return precompiled
+}
+
+let ajv: import('ajv').Ajv | undefined
 const compiled = new WeakMap<object, ValidateFunction>()
 
-function instance(): Ajv {
-  if (!ajv) {
-    ajv = new Ajv({ allErrors: true, strict: true, useDefaults: true, coerceTypes: false })
-    ;(addFormats as any)(ajv, ['uri'])
+function validatorFor(schema: { $id?: string }): ValidateFunction {
+  const pre = schema.$id ? loadPrecompiled()[schema.$id] : undefined
+  if (pre) return pre
+  let v = compiled.get(schema)
+  if (!v) {
+    const { Ajv } = require('ajv') as typeof import('ajv')
+    ajv ??= new Ajv(AJV_OPTIONS)
+    compiled.set(schema, (v = ajv.compile(schema)))
   }
-  return ajv
+  return v
 }
 
 export interface Violation { path: string; message: string }
 
 export function violations(errors: ErrorObject[] | null | undefined): Violation[] {
-  return (errors ?? []).map((e) => {
+  // An `if` failure only says which branch failed; the branch's own errors say what to fix.
+  return (errors ?? []).filter((e) => e.keyword !== 'if').map((e) => {
     let path = e.instancePath || '/'
     let message = e.message ?? 'is invalid'
     if (e.keyword === 'additionalProperties') {
@@ -38,8 +63,7 @@ export function violations(errors: ErrorObject[] | null | undefined): Violation[
 
 /** Validates (and fills defaults into) `value`, or throws 400 with the violations. */
 export function check<T>(schema: object, value: unknown, what = 'body'): T {
-  let v = compiled.get(schema)
-  if (!v) compiled.set(schema, (v = instance().compile(schema)))
+  const v = validatorFor(schema as { $id?: string })
   if (value === undefined) throw new AppError('invalid_request', `The ${what} must be a JSON object.`, { errors: [{ path: '/', message: 'is required' }] })
   if (!v(value)) {
     const errors = violations(v.errors)

@@ -5,6 +5,7 @@ import type { Deps } from '../deps.js'
 import { AppError } from '../errors.js'
 import { audit } from '../audit.js'
 import { check } from '../validate.js'
+import { executeBody } from './schema.js'
 import { load } from '../registry/service.js'
 import { targetFor } from './target.js'
 import { withClient, type Session } from './connect.js'
@@ -12,11 +13,6 @@ import { resultView } from './views.js'
 import { loadState, saveState, toolsFresh, type StateKey } from './state.js'
 import type { Target } from './connect.js'
 import { checkArguments } from './args.js'
-
-const bodySchema = {
-  type: 'object', additionalProperties: false,
-  properties: { arguments: { type: 'object' } },
-} as const
 
 export interface Hooks {
   /** Called once the call is about to start (validation passed): streaming writes its headers here. */
@@ -64,7 +60,7 @@ async function validated(d: Deps, s: Session, t: Target, name: string, args: Rec
 
 export async function execute(d: Deps, caller: Caller, id: string, toolName: string, body: unknown, signal: AbortSignal, hooks: Hooks = {}): Promise<ToolResultView> {
   const t0 = performance.now()
-  const b = check<{ arguments?: Record<string, unknown> }>(bodySchema, body ?? {})
+  const b = check<{ arguments?: Record<string, unknown> }>(executeBody, body ?? {})
   const args = b.arguments ?? {}
   const rec = await load(d, caller, id)
   let outcome: 'ok' | 'error' = 'error'

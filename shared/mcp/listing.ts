@@ -3,6 +3,7 @@ import type { Caller } from '../auth/caller.js'
 import type { Deps } from '../deps.js'
 import { AppError } from '../errors.js'
 import { check } from '../validate.js'
+import { promptBody, readQuery } from './schema.js'
 import { load } from '../registry/service.js'
 import { targetFor } from './target.js'
 import { withClient, type Session } from './connect.js'
@@ -57,11 +58,6 @@ export const listPrompts = (d: Deps, caller: Caller, id: string, signal: AbortSi
     return { prompts: prompts.map(promptView) }
   })
 
-const readQuery = {
-  type: 'object', additionalProperties: false, required: ['uri'],
-  properties: { uri: { type: 'string', minLength: 1, maxLength: 4096 } },
-} as const
-
 export async function readResource(d: Deps, caller: Caller, id: string, query: URLSearchParams, signal: AbortSignal) {
   if (query.getAll('uri').length > 1) throw new AppError('invalid_request', 'Give one uri.', { errors: [{ path: '/uri', message: 'must be given once' }] })
   const q = check<{ uri: string }>(readQuery, Object.fromEntries(query), 'query')
@@ -71,13 +67,6 @@ export async function readResource(d: Deps, caller: Caller, id: string, query: U
     return { contents: r.contents.map(contentsView) }
   })
 }
-
-const promptBody = {
-  type: 'object', additionalProperties: false,
-  properties: {
-    arguments: { type: 'object', maxProperties: 100, additionalProperties: { type: 'string', maxLength: 65536 } },
-  },
-} as const
 
 export async function getPrompt(d: Deps, caller: Caller, id: string, name: string, body: unknown, signal: AbortSignal) {
   const b = check<{ arguments?: Record<string, string> }>(promptBody, body ?? {})

@@ -6,11 +6,13 @@ const headerName = { type: 'string', pattern: "^[!#$%&'*+.^_`|~0-9A-Za-z-]{1,100
 // other control or non-Latin-1 character, which fetch refuses to send (every call would fail).
 const headerValue = { type: 'string', maxLength: 8192, pattern: '^[\\t\\x20-\\x7e\\x80-\\xff]*$' }
 const name = { type: 'string', minLength: 1, maxLength: 100, pattern: '^[^\\u0000-\\u001f\\u007f]+$' }
-const endpoint = { type: 'string', minLength: 1, maxLength: 2048, format: 'uri' }
+// Parsed and checked against the egress policy in the service (a WHATWG URL, not RFC 3986's grammar).
+const endpoint = { type: 'string', minLength: 1, maxLength: 2048, pattern: '^[^\\s\\u0000-\\u001f\\u007f]+$' }
 const token = { type: 'string', minLength: 1, maxLength: 16384, pattern: '^[\\x21-\\x7e]+$' }
 const timeout = { type: 'integer', minimum: 100, maximum: 3_600_000 }
 
 export const createSchema = {
+  $id: 'mcp.create',
   type: 'object',
   additionalProperties: false,
   required: ['name', 'type'],
@@ -31,11 +33,12 @@ export const createSchema = {
       },
     },
   },
-  if: { properties: { type: { enum: ['http', 'sse'] } } },
+  if: { required: ['type'], properties: { type: { enum: ['http', 'sse'] } } },
   then: { properties: { endpoint }, required: ['endpoint'] },
 } as const
 
 export const patchSchema = {
+  $id: 'mcp.patch',
   type: 'object',
   additionalProperties: false,
   minProperties: 1,
@@ -64,6 +67,7 @@ export const patchSchema = {
 } as const
 
 export const listQuerySchema = {
+  $id: 'mcp.list-query',
   type: 'object',
   additionalProperties: false,
   properties: {

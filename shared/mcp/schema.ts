@@ -1,0 +1,21 @@
+/** JSON Schemas of the listing and execute request bodies and queries (docs/api.md mirrors them). */
+
+export const readQuery = {
+  $id: 'mcp.read-query',
+  type: 'object', additionalProperties: false, required: ['uri'],
+  properties: { uri: { type: 'string', minLength: 1, maxLength: 4096 } },
+} as const
+
+export const promptBody = {
+  $id: 'mcp.prompt-body',
+  type: 'object', additionalProperties: false,
+  properties: {
+    arguments: { type: 'object', maxProperties: 100, additionalProperties: { type: 'string', maxLength: 65536 } },
+  },
+} as const
+
+export const executeBody = {
+  $id: 'mcp.execute-body',
+  type: 'object', additionalProperties: false,
+  properties: { arguments: { type: 'object' } },
+} as const
