@@ -13,6 +13,7 @@ import { pathToFileURL } from 'node:url'
 import { setLogSink } from '../shared/log.js'
 import { startLegacyServer } from '../test/servers/legacy.js'
 import { startModernServer } from '../test/servers/modern.js'
+import { startEverything, type EverythingHandle } from '../test/support/everything.js'
 import type { TestServerHandle } from '../test/servers/tools.js'
 import { api } from './api.js'
 import { spawnGateway, type GatewayProc } from './gateway-proc.js'
@@ -61,7 +62,10 @@ export async function runBench(o: BenchOptions = {}): Promise<{ results: Results
   process.on('warning', onWarning)
   const servers: TestServerHandle[] = []
   let gw: GatewayProc | undefined
+  let everything: EverythingHandle | undefined
   try {
+    // The issue's reference server: @modelcontextprotocol/server-everything over streamable HTTP.
+    everything = await startEverything('streamableHttp')
     const [legacy, modern, walled] = await Promise.all([startLegacyServer(), startModernServer(), startModernServer({ requireBearer: BEARER })])
     servers.push(legacy, modern, walled)
     const ups: { server: string; era: Era; h: TestServerHandle }[] = [
@@ -81,6 +85,8 @@ export async function runBench(o: BenchOptions = {}): Promise<{ results: Results
     for (const u of ups) ids.set(u.server, await a.register(`lat-${u.era}`, u.h.url))
     const lat: LatencyResult[] = []
     for (const u of ups) lat.push(await latency(a, u.server, u.era, u.h.url, ids.get(u.server)!, p.latency))
+    const evId = await a.register('lat-everything', everything.url)
+    lat.push(await latency(a, 'server-everything (streamableHttp, 2025)', 'legacy', everything.url, evId, p.latency))
 
     say('4. listing tools')
     const list: ListingResult[] = []
@@ -119,6 +125,7 @@ export async function runBench(o: BenchOptions = {}): Promise<{ results: Results
     return { results, markdown: md, json, md: mdPath }
   } finally {
     await gw?.stop().catch(() => {})
+    await everything?.stop().catch(() => {})
     await Promise.allSettled(servers.map((s) => s.stop()))
     setLogSink(prevSink)
     process.off('warning', onWarning)

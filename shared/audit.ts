@@ -5,7 +5,7 @@
  */
 import type { Deps } from './deps.js'
 import { newId } from './ids.js'
-import { log } from './log.js'
+import { log, logWithRequest } from './log.js'
 import { flushed, track } from './background.js'
 
 export const AUDIT = 'audit'
@@ -29,7 +29,8 @@ export interface AuditEntry {
  */
 export function audit(d: Deps, e: AuditEntry): void {
   const at = d.clock.now()
-  log(e.outcome === 'ok' ? 'INFO' : 'WARNING', `audit ${e.action} ${e.outcome}`, { audit: e })
+  // Rides on the request's own log line (one write per request), or its own line outside a request.
+  logWithRequest(e.outcome === 'ok' ? 'INFO' : 'WARNING', `audit ${e.action} ${e.outcome}`, { audit: e })
   const p = (async () => {
     try {
       const store = await d.store()

@@ -102,7 +102,9 @@ async function handle(name: string, routes: Route[], req: IncomingMessage, res: 
       if (!res.headersSent) send(res, status, body, { 'Content-Type': 'application/problem+json' })
       else if (!res.writableEnded) res.end()
     } finally {
-      log(res.statusCode >= 500 ? 'ERROR' : 'INFO', `${req.method} ${url.pathname} ${res.statusCode}`, {
+      const extra = logContext.getStore()?.extra
+      log(res.statusCode >= 500 ? 'ERROR' : extra?.audit && (extra.audit as { outcome?: string }).outcome === 'error' ? 'WARNING' : 'INFO', `${req.method} ${url.pathname} ${res.statusCode}`, {
+        ...extra,
         httpRequest: {
           requestMethod: req.method,
           requestUrl: url.pathname,

@@ -7,11 +7,36 @@ import { AsyncLocalStorage } from 'node:async_hooks'
 
 export type Severity = 'DEBUG' | 'INFO' | 'NOTICE' | 'WARNING' | 'ERROR'
 
-interface LogContext { trace?: string; requestId?: string; fn?: string }
+interface LogContext {
+  trace?: string
+  requestId?: string
+  fn?: string
+  /** Fields for the request's own log line (e.g. its audit record), written once when it completes. */
+  extra?: Record<string, unknown>
+}
 export const logContext = new AsyncLocalStorage<LogContext>()
 
 type Sink = (line: string) => void
-let sink: Sink = (line) => process.stdout.write(line + '\n')
+
+// stdout on a pipe is synchronous on Linux: batch the lines of one tick into one write.
+let buffered: string[] = []
+let scheduled = false
+const flush = () => {
+  scheduled = false
+  if (!buffered.length) return
+  const text = buffered.join('')
+  buffered = []
+  process.stdout.write(text)
+}
+process.once('exit', flush)
+const stdoutSink: Sink = (line) => {
+  buffered.push(line + '\n')
+  if (!scheduled) {
+    scheduled = true
+    setImmediate(flush)
+  }
+}
+let sink: Sink = stdoutSink
 /** Tests capture lines to prove no secret is ever logged. */
 export function setLogSink(s: Sink): Sink {
   const prev = sink
@@ -21,6 +46,13 @@ export function setLogSink(s: Sink): Sink {
 
 const SECRETISH = /(bearer\s+)[A-Za-z0-9\-._~+/]+=*|eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]*/gi
 export const redact = (s: string) => s.replace(SECRETISH, (_m, p1) => (p1 ? `${p1}[redacted]` : '[redacted-jwt]'))
+
+/** Adds fields to the current request's completion log line; outside a request, logs them now. */
+export function logWithRequest(severity: Severity, message: string, fields: Record<string, unknown>): void {
+  const ctx = logContext.getStore()
+  if (ctx?.requestId) ctx.extra = { ...ctx.extra, ...fields }
+  else log(severity, message, fields)
+}
 
 export function log(severity: Severity, message: string, fields: Record<string, unknown> = {}): void {
   const ctx = logContext.getStore()

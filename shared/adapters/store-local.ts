@@ -170,8 +170,9 @@ export class LocalStore implements Store {
 
   /** Waits for running writes, then releases the journal and the lock. Idempotent. */
   async close(): Promise<void> {
-    await this.locked(() => {
+    await this.locked(async () => {
       if (this.fd < 0) return
+      await this.flushing
       fs.closeSync(this.fd)
       this.fd = -1
       unlock(join(this.dir, 'store.lock'))
@@ -184,19 +185,54 @@ export class LocalStore implements Store {
     if (this.fd < 0) throw new Error('LocalStore is closed')
   }
 
-  /** Runs `fn` alone among writers. */
+  /**
+   * Runs `fn` alone among writers. A write is journaled inside the lock and made
+   * durable after it (group commit): concurrent writers share one fdatasync, and
+   * the event loop never waits for the disk.
+   */
   private locked<R>(fn: () => R | Promise<R>, mustBeOpen = true): Promise<R> {
     const prev = this.tail
     let release!: () => void
     this.tail = new Promise<void>((r) => (release = r))
     return prev.then(async () => {
+      let synced: Promise<void> | undefined
+      let r: R
       try {
         if (mustBeOpen) this.alive()
-        return await fn()
+        this.synced = undefined
+        r = await fn()
+        synced = this.synced
       } finally {
+        this.synced = undefined
         release()
       }
+      if (synced) await synced
+      return r
     })
+  }
+
+  /** Set by `commit` while `fn` runs: the flush that covers its write. */
+  private synced?: Promise<void>
+  private flushing: Promise<void> = Promise.resolve()
+  private queued?: Promise<void>
+
+  /** A flush that starts after now; writes made before it starts share it. */
+  private durable(): Promise<void> {
+    if (this.queued) return this.queued
+    const p = this.flushing.then(() => {
+      this.queued = undefined
+      const fd = this.fd
+      return new Promise<void>((resolve, reject) =>
+        fs.fdatasync(fd, (err) => {
+          // Compaction rewrote and fsynced the journal under a new fd: that covers us.
+          if (!err || fd !== this.fd) resolve()
+          else reject(new AppError('unavailable', 'store unavailable', undefined, { cause: err }))
+        }),
+      )
+    })
+    this.queued = p
+    this.flushing = p.catch(() => {})
+    return p
   }
 
   /** The record if it exists and has not expired. */
@@ -206,7 +242,7 @@ export class LocalStore implements Store {
   }
 
   /**
-   * Journals the writes as one line (fsynced), then applies them in memory; returns
+   * Journals the writes as one line (made durable by `durable()`), then applies them in memory; returns
    * the new entries (undefined for deletes). An expired record counts as absent, so
    * writing over it restarts its version at 1.
    */
@@ -221,13 +257,13 @@ export class LocalStore implements Store {
     const buf = Buffer.from(`[${parts.join(',')}]\n`)
     try {
       fs.writeSync(this.fd, buf)
-      fs.fdatasyncSync(this.fd)
     } catch (e) {
       // Drop a partial line so the journal stays replayable; memory is untouched.
       try { fs.ftruncateSync(this.fd, this.journalBytes) } catch {}
       throw new AppError('unavailable', 'store unavailable', undefined, { cause: e })
     }
     this.journalBytes += buf.length
+    this.synced = this.durable()
     ws.forEach((w, i) => this.apply(w.col, w.id, next[i]))
     if (this.journalBytes > COMPACT_MIN && this.journalBytes > COMPACT_RATIO * this.liveBytes) this.compact()
     return next
