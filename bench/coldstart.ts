@@ -33,7 +33,8 @@ export interface ColdStart {
 }
 
 function targets(mcpId: string): Target[] {
-  const gw = 'dist/functions/index.js'
+  // What deploys: package.json "main", the bundle.
+  const gw = 'dist/bundle/index.js'
   return [
     { fn: 'trivial', source: 'dist/bench/trivial.js', method: 'GET', path: '/', auth: false },
     { fn: 'health', source: gw, method: 'GET', path: '/api/v1/health', auth: false },

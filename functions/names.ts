@@ -17,5 +17,10 @@ export const FUNCTIONS: Record<string, () => Promise<{ handler: Handler }>> = {
 /** A handler that imports its module on the first request. */
 export function lazy(name: string): Handler {
   let h: Promise<Handler> | undefined
-  return async (req, res) => (await (h ??= FUNCTIONS[name]().then((m) => m.handler)))(req, res)
+  const load = () => {
+    // Caller verification is needed by every function but health: load it alongside.
+    if (name !== 'health') void import('../shared/auth/caller.js').catch(() => {})
+    return FUNCTIONS[name]().then((m) => m.handler)
+  }
+  return async (req, res) => (await (h ??= load()))(req, res)
 }

@@ -117,6 +117,32 @@ test('no token is 401 problem+json', async () => {
   assert.match(r.type, 'application/problem+json')
 })
 
+test('the deployed bundle (package.json main) serves every function under the framework', async () => {
+  const { spawn } = await import('node:child_process')
+  const { freePort, waitForPort } = await import('./support/net.js')
+  const main = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')).main
+  assert.is(main, 'dist/bundle/index.js')
+  // Its own data dir: this process holds the local store's lock on the shared one.
+  const childDir = await mkdtemp(join(tmpdir(), 'gw-bundle-'))
+  const token = await devToken(parseConfig({ GATEWAY_MODE: 'local', DATA_DIR: childDir }), { user: 'alice' })
+  for (const [name, path] of [['health', '/api/v1/health'], ['registry', '/api/v1/mcps']] as const) {
+    const port = await freePort()
+    const child = spawn(process.execPath, [join(root, 'node_modules/@google-cloud/functions-framework/build/src/main.js'), `--target=${name}`, `--source=${join(root, main)}`, `--port=${port}`], {
+      env: { ...process.env, GATEWAY_MODE: 'local', DATA_DIR: childDir },
+      stdio: 'ignore',
+    })
+    try {
+      await waitForPort(port, 15_000)
+      const r = await fetch(`http://127.0.0.1:${port}${path}`, { headers: { authorization: `Bearer ${token}` }, signal: AbortSignal.timeout(10_000) })
+      assert.is(r.status, 200, `${name}: ${await r.text()}`)
+    } finally {
+      child.kill()
+      await new Promise((r) => child.once('exit', r))
+    }
+  }
+  await rm(childDir, { recursive: true, force: true })
+})
+
 test('the function entry point loads no heavy client at import time', () => {
   const src = readFileSync(join(root, 'functions/index.ts'), 'utf8') + readFileSync(join(root, 'functions/names.ts'), 'utf8')
   assert.not.match(src, /from '@google-cloud\/(firestore|secret-manager)'|from '@modelcontextprotocol/)

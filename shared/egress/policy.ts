@@ -3,7 +3,12 @@
  * Production: https only, and only public unicast addresses, unless the host
  * or address is in EGRESS_ALLOWLIST. Local mode also allows loopback and http.
  */
-import ipaddr from 'ipaddr.js'
+import { createRequire } from 'node:module'
+import type * as Ipaddr from 'ipaddr.js'
+
+// Loaded on first use: listing configs never needs it, and cold starts pay for every import.
+let lib: typeof Ipaddr | undefined
+const ip = (): typeof Ipaddr => (lib ??= createRequire(import.meta.url)('ipaddr.js') as typeof Ipaddr)
 
 export interface EgressPolicy {
   requireHttps: boolean
@@ -27,20 +32,20 @@ export function hostAllowlisted(policy: EgressPolicy, host: string): boolean {
 
 /** Is this resolved address one we may dial? */
 export function addressAllowed(policy: EgressPolicy, address: string, host?: string): boolean {
-  let addr: ipaddr.IPv4 | ipaddr.IPv6
+  let addr: Ipaddr.IPv4 | Ipaddr.IPv6
   try {
-    addr = ipaddr.process(bare(address))
+    addr = ip().process(bare(address))
   } catch {
     return false
   }
   if (host && hostAllowlisted(policy, host)) return true
   for (const e of policy.allowlist) {
-    if (!e.includes('/') && !ipaddr.isValid(e)) continue
+    if (!e.includes('/') && !ip().isValid(e)) continue
     try {
       if (e.includes('/')) {
-        const [net, bits] = ipaddr.parseCIDR(e)
+        const [net, bits] = ip().parseCIDR(e)
         if (net.kind() === addr.kind() && addr.match([net, bits] as any)) return true
-      } else if (ipaddr.process(e).toString() === addr.toString()) return true
+      } else if (ip().process(e).toString() === addr.toString()) return true
     } catch { /* a malformed entry allows nothing */ }
   }
   const range = addr.range()
@@ -65,7 +70,7 @@ export function checkUrl(policy: EgressPolicy, raw: string): UrlVerdict {
   if (url.username || url.password) return { ok: false, reason: 'must not contain credentials' }
   const host = bare(url.hostname)
   const allowlisted = hostAllowlisted(policy, host)
-  const isIp = ipaddr.isValid(host)
+  const isIp = ip().isValid(host)
   const loopbackName = host === 'localhost' || host.endsWith('.localhost')
   if (url.protocol === 'http:' && policy.requireHttps && !allowlisted) return { ok: false, reason: 'must use https' }
   if (METADATA_HOSTS.has(host) && !allowlisted) return { ok: false, reason: 'points at a metadata server' }

@@ -1,0 +1,27 @@
+/**
+ * Build step: bundles the functions (our code, jose, ipaddr.js) into
+ * dist/bundle/, one chunk per lazily loaded module, so a cold instance reads a
+ * handful of files instead of dozens. Heavy clients stay external and are
+ * still imported only when used. This is what deploys (package.json "main").
+ */
+import { build } from 'esbuild'
+import { copyFileSync, mkdirSync, rmSync } from 'node:fs'
+import { fileURLToPath } from 'node:url'
+
+const dist = fileURLToPath(new URL('../', import.meta.url))
+rmSync(`${dist}bundle`, { recursive: true, force: true })
+await build({
+  entryPoints: [`${dist}functions/index.js`],
+  outdir: `${dist}bundle`,
+  bundle: true,
+  splitting: true,
+  format: 'esm',
+  platform: 'node',
+  target: 'node20',
+  sourcemap: 'linked',
+  logLevel: 'warning',
+  external: ['@google-cloud/*', '@modelcontextprotocol/*', 'undici', 'express', 'ajv', 'ajv/*', 'ajv-formats'],
+})
+// shared/validate.ts loads the precompiled validators relative to its own file.
+mkdirSync(`${dist}bundle/generated`, { recursive: true })
+copyFileSync(`${dist}shared/generated/validators.cjs`, `${dist}bundle/generated/validators.cjs`)
