@@ -19,12 +19,12 @@ export interface GatewayProc {
   /** Distinct warning lines the gateway printed to stderr (e.g. MaxListenersExceededWarning). */
   warnings(): string[]
   resetPeak(): boolean
+  /** A new process on the same port and data dir: a cold instance that keeps what the store learned. */
+  restart(): Promise<void>
   stop(): Promise<void>
 }
 
-export async function spawnGateway(): Promise<GatewayProc> {
-  const dataDir = await mkdtemp(join(tmpdir(), 'gw-bench-'))
-  const port = await freePort()
+async function start(port: number, dataDir: string): Promise<Child> {
   let child: Child | undefined
   try {
     child = spawnChild(['dist/scripts/local.js'], {
@@ -32,20 +32,35 @@ export async function spawnGateway(): Promise<GatewayProc> {
     })
     const exited = new Promise<never>((_, rej) => child!.proc.once('exit', (c) => rej(new Error(`gateway exited (${c}): ${child!.stderr()}`))))
     await Promise.race([waitForPort(port, 20_000), exited])
+    return child
   } catch (e) {
     await child?.stop()
+    throw e
+  }
+}
+
+export async function spawnGateway(): Promise<GatewayProc> {
+  const dataDir = await mkdtemp(join(tmpdir(), 'gw-bench-'))
+  const port = await freePort()
+  let c: Child
+  try {
+    c = await start(port, dataDir)
+  } catch (e) {
     await rm(dataDir, { recursive: true, force: true })
     throw e
   }
-  const c = child
   const config = parseConfig({ GATEWAY_MODE: 'local', DATA_DIR: dataDir })
   return {
     base: `http://127.0.0.1:${port}/api/v1`,
-    pid: c.pid,
+    get pid() { return c.pid },
     token: (user) => devToken(config, { user, ttlSec: 3600 }),
     mem: () => memOf(c.pid),
     warnings: () => [...new Set(c.stderr().split('\n').filter((l) => /warning/i.test(l) && !/--trace-warnings/.test(l)).map((l) => l.replace(/^\(node:\d+\) /, '').replace(/\d+ (abort )?listeners added/, 'N $1listeners added')))],
     resetPeak: () => resetPeak(c.pid),
+    async restart() {
+      await c.stop()
+      c = await start(port, dataDir)
+    },
     async stop() {
       await c.stop()
       await rm(dataDir, { recursive: true, force: true })

@@ -35,6 +35,7 @@ export function markdown(r: Results): string {
     '',
     table(['server', 'path', 'POST', 'all requests by method', 'JSON-RPC of one call'], r.upstream.flatMap((u) => [
       [u.server, `cold (first call, fresh MCP)`, f(u.cold.posts), ops(u.cold.by_method), u.cold.jsonrpc.join(' → ')],
+      ...(u.cold_instance ? [[u.server, 'cold instance (new process, known MCP)', f(u.cold_instance.posts), ops(u.cold_instance.by_method), u.cold_instance.jsonrpc.join(' → ')]] : []),
       [u.server, `warm (mean of ${u.warm.calls})`, f(u.warm.posts), ops(u.warm.by_method), u.warm.jsonrpc.join(' → ')],
     ])),
     '',

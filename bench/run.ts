@@ -78,7 +78,7 @@ export async function runBench(o: BenchOptions = {}): Promise<{ results: Results
 
     say('2. upstream requests per call')
     const upstream: UpstreamCount[] = []
-    for (const u of ups) upstream.push(await upstreamCount(a, u.server, u.h, p.warmCalls))
+    for (const u of ups) upstream.push(await upstreamCount(a, u.server, u.h, p.warmCalls, () => gw!.restart()))
 
     say('1. execute latency')
     const ids = new Map<string, string>()
@@ -91,6 +91,10 @@ export async function runBench(o: BenchOptions = {}): Promise<{ results: Results
     say('4. listing tools')
     const list: ListingResult[] = []
     for (const u of ups) list.push(await listing(a, u.server, u.h.url, p.listing))
+    // The 2026 SDK stamps ttlMs 0 ("immediately stale") unless the server sets a hint; the gateway honours both.
+    const hinted = await startModernServer({ toolsTtlMs: 60_000 })
+    servers.push(hinted)
+    list.push(await listing(a, '2026-07-28 (modern.ts, tools/list ttlMs 60 s)', hinted.url, p.listing))
 
     say('6. throughput')
     const tp: ThroughputResult[] = []

@@ -12,7 +12,14 @@ export interface PathCount {
   /** JSON-RPC methods of one call, in order */
   jsonrpc: string[]
 }
-export interface UpstreamCount { server: string; cold: PathCount; warm: PathCount }
+export interface UpstreamCount {
+  server: string
+  /** First call ever for a freshly registered MCP: the era probe and a tools/list are unavoidable. */
+  cold: PathCount
+  /** First call on a new instance for an MCP the store already knows (era and tools persisted). */
+  cold_instance?: PathCount
+  warm: PathCount
+}
 
 // Session DELETEs are sent after the response, without waiting: let them land.
 const SETTLE_MS = 100
@@ -24,7 +31,7 @@ function count(reqs: RecordedRequest[], calls: number): PathCount {
   return { calls, posts: by.POST ?? 0, by_method: by, jsonrpc: [] }
 }
 
-export async function upstreamCount(a: Api, server: string, up: TestServerHandle, warmCalls: number): Promise<UpstreamCount> {
+export async function upstreamCount(a: Api, server: string, up: TestServerHandle, warmCalls: number, restart?: () => Promise<void>): Promise<UpstreamCount> {
   const id = await a.register(`count-${server}`, up.url)
   up.reset()
   if (!(await a.execute(id, 'echo', ECHO))) throw new Error(`cold execute on ${server} failed`)
@@ -40,5 +47,14 @@ export async function upstreamCount(a: Api, server: string, up: TestServerHandle
   await sleep(SETTLE_MS)
   const warm = count(up.requests, warmCalls)
   warm.jsonrpc = firstWarm
-  return { server, cold, warm }
+  let coldInstance: PathCount | undefined
+  if (restart) {
+    await restart()
+    up.reset()
+    if (!(await a.execute(id, 'echo', ECHO))) throw new Error(`cold-instance execute on ${server} failed`)
+    await sleep(SETTLE_MS)
+    coldInstance = count(up.requests, 1)
+    coldInstance.jsonrpc = up.requests.flatMap((r) => r.jsonrpcMethods)
+  }
+  return { server, cold, ...(coldInstance ? { cold_instance: coldInstance } : {}), warm }
 }

@@ -64,10 +64,13 @@ async function rethrowAsProtocol<T>(fn: () => Promise<T> | T): Promise<T> {
   }
 }
 
-function buildServer(tools: ToolDef[]): Server {
+function buildServer(tools: ToolDef[], toolsTtlMs?: number): Server {
   const server = new Server(
     { name: 'test-modern', version: '2.0.0' },
-    { capabilities: { tools: {}, resources: {}, prompts: {}, logging: {} } },
+    {
+      capabilities: { tools: {}, resources: {}, prompts: {}, logging: {} },
+      ...(toolsTtlMs !== undefined ? { cacheHints: { 'tools/list': { ttlMs: toolsTtlMs } } } : {}),
+    },
   )
   server.setRequestHandler('tools/list', (req) => rethrowAsProtocol(() => listToolsPage(tools, req.params?.cursor)))
   server.setRequestHandler('tools/call', (req, ctx: ServerContext) =>
@@ -94,7 +97,7 @@ function buildServer(tools: ToolDef[]): Server {
 export async function startModernServer(opts: ServerOptions = {}): Promise<ModernServerHandle> {
   const tools = toolDefinitions(opts.toolCount ?? 0)
   const requests: RecordedRequest[] = []
-  const handler = createMcpHandler(() => buildServer(tools))
+  const handler = createMcpHandler(() => buildServer(tools, opts.toolsTtlMs))
   const node = toNodeHandler(handler)
   let origin = ''
 

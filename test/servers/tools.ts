@@ -35,6 +35,8 @@ export interface ServerOptions {
   requireBearer?: string
   /** Adds N extra trivial tools `t001..tNNN`; tools/list is paginated by `PAGE_SIZE` anyway. */
   toolCount?: number
+  /** 2026-07-28 only: the `ttlMs` cache hint on tools/list (the SDK's default is 0, "immediately stale"). */
+  toolsTtlMs?: number
 }
 
 export interface TestServerHandle {
