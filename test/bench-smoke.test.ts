@@ -43,7 +43,7 @@ test('writes the JSON and the Markdown it prints', async () => {
 
 test('execute latency: gateway, warm and short-lived rows for both protocol generations', () => {
   const r = out.results
-  assert.equal(r.latency.map((l) => l.era), ['legacy', 'modern'])
+  assert.equal(r.latency.map((l) => l.era), ['legacy', 'modern', 'legacy'], 'legacy.ts, modern.ts, server-everything')
   for (const l of r.latency) {
     summary(l.gateway, `${l.era} gateway`)
     summary(l.direct_warm, `${l.era} warm`)
@@ -65,7 +65,7 @@ test('upstream counts, store ops and listing have cold and warm rows', () => {
     finite(p.store.reads, 'store reads')
     finite(p.vault.reads, 'vault reads')
   }
-  assert.is(r.listing.length, 2)
+  assert.is(r.listing.length, 3, 'legacy, modern (ttlMs 0), modern with a ttl hint')
   for (const l of r.listing) { summary(l.cold, 'cold listing'); summary(l.warm, 'warm listing') }
 })
 
