@@ -107,6 +107,24 @@ test('legacy (2025) server: initialize + Mcp-Session-Id, then the era cache skip
   measured.legacy_warm = posts(legacy.requests).length
 })
 
+for (const version of ['2025-11-25', '2025-06-18', '2025-03-26']) {
+  test(`a ${version} server: listing and execute work, and calls carry MCP-Protocol-Version ${version}`, async () => {
+    const old = await startLegacyServer({ protocolVersion: version })
+    try {
+      const id = await addMcp({ name: `v${version}`, endpoint: old.url })
+      const t = await gw.req('GET', `/mcps/${id}/tools`, { token: alice })
+      assert.is(t.status, 200, t.text)
+      const r = await gw.req('POST', `/mcps/${id}/tools/echo/execute`, { token: alice, body: { arguments: { message: version } } })
+      assert.is(r.status, 200, r.text)
+      assert.is(r.json.content[0].text, `Echo: ${version}`)
+      const call = old.requests.find((q) => q.jsonrpcMethods.includes('tools/call'))!
+      assert.is(call.headers['mcp-protocol-version'], version)
+    } finally {
+      await old.stop()
+    }
+  })
+}
+
 test('modern (2026-07-28) server: server/discover, no initialize; the warm call is one POST', async () => {
   const id = await addMcp({ name: 'modern', endpoint: modern.url })
   modern.reset()

@@ -61,11 +61,17 @@ export interface LegacyServerHandle extends TestServerHandle {
  */
 const rethrowAsMcp = async <T>(fn: () => Promise<T> | T): Promise<T> => fn()
 
-function buildServer(tools: ToolDef[], onDrop?: () => void): Server {
+function buildServer(tools: ToolDef[], onDrop?: () => void, protocolVersion?: string): Server {
   const server = new Server(
     { name: 'test-legacy', version: '1.0.0' },
     { capabilities: { tools: {}, resources: {}, prompts: {}, logging: {} } },
   )
+  if (protocolVersion) {
+    // An older server: it answers initialize with its own revision, as a 2025-06-18 or 2025-03-26 server would.
+    const s = server as unknown as { _oninitialize(r: unknown): Promise<Record<string, unknown>> }
+    const orig = s._oninitialize.bind(server)
+    s._oninitialize = async (r) => ({ ...(await orig(r)), protocolVersion })
+  }
   server.setRequestHandler(ListToolsRequestSchema, (req) => rethrowAsMcp(() => listToolsPage(tools, req.params?.cursor)))
   server.setRequestHandler(CallToolRequestSchema, (req, extra) =>
     rethrowAsMcp(async () => {
@@ -104,7 +110,7 @@ export async function startLegacyServer(opts: ServerOptions = {}): Promise<Legac
       return s.transport.handleRequest(req, res, body)
     }
     if (req.method === 'POST' && isInitializeRequest(body)) {
-      const server = buildServer(tools)
+      const server = buildServer(tools, undefined, opts.protocolVersion)
       const transport: StreamableHTTPServerTransport = new StreamableHTTPServerTransport({
         sessionIdGenerator: () => randomUUID(),
         onsessioninitialized: (id) => { sessions.set(id, { transport, server }) },

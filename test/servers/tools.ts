@@ -37,6 +37,8 @@ export interface ServerOptions {
   toolCount?: number
   /** 2026-07-28 only: the `ttlMs` cache hint on tools/list (the SDK's default is 0, "immediately stale"). */
   toolsTtlMs?: number
+  /** Legacy only: answer `initialize` with this revision (e.g. 2025-06-18, 2025-03-26) whatever the client asks. */
+  protocolVersion?: string
 }
 
 export interface TestServerHandle {

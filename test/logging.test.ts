@@ -1,0 +1,56 @@
+/** Structured logs as Cloud Logging reads them: JSON lines, severity, trace, no secrets. */
+import { suite } from 'uvu'
+import * as assert from 'uvu/assert'
+import { startGateway, type Gateway } from './support/gateway.js'
+import { redact } from '../shared/log.js'
+
+const test = suite('logging')
+let gw: Gateway
+
+test.before(async () => {
+  gw = await startGateway({ env: { GOOGLE_CLOUD_PROJECT: 'proj-1' } })
+})
+test.after(async () => {
+  await gw.close()
+})
+
+test('every request logs one JSON line with severity, httpRequest and the trace from X-Cloud-Trace-Context', async () => {
+  const token = await gw.token('alice')
+  const before = gw.logs.length
+  const r = await gw.req('GET', '/mcps', { token, headers: { 'x-cloud-trace-context': '105445aa7843bc8bf206b12000100000/1;o=1' } })
+  assert.is(r.status, 200)
+  await new Promise((res) => setTimeout(res, 20))
+  const lines = gw.logs.slice(before).map((l) => JSON.parse(l))
+  const line = lines.find((l) => l.httpRequest?.requestUrl === '/api/v1/mcps')
+  assert.ok(line, 'request line written')
+  assert.is(line.severity, 'INFO')
+  assert.is(line['logging.googleapis.com/trace'], 'projects/proj-1/traces/105445aa7843bc8bf206b12000100000')
+  assert.is(line.httpRequest.status, 200)
+  assert.match(line.httpRequest.latency, /^\d+\.\d+s$/)
+  assert.is(line.function, 'registry')
+})
+
+test('a W3C traceparent header is understood too', async () => {
+  const before = gw.logs.length
+  await gw.req('GET', '/health', { headers: { traceparent: '00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01' } })
+  await new Promise((res) => setTimeout(res, 20))
+  const line = gw.logs.slice(before).map((l) => JSON.parse(l)).find((l) => l.httpRequest)
+  assert.is(line['logging.googleapis.com/trace'], 'projects/proj-1/traces/4bf92f3577b34da6a3ce929d0e0e4736')
+})
+
+test('a 4xx logs at INFO with its code; nothing of the rejected body is logged', async () => {
+  const token = await gw.token('alice')
+  const before = gw.logs.length
+  await gw.req('POST', '/mcps', { token, body: { name: 'x', type: 'http', endpoint: 'https://e.example/mcp', auth_type: 'none', config: { token: 'body-secret-xyz' } } })
+  await new Promise((res) => setTimeout(res, 20))
+  const text = gw.logs.slice(before).join('\n')
+  assert.match(text, '"code":"invalid_request"')
+  assert.not.match(text, 'body-secret-xyz')
+})
+
+test('redact scrubs bearer tokens and JWT-shaped strings from free text', () => {
+  assert.is(redact('Authorization: Bearer abc.def-ghi'), 'Authorization: Bearer [redacted]')
+  assert.not.match(redact('token eyJhbGciOiJFUzI1NiJ9.eyJzdWIiOiJhbGljZSJ9.c2lnbmF0dXJl here'), 'eyJzdWIi')
+})
+
+test.run()
