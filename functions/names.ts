@@ -12,6 +12,8 @@ export const FUNCTIONS: Record<string, () => Promise<{ handler: Handler }>> = {
   registry: () => import('./registry.js'),
   listing: () => import('./listing.js'),
   execute: () => import('./execute.js'),
+  'oauth-start': () => import('./oauth-start.js'),
+  'oauth-callback': () => import('./oauth-callback.js'),
 }
 
 /** A handler that imports its module on the first request. */

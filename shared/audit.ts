@@ -14,7 +14,7 @@ const KEEP_MS = 90 * 24 * 3600 * 1000
 export interface AuditEntry {
   actor: string
   org: string | null
-  action: 'mcp.create' | 'mcp.update' | 'mcp.delete' | 'tool.execute'
+  action: 'mcp.create' | 'mcp.update' | 'mcp.delete' | 'tool.execute' | 'oauth.connect' | 'oauth.disconnect'
   mcp_id: string
   outcome: 'ok' | 'error'
   code?: string

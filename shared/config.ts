@@ -34,6 +34,8 @@ export interface Config {
   secretPrefix: string
   localVaultKey?: string
   port: number
+  /** Where the app and OAuth providers reach the gateway: the callback and client metadata URLs derive from it. */
+  publicBaseUrl: string | null
 }
 
 const FIREBASE_JWKS = 'https://www.googleapis.com/service_accounts/v1/jwk/securetoken@system.gserviceaccount.com'
@@ -45,6 +47,14 @@ const int = (v: string | undefined, d: number, min: number, max: number, name: s
   return n
 }
 const list = (v: string | undefined) => (v ?? '').split(',').map((s) => s.trim()).filter(Boolean)
+
+function baseUrl(v: string | undefined): string | null {
+  if (!v) return null
+  const u = new URL(v)
+  if (u.protocol !== 'https:' && !(u.protocol === 'http:' && ['127.0.0.1', 'localhost', '[::1]'].includes(u.hostname)))
+    throw new Error('config: PUBLIC_BASE_URL must be https (http only on loopback)')
+  return u.href.replace(/\/$/, '')
+}
 
 export function parseConfig(env: Record<string, string | undefined>): Config {
   const mode: Mode = env.GATEWAY_MODE === 'local' ? 'local' : 'production'
@@ -85,6 +95,7 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
     secretPrefix: env.SECRET_PREFIX ?? 'mcpgw-',
     localVaultKey: env.LOCAL_VAULT_KEY || undefined,
     port: int(env.PORT, 8080, 0, 65535, 'PORT'),
+    publicBaseUrl: baseUrl(env.PUBLIC_BASE_URL) ?? (local ? `http://127.0.0.1:${env.PORT || 8080}` : null),
   }
 }
 
@@ -97,6 +108,7 @@ export function describeConfig(c: Config) {
     auth_audience_configured: Boolean(c.auth.audience),
     auth_jwks: c.auth.jwksUrl ? 'remote' : c.mode === 'local' ? 'local' : 'missing',
     app_origins: c.appOrigins.length,
+    public_base_url: c.publicBaseUrl,
     egress_allowlist: c.egressAllowlist.length,
     store: c.store,
     vault: c.vault,

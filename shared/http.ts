@@ -99,7 +99,8 @@ async function handle(name: string, routes: Route[], req: IncomingMessage, res: 
         log('WARNING', `${e.code}: ${redact(e.message)}`, { cause: redact(String((e.cause as Error)?.message ?? '')) || undefined })
       }
       if (status === 413) res.setHeader('Connection', 'close')
-      if (!res.headersSent) send(res, status, body, { 'Content-Type': 'application/problem+json' })
+      const retry: Record<string, string> = typeof body.retry_after === 'number' ? { 'Retry-After': String(body.retry_after) } : {}
+      if (!res.headersSent) send(res, status, body, { 'Content-Type': 'application/problem+json', ...retry })
       else if (!res.writableEnded) res.end()
     } finally {
       const extra = logContext.getStore()?.extra

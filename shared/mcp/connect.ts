@@ -21,6 +21,8 @@ export interface Target {
   /** Partition of per-connection state: caller, config id and version. Never shared across callers. */
   key: string
   state: StateKey
+  /** Set for OAuth configs: the token generation in use. */
+  oauth?: { generation: number }
   type: 'http' | 'sse'
   endpoint: string
   headers: Record<string, string>

@@ -12,11 +12,16 @@ export function upstreamError(e: unknown): AppError {
   for (const c of chain(e)) if (c instanceof AppError) return c
   const err = e as any
   const name = err?.constructor?.name
+  if (err?.constructor?.mcpBrand === 'mcp.InsufficientScopeError' || (name === 'InsufficientScopeError' && 'requiredScope' in err)) {
+    // Step-up (MCP spec): the user must grant more; answered, never retried in a loop.
+    const scopes = typeof err.requiredScope === 'string' ? err.requiredScope.split(' ').filter(Boolean) : []
+    return new AppError('authorization_required', 'The MCP server needs more permissions; connect again to grant them.', { required_scopes: scopes, upstream_status: 403 }, { cause: e })
+  }
   // SdkHttpError: the server answered HTTP, not JSON-RPC.
   if (typeof err?.status === 'number' || typeof err?.data?.status === 'number') {
     const status = typeof err.status === 'number' ? err.status : err.data.status
-    if (status === 401) return new AppError('authorization_required', 'The MCP server needs you to (re)connect.', undefined, { cause: e })
-    if (status === 403) return new AppError('authorization_required', 'The MCP server refused the stored credentials.', undefined, { cause: e })
+    if (status === 401) return new AppError('authorization_required', 'The MCP server needs you to (re)connect.', { upstream_status: 401 }, { cause: e })
+    if (status === 403) return new AppError('authorization_required', 'The MCP server refused the stored credentials.', { upstream_status: 403 }, { cause: e })
     return new AppError('upstream_error', `The MCP server answered HTTP ${status}.`, { upstream: { http_status: status } }, { cause: e })
   }
   if (name === 'ProtocolError' || (typeof err?.code === 'number' && Number.isInteger(err.code))) {

@@ -7,8 +7,8 @@ import { audit } from '../audit.js'
 import { check } from '../validate.js'
 import { executeBody } from './schema.js'
 import { load } from '../registry/service.js'
-import { targetFor } from './target.js'
-import { withClient, type Session } from './connect.js'
+import { withTarget } from './target.js'
+import type { Session } from './connect.js'
 import { resultView } from './views.js'
 import { loadState, saveState, toolsFresh, type StateKey } from './state.js'
 import type { Target } from './connect.js'
@@ -66,8 +66,7 @@ export async function execute(d: Deps, caller: Caller, id: string, toolName: str
   let outcome: 'ok' | 'error' = 'error'
   let code: string | undefined
   try {
-    const target = await targetFor(d, caller, rec)
-    const result = await withClient(d, target, signal, async (s) => {
+    const result = await withTarget(d, caller, rec, signal, async (s, target) => {
       const tool = await validated(d, s, target, toolName, args)
       if (hooks.onLog) {
         s.client.setNotificationHandler('notifications/message', (n) => {

@@ -5,15 +5,14 @@ import { AppError } from '../errors.js'
 import { check } from '../validate.js'
 import { promptBody, readQuery } from './schema.js'
 import { load } from '../registry/service.js'
-import { targetFor } from './target.js'
-import { withClient, type Session } from './connect.js'
+import { targetFor, withTarget } from './target.js'
+import type { Session } from './connect.js'
 import { contentsView, promptView, resourceView, toolView } from './views.js'
 import { loadState, saveState, toolsFresh, TOOLS_TTL } from './state.js'
 
 async function run<T>(d: Deps, caller: Caller, id: string, signal: AbortSignal, fn: (s: Session, target: { key: string }) => Promise<T>) {
   const rec = await load(d, caller, id)
-  const target = await targetFor(d, caller, rec)
-  return withClient(d, target, signal, (s) => fn(s, target))
+  return withTarget(d, caller, rec, signal, fn)
 }
 
 /** Upper bound on a server's own cache hint for tools/list. */
@@ -26,12 +25,13 @@ const MAX_TOOLS_TTL = 10 * 60_000
  */
 export async function listTools(d: Deps, caller: Caller, id: string, signal: AbortSignal, o: { refresh?: boolean } = {}) {
   const rec = await load(d, caller, id)
+  // Known tools are served to this caller only once they could connect (OAuth: a usable token).
   const target = await targetFor(d, caller, rec)
   if (!o.refresh) {
     const cached = toolsFresh(await loadState(d, target.state), d.clock.now())
     if (cached) return { tools: cached.map(toolView) }
   }
-  return withClient(d, target, signal, async (s) => {
+  return withTarget(d, caller, rec, signal, async (s) => {
     if (!s.client.getServerCapabilities()?.tools) return { tools: [] }
     const r = await s.client.listTools(undefined, { ...s.opts, cacheMode: 'bypass' })
     const hint = (r as { ttlMs?: unknown }).ttlMs

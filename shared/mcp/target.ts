@@ -6,7 +6,7 @@ import { Lru } from '../cache.js'
 import type { Rec } from '../ports.js'
 import type { McpDoc, Secrets } from '../registry/model.js'
 import { readSecrets } from '../registry/service.js'
-import type { Target } from './connect.js'
+import { withClient, type Session, type Target } from './connect.js'
 
 // Keyed by record id and version: any change to the config makes a new key,
 // so a stale secret is never used. Bounded, and short-lived.
@@ -16,8 +16,13 @@ const SECRET_TTL = 5 * 60_000
 export async function targetFor(d: Deps, caller: Caller, rec: Rec<McpDoc>): Promise<Target> {
   const doc = rec.data
   if (doc.type === 'stdio') throw new AppError('invalid_request', 'stdio servers need the stdio pool')
+  let oauth: { generation: number } | undefined
+  let bearer: string | undefined
   if (doc.auth_type === 'oauth') {
-    throw new AppError('authorization_required', 'Connect this MCP server first.', { start_url: `/api/v1/mcps/${rec.id}/oauth/start` })
+    const { bearerFor } = await import('../oauth/tokens.js')
+    const b = await bearerFor(d, caller, rec)
+    oauth = { generation: b.generation }
+    bearer = b.token
   }
   let secrets: Secrets = {}
   if (doc.secret_ref) {
@@ -31,14 +36,44 @@ export async function targetFor(d: Deps, caller: Caller, rec: Rec<McpDoc>): Prom
     if (!secrets.token) throw new AppError('authorization_required', 'This MCP server has no token; set one.')
     headers.Authorization = `Bearer ${secrets.token}`
   }
+  // The user's own access token, only in the Authorization header, only to the server it was issued for.
+  if (bearer) headers.Authorization = `Bearer ${bearer}`
   const cap = d.config.functionTimeoutMs - 1000
   return {
     // Org configs are shared, but upstream sessions and learned state are kept per caller.
-    key: `${caller.sub}|${rec.id}|${rec.version}`,
+    // The token generation is part of the key: a refreshed token gets a new warm connection.
+    key: `${caller.sub}|${rec.id}|${rec.version}${oauth ? `|g${oauth.generation}` : ''}`,
+    ...(oauth ? { oauth } : {}),
     state: { sub: caller.sub, id: rec.id, version: rec.version },
     type: doc.type,
     endpoint: doc.endpoint,
     headers,
     timeoutMs: Math.min(doc.config.timeout_ms ?? d.config.defaultTimeoutMs, cap),
+  }
+}
+
+/**
+ * Runs `fn` on a connection to the config's upstream. With OAuth, an upstream
+ * 401 refreshes the token once (unless another call already did) and tries
+ * again; a second 401 is the user's to fix (409 authorization_required).
+ */
+export async function withTarget<T>(d: Deps, caller: Caller, rec: Rec<McpDoc>, signal: AbortSignal, fn: (s: Session, t: Target) => Promise<T>, o: { fresh?: boolean } = {}): Promise<T> {
+  let target = await targetFor(d, caller, rec)
+  for (let attempt = 0; ; attempt++) {
+    try {
+      const t = target
+      return await withClient(d, t, signal, (s) => fn(s, t), o)
+    } catch (e) {
+      const unauthorized = e instanceof AppError && e.code === 'authorization_required' && (e.extra as { upstream_status?: number } | undefined)?.upstream_status === 401
+      if (!target.oauth || !unauthorized || attempt > 0) {
+        if (e instanceof AppError && e.code === 'authorization_required' && rec.data.auth_type === 'oauth') {
+          throw new AppError('authorization_required', e.message, { ...(e.extra ?? {}), start_url: `/api/v1/mcps/${rec.id}/oauth/start` })
+        }
+        throw e
+      }
+      const { refreshAfter401 } = await import('../oauth/tokens.js')
+      await refreshAfter401(d, caller, rec, target.oauth.generation)
+      target = await targetFor(d, caller, rec)
+    }
   }
 }

@@ -19,20 +19,31 @@ export interface McpDoc {
   /** The creator's sub. */
   owner_id: string
   org_id: string | null
-  config: { timeout_ms?: number; headers?: Record<string, string> }
+  config: { timeout_ms?: number; headers?: Record<string, string>; oauth?: OAuthConfig }
   /** Opaque vault name holding `Secrets`, or null when the config has none. */
   secret_ref: string | null
   has_token: boolean
   secret_header_names: string[]
+  has_client_secret?: boolean
   status: Status
   created_at: number
   updated_at: number
+}
+
+/** A pre-registered OAuth client (its secret is in the vault), and explicit endpoints for providers without metadata. */
+export interface OAuthConfig {
+  client_id?: string
+  auth_url?: string
+  token_url?: string
+  revocation_url?: string
+  scopes?: string[]
 }
 
 /** What the vault holds for a config, as one JSON value. */
 export interface Secrets {
   token?: string
   headers?: Record<string, string>
+  client_secret?: string
 }
 
 export const tenantOf = (scope: 'user' | 'org', caller: Caller) => (scope === 'user' ? `u:${caller.sub}` : `o:${caller.org}`)
@@ -48,9 +59,20 @@ export const mutable = (doc: McpDoc, c: Caller) => (doc.scope === 'user' ? visib
 
 const iso = (ms: number) => new Date(ms).toISOString()
 
+/** The caller's own OAuth connection, as the view shows it (no tokens). */
+export interface ConnectionView {
+  connected: boolean
+  scopes: string[]
+  expires_at: string | null
+  last_refresh_at: string | null
+  last_error: string | null
+}
+
 /** The API view: never a secret, only whether one is set. */
-export function view(rec: Rec<McpDoc>) {
+export function view(rec: Rec<McpDoc>, connection?: ConnectionView | null) {
   const d = rec.data
+  // OAuth configs are connected per user: the status is the caller's own.
+  const status = d.auth_type === 'oauth' && connection !== undefined ? (connection?.connected ? 'ready' : 'needs_auth') : d.status
   return {
     id: rec.id,
     name: d.name,
@@ -59,13 +81,17 @@ export function view(rec: Rec<McpDoc>) {
     auth_type: d.auth_type,
     scope: d.scope,
     org_id: d.org_id,
-    status: d.status,
+    status,
     config: {
       ...(d.config.timeout_ms !== undefined ? { timeout_ms: d.config.timeout_ms } : {}),
       headers: d.config.headers ?? {},
       has_token: d.has_token,
       secret_header_names: d.secret_header_names,
+      ...(d.auth_type === 'oauth' ? { oauth: { ...(d.config.oauth ?? {}), has_client_secret: Boolean(d.has_client_secret) } } : {}),
     },
+    ...(d.auth_type === 'oauth' && connection !== undefined
+      ? { connection: connection ?? { connected: false, scopes: [], expires_at: null, last_refresh_at: null, last_error: null } }
+      : {}),
     created_by: d.owner_id,
     created_at: iso(d.created_at),
     updated_at: iso(d.updated_at),

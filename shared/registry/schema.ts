@@ -10,6 +10,22 @@ const name = { type: 'string', minLength: 1, maxLength: 100, pattern: '^[^\\u000
 const endpoint = { type: 'string', minLength: 1, maxLength: 2048, pattern: '^[^\\s\\u0000-\\u001f\\u007f]+$' }
 const token = { type: 'string', minLength: 1, maxLength: 16384, pattern: '^[\\x21-\\x7e]+$' }
 const timeout = { type: 'integer', minimum: 100, maximum: 3_600_000 }
+// RFC 6749 §3.3 scope-token characters.
+const scopes = { type: 'array', maxItems: 50, uniqueItems: true, items: { type: 'string', pattern: '^[\\x21\\x23-\\x5b\\x5d-\\x7e]{1,200}$' } }
+const clientId = { type: 'string', minLength: 1, maxLength: 2048, pattern: '^[\\x21-\\x7e]+$' }
+/** A pre-registered OAuth client, and endpoints for providers without metadata (e.g. GitHub). */
+const oauth = {
+  type: 'object',
+  additionalProperties: false,
+  properties: {
+    client_id: clientId,
+    client_secret: token,
+    auth_url: endpoint,
+    token_url: endpoint,
+    revocation_url: endpoint,
+    scopes,
+  },
+}
 
 export const createSchema = {
   $id: 'mcp.create',
@@ -30,6 +46,7 @@ export const createSchema = {
         headers: { type: 'object', maxProperties: 32, propertyNames: headerName, additionalProperties: headerValue },
         secret_headers: { type: 'object', maxProperties: 32, propertyNames: headerName, additionalProperties: headerValue },
         token,
+        oauth,
       },
     },
   },
@@ -61,6 +78,23 @@ export const patchSchema = {
           ],
         },
         token: { anyOf: [token, { type: 'null' }] },
+        oauth: {
+          anyOf: [
+            {
+              type: 'object',
+              additionalProperties: false,
+              properties: {
+                client_id: { anyOf: [clientId, { type: 'null' }] },
+                client_secret: { anyOf: [token, { type: 'null' }] },
+                auth_url: { anyOf: [endpoint, { type: 'null' }] },
+                token_url: { anyOf: [endpoint, { type: 'null' }] },
+                revocation_url: { anyOf: [endpoint, { type: 'null' }] },
+                scopes: { anyOf: [scopes, { type: 'null' }] },
+              },
+            },
+            { type: 'null' },
+          ],
+        },
       },
     },
   },

@@ -9,7 +9,7 @@ import type { Rec } from '../ports.js'
 import { check } from '../validate.js'
 import { checkUrl } from '../egress/policy.js'
 import { createSchema, listQuerySchema, patchSchema, RESERVED_HEADERS } from './schema.js'
-import { MCPS, mutable, tenantOf, tenantsOf, visible, type AuthType, type McpDoc, type McpType, type Secrets } from './model.js'
+import { MCPS, mutable, tenantOf, tenantsOf, visible, type AuthType, type McpDoc, type McpType, type OAuthConfig, type Secrets } from './model.js'
 
 interface CreateBody {
   name: string
@@ -17,10 +17,11 @@ interface CreateBody {
   endpoint?: string
   auth_type: AuthType
   scope: 'user' | 'org'
-  config?: { timeout_ms?: number; headers?: Record<string, string>; secret_headers?: Record<string, string>; token?: string }
+  config?: { timeout_ms?: number; headers?: Record<string, string>; secret_headers?: Record<string, string>; token?: string; oauth?: OAuthConfig & { client_secret?: string } }
 }
+type OAuthPatch = { [K in keyof (OAuthConfig & { client_secret?: string })]?: (OAuthConfig & { client_secret?: string })[K] | null }
 type PatchBody = Partial<Omit<CreateBody, 'config'>> & {
-  config?: { timeout_ms?: number | null; headers?: Record<string, string> | null; secret_headers?: Record<string, string | null> | null; token?: string | null }
+  config?: { timeout_ms?: number | null; headers?: Record<string, string> | null; secret_headers?: Record<string, string | null> | null; token?: string | null; oauth?: OAuthPatch | null }
 }
 
 const bad = (path: string, message: string) => new AppError('invalid_request', `${path} ${message}`, { errors: [{ path, message }] })
@@ -42,11 +43,21 @@ function checkSemantics(d: Deps, doc: Pick<McpDoc, 'type' | 'endpoint' | 'auth_t
       names.add(k)
     }
   }
+  const o = doc.config.oauth
+  if (o && doc.auth_type !== 'oauth') throw bad('/config/oauth', 'is only allowed when auth_type is oauth')
+  if (secrets.client_secret && !o?.client_id) throw bad('/config/oauth/client_secret', 'needs a client_id')
+  if (o && Boolean(o.auth_url) !== Boolean(o.token_url)) throw bad('/config/oauth', 'auth_url and token_url go together')
+  if (o?.auth_url && !o.client_id) throw bad('/config/oauth/client_id', 'is required with explicit auth_url and token_url')
+  for (const k of ['auth_url', 'token_url', 'revocation_url'] as const) {
+    if (!o?.[k]) continue
+    const u = checkUrl(policyOf(d), o[k]!)
+    if (!u.ok) throw bad(`/config/oauth/${k}`, u.reason)
+  }
   if (doc.config.timeout_ms !== undefined && doc.config.timeout_ms > d.config.functionTimeoutMs - 1000)
     throw bad('/config/timeout_ms', `must be below the function timeout (${d.config.functionTimeoutMs - 1000} ms)`)
 }
 
-const hasSecrets = (s: Secrets) => Boolean(s.token) || Object.keys(s.headers ?? {}).length > 0
+const hasSecrets = (s: Secrets) => Boolean(s.token) || Boolean(s.client_secret) || Object.keys(s.headers ?? {}).length > 0
 const encode = (s: Secrets) => new TextEncoder().encode(JSON.stringify(s))
 
 /** Reads a config the caller may see, else 404 (never 403: existence is not revealed). */
@@ -69,7 +80,12 @@ export async function create(d: Deps, caller: Caller, body: unknown): Promise<Re
   if (b.scope === 'org' && !caller.org) throw new AppError('forbidden', 'Only members of an org can create org-scoped MCP servers.')
   if (b.scope === 'org' && !caller.admin) throw new AppError('forbidden', 'Only org admins can create org-scoped MCP servers.')
   const cfg = b.config ?? {}
-  const secrets: Secrets = { ...(cfg.token ? { token: cfg.token } : {}), ...(cfg.secret_headers ? { headers: cfg.secret_headers } : {}) }
+  const { client_secret, ...oauthCfg } = cfg.oauth ?? {}
+  const secrets: Secrets = {
+    ...(cfg.token ? { token: cfg.token } : {}),
+    ...(cfg.secret_headers ? { headers: cfg.secret_headers } : {}),
+    ...(client_secret ? { client_secret } : {}),
+  }
   const now = d.clock.now()
   const doc: McpDoc = {
     name: b.name,
@@ -80,10 +96,15 @@ export async function create(d: Deps, caller: Caller, body: unknown): Promise<Re
     tenant: tenantOf(b.scope, caller),
     owner_id: caller.sub,
     org_id: b.scope === 'org' ? caller.org! : null,
-    config: { ...(cfg.timeout_ms !== undefined ? { timeout_ms: cfg.timeout_ms } : {}), ...(cfg.headers ? { headers: cfg.headers } : {}) },
+    config: {
+      ...(cfg.timeout_ms !== undefined ? { timeout_ms: cfg.timeout_ms } : {}),
+      ...(cfg.headers ? { headers: cfg.headers } : {}),
+      ...(cfg.oauth ? { oauth: oauthCfg } : {}),
+    },
     secret_ref: null,
     has_token: Boolean(secrets.token),
     secret_header_names: Object.keys(secrets.headers ?? {}),
+    has_client_secret: Boolean(secrets.client_secret),
     status: b.auth_type === 'oauth' ? 'needs_auth' : 'ready',
     created_at: now,
     updated_at: now,
@@ -137,7 +158,23 @@ export async function patch(d: Deps, caller: Caller, id: string, body: unknown, 
   const config = { ...old.config }
   if (c.timeout_ms !== undefined) c.timeout_ms === null ? delete config.timeout_ms : (config.timeout_ms = c.timeout_ms)
   if (c.headers !== undefined) c.headers === null ? delete config.headers : (config.headers = c.headers)
+  if (c.oauth === null) {
+    delete config.oauth
+    delete secrets.client_secret
+  } else if (c.oauth) {
+    const o: OAuthConfig = { ...(config.oauth ?? {}) }
+    for (const [k, v] of Object.entries(c.oauth)) {
+      if (k === 'client_secret') v === null ? delete secrets.client_secret : (secrets.client_secret = v as string)
+      else if (v === null) delete o[k as keyof OAuthConfig]
+      else (o as Record<string, unknown>)[k] = v
+    }
+    config.oauth = o
+  }
   const auth_type = b.auth_type ?? old.auth_type
+  if (auth_type !== 'oauth' && old.auth_type === 'oauth' && c.oauth === undefined) {
+    delete config.oauth
+    delete secrets.client_secret
+  }
   // Leaving bearer auth drops the token with it, unless the caller set one explicitly (then the check below complains).
   if (auth_type !== 'bearer' && old.auth_type === 'bearer' && c.token === undefined) delete secrets.token
   const next: McpDoc = {
@@ -149,6 +186,7 @@ export async function patch(d: Deps, caller: Caller, id: string, body: unknown, 
     config,
     has_token: Boolean(secrets.token),
     secret_header_names: Object.keys(secrets.headers ?? {}),
+    has_client_secret: Boolean(secrets.client_secret),
     status: auth_type === old.auth_type && b.endpoint === undefined ? old.status : auth_type === 'oauth' ? 'needs_auth' : 'ready',
     updated_at: d.clock.now(),
   }
@@ -183,6 +221,11 @@ export async function remove(d: Deps, caller: Caller, id: string, ifMatchHeader?
   if (!mutable(rec.data, caller)) throw new AppError('forbidden', 'Only org admins can delete org-scoped MCP servers.')
   if (expected !== undefined && expected !== rec.version) throw new AppError('precondition_failed', 'The MCP server was changed since you read it.')
   await (await d.store()).delete(MCPS, id, { ifVersion: rec.version })
+  // Every user's OAuth connection to it goes too (tokens included).
+  if (rec.data.auth_type === 'oauth') {
+    const { deleteConnectionsOf } = await import('../oauth/tokens.js')
+    await deleteConnectionsOf(d, id).catch((e) => log('ERROR', 'OAuth connections of a deleted MCP server not deleted', { mcp_id: id, error: String(e?.message ?? e) }))
+  }
   if (rec.data.secret_ref) {
     // The config is gone either way; a leftover secret is found by its ref in this log line.
     await (await d.vault()).delete(rec.data.secret_ref).catch((e) => log('ERROR', 'secret of a deleted MCP server not deleted', { secret_ref: rec.data.secret_ref, error: String(e?.message ?? e) }))

@@ -40,6 +40,8 @@ export async function startGateway(o: { env?: Record<string, string>; over?: Par
   const logs: string[] = []
   const prevSink = setLogSink((l) => logs.push(l))
   const local = await startLocal({ port: 0 })
+  // The OAuth callback and client metadata URLs derive from where the gateway really listens.
+  if (!o.env?.PUBLIC_BASE_URL) config.publicBaseUrl = local.url
   const base = `${local.url}/api/v1`
   return {
     url: local.url,

@@ -1,0 +1,68 @@
+/**
+ * GET /oauth/callback: consume the state exactly once, check the response
+ * (RFC 9207 issuer), redeem the code with the PKCE verifier and the resource
+ * indicator, and store the tokens. Every failure becomes a short code on the
+ * page; nothing is exchanged unless the state was ours, fresh and unused.
+ */
+import type { Deps } from '../deps.js'
+import { AppError } from '../errors.js'
+import { log } from '../log.js'
+import { audit } from '../audit.js'
+import { MCPS, type McpDoc } from '../registry/model.js'
+import { readSecrets } from '../registry/service.js'
+import { STATES, type StateRec } from './model.js'
+import { clientInfo } from './client.js'
+import { metadataOf } from './discover.js'
+import { oauthFetch } from './fetch.js'
+import { saveConnection } from './tokens.js'
+import type { Outcome } from './page.js'
+
+const STATE_SHAPE = /^[A-Za-z0-9_-]{43}$/
+
+export async function callback(d: Deps, q: URLSearchParams): Promise<Outcome> {
+  const t0 = performance.now()
+  const state = q.get('state')
+  const fail = (error: string, s?: StateRec): Outcome => ({ mcp_id: s?.mcp_id ?? null, status: 'error', error, app_origin: s?.app_origin ?? d.config.appOrigins[0] ?? null, return_to: s?.return_to ?? null })
+  if (!state || !STATE_SHAPE.test(state) || q.getAll('state').length !== 1) return fail('invalid_state')
+  // Consumed atomically: a replay, or a second tab, finds nothing.
+  const s = await (await d.store()).take<StateRec>(STATES, state)
+  if (!s || s.expires_at <= d.clock.now()) return fail('invalid_state')
+  const outcome = async (o: Outcome) => {
+    audit(d, { actor: s.sub, org: null, action: 'oauth.connect', mcp_id: s.mcp_id, outcome: o.status === 'connected' ? 'ok' : 'error', ...(o.error ? { code: o.error } : {}), duration_ms: Math.round(performance.now() - t0) })
+    return o
+  }
+  const error = q.get('error')
+  if (error) return outcome(fail(error === 'access_denied' ? 'access_denied' : 'authorization_failed', s))
+  const code = q.get('code')
+  if (!code || code.length > 4096) return outcome(fail('invalid_request', s))
+  const { validateAuthorizationResponseIssuer, exchangeAuthorization } = await import('@modelcontextprotocol/client')
+  const iss = q.get('iss') ?? undefined
+  try {
+    // RFC 9207 §2.4: a response from a different issuer (mix-up attack) is dropped before any exchange.
+    validateAuthorizationResponseIssuer({ iss, expectedIssuer: s.as.issuer ?? undefined, issParameterSupported: s.as.iss_parameter_supported })
+  } catch {
+    return outcome(fail('issuer_mismatch', s))
+  }
+  const mcp = await (await d.store()).get<McpDoc>(MCPS, s.mcp_id)
+  if (!mcp || mcp.data.auth_type !== 'oauth') return outcome(fail('invalid_state', s))
+  try {
+    const info = await clientInfo(d, s.client, mcp.data, await readSecrets(d, mcp.data))
+    const tokens = await exchangeAuthorization(s.as.token_endpoint, {
+      metadata: metadataOf(s.as),
+      clientInformation: info,
+      authorizationCode: code,
+      iss,
+      codeVerifier: s.verifier,
+      redirectUri: s.redirect_uri,
+      resource: s.resource,
+      fetchFn: oauthFetch(d),
+    })
+    if ((tokens.token_type ?? '').toLowerCase() !== 'bearer') return outcome(fail('unsupported_token_type', s))
+    await saveConnection(d, s, mcp.data, tokens)
+  } catch (e: any) {
+    const reason = e instanceof AppError ? e.code : typeof e?.code === 'string' ? e.code : 'network'
+    log('WARNING', 'authorization code exchange failed', { reason, mcp_id: s.mcp_id })
+    return outcome(fail('token_error', s))
+  }
+  return outcome({ mcp_id: s.mcp_id, status: 'connected', error: null, app_origin: s.app_origin, return_to: s.return_to })
+}

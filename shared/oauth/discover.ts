@@ -1,0 +1,131 @@
+/**
+ * Discovery for one MCP server (MCP authorization spec 2025-11-25): the 401
+ * probe and its WWW-Authenticate hints, RFC 9728 protected resource metadata
+ * (with the spec's well-known fallbacks), RFC 8414 / OIDC authorization server
+ * metadata, and the checks the spec asks of a client before it redirects.
+ */
+import type { AuthorizationServerMetadata } from '@modelcontextprotocol/client'
+import type { Deps } from '../deps.js'
+import { AppError } from '../errors.js'
+import { checkUrl } from '../egress/policy.js'
+import { policyOf } from '../registry/service.js'
+import type { McpDoc } from '../registry/model.js'
+import type { FetchLike } from '../egress/fetch.js'
+import type { AsInfo } from './model.js'
+
+export interface Discovered {
+  as: AsInfo
+  metadata: AuthorizationServerMetadata | null
+  /** RFC 8707 resource indicator for this MCP server. */
+  resource: string
+  scope: string | null
+}
+
+const fail = (reason: string, message: string) => new AppError('upstream_error', message, { upstream: { reason } })
+
+export function checkOAuthUrl(d: Deps, url: string | undefined, what: string): string {
+  if (!url) throw fail('oauth_metadata_invalid', `The authorization server has no ${what}.`)
+  // javascript:, data:, file: and the like fail here, as do plain http (outside local loopback) and private addresses.
+  const v = checkUrl(policyOf(d), url)
+  if (!v.ok) throw fail('oauth_metadata_invalid', `The authorization server's ${what} ${v.reason}.`)
+  return v.url.href
+}
+
+async function probe(endpoint: string, fetch: FetchLike, sdk: typeof import('@modelcontextprotocol/client')) {
+  // An unauthenticated initialize: a protected server answers 401 with its hints (RFC 9728 §5.1).
+  const res = await fetch(endpoint, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', accept: 'application/json, text/event-stream', 'mcp-protocol-version': '2025-11-25' },
+    body: JSON.stringify({ jsonrpc: '2.0', id: 0, method: 'initialize', params: { protocolVersion: '2025-11-25', capabilities: {}, clientInfo: { name: 'mcp-gateway-gcp', version: '0.1.0' } } }),
+    signal: AbortSignal.timeout(10_000),
+  })
+  const hints = res.status === 401 || res.status === 403 ? sdk.extractWWWAuthenticateParams(res) : {}
+  await res.body?.cancel().catch(() => {})
+  return hints
+}
+
+export async function discover(d: Deps, doc: McpDoc, fetch: FetchLike): Promise<Discovered> {
+  const sdk = await import('@modelcontextprotocol/client')
+  const o = doc.config.oauth
+  const configuredScope = o?.scopes?.length ? o.scopes.join(' ') : null
+  if (o?.auth_url && o.token_url) {
+    // A provider without metadata (e.g. GitHub): the operator gave the endpoints.
+    return {
+      as: {
+        issuer: null,
+        authorization_endpoint: checkOAuthUrl(d, o.auth_url, 'authorization endpoint'),
+        token_endpoint: checkOAuthUrl(d, o.token_url, 'token endpoint'),
+        revocation_endpoint: o.revocation_url ? checkOAuthUrl(d, o.revocation_url, 'revocation endpoint') : null,
+        token_endpoint_auth_methods_supported: null,
+        iss_parameter_supported: false,
+      },
+      metadata: null,
+      resource: sdk.resourceUrlFromServerUrl(doc.endpoint).href,
+      scope: configuredScope,
+    }
+  }
+  let hints: { resourceMetadataUrl?: URL; scope?: string } = {}
+  try {
+    hints = await probe(doc.endpoint, fetch, sdk)
+  } catch (e) {
+    if (e instanceof AppError) throw e
+    throw fail('unreachable', 'The MCP server could not be reached to discover its authorization server.')
+  }
+  let prm: Awaited<ReturnType<typeof sdk.discoverOAuthProtectedResourceMetadata>> | undefined
+  try {
+    prm = await sdk.discoverOAuthProtectedResourceMetadata(doc.endpoint, { resourceMetadataUrl: hints.resourceMetadataUrl }, fetch)
+  } catch (e) {
+    if (e instanceof AppError) throw e
+    // 2025-03-26 servers without RFC 9728 metadata: the authorization server is the MCP server's origin.
+    prm = undefined
+  }
+  if (prm && !sdk.checkResourceAllowed({ requestedResource: doc.endpoint, configuredResource: prm.resource })) {
+    // RFC 9728 §3.3: metadata for another resource must not be used.
+    throw fail('resource_mismatch', 'The MCP server\'s protected resource metadata names a different resource.')
+  }
+  const asUrl = prm?.authorization_servers?.[0] ?? new URL('/', doc.endpoint).href
+  checkOAuthUrl(d, asUrl, 'issuer URL')
+  let metadata: AuthorizationServerMetadata | undefined
+  try {
+    metadata = await sdk.discoverAuthorizationServerMetadata(asUrl, { fetchFn: fetch })
+  } catch (e) {
+    if (e instanceof AppError) throw e
+    throw fail('oauth_metadata_invalid', 'The authorization server metadata could not be read.')
+  }
+  if (!metadata) throw fail('oauth_metadata_missing', 'The authorization server publishes no metadata (RFC 8414 or OpenID Connect discovery).')
+  // MCP authorization spec: PKCE is mandatory, and S256 must be advertised.
+  if (!metadata.code_challenge_methods_supported?.includes('S256')) {
+    throw fail('pkce_unsupported', 'The authorization server does not advertise PKCE with S256; connecting to it would be unsafe.')
+  }
+  return {
+    as: {
+      issuer: metadata.issuer ?? null,
+      authorization_endpoint: checkOAuthUrl(d, metadata.authorization_endpoint, 'authorization endpoint'),
+      token_endpoint: checkOAuthUrl(d, metadata.token_endpoint, 'token endpoint'),
+      revocation_endpoint: revocation(metadata) ? checkOAuthUrl(d, revocation(metadata), 'revocation endpoint') : null,
+      token_endpoint_auth_methods_supported: metadata.token_endpoint_auth_methods_supported ?? null,
+      iss_parameter_supported: (metadata as { authorization_response_iss_parameter_supported?: boolean }).authorization_response_iss_parameter_supported === true,
+    },
+    metadata,
+    resource: prm?.resource ?? sdk.resourceUrlFromServerUrl(doc.endpoint).href,
+    // MCP spec: the WWW-Authenticate scope, else scopes_supported, else none.
+    scope: configuredScope ?? hints.scope ?? (prm?.scopes_supported?.length ? prm.scopes_supported.join(' ') : null),
+  }
+}
+
+// RFC 8414 §2 (revocation_endpoint) is in both OAuth and OIDC metadata, but not in every SDK type.
+const revocation = (m: AuthorizationServerMetadata) => (m as { revocation_endpoint?: string }).revocation_endpoint
+
+/** The SDK's view of an AS from what we stored (refresh and revocation need no discovery). */
+export function metadataOf(as: AsInfo): AuthorizationServerMetadata {
+  return {
+    issuer: as.issuer ?? new URL(as.authorization_endpoint).origin,
+    authorization_endpoint: as.authorization_endpoint,
+    token_endpoint: as.token_endpoint,
+    response_types_supported: ['code'],
+    code_challenge_methods_supported: ['S256'],
+    ...(as.revocation_endpoint ? { revocation_endpoint: as.revocation_endpoint } : {}),
+    ...(as.token_endpoint_auth_methods_supported ? { token_endpoint_auth_methods_supported: as.token_endpoint_auth_methods_supported } : {}),
+    ...(as.iss_parameter_supported ? { authorization_response_iss_parameter_supported: true } : {}),
+  } as AuthorizationServerMetadata
+}

@@ -1,0 +1,102 @@
+/**
+ * OAuth records (docs/storage-schema.md lists them). Tokens are never here:
+ * they are in the vault under `secret_ref`; these records hold the facts.
+ */
+import { createHash } from 'node:crypto'
+import type { ConnectionView } from '../registry/model.js'
+
+export const STATES = 'oauth_states'
+export const CONNS = 'oauth_connections'
+export const CLIENTS = 'oauth_clients'
+export const LEASES = 'oauth_leases'
+
+/** RFC 9700 §4.7 and the MCP spec: state lives at most 10 minutes and is used once. */
+export const STATE_TTL_MS = 10 * 60_000
+
+/** What the authorization server told us, kept so refresh and revocation need no discovery. */
+export interface AsInfo {
+  issuer: string | null
+  authorization_endpoint: string
+  token_endpoint: string
+  revocation_endpoint: string | null
+  token_endpoint_auth_methods_supported: string[] | null
+  iss_parameter_supported: boolean
+}
+
+/** Which client the gateway is at that server. */
+export type ClientRef =
+  | { kind: 'preregistered' }
+  | { kind: 'cimd'; client_id: string }
+  | { kind: 'dcr'; key: string }
+
+/** `oauth_states/{state}`: one authorization request in flight. */
+export interface StateRec {
+  sub: string
+  mcp_id: string
+  /** PKCE verifier (RFC 7636): short-lived, consumed with the state. */
+  verifier: string
+  as: AsInfo
+  client: ClientRef
+  redirect_uri: string
+  resource: string
+  scope: string | null
+  return_to: string | null
+  app_origin: string | null
+  expires_at: number
+}
+
+/** `oauth_connections/{connId(sub, mcp)}`: one user's connection to one MCP server. */
+export interface ConnRec {
+  sub: string
+  mcp_id: string
+  /** The MCP endpoint the tokens were issued for: they go nowhere else. */
+  endpoint: string
+  resource: string
+  as: AsInfo
+  client: ClientRef
+  secret_ref: string
+  scopes: string[]
+  /** Access token expiry, epoch ms, or null when the server did not say. */
+  token_expires_at: number | null
+  has_refresh_token: boolean
+  /** Bumped on every token change; refresh compares and swaps on it. */
+  generation: number
+  connected_at: number
+  last_refresh_at: number | null
+  last_error: string | null
+  status: 'connected' | 'needs_auth'
+}
+
+/** `oauth_clients/{key}`: a dynamic registration, per authorization server (never reused with another). */
+export interface ClientRec {
+  issuer: string
+  redirect_uri: string
+  client_id: string
+  /** Vault name of the client secret, when the server issued one. */
+  secret_ref: string | null
+  token_endpoint_auth_method: string | null
+  registered_at: number
+}
+
+/** `oauth_leases/{connId}`: who may refresh a connection right now (single flight across instances). */
+export interface LeaseRec {
+  owner: string
+  expires_at: number
+}
+
+/** Connection ids reveal neither user nor config. */
+export const connId = (sub: string, mcpId: string) => createHash('sha256').update(`conn\u0000${sub}\u0000${mcpId}`).digest('hex').slice(0, 40)
+export const clientKey = (issuer: string, redirectUri: string) => createHash('sha256').update(`dcr\u0000${issuer}\u0000${redirectUri}`).digest('hex').slice(0, 40)
+
+const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString())
+
+export function connectionView(c: ConnRec | null): ConnectionView | null {
+  if (!c) return null
+  return {
+    connected: c.status === 'connected',
+    scopes: c.scopes,
+    expires_at: iso(c.token_expires_at),
+    last_refresh_at: iso(c.last_refresh_at),
+    last_error: c.last_error,
+  }
+}

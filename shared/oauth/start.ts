@@ -1,0 +1,64 @@
+/** POST /mcps/{id}/oauth/start: discover, pick the client, and hand back an authorization URL. */
+import { randomBytes } from 'node:crypto'
+import type { Caller } from '../auth/caller.js'
+import type { Deps } from '../deps.js'
+import { AppError } from '../errors.js'
+import { check } from '../validate.js'
+import { load, readSecrets } from '../registry/service.js'
+import { discover, metadataOf } from './discover.js'
+import { callbackUrl, resolveClient } from './client.js'
+import { oauthFetch } from './fetch.js'
+import { STATES, STATE_TTL_MS, type StateRec } from './model.js'
+import { startBody } from './schema.js'
+
+const bad = (path: string, message: string) => new AppError('invalid_request', `${path} ${message}`, { errors: [{ path, message }] })
+
+/** `return_to` must be on one of the configured app origins (no open redirects). */
+function returnTo(d: Deps, raw: string | undefined): { url: string | null; origin: string | null } {
+  if (raw === undefined) return { url: null, origin: d.config.appOrigins[0] ?? null }
+  let u: URL
+  try {
+    u = new URL(raw)
+  } catch {
+    throw bad('/return_to', 'is not a URL')
+  }
+  if (!d.config.appOrigins.includes(u.origin)) throw bad('/return_to', 'is not on a configured app origin')
+  return { url: u.href, origin: u.origin }
+}
+
+export async function start(d: Deps, caller: Caller, id: string, body: unknown) {
+  const b = check<{ return_to?: string }>(startBody, body ?? {})
+  const rec = await load(d, caller, id)
+  if (rec.data.auth_type !== 'oauth') throw new AppError('invalid_request', 'This MCP server does not use OAuth (auth_type is not oauth).')
+  const back = returnTo(d, b.return_to)
+  const fetch = oauthFetch(d)
+  const found = await discover(d, rec.data, fetch)
+  const client = await resolveClient(d, rec.data, await readSecrets(d, rec.data), found.metadata, found.as.issuer, found.scope, fetch)
+  // 256 random bits (RFC 9700 §4.7.1 asks for at least 128), single use, bound server-side to this user and MCP.
+  const state = randomBytes(32).toString('base64url')
+  const redirect = callbackUrl(d)
+  const { startAuthorization } = await import('@modelcontextprotocol/client')
+  const { authorizationUrl, codeVerifier } = await startAuthorization(found.as.issuer ?? found.as.authorization_endpoint, {
+    metadata: found.metadata ?? metadataOf(found.as),
+    clientInformation: client.info,
+    redirectUrl: redirect,
+    state,
+    resource: found.resource,
+    ...(found.scope ? { scope: found.scope } : {}),
+  })
+  const expires_at = d.clock.now() + STATE_TTL_MS
+  await (await d.store()).create<StateRec>(STATES, state, {
+    sub: caller.sub,
+    mcp_id: rec.id,
+    verifier: codeVerifier,
+    as: found.as,
+    client: client.ref,
+    redirect_uri: redirect,
+    resource: found.resource,
+    scope: found.scope,
+    return_to: back.url,
+    app_origin: back.origin,
+    expires_at,
+  })
+  return { authorization_url: authorizationUrl.href, expires_at: new Date(expires_at).toISOString() }
+}

@@ -1,0 +1,286 @@
+/**
+ * A user's OAuth tokens for one MCP server: kept in the vault (one secret per
+ * connection, a new version only when they change), described in the store,
+ * and refreshed single-flight across instances: a lease in the store plus a
+ * generation number with compare-and-swap, so a losing or failed refresh never
+ * overwrites or deletes a newer token. Rotating refresh tokens revoke the
+ * whole grant on reuse, which is what this protects.
+ */
+import { randomUUID } from 'node:crypto'
+import type { OAuthTokens } from '@modelcontextprotocol/client'
+import type { Caller } from '../auth/caller.js'
+import type { Deps } from '../deps.js'
+import { AppError } from '../errors.js'
+import { Lru } from '../cache.js'
+import { log } from '../log.js'
+import { newSecretName } from '../ids.js'
+import type { Rec } from '../ports.js'
+import type { McpDoc } from '../registry/model.js'
+import { readSecrets } from '../registry/service.js'
+import { CONNS, LEASES, connId, type ConnRec, type LeaseRec, type StateRec } from './model.js'
+import { clientInfo } from './client.js'
+import { metadataOf } from './discover.js'
+import { oauthFetch } from './fetch.js'
+
+/** Refresh this long before the access token expires. */
+const SKEW_MS = 60_000
+const LEASE_MS = 30_000
+/** A refresh must finish with this much lease left, or it does not write. */
+const LEASE_MARGIN_MS = 10_000
+const WAIT_STEP_MS = 100
+const MAX_WAIT_MS = 20_000
+
+interface Live { conn: ConnRec; version: number; tokens: OAuthTokens }
+// Per instance, keyed by connection: the tokens of the current generation, until shortly before they expire.
+const live = new Lru<Live>(5000)
+const inflight = new Map<string, Promise<Live>>()
+const instance = randomUUID()
+
+const startUrl = (mcpId: string) => `/api/v1/mcps/${mcpId}/oauth/start`
+export const needsAuth = (mcpId: string, message = 'Connect this MCP server first.', extra: Record<string, unknown> = {}) =>
+  new AppError('authorization_required', message, { start_url: startUrl(mcpId), ...extra })
+
+const decode = (b: Uint8Array) => JSON.parse(new TextDecoder().decode(b)) as OAuthTokens
+const encode = (t: OAuthTokens) => new TextEncoder().encode(JSON.stringify(t))
+
+function cacheTtl(d: Deps, c: ConnRec): number {
+  const left = c.token_expires_at === null ? 5 * 60_000 : c.token_expires_at - SKEW_MS - d.clock.now()
+  return Math.max(0, Math.min(left, 5 * 60_000))
+}
+
+export async function getConnection(d: Deps, sub: string, mcpId: string): Promise<Rec<ConnRec> | null> {
+  return (await d.store()).get<ConnRec>(CONNS, connId(sub, mcpId))
+}
+
+async function loadLive(d: Deps, id: string, mcpId: string): Promise<Live> {
+  const rec = await (await d.store()).get<ConnRec>(CONNS, id)
+  if (!rec || rec.data.status !== 'connected') throw needsAuth(mcpId, rec ? 'The connection to this MCP server needs you to sign in again.' : undefined)
+  const raw = await (await d.vault()).get(rec.data.secret_ref)
+  if (!raw) throw needsAuth(mcpId)
+  const l = { conn: rec.data, version: rec.version, tokens: decode(raw) }
+  live.set(id, l, cacheTtl(d, l.conn))
+  return l
+}
+
+/**
+ * The access token to send to this MCP server for this caller, refreshed if it
+ * is about to expire. Throws 409 authorization_required when there is none.
+ */
+export async function bearerFor(d: Deps, caller: Caller, rec: Rec<McpDoc>): Promise<{ token: string; generation: number }> {
+  const id = connId(caller.sub, rec.id)
+  let l = live.get(id) ?? (await loadLive(d, id, rec.id))
+  // Tokens go only to the MCP server they were issued for.
+  if (l.conn.endpoint !== rec.data.endpoint) throw needsAuth(rec.id, 'The MCP server\'s endpoint changed; connect again.')
+  if (l.conn.token_expires_at !== null && l.conn.token_expires_at - SKEW_MS <= d.clock.now()) {
+    l = await refresh(d, caller.sub, rec, l.conn.generation)
+  }
+  return { token: l.tokens.access_token, generation: l.conn.generation }
+}
+
+/** After an upstream 401: refresh once, unless another call already did. */
+export async function refreshAfter401(d: Deps, caller: Caller, rec: Rec<McpDoc>, generation: number): Promise<void> {
+  live.delete(connId(caller.sub, rec.id))
+  await refresh(d, caller.sub, rec, generation)
+}
+
+function refresh(d: Deps, sub: string, rec: Rec<McpDoc>, known: number): Promise<Live> {
+  const id = connId(sub, rec.id)
+  // One refresh per connection per instance; across instances, the lease.
+  let p = inflight.get(id)
+  if (!p) {
+    p = refreshAcrossInstances(d, sub, rec, known).finally(() => inflight.delete(id))
+    inflight.set(id, p)
+  }
+  return p
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))
+
+async function refreshAcrossInstances(d: Deps, sub: string, rec: Rec<McpDoc>, known: number): Promise<Live> {
+  const store = await d.store()
+  const id = connId(sub, rec.id)
+  const owner = `${instance}:${randomUUID()}`
+  const deadline = Date.now() + MAX_WAIT_MS
+  while (Date.now() < deadline) {
+    const now = d.clock.now()
+    const got = await store.transact(async (tx) => {
+      const c = await tx.get<ConnRec>(CONNS, id)
+      if (!c || c.data.status !== 'connected') return { kind: 'gone' as const }
+      if (c.data.generation !== known) return { kind: 'newer' as const }
+      const lease = await tx.get<LeaseRec>(LEASES, id)
+      if (lease && lease.data.expires_at > now && lease.data.owner !== owner) return { kind: 'wait' as const }
+      tx.set<LeaseRec>(LEASES, id, { owner, expires_at: now + LEASE_MS })
+      return { kind: 'mine' as const, conn: c.data, leaseUntil: now + LEASE_MS }
+    })
+    if (got.kind === 'gone') throw needsAuth(rec.id, 'The connection to this MCP server needs you to sign in again.')
+    if (got.kind === 'newer') return loadLive(d, id, rec.id)
+    if (got.kind === 'wait') {
+      await sleep(WAIT_STEP_MS + Math.random() * WAIT_STEP_MS)
+      continue
+    }
+    return refreshHoldingLease(d, rec, id, got.conn, owner, got.leaseUntil)
+  }
+  throw new AppError('unavailable', 'Another refresh of this connection is taking long; retry shortly.', { retry_after: 5 })
+}
+
+async function refreshHoldingLease(d: Deps, rec: Rec<McpDoc>, id: string, conn: ConnRec, owner: string, leaseUntil: number): Promise<Live> {
+  const store = await d.store()
+  const vault = await d.vault()
+  const release = () => store.transact(async (tx) => {
+    const l = await tx.get<LeaseRec>(LEASES, id)
+    if (l?.data.owner === owner) tx.delete(LEASES, id)
+  }).catch(() => {})
+  try {
+    const raw = await vault.get(conn.secret_ref)
+    const current = raw ? decode(raw) : null
+    if (!current?.refresh_token) {
+      await markNeedsAuth(d, id, conn.generation, 'no_refresh_token')
+      throw needsAuth(rec.id, 'The access token expired and there is no refresh token; connect again.')
+    }
+    const { refreshAuthorization } = await import('@modelcontextprotocol/client')
+    const info = await clientInfo(d, conn.client, rec.data, await readSecrets(d, rec.data))
+    let tokens: OAuthTokens
+    try {
+      tokens = await refreshAuthorization(conn.as.token_endpoint, {
+        metadata: metadataOf(conn.as),
+        clientInformation: info,
+        refreshToken: current.refresh_token,
+        resource: conn.resource,
+        fetchFn: oauthFetch(d),
+      })
+    } catch (e: any) {
+      const code = typeof e?.code === 'string' ? e.code : undefined
+      if (code === 'invalid_grant' || code === 'invalid_client' || code === 'unauthorized_client') {
+        await markNeedsAuth(d, id, conn.generation, code)
+        throw needsAuth(rec.id, 'The authorization server no longer accepts this connection; connect again.')
+      }
+      // A transient failure keeps the tokens: the caller retries.
+      log('WARNING', 'token refresh failed', { reason: code ?? 'network', mcp_id: rec.id })
+      await store.transact(async (tx) => {
+        const c = await tx.get<ConnRec>(CONNS, id)
+        if (c && c.data.generation === conn.generation) tx.set<ConnRec>(CONNS, id, { ...c.data, last_error: code ?? 'refresh_unavailable' })
+      }).catch(() => {})
+      throw new AppError('unavailable', 'The authorization server could not refresh the token; retry shortly.', { retry_after: 5 }, { cause: e })
+    }
+    // Providers may omit a new refresh token: keep the old one (RFC 6749 §6).
+    const next: OAuthTokens = { ...tokens, refresh_token: tokens.refresh_token ?? current.refresh_token }
+    if (d.clock.now() > leaseUntil - LEASE_MARGIN_MS) {
+      // Our lease may have passed to someone else: writing now could overwrite a newer token.
+      throw new AppError('unavailable', 'Token refresh took too long; retry shortly.', { retry_after: 2 })
+    }
+    await vault.put(conn.secret_ref, encode(next))
+    const now = d.clock.now()
+    const saved = await store.transact(async (tx) => {
+      const c = await tx.get<ConnRec>(CONNS, id)
+      if (!c || c.data.generation !== conn.generation) return null
+      const data: ConnRec = {
+        ...c.data,
+        generation: c.data.generation + 1,
+        token_expires_at: typeof next.expires_in === 'number' ? now + next.expires_in * 1000 : null,
+        has_refresh_token: Boolean(next.refresh_token),
+        scopes: next.scope ? next.scope.split(' ') : c.data.scopes,
+        last_refresh_at: now,
+        last_error: null,
+      }
+      tx.set<ConnRec>(CONNS, id, data)
+      return { data, version: c.version + 1 }
+    })
+    if (!saved) return loadLive(d, id, rec.id)
+    const l: Live = { conn: saved.data, version: saved.version, tokens: next }
+    live.set(id, l, cacheTtl(d, l.conn))
+    return l
+  } finally {
+    await release()
+  }
+}
+
+async function markNeedsAuth(d: Deps, id: string, generation: number, reason: string) {
+  live.delete(id)
+  await (await d.store()).transact(async (tx) => {
+    const c = await tx.get<ConnRec>(CONNS, id)
+    // Only the generation we tried: a newer token (a fresh connect) stays.
+    if (c && c.data.generation === generation) tx.set<ConnRec>(CONNS, id, { ...c.data, status: 'needs_auth', last_error: reason })
+  })
+}
+
+/** Stores the tokens of a completed authorization (a fresh connect replaces any older connection). */
+export async function saveConnection(d: Deps, state: StateRec, doc: McpDoc, tokens: OAuthTokens): Promise<void> {
+  const store = await d.store()
+  const vault = await d.vault()
+  const id = connId(state.sub, state.mcp_id)
+  const prior = await store.get<ConnRec>(CONNS, id)
+  const secretRef = prior?.data.secret_ref ?? newSecretName()
+  await vault.put(secretRef, encode(tokens))
+  const now = d.clock.now()
+  await store.transact(async (tx) => {
+    const c = await tx.get<ConnRec>(CONNS, id)
+    tx.set<ConnRec>(CONNS, id, {
+      sub: state.sub,
+      mcp_id: state.mcp_id,
+      endpoint: doc.endpoint,
+      resource: state.resource,
+      as: state.as,
+      client: state.client,
+      secret_ref: secretRef,
+      scopes: tokens.scope ? tokens.scope.split(' ') : state.scope ? state.scope.split(' ') : [],
+      token_expires_at: typeof tokens.expires_in === 'number' ? now + tokens.expires_in * 1000 : null,
+      has_refresh_token: Boolean(tokens.refresh_token),
+      generation: (c?.data.generation ?? 0) + 1,
+      connected_at: now,
+      last_refresh_at: null,
+      last_error: null,
+      status: 'connected',
+    })
+    tx.delete(LEASES, id)
+  })
+  live.delete(id)
+}
+
+/** Disconnect: revoke at the provider where it offers revocation (RFC 7009), delete the secret and the record. */
+export async function disconnect(d: Deps, caller: Caller, rec: Rec<McpDoc>): Promise<void> {
+  const store = await d.store()
+  const vault = await d.vault()
+  const id = connId(caller.sub, rec.id)
+  const c = await store.get<ConnRec>(CONNS, id)
+  live.delete(id)
+  if (!c) return
+  const raw = await vault.get(c.data.secret_ref).catch(() => null)
+  if (raw && c.data.as.revocation_endpoint) await revoke(d, c.data, rec.data, decode(raw)).catch(() => {})
+  await store.delete(CONNS, id)
+  await store.delete(LEASES, id).catch(() => false)
+  await vault.delete(c.data.secret_ref)
+}
+
+async function revoke(d: Deps, c: ConnRec, doc: McpDoc, t: OAuthTokens): Promise<void> {
+  const info = await clientInfo(d, c.client, doc, await readSecrets(d, doc))
+  const fetch = oauthFetch(d)
+  for (const [token, hint] of [[t.refresh_token, 'refresh_token'], [t.access_token, 'access_token']] as const) {
+    if (!token) continue
+    const body = new URLSearchParams({ token, token_type_hint: hint, client_id: info.client_id })
+    const headers: Record<string, string> = { 'content-type': 'application/x-www-form-urlencoded' }
+    if ('client_secret' in info && info.client_secret) {
+      headers.authorization = `Basic ${Buffer.from(`${encodeURIComponent(info.client_id)}:${encodeURIComponent(info.client_secret)}`).toString('base64')}`
+      body.delete('client_id')
+    }
+    const res = await fetch(c.as.revocation_endpoint!, { method: 'POST', headers, body: body.toString(), signal: AbortSignal.timeout(10_000) })
+    await res.body?.cancel().catch(() => {})
+    if (!res.ok) log('WARNING', 'token revocation refused', { status: res.status, mcp_id: c.mcp_id })
+  }
+}
+
+/** Deleting an MCP server deletes every user's connection to it. */
+export async function deleteConnectionsOf(d: Deps, mcpId: string): Promise<void> {
+  const store = await d.store()
+  const vault = await d.vault()
+  let cursor: string | undefined
+  for (let page = 0; page < 100; page++) {
+    const p = await store.list<ConnRec>(CONNS, { where: { field: 'mcp_id', in: [mcpId] }, limit: 100, cursor })
+    for (const c of p.items) {
+      live.delete(c.id)
+      await store.delete(CONNS, c.id)
+      await vault.delete(c.data.secret_ref).catch(() => {})
+    }
+    if (!p.next) break
+    cursor = p.next
+  }
+}
