@@ -284,3 +284,6 @@ export async function deleteConnectionsOf(d: Deps, mcpId: string): Promise<void>
     cursor = p.next
   }
 }
+
+/** Tests: a refresh as a separate instance would run it (no in-process single flight). */
+export const _refreshAsInstance = (d: Deps, sub: string, rec: Rec<McpDoc>, known: number) => refreshAcrossInstances(d, sub, rec, known)

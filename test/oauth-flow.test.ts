@@ -1,0 +1,208 @@
+/**
+ * The OAuth connect flow end to end, headless: the gateway against oidc-provider
+ * (DCR, PKCE, rotating refresh tokens, resource indicators) and an MCP server
+ * that validates the JWTs it receives.
+ */
+import { suite } from 'uvu'
+import * as assert from 'uvu/assert'
+import { startGateway, type Gateway } from './support/gateway.js'
+import { startProvider, type ProviderHandle } from './oauth/provider.js'
+import { startProtectedMcp, type ProtectedMcpHandle } from './oauth/protected-mcp.js'
+import { followAuthorization } from './oauth/user-agent.js'
+import { flushed } from '../shared/background.js'
+import { CONNS, STATES } from '../shared/oauth/model.js'
+
+const test = suite('oauth flow')
+let gw: Gateway
+let as: ProviderHandle
+let mcp: ProtectedMcpHandle
+let alice: string
+const APP = 'https://app.example.test'
+
+test.before(async () => {
+  as = await startProvider({ accessTokenTtlSec: 3600 })
+  mcp = await startProtectedMcp({ issuer: as.issuer, jwksUrl: as.jwksUrl })
+  gw = await startGateway({ env: { APP_ORIGINS: APP } })
+  alice = await gw.token('alice')
+})
+test.after(async () => {
+  await gw.close()
+  await mcp.stop()
+  await as.stop()
+})
+
+async function register(token = alice, extra: Record<string, unknown> = {}) {
+  const r = await gw.req('POST', '/mcps', { token, body: { name: 'protected', type: 'http', endpoint: mcp.url, auth_type: 'oauth', ...extra } })
+  assert.is(r.status, 201, r.text)
+  return r.json.id as string
+}
+
+/** Start, follow the provider with a cookie jar, and land on the gateway's callback. */
+async function connect(id: string, token = alice, body: Record<string, unknown> = { return_to: `${APP}/settings` }) {
+  const s = await gw.req('POST', `/mcps/${id}/oauth/start`, { token, body })
+  assert.is(s.status, 200, s.text)
+  const cb = await followAuthorization(s.json.authorization_url)
+  assert.is(cb.origin, new URL(gw.url).origin, 'the provider redirects to the gateway callback')
+  const page = await gw.req('GET', cb.href)
+  return { start: s.json, callback: cb, page }
+}
+
+const outcome = (html: string) => JSON.parse(/<script type="application\/json" id="d">(.*?)<\/script>/s.exec(html)![1])
+
+test('an OAuth config needs the user to connect: 409 authorization_required with a start_url', async () => {
+  const id = await register()
+  const v = await gw.req('GET', `/mcps/${id}`, { token: alice })
+  assert.is(v.json.status, 'needs_auth')
+  assert.is(v.json.connection.connected, false)
+  const r = await gw.req('GET', `/mcps/${id}/tools`, { token: alice })
+  assert.is(r.status, 409)
+  assert.is(r.json.code, 'authorization_required')
+  assert.is(r.json.start_url, `/api/v1/mcps/${id}/oauth/start`)
+})
+
+test('start → consent → callback connects; tools list and execute with the user\'s token', async () => {
+  const id = await register()
+  as.reset()
+  const { start, callback, page } = await connect(id)
+  const auth = new URL(start.authorization_url)
+  assert.is(auth.searchParams.get('code_challenge_method'), 'S256')
+  assert.is(auth.searchParams.get('resource'), mcp.url)
+  assert.is(auth.searchParams.get('scope'), 'mcp:read', 'scope from WWW-Authenticate')
+  assert.ok((auth.searchParams.get('state') ?? '').length >= 43)
+  assert.ok(callback.searchParams.get('iss'), 'RFC 9207 iss in the response')
+  assert.is(page.status, 200)
+  assert.match(page.headers.get('content-security-policy') ?? '', "default-src 'none'")
+  assert.is(page.headers.get('x-frame-options'), 'DENY')
+  assert.is(page.headers.get('cache-control'), 'no-store')
+  assert.is(page.headers.get('referrer-policy'), 'no-referrer')
+  assert.equal(outcome(page.text), { mcp_id: id, status: 'connected', error: null, app_origin: APP, return_to: `${APP}/settings` })
+  assert.is(as.grants.authorization_code, 1)
+
+  const v = await gw.req('GET', `/mcps/${id}`, { token: alice })
+  assert.is(v.json.status, 'ready')
+  assert.is(v.json.connection.connected, true)
+  assert.equal(v.json.connection.scopes, ['mcp:read'])
+  assert.not.match(v.text, /eyJ/, 'no token in the view')
+
+  const tools = await gw.req('GET', `/mcps/${id}/tools`, { token: alice })
+  assert.is(tools.status, 200, tools.text)
+  const who = await gw.req('POST', `/mcps/${id}/tools/whoami/execute`, { token: alice, body: {} })
+  assert.is(who.status, 200, who.text)
+  // The MCP server saw a JWT for itself, in the Authorization header only.
+  const seen = mcp.requests.filter((r) => r.headers.authorization?.startsWith('Bearer '))
+  assert.ok(seen.length > 0)
+  assert.not.ok(seen.some((r) => r.headers.authorization === `Bearer ${alice}`), 'the caller\'s ID token never goes upstream')
+})
+
+test('no token appears in the store, the logs or any response', async () => {
+  await flushed()
+  const store = await gw.deps.store()
+  const conns = await store.list(CONNS, { limit: 100 })
+  assert.ok(conns.items.length > 0)
+  assert.not.match(JSON.stringify(conns.items), /eyJ[A-Za-z0-9_-]{10,}\./)
+  assert.not.ok(gw.logs.some((l) => /eyJ[A-Za-z0-9_-]{10,}\.eyJ/.test(l) && !l.includes('[redacted')), 'no JWT in logs')
+})
+
+test('a replayed callback, an unknown state and a wrong iss exchange nothing', async () => {
+  const id = await register()
+  const s = await gw.req('POST', `/mcps/${id}/oauth/start`, { token: alice, body: {} })
+  const cb = await followAuthorization(s.json.authorization_url)
+  // Wrong issuer first: dropped before any exchange, and the state is spent.
+  const wrong = new URL(cb)
+  wrong.searchParams.set('iss', 'https://evil.example')
+  as.reset()
+  const w = await gw.req('GET', wrong.href)
+  assert.is(outcome(w.text).error, 'issuer_mismatch')
+  const replay = await gw.req('GET', cb.href)
+  assert.is(outcome(replay.text).error, 'invalid_state')
+  const unknown = new URL(cb)
+  unknown.searchParams.set('state', 'A'.repeat(43))
+  assert.is(outcome((await gw.req('GET', unknown.href)).text).error, 'invalid_state')
+  assert.is(as.grants.authorization_code, 0, 'zero token exchanges')
+
+  // And a good callback can't be used twice.
+  const { callback } = await connect(id)
+  as.reset()
+  const again = await gw.req('GET', callback.href)
+  assert.is(outcome(again.text).error, 'invalid_state')
+  assert.is(as.grants.authorization_code, 0)
+})
+
+test('an expired state is refused', async () => {
+  const id = await register()
+  const s = await gw.req('POST', `/mcps/${id}/oauth/start`, { token: alice, body: {} })
+  const state = new URL(s.json.authorization_url).searchParams.get('state')!
+  const store = await gw.deps.store()
+  // The record is there, then time passes beyond its 10 minutes (records read as missing once expired).
+  assert.ok(await store.get(STATES, state))
+  await store.update(STATES, state, (r: any) => ({ ...r, expires_at: Date.now() - 1 }))
+  const cb = await followAuthorization(s.json.authorization_url)
+  as.reset()
+  assert.is(outcome((await gw.req('GET', cb.href)).text).error, 'invalid_state')
+  assert.is(as.grants.authorization_code, 0)
+})
+
+test('return_to must be on an app origin', async () => {
+  const id = await register()
+  const r = await gw.req('POST', `/mcps/${id}/oauth/start`, { token: alice, body: { return_to: 'https://evil.example/x' } })
+  assert.is(r.status, 400)
+  assert.is(r.json.errors[0].path, '/return_to')
+})
+
+test('bob cannot start, use or see alice\'s connection: 404', async () => {
+  const id = await register()
+  await connect(id)
+  const bob = await gw.token('bob')
+  assert.is((await gw.req('POST', `/mcps/${id}/oauth/start`, { token: bob, body: {} })).status, 404)
+  assert.is((await gw.req('GET', `/mcps/${id}/tools`, { token: bob })).status, 404)
+  assert.is((await gw.req('DELETE', `/mcps/${id}/oauth`, { token: bob })).status, 404)
+})
+
+test('org config: each member connects with their own token', async () => {
+  const dave = await gw.token('dave', { org: 'acme', admin: true })
+  const carol = await gw.token('carol', { org: 'acme' })
+  const id = await register(dave, { scope: 'org' })
+  await connect(id, dave, {})
+  assert.is((await gw.req('GET', `/mcps/${id}/tools`, { token: dave })).status, 200)
+  const c = await gw.req('GET', `/mcps/${id}/tools`, { token: carol })
+  assert.is(c.status, 409, 'carol has not connected: dave\'s token is not hers')
+  assert.is((await gw.req('GET', `/mcps/${id}`, { token: carol })).json.status, 'needs_auth')
+  await connect(id, carol, {})
+  mcp.reset()
+  const w = await gw.req('POST', `/mcps/${id}/tools/whoami/execute`, { token: carol, body: {} })
+  assert.is(w.status, 200, w.text)
+})
+
+test('the access token expires; the next execute refreshes it (once) and succeeds', async () => {
+  as.setAccessTokenTtl(2)
+  const id = await register()
+  await connect(id)
+  as.setAccessTokenTtl(3600)
+  await new Promise((r) => setTimeout(r, 2500))
+  as.reset()
+  const r = await gw.req('POST', `/mcps/${id}/tools/echo/execute`, { token: alice, body: { arguments: { message: 'later' } } })
+  assert.is(r.status, 200, r.text)
+  assert.is(as.grants.refresh_token, 1)
+  const v = await gw.req('GET', `/mcps/${id}`, { token: alice })
+  assert.ok(v.json.connection.last_refresh_at)
+})
+
+test('disconnect revokes at the provider and the config needs auth again', async () => {
+  const id = await register()
+  await connect(id)
+  as.reset()
+  const d = await gw.req('DELETE', `/mcps/${id}/oauth`, { token: alice })
+  assert.is(d.status, 204)
+  assert.ok(as.revocations >= 1)
+  assert.is((await gw.req('GET', `/mcps/${id}`, { token: alice })).json.status, 'needs_auth')
+  assert.is((await gw.req('GET', `/mcps/${id}/tools`, { token: alice })).status, 409)
+})
+
+test('the client ID metadata document names the callback', async () => {
+  const r = await gw.req('GET', '/oauth/client-metadata.json')
+  assert.is(r.status, 200)
+  assert.is(r.json.client_id, `${gw.url}/api/v1/oauth/client-metadata.json`)
+  assert.equal(r.json.redirect_uris, [`${gw.url}/api/v1/oauth/callback`])
+})
+
+test.run()
