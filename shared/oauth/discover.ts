@@ -28,6 +28,10 @@ export function checkOAuthUrl(d: Deps, url: string | undefined, what: string): s
   // javascript:, data:, file: and the like fail here, as do plain http (outside local loopback) and private addresses.
   const v = checkUrl(policyOf(d), url)
   if (!v.ok) throw fail('oauth_metadata_invalid', `The authorization server's ${what} ${v.reason}.`)
+  // OAuth endpoints: https, or plain http on loopback in local mode only (RFC 9700 §2.6; RFC 8252 §8.3).
+  const host = v.url.hostname.replace(/^\[|\]$/g, '')
+  const loopback = host === 'localhost' || host === '::1' || /^127\./.test(host)
+  if (v.url.protocol === 'http:' && !(loopback && d.config.allowLoopback)) throw fail('oauth_metadata_invalid', `The authorization server's ${what} must use https.`)
   return v.url.href
 }
 

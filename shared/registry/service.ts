@@ -52,6 +52,9 @@ function checkSemantics(d: Deps, doc: Pick<McpDoc, 'type' | 'endpoint' | 'auth_t
     if (!o?.[k]) continue
     const u = checkUrl(policyOf(d), o[k]!)
     if (!u.ok) throw bad(`/config/oauth/${k}`, u.reason)
+    // OAuth endpoints: https, or plain http on loopback in local mode only.
+    const host = u.url.hostname.replace(/^\[|\]$/g, '')
+    if (u.url.protocol === 'http:' && !((host === 'localhost' || host === '::1' || /^127\./.test(host)) && d.config.allowLoopback)) throw bad(`/config/oauth/${k}`, 'must use https')
   }
   if (doc.config.timeout_ms !== undefined && doc.config.timeout_ms > d.config.functionTimeoutMs - 1000)
     throw bad('/config/timeout_ms', `must be below the function timeout (${d.config.functionTimeoutMs - 1000} ms)`)
