@@ -80,6 +80,9 @@ async function dynamicClient(d: Deps, metadata: AuthorizationServerMetadata, iss
   const known = await store.get<ClientRec>(CLIENTS, key)
   if (known && known.data.issuer === issuer) return { ref: { kind: 'dcr', key }, info: await withSecret(d, known.data) }
   const { registerClient } = await import('@modelcontextprotocol/client')
+  // The registration serves every MCP server behind this issuer and later step-ups, and a registered
+  // `scope` limits what the client may ask for (RFC 7591 §2): register all the server advertises.
+  const regScope = [...new Set([...(metadata.scopes_supported ?? []), ...(scope?.split(' ') ?? [])])].filter(Boolean).join(' ')
   let full
   try {
     full = await registerClient(metadata.issuer ?? issuer, {
@@ -90,7 +93,7 @@ async function dynamicClient(d: Deps, metadata: AuthorizationServerMetadata, iss
         grant_types: ['authorization_code', 'refresh_token'],
         response_types: ['code'],
       },
-      ...(scope ? { scope } : {}),
+      ...(regScope ? { scope: regScope } : {}),
       fetchFn: fetch,
     })
   } catch (e) {

@@ -80,6 +80,8 @@ export async function discover(d: Deps, doc: McpDoc, fetch: FetchLike): Promise<
     prm = await sdk.discoverOAuthProtectedResourceMetadata(doc.endpoint, { resourceMetadataUrl: hints.resourceMetadataUrl }, fetch)
   } catch (e) {
     if (e instanceof AppError) throw e
+    // The server named its metadata and it is unusable: that is an error, not a reason to guess.
+    if (hints.resourceMetadataUrl) throw fail('oauth_metadata_invalid', 'The MCP server\'s protected resource metadata could not be read.')
     // 2025-03-26 servers without RFC 9728 metadata: the authorization server is the MCP server's origin.
     prm = undefined
   }

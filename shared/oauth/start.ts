@@ -27,13 +27,15 @@ function returnTo(d: Deps, raw: string | undefined): { url: string | null; origi
 }
 
 export async function start(d: Deps, caller: Caller, id: string, body: unknown) {
-  const b = check<{ return_to?: string }>(startBody, body ?? {})
+  const b = check<{ return_to?: string; scopes?: string[] }>(startBody, body ?? {})
   const rec = await load(d, caller, id)
   if (rec.data.auth_type !== 'oauth') throw new AppError('invalid_request', 'This MCP server does not use OAuth (auth_type is not oauth).')
   const back = returnTo(d, b.return_to)
   const fetch = oauthFetch(d)
   const found = await discover(d, rec.data, fetch)
-  const client = await resolveClient(d, rec.data, await readSecrets(d, rec.data), found.metadata, found.as.issuer, found.scope, fetch)
+  // MCP spec, scope challenge handling: after a 403 insufficient_scope, ask for the challenged scopes too.
+  const scope = [...new Set([...(found.scope?.split(' ') ?? []), ...(b.scopes ?? [])])].filter(Boolean).join(' ') || null
+  const client = await resolveClient(d, rec.data, await readSecrets(d, rec.data), found.metadata, found.as.issuer, scope, fetch)
   // 256 random bits (RFC 9700 §4.7.1 asks for at least 128), single use, bound server-side to this user and MCP.
   const state = randomBytes(32).toString('base64url')
   const redirect = callbackUrl(d)
@@ -44,7 +46,7 @@ export async function start(d: Deps, caller: Caller, id: string, body: unknown) 
     redirectUrl: redirect,
     state,
     resource: found.resource,
-    ...(found.scope ? { scope: found.scope } : {}),
+    ...(scope ? { scope } : {}),
   })
   const expires_at = d.clock.now() + STATE_TTL_MS
   await (await d.store()).create<StateRec>(STATES, state, {
@@ -55,7 +57,7 @@ export async function start(d: Deps, caller: Caller, id: string, body: unknown) 
     client: client.ref,
     redirect_uri: redirect,
     resource: found.resource,
-    scope: found.scope,
+    scope,
     return_to: back.url,
     app_origin: back.origin,
     expires_at,

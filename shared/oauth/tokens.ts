@@ -21,12 +21,15 @@ import { CONNS, LEASES, connId, type ConnRec, type LeaseRec, type StateRec } fro
 import { clientInfo } from './client.js'
 import { metadataOf } from './discover.js'
 import { oauthFetch } from './fetch.js'
+import type { FetchLike } from '../egress/fetch.js'
 
 /** Refresh this long before the access token expires. */
 const SKEW_MS = 60_000
-const LEASE_MS = 30_000
-/** A refresh must finish with this much lease left, or it does not write. */
-const LEASE_MARGIN_MS = 10_000
+const LEASE_MS = 60_000
+/** The token request is cut off well inside the lease, so a successful refresh always gets to write. */
+const REFRESH_TIMEOUT_MS = 20_000
+/** A refresh must finish with this much lease left, or it does not write (a safety net for stalls). */
+const LEASE_MARGIN_MS = 5_000
 const WAIT_STEP_MS = 100
 const MAX_WAIT_MS = 20_000
 
@@ -96,6 +99,9 @@ function refresh(d: Deps, sub: string, rec: Rec<McpDoc>, known: number): Promise
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))
 
+const withTimeout = (f: FetchLike, ms: number): FetchLike => (url, init = {}) =>
+  f(url, { ...init, signal: init.signal ? AbortSignal.any([init.signal, AbortSignal.timeout(ms)]) : AbortSignal.timeout(ms) })
+
 async function refreshAcrossInstances(d: Deps, sub: string, rec: Rec<McpDoc>, known: number): Promise<Live> {
   const store = await d.store()
   const id = connId(sub, rec.id)
@@ -146,7 +152,7 @@ async function refreshHoldingLease(d: Deps, rec: Rec<McpDoc>, id: string, conn: 
         clientInformation: info,
         refreshToken: current.refresh_token,
         resource: conn.resource,
-        fetchFn: oauthFetch(d),
+        fetchFn: withTimeout(oauthFetch(d), REFRESH_TIMEOUT_MS),
       })
     } catch (e: any) {
       const code = typeof e?.code === 'string' ? e.code : undefined
@@ -185,7 +191,12 @@ async function refreshHoldingLease(d: Deps, rec: Rec<McpDoc>, id: string, conn: 
       tx.set<ConnRec>(CONNS, id, data)
       return { data, version: c.version + 1 }
     })
-    if (!saved) return loadLive(d, id, rec.id)
+    if (!saved) {
+      // A fresh connect won meanwhile (under a new secret): drop what we wrote to the old one.
+      const now2 = await store.get<ConnRec>(CONNS, id)
+      if (now2 && now2.data.secret_ref !== conn.secret_ref) await vault.delete(conn.secret_ref).catch(() => {})
+      return loadLive(d, id, rec.id)
+    }
     const l: Live = { conn: saved.data, version: saved.version, tokens: next }
     live.set(id, l, cacheTtl(d, l.conn))
     return l
@@ -208,12 +219,14 @@ export async function saveConnection(d: Deps, state: StateRec, doc: McpDoc, toke
   const store = await d.store()
   const vault = await d.vault()
   const id = connId(state.sub, state.mcp_id)
-  const prior = await store.get<ConnRec>(CONNS, id)
-  const secretRef = prior?.data.secret_ref ?? newSecretName()
+  // A fresh connect writes a new secret, so a refresh still running on the old one cannot overwrite it.
+  const secretRef = newSecretName()
   await vault.put(secretRef, encode(tokens))
   const now = d.clock.now()
+  let replaced: string | null = null
   await store.transact(async (tx) => {
     const c = await tx.get<ConnRec>(CONNS, id)
+    replaced = c && c.data.secret_ref !== secretRef ? c.data.secret_ref : null
     tx.set<ConnRec>(CONNS, id, {
       sub: state.sub,
       mcp_id: state.mcp_id,
@@ -234,6 +247,7 @@ export async function saveConnection(d: Deps, state: StateRec, doc: McpDoc, toke
     tx.delete(LEASES, id)
   })
   live.delete(id)
+  if (replaced) await vault.delete(replaced).catch(() => {})
 }
 
 /** Disconnect: revoke at the provider where it offers revocation (RFC 7009), delete the secret and the record. */

@@ -50,6 +50,11 @@ export interface ProtectedMcpHandle {
   requests: RecordedRequest[]
   /** Changes (or with `undefined` drops) the required scope, e.g. for step-up tests. */
   setRequiredScope(scope: string | undefined): void
+  /**
+   * The next `n` POSTs that carry a bearer token are answered 401
+   * `invalid_token`, whatever the token (as if the server had revoked it).
+   */
+  rejectNextAuth(n?: number): void
   stop(): Promise<void>
   reset(): void
 }
@@ -84,6 +89,7 @@ export async function startProtectedMcp(opts: ProtectedMcpOptions): Promise<Prot
   const requests: RecordedRequest[] = []
   const jwks = createRemoteJWKSet(new URL(opts.jwksUrl))
   let requiredScope = opts.requiredScope
+  let rejectNext = 0
   const handler = createMcpHandler((ctx) => buildServer(tools, ctx.authInfo))
   const node = toNodeHandler(handler)
   let origin = ''
@@ -104,6 +110,11 @@ export async function startProtectedMcp(opts: ProtectedMcpOptions): Promise<Prot
   async function authenticate(req: IncomingMessage, res: ServerResponse): Promise<AuthInfo | null> {
     const m = /^Bearer\s+(\S+)$/i.exec(req.headers.authorization ?? '')
     if (!m) { challenge(res, 401); return null }
+    if (rejectNext > 0 && req.method === 'POST') {
+      rejectNext--
+      challenge(res, 401, 'invalid_token')
+      return null
+    }
     let payload
     try {
       ({ payload } = await jwtVerify(m[1], jwks, { issuer: opts.issuer, audience: url, typ: 'at+jwt', clockTolerance: 0 }))
@@ -173,6 +184,7 @@ export async function startProtectedMcp(opts: ProtectedMcpOptions): Promise<Prot
     resourceMetadataUrl: metadataUrl,
     requests,
     setRequiredScope(scope) { requiredScope = scope },
+    rejectNextAuth(n = 1) { rejectNext = n },
     reset() { requests.length = 0 },
     stop() {
       stopped ??= (async () => {

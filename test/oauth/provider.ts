@@ -62,6 +62,14 @@ export interface ProviderHandle {
   provider: Provider
   setAccessTokenTtl(sec: number): void
   setDeny(deny: boolean): void
+  /**
+   * While set, every POST to the token endpoint is answered with this status
+   * and a plain-text body (an outage in front of the server); the request never
+   * reaches oidc-provider and is not counted in `grants`. `null` restores it.
+   */
+  setTokenEndpointFault(status: number | null): void
+  /** Token requests answered by the fault above. */
+  readonly faultedTokenRequests: number
   /** Zeroes every counter; clients, grants and tokens stay. */
   reset(): void
   stop(): Promise<void>
@@ -82,6 +90,8 @@ export async function startProvider(opts: ProviderOptions = {}): Promise<Provide
   const grantErrors: GrantCounts = { authorization_code: 0, refresh_token: 0 }
   let registrations = 0
   let revocations = 0
+  let tokenFault: number | null = null
+  let faulted = 0
 
   // Listen first: the issuer must carry the port, and the provider needs the issuer.
   const http = createServer()
@@ -149,6 +159,14 @@ export async function startProvider(opts: ProviderOptions = {}): Promise<Provide
     process.stderr.write(`[test oauth provider] server_error: ${err?.stack ?? err}\n`)
   })
 
+  // Koa composes middleware when the server starts: the fault switch has to be installed now.
+  provider.use(async (ctx: KoaContext, next) => {
+    if (tokenFault === null || ctx.method !== 'POST' || ctx.path !== '/token') return next()
+    faulted++
+    ctx.status = tokenFault
+    ctx.body = 'Service Unavailable'
+  })
+
   // Counts after the provider has answered: ctx.oidc carries the route and parsed params.
   provider.use(async (ctx: KoaContext, next) => {
     await next()
@@ -207,10 +225,12 @@ export async function startProvider(opts: ProviderOptions = {}): Promise<Provide
     provider,
     setAccessTokenTtl(sec) { accessTokenTtl = sec },
     setDeny(d) { deny = d },
+    setTokenEndpointFault(status) { tokenFault = status },
+    get faultedTokenRequests() { return faulted },
     reset() {
       grants.authorization_code = grants.refresh_token = 0
       grantErrors.authorization_code = grantErrors.refresh_token = 0
-      registrations = revocations = 0
+      registrations = revocations = faulted = 0
     },
     stop() {
       stopped ??= new Promise<void>((resolve) => {
