@@ -42,6 +42,10 @@ export function goals(r: Results): Goal[] {
       ? { goal: `throughput at c64 ≥ 50% of direct, zero errors (${t.server})`, measured: `${f(top.ratio * 100, 0)}%, ${top.gateway.errors} errors`, pass: top.ratio >= 0.5 && top.gateway.errors === 0 }
       : { goal: `throughput at c64 ≥ 50% of direct, zero errors (${t.server})`, measured: 'not run (quick)', pass: null })
   }
-  g.push({ goal: 'stdio pool', measured: 'n/a: stdio pool not built', pass: null })
+  if (typeof r.stdio === 'string') g.push({ goal: 'stdio pool', measured: r.stdio, pass: null })
+  else {
+    g.push({ goal: 'stdio: warm pool call ≤ 1/20 of spawn-per-call', measured: `${f(r.stdio.pool_warm.p50, 2)} vs ${f(r.stdio.spawn_per_call.p50, 0)} ms = 1/${f(r.stdio.ratio, 0)}`, pass: r.stdio.ratio >= 20 })
+    g.push({ goal: 'stdio: warm pool call within 5 ms of streamable HTTP', measured: `${f(r.stdio.delta_vs_http_ms, 2)} ms`, pass: r.stdio.delta_vs_http_ms <= 5 })
+  }
   return g
 }

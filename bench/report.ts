@@ -72,7 +72,17 @@ export function markdown(r: Results): string {
     ...(m.gateway_warnings.length ? ['Gateway stderr warnings during the run:', '', ...m.gateway_warnings.map((w) => `- \`${w}\``), ''] : []),
     '## 7. stdio pool',
     '',
-    table(['item', 'result'], [['stdio pool', r.stdio]]),
+    typeof r.stdio === 'string'
+      ? table(['item', 'result'], [['stdio pool', r.stdio]])
+      : [
+          table(['path (server-everything, echo)', 'p50', 'p95', 'p99', 'calls/s', 'errors', 'n'], [
+            ['gateway execute, stdio via the warm pool', ...lat(r.stdio.pool_warm)],
+            ['gateway execute, same server over streamable HTTP', ...lat(r.stdio.http_warm)],
+            ['spawn per call (spawn, initialize, call, exit; direct SDK)', ...lat(r.stdio.spawn_per_call)],
+          ]),
+          '',
+          `Spawn-per-call / warm pool p50: ${f(r.stdio.ratio)}×; warm pool − streamable HTTP p50: ${f(r.stdio.delta_vs_http_ms)} ms.`,
+        ].join('\n'),
     '',
   ]
   return out.join('\n')

@@ -5,7 +5,7 @@
  * (JSON, default bench/results/latest.json) and the same name with `.md`.
  * Speed is reported, never asserted.
  */
-import { mkdir, writeFile } from 'node:fs/promises'
+import { mkdir, writeFile, rm } from 'node:fs/promises'
 import { cpus, platform, release } from 'node:os'
 import { dirname, isAbsolute, join } from 'node:path'
 import { parseArgs } from 'node:util'
@@ -14,6 +14,8 @@ import { setLogSink } from '../shared/log.js'
 import { startLegacyServer } from '../test/servers/legacy.js'
 import { startModernServer } from '../test/servers/modern.js'
 import { startEverything, type EverythingHandle } from '../test/support/everything.js'
+import { writeTestCatalog, type TestCatalog } from '../test/support/pool.js'
+import { stdioBench, type StdioResult } from './stdio.js'
 import type { TestServerHandle } from '../test/servers/tools.js'
 import { api } from './api.js'
 import { spawnGateway, type GatewayProc } from './gateway-proc.js'
@@ -37,7 +39,7 @@ export interface Results {
   listing: ListingResult[]
   cold_start: ColdStart[]
   throughput: ThroughputResult[]
-  stdio: string
+  stdio: StdioResult | string
 }
 
 export interface BenchOptions {
@@ -48,8 +50,8 @@ export interface BenchOptions {
   progress?: (line: string) => void
 }
 
-const FULL = { latency: { rounds: 300, warmup: 30 }, warmCalls: 20, opsCalls: 50, listing: { rounds: 40, warmup: 5 }, levels: [1, 8, 64], durationMs: 3000, coldReps: 5, coldOnly: undefined as string[] | undefined }
-const QUICK = { latency: { rounds: 10, warmup: 3 }, warmCalls: 3, opsCalls: 3, listing: { rounds: 3, warmup: 1 }, levels: [8], durationMs: 300, coldReps: 0, coldOnly: ['trivial', 'registry'] }
+const FULL = { stdio: { rounds: 200, warmup: 20, spawnRounds: 15 }, latency: { rounds: 300, warmup: 30 }, warmCalls: 20, opsCalls: 50, listing: { rounds: 40, warmup: 5 }, levels: [1, 8, 64], durationMs: 3000, coldReps: 5, coldOnly: undefined as string[] | undefined }
+const QUICK = { stdio: { rounds: 5, warmup: 2, spawnRounds: 2 }, latency: { rounds: 10, warmup: 3 }, warmCalls: 3, opsCalls: 3, listing: { rounds: 3, warmup: 1 }, levels: [8], durationMs: 300, coldReps: 0, coldOnly: ['trivial', 'registry'] }
 const BEARER = 'bench-upstream-token-5f2a'
 
 export async function runBench(o: BenchOptions = {}): Promise<{ results: Results; markdown: string; json: string; md: string }> {
@@ -63,6 +65,7 @@ export async function runBench(o: BenchOptions = {}): Promise<{ results: Results
   const servers: TestServerHandle[] = []
   let gw: GatewayProc | undefined
   let everything: EverythingHandle | undefined
+  let catalog: TestCatalog | undefined
   try {
     // The issue's reference server: @modelcontextprotocol/server-everything over streamable HTTP.
     everything = await startEverything('streamableHttp')
@@ -72,7 +75,9 @@ export async function runBench(o: BenchOptions = {}): Promise<{ results: Results
       { server: '2025-11-25 (legacy.ts)', era: 'legacy', h: legacy },
       { server: '2026-07-28 (modern.ts)', era: 'modern', h: modern },
     ]
-    say('starting the gateway (child process, local mode)')
+    say('starting the gateway (child process, local mode, with the stdio pool)')
+    catalog = await writeTestCatalog()
+    process.env.STDIO_CATALOG = catalog.file
     gw = await spawnGateway()
     const a = api(gw.base, await gw.token('bench'))
 
@@ -87,6 +92,10 @@ export async function runBench(o: BenchOptions = {}): Promise<{ results: Results
     for (const u of ups) lat.push(await latency(a, u.server, u.era, u.h.url, ids.get(u.server)!, p.latency))
     const evId = await a.register('lat-everything', everything.url)
     lat.push(await latency(a, 'server-everything (streamableHttp, 2025)', 'legacy', everything.url, evId, p.latency))
+
+    say('7. stdio pool')
+    const stdioId = await a.register('stdio-everything', '', { type: 'stdio', endpoint: undefined, config: { catalog_id: 'everything' } })
+    const stdio = await stdioBench(a, stdioId, evId, p.stdio)
 
     say('4. listing tools')
     const list: ListingResult[] = []
@@ -117,7 +126,7 @@ export async function runBench(o: BenchOptions = {}): Promise<{ results: Results
         gateway_warnings: gatewayWarnings, bench_warnings: [...benchWarnings],
       },
       goals: [], latency: lat, upstream, store_ops: ops, listing: list, cold_start: cold, throughput: tp,
-      stdio: 'n/a: stdio pool not built',
+      stdio,
     }
     results.goals = goals(results)
     const md = markdown(results)
@@ -130,6 +139,8 @@ export async function runBench(o: BenchOptions = {}): Promise<{ results: Results
   } finally {
     await gw?.stop().catch(() => {})
     await everything?.stop().catch(() => {})
+    if (catalog) await rm(catalog.dir, { recursive: true, force: true })
+    delete process.env.STDIO_CATALOG
     await Promise.allSettled(servers.map((s) => s.stop()))
     setLogSink(prevSink)
     process.off('warning', onWarning)

@@ -14,6 +14,7 @@ export const FUNCTIONS: Record<string, () => Promise<{ handler: Handler }>> = {
   execute: () => import('./execute.js'),
   'oauth-start': () => import('./oauth-start.js'),
   'oauth-callback': () => import('./oauth-callback.js'),
+  'stdio-pool': () => import('./stdio-pool.js'),
 }
 
 /** A handler that imports its module on the first request. */

@@ -96,6 +96,7 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
     localVaultKey: env.LOCAL_VAULT_KEY || undefined,
     port: int(env.PORT, 8080, 0, 65535, 'PORT'),
     publicBaseUrl: baseUrl(env.PUBLIC_BASE_URL) ?? (local ? `http://127.0.0.1:${env.PORT || 8080}` : null),
+    ...parsePoolConfig(env, local),
   }
 }
 
@@ -112,5 +113,41 @@ export function describeConfig(c: Config) {
     egress_allowlist: c.egressAllowlist.length,
     store: c.store,
     vault: c.vault,
+  }
+}
+
+// ---- stdio pool (shared/pool, functions/stdio-pool.ts) -------------------------------------
+// Kept as one block: the fields merge into Config by declaration merging.
+export interface Config {
+  /** The stdio catalog file (STDIO_CATALOG); null disables stdio servers. */
+  stdioCatalog: string | null
+  /** Where the gateway reaches the pool function (POOL_URL); null: stdio disabled. */
+  poolUrl: string | null
+  /** The audience of service tokens to the pool (POOL_AUDIENCE, default poolUrl). */
+  poolAudience: string | null
+  /** Service-account emails allowed to call the pool (production), empty: any verified Google token for the audience. */
+  poolInvokers: string[]
+  /** Parent of each pooled process's own 0700 home directory. */
+  poolDataDir: string
+  /** Processes per pool instance, whatever the catalog entries allow. */
+  poolMaxProcesses: number
+}
+
+function parsePoolConfig(env: Record<string, string | undefined>, local: boolean) {
+  const url = (v: string | undefined, name: string): string | null => {
+    if (!v) return null
+    const u = new URL(v)
+    if (u.protocol !== 'https:' && !(u.protocol === 'http:' && ['127.0.0.1', 'localhost', '[::1]'].includes(u.hostname)))
+      throw new Error(`config: ${name} must be https (http only on loopback)`)
+    return u.href.replace(/\/$/, '')
+  }
+  const poolUrl = url(env.POOL_URL, 'POOL_URL') ?? (local ? `http://127.0.0.1:${env.PORT || 8080}` : null)
+  return {
+    stdioCatalog: env.STDIO_CATALOG || null,
+    poolUrl,
+    poolAudience: env.POOL_AUDIENCE || poolUrl,
+    poolInvokers: list(env.POOL_INVOKERS).map((e) => e.toLowerCase()),
+    poolDataDir: env.POOL_DATA_DIR || `${(env.TMPDIR || '/tmp').replace(/\/+$/, '')}/mcp-gateway-pool`,
+    poolMaxProcesses: int(env.POOL_MAX_PROCESSES, 50, 1, 1000, 'POOL_MAX_PROCESSES'),
   }
 }

@@ -36,7 +36,7 @@ test('writes the JSON and the Markdown it prints', async () => {
   assert.equal(json.goals, out.results.goals)
   assert.is(await readFile(out.md, 'utf8'), out.markdown)
   for (const h of ['## Goals', '## 1.', '## 2.', '## 3.', '## 4.', '## 5.', '## 6.', '## 7.']) assert.ok(out.markdown.includes(h), h)
-  assert.ok(out.markdown.includes('n/a: stdio pool not built'))
+  assert.ok(out.markdown.includes('stdio via the warm pool'))
   assert.ok(json.meta.quick)
   finite(json.meta.cpus, 'cpus')
 })

@@ -15,7 +15,7 @@ const SECRET_TTL = 5 * 60_000
 
 export async function targetFor(d: Deps, caller: Caller, rec: Rec<McpDoc>): Promise<Target> {
   const doc = rec.data
-  if (doc.type === 'stdio') throw new AppError('invalid_request', 'stdio servers need the stdio pool')
+  if (doc.type === 'stdio') return stdioTarget(d, caller, rec)
   let oauth: { generation: number } | undefined
   let bearer: string | undefined
   if (doc.auth_type === 'oauth') {
@@ -75,5 +75,33 @@ export async function withTarget<T>(d: Deps, caller: Caller, rec: Rec<McpDoc>, s
       await refreshAfter401(d, caller, rec, target.oauth.generation)
       target = await targetFor(d, caller, rec)
     }
+  }
+}
+
+/**
+ * stdio configs run in the pool function, which exposes each process as a
+ * streamable-HTTP MCP endpoint: the same client path as every other server.
+ * The pool re-checks the choice against its own catalog; the owner is the
+ * caller, so one user's process never serves another.
+ */
+async function stdioTarget(d: Deps, caller: Caller, rec: Rec<McpDoc>): Promise<Target> {
+  const cfg = d.config as { poolUrl?: string | null; poolAudience?: string | null }
+  if (!cfg.poolUrl) throw new AppError('unavailable', 'The stdio pool is not configured (POOL_URL).')
+  const doc = rec.data
+  const key = `${rec.id}:${rec.version}`
+  const secrets = secretCache.get(key) ?? (await readSecrets(d, doc))
+  secretCache.set(key, secrets, SECRET_TTL)
+  const { serviceToken } = await import('../auth/service.js')
+  const token = await serviceToken(d, cfg.poolAudience ?? cfg.poolUrl)
+  const spec = { owner: caller.sub, mcp_id: rec.id, choice: { catalog_id: doc.config.catalog_id!, params: doc.config.params ?? {}, env: secrets.env ?? {} } }
+  const { createHash } = await import('node:crypto')
+  return {
+    // A new service token means new headers, so a new warm connection.
+    key: `${caller.sub}|${rec.id}|${rec.version}|${createHash('sha256').update(token).digest('base64url').slice(0, 12)}`,
+    state: { sub: caller.sub, id: rec.id, version: rec.version },
+    type: 'http',
+    endpoint: `${cfg.poolUrl.replace(/\/$/, '')}/api/v1/pool/mcp`,
+    headers: { Authorization: `Bearer ${token}`, 'X-Stdio-Spec': Buffer.from(JSON.stringify(spec)).toString('base64url') },
+    timeoutMs: Math.min(doc.config.timeout_ms ?? d.config.defaultTimeoutMs, d.config.functionTimeoutMs - 1000),
   }
 }

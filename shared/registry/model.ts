@@ -19,12 +19,21 @@ export interface McpDoc {
   /** The creator's sub. */
   owner_id: string
   org_id: string | null
-  config: { timeout_ms?: number; headers?: Record<string, string>; oauth?: OAuthConfig }
+  config: {
+    timeout_ms?: number
+    headers?: Record<string, string>
+    oauth?: OAuthConfig
+    /** stdio: the catalog entry and its (non-secret) parameters; env values are in the vault. */
+    catalog_id?: string
+    params?: Record<string, string | number | boolean>
+  }
   /** Opaque vault name holding `Secrets`, or null when the config has none. */
   secret_ref: string | null
   has_token: boolean
   secret_header_names: string[]
   has_client_secret?: boolean
+  /** stdio: names of the env vars set (values in the vault). */
+  env_names?: string[]
   status: Status
   created_at: number
   updated_at: number
@@ -44,6 +53,8 @@ export interface Secrets {
   token?: string
   headers?: Record<string, string>
   client_secret?: string
+  /** stdio: env values for the process. */
+  env?: Record<string, string>
 }
 
 export const tenantOf = (scope: 'user' | 'org', caller: Caller) => (scope === 'user' ? `u:${caller.sub}` : `o:${caller.org}`)
@@ -77,7 +88,7 @@ export function view(rec: Rec<McpDoc>, connection?: ConnectionView | null) {
     id: rec.id,
     name: d.name,
     type: d.type,
-    endpoint: d.endpoint,
+    endpoint: d.type === 'stdio' ? null : d.endpoint,
     auth_type: d.auth_type,
     scope: d.scope,
     org_id: d.org_id,
@@ -88,6 +99,7 @@ export function view(rec: Rec<McpDoc>, connection?: ConnectionView | null) {
       has_token: d.has_token,
       secret_header_names: d.secret_header_names,
       ...(d.auth_type === 'oauth' ? { oauth: { ...(d.config.oauth ?? {}), has_client_secret: Boolean(d.has_client_secret) } } : {}),
+      ...(d.type === 'stdio' ? { catalog_id: d.config.catalog_id, params: d.config.params ?? {}, env_names: d.env_names ?? [] } : {}),
     },
     ...(d.auth_type === 'oauth' && connection !== undefined
       ? { connection: connection ?? { connected: false, scopes: [], expires_at: null, last_refresh_at: null, last_error: null } }

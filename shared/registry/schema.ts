@@ -13,6 +13,12 @@ const timeout = { type: 'integer', minimum: 100, maximum: 3_600_000 }
 // RFC 6749 §3.3 scope-token characters.
 const scopes = { type: 'array', maxItems: 50, uniqueItems: true, items: { type: 'string', pattern: '^[\\x21\\x23-\\x5b\\x5d-\\x7e]{1,200}$' } }
 const clientId = { type: 'string', minLength: 1, maxLength: 2048, pattern: '^[\\x21-\\x7e]+$' }
+// stdio: a catalog entry and the values its parameters and env vars take (checked against the catalog).
+const catalogId = { type: 'string', pattern: '^[a-z0-9][a-z0-9-]{0,62}$' }
+const stdioParams = { type: 'object', maxProperties: 32, propertyNames: { pattern: '^[a-z][a-z0-9_]{0,63}$' }, additionalProperties: { anyOf: [{ type: 'string', maxLength: 4096 }, { type: 'number' }, { type: 'boolean' }] } }
+const envName = { pattern: '^[A-Z][A-Z0-9_]{0,63}$' }
+const stdioEnv = { type: 'object', maxProperties: 32, propertyNames: envName, additionalProperties: { type: 'string', maxLength: 8192 } }
+
 /** A pre-registered OAuth client, and endpoints for providers without metadata (e.g. GitHub). */
 const oauth = {
   type: 'object',
@@ -47,6 +53,9 @@ export const createSchema = {
         secret_headers: { type: 'object', maxProperties: 32, propertyNames: headerName, additionalProperties: headerValue },
         token,
         oauth,
+        catalog_id: catalogId,
+        params: stdioParams,
+        env: stdioEnv,
       },
     },
   },
@@ -78,6 +87,8 @@ export const patchSchema = {
           ],
         },
         token: { anyOf: [token, { type: 'null' }] },
+        params: stdioParams,
+        env: { type: 'object', maxProperties: 32, propertyNames: envName, additionalProperties: { anyOf: [{ type: 'string', maxLength: 8192 }, { type: 'null' }] } },
         oauth: {
           anyOf: [
             {
@@ -114,5 +125,5 @@ export const listQuerySchema = {
 export const RESERVED_HEADERS = new Set([
   'authorization', 'host', 'content-length', 'content-type', 'accept', 'connection', 'transfer-encoding', 'te', 'upgrade',
   'keep-alive', 'proxy-authorization', 'proxy-connection', 'expect', 'mcp-session-id', 'mcp-protocol-version', 'last-event-id',
-  'forwarded', 'x-forwarded-for', 'x-forwarded-host', 'x-forwarded-proto', 'cookie2',
+  'forwarded', 'x-forwarded-for', 'x-forwarded-host', 'x-forwarded-proto', 'cookie2', 'x-stdio-spec',
 ])

@@ -5,6 +5,8 @@ import { AppError } from '../errors.js'
 import { newId, newSecretName } from '../ids.js'
 import { audit } from '../audit.js'
 import { log } from '../log.js'
+import { catalogOf } from '../stdio/load.js'
+import { checkChoice } from '../stdio/catalog.js'
 import type { Rec } from '../ports.js'
 import { check } from '../validate.js'
 import { checkUrl } from '../egress/policy.js'
@@ -17,19 +19,40 @@ interface CreateBody {
   endpoint?: string
   auth_type: AuthType
   scope: 'user' | 'org'
-  config?: { timeout_ms?: number; headers?: Record<string, string>; secret_headers?: Record<string, string>; token?: string; oauth?: OAuthConfig & { client_secret?: string } }
+  config?: {
+    timeout_ms?: number; headers?: Record<string, string>; secret_headers?: Record<string, string>; token?: string; oauth?: OAuthConfig & { client_secret?: string }
+    catalog_id?: string; params?: Record<string, string | number | boolean>; env?: Record<string, string>
+  }
 }
 type OAuthPatch = { [K in keyof (OAuthConfig & { client_secret?: string })]?: (OAuthConfig & { client_secret?: string })[K] | null }
 type PatchBody = Partial<Omit<CreateBody, 'config'>> & {
-  config?: { timeout_ms?: number | null; headers?: Record<string, string> | null; secret_headers?: Record<string, string | null> | null; token?: string | null; oauth?: OAuthPatch | null }
+  config?: {
+    timeout_ms?: number | null; headers?: Record<string, string> | null; secret_headers?: Record<string, string | null> | null; token?: string | null; oauth?: OAuthPatch | null
+    params?: Record<string, string | number | boolean>; env?: Record<string, string | null>
+  }
 }
 
 const bad = (path: string, message: string) => new AppError('invalid_request', `${path} ${message}`, { errors: [{ path, message }] })
 
 export const policyOf = (d: Deps) => ({ requireHttps: d.config.requireHttps, allowLoopback: d.config.allowLoopback, allowlist: d.config.egressAllowlist })
 
+/** stdio configs: a catalog entry and its declared parameters and env vars, nothing else (nothing starts here). */
+function checkStdio(d: Deps, doc: Pick<McpDoc, 'type' | 'endpoint' | 'auth_type' | 'config'>, secrets: Secrets) {
+  const cat = catalogOf(d)
+  if (!cat) throw bad('/type', 'stdio servers need the stdio pool')
+  if (doc.endpoint) throw bad('/endpoint', 'is not used by stdio servers')
+  if (doc.auth_type !== 'none') throw bad('/auth_type', 'must be none for stdio servers (their env vars carry credentials)')
+  if (doc.config.headers || secrets.headers || doc.config.oauth) throw bad('/config', 'headers and oauth do not apply to stdio servers')
+  if (!doc.config.catalog_id) throw bad('/config/catalog_id', 'is required for stdio servers')
+  checkChoice(cat, { catalog_id: doc.config.catalog_id, params: doc.config.params ?? {}, env: secrets.env ?? {} })
+  // The choice travels to the pool in one request header: keep it well under Node's 16 KiB header limit.
+  if (Buffer.byteLength(JSON.stringify(secrets.env ?? {})) + Buffer.byteLength(JSON.stringify(doc.config.params ?? {})) > 6144)
+    throw bad('/config', 'params and env may hold at most 6 KiB in all')
+}
+
 function checkSemantics(d: Deps, doc: Pick<McpDoc, 'type' | 'endpoint' | 'auth_type' | 'config'>, secrets: Secrets) {
-  if (doc.type === 'stdio') throw bad('/type', 'stdio servers need the stdio pool')
+  if (doc.type === 'stdio') return checkStdio(d, doc, secrets)
+  if (doc.config.catalog_id || doc.config.params || secrets.env) throw bad('/config', 'catalog_id, params and env are for stdio servers')
   const v = checkUrl(policyOf(d), doc.endpoint)
   if (!v.ok) throw bad('/endpoint', v.reason)
   if (doc.auth_type === 'bearer' && !secrets.token) throw bad('/config/token', 'is required when auth_type is bearer')
@@ -60,7 +83,7 @@ function checkSemantics(d: Deps, doc: Pick<McpDoc, 'type' | 'endpoint' | 'auth_t
     throw bad('/config/timeout_ms', `must be below the function timeout (${d.config.functionTimeoutMs - 1000} ms)`)
 }
 
-const hasSecrets = (s: Secrets) => Boolean(s.token) || Boolean(s.client_secret) || Object.keys(s.headers ?? {}).length > 0
+const hasSecrets = (s: Secrets) => Boolean(s.token) || Boolean(s.client_secret) || Object.keys(s.headers ?? {}).length > 0 || Object.keys(s.env ?? {}).length > 0
 const encode = (s: Secrets) => new TextEncoder().encode(JSON.stringify(s))
 
 /** Reads a config the caller may see, else 404 (never 403: existence is not revealed). */
@@ -88,6 +111,7 @@ export async function create(d: Deps, caller: Caller, body: unknown): Promise<Re
     ...(cfg.token ? { token: cfg.token } : {}),
     ...(cfg.secret_headers ? { headers: cfg.secret_headers } : {}),
     ...(client_secret ? { client_secret } : {}),
+    ...(cfg.env && Object.keys(cfg.env).length ? { env: cfg.env } : {}),
   }
   const now = d.clock.now()
   const doc: McpDoc = {
@@ -103,11 +127,14 @@ export async function create(d: Deps, caller: Caller, body: unknown): Promise<Re
       ...(cfg.timeout_ms !== undefined ? { timeout_ms: cfg.timeout_ms } : {}),
       ...(cfg.headers ? { headers: cfg.headers } : {}),
       ...(cfg.oauth ? { oauth: oauthCfg } : {}),
+      ...(cfg.catalog_id !== undefined ? { catalog_id: cfg.catalog_id } : {}),
+      ...(cfg.params !== undefined ? { params: cfg.params } : {}),
     },
     secret_ref: null,
     has_token: Boolean(secrets.token),
     secret_header_names: Object.keys(secrets.headers ?? {}),
     has_client_secret: Boolean(secrets.client_secret),
+    ...(b.type === 'stdio' ? { env_names: Object.keys(secrets.env ?? {}) } : {}),
     status: b.auth_type === 'oauth' ? 'needs_auth' : 'ready',
     created_at: now,
     updated_at: now,
@@ -173,6 +200,12 @@ export async function patch(d: Deps, caller: Caller, id: string, body: unknown, 
     }
     config.oauth = o
   }
+  if (c.params !== undefined) config.params = c.params
+  if (c.env !== undefined) {
+    secrets.env = { ...(secrets.env ?? {}) }
+    for (const [k, v] of Object.entries(c.env)) v === null ? delete secrets.env[k] : (secrets.env[k] = v)
+    if (!Object.keys(secrets.env).length) delete secrets.env
+  }
   const auth_type = b.auth_type ?? old.auth_type
   if (auth_type !== 'oauth' && old.auth_type === 'oauth' && c.oauth === undefined) {
     delete config.oauth
@@ -190,6 +223,7 @@ export async function patch(d: Deps, caller: Caller, id: string, body: unknown, 
     has_token: Boolean(secrets.token),
     secret_header_names: Object.keys(secrets.headers ?? {}),
     has_client_secret: Boolean(secrets.client_secret),
+    ...(old.type === 'stdio' || b.type === 'stdio' ? { env_names: Object.keys(secrets.env ?? {}) } : {}),
     status: auth_type === old.auth_type && b.endpoint === undefined ? old.status : auth_type === 'oauth' ? 'needs_auth' : 'ready',
     updated_at: d.clock.now(),
   }

@@ -42,6 +42,11 @@ export async function startGateway(o: { env?: Record<string, string>; over?: Par
   const local = await startLocal({ port: 0 })
   // The OAuth callback and client metadata URLs derive from where the gateway really listens.
   if (!o.env?.PUBLIC_BASE_URL) config.publicBaseUrl = local.url
+  // In local mode the stdio pool is this same server.
+  if (!o.env?.POOL_URL) {
+    config.poolUrl = local.url
+    config.poolAudience = o.env?.POOL_AUDIENCE ?? local.url
+  }
   const base = `${local.url}/api/v1`
   return {
     url: local.url,

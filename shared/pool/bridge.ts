@@ -1,0 +1,97 @@
+/**
+ * Each pooled stdio server as a stateless streamable-HTTP MCP endpoint (2025
+ * era, no Mcp-Session-Id), so the gateway reaches stdio servers on the same
+ * client path as every other server. What to run comes in `X-Stdio-Spec`
+ * (base64url JSON `{owner, mcp_id, choice}`) and is re-checked against the
+ * pool's own catalog: the caller's word is never taken for a command.
+ */
+import { header, type Ctx, type Reply } from '../http.js'
+import { AppError, problem } from '../errors.js'
+import { SseWriter } from '../sse.js'
+import { checkChoice } from '../stdio/catalog.js'
+import { Pool, type PoolSpec } from './manager.js'
+import type { Msg } from './process.js'
+import { poolOf } from './instance.js'
+
+export const SPEC_HEADER = 'x-stdio-spec'
+const OWNER = /^[A-Za-z0-9_.@:|+-]{1,128}$/
+const MCP_ID = /^[A-Za-z0-9_-]{1,128}$/
+
+/** `X-Stdio-Spec` for a spec: what the gateway sends. */
+export const encodeSpec = (s: PoolSpec) => Buffer.from(JSON.stringify(s)).toString('base64url')
+
+/** Decodes and checks `X-Stdio-Spec`; 400 for anything malformed or not in the catalog. */
+export function parseSpec(raw: string | undefined, catalog: Parameters<typeof checkChoice>[0]): PoolSpec {
+  const bad = (m: string) => new AppError('invalid_request', `X-Stdio-Spec ${m}`)
+  if (!raw || raw.length > 64 << 10 || !/^[A-Za-z0-9_-]+$/.test(raw)) throw bad('is required (base64url JSON)')
+  let v: any
+  try {
+    v = JSON.parse(Buffer.from(raw, 'base64url').toString('utf8'))
+  } catch {
+    throw bad('is not base64url JSON')
+  }
+  if (!v || typeof v !== 'object' || Array.isArray(v)) throw bad('must be an object')
+  if (typeof v.owner !== 'string' || !OWNER.test(v.owner)) throw bad('has no usable owner')
+  if (typeof v.mcp_id !== 'string' || !MCP_ID.test(v.mcp_id)) throw bad('has no usable mcp_id')
+  if (!v.choice || typeof v.choice !== 'object') throw bad('has no choice')
+  return { owner: v.owner, mcp_id: v.mcp_id, choice: checkChoice(catalog, v.choice) }
+}
+
+const rpcError = (id: Msg['id'], code: number, message: string, data?: unknown): Msg => ({ jsonrpc: '2.0', id: id ?? null as any, error: { code, message, ...(data ? { data } : {}) } })
+
+function message(body: unknown): Msg {
+  if (Array.isArray(body)) throw new AppError('invalid_request', 'JSON-RPC batches are not supported.')
+  const m = body as Msg
+  if (!m || typeof m !== 'object' || m.jsonrpc !== '2.0') throw new AppError('invalid_request', 'The body must be one JSON-RPC 2.0 message.')
+  if (m.method !== undefined && (typeof m.method !== 'string' || m.method.length > 256)) throw new AppError('invalid_request', 'Bad JSON-RPC method.')
+  if (m.id !== undefined && typeof m.id !== 'string' && typeof m.id !== 'number') throw new AppError('invalid_request', 'Bad JSON-RPC id.')
+  if (m.params !== undefined && (typeof m.params !== 'object' || m.params === null)) throw new AppError('invalid_request', 'Bad JSON-RPC params.')
+  return m
+}
+
+/** POST /api/v1/pool/mcp, after the service token was verified. */
+export async function poolMcp(c: Ctx): Promise<Reply | null> {
+  const { pool, catalog } = poolOf(c.deps)
+  const spec = parseSpec(header(c.req, SPEC_HEADER), catalog)
+  const m = message(await c.body())
+  const json = (body: Msg): Reply => ({ status: 200, body })
+  if (m.method === undefined) return { status: 202 } // a response to a server request we never forward
+  if (m.id === undefined) {
+    if (m.method === 'notifications/cancelled' && m.params?.requestId !== undefined)
+      pool.cancel(spec, m.params.requestId, typeof m.params.reason === 'string' ? m.params.reason.slice(0, 200) : undefined)
+    return { status: 202 } // notifications/initialized included: the pool did the handshake itself
+  }
+  if (m.method === 'server/discover') return json(rpcError(m.id, -32601, 'Method not found'))
+  if (m.method === 'initialize') return json({ jsonrpc: '2.0', id: m.id, result: await pool.initialize(spec) })
+  if (!(header(c.req, 'accept') ?? '').includes('text/event-stream')) return json(await pool.request(spec, m, { signal: c.signal }))
+  return stream(c, pool, spec, m)
+}
+
+/** The caller accepts SSE: notifications of this request stream as they come, then its response. */
+async function stream(c: Ctx, pool: Pool, spec: PoolSpec, m: Msg): Promise<Reply | null> {
+  const sse = new SseWriter(c.res)
+  const onNotify = (n: Msg) => {
+    sse.start()
+    sse.send('message', n)
+  }
+  let res: Msg
+  try {
+    res = await pool.request(spec, m, { signal: c.signal, onNotify })
+  } catch (e) {
+    // Before the stream opened, failures keep their HTTP status.
+    if (!sse.started) throw e
+    const p = problem(e).body
+    res = rpcError(m.id, e instanceof AppError && e.code === 'upstream_timeout' ? -32001 : -32603, String(p.detail), { code: p.code })
+  }
+  if (!sse.started) return { status: 200, body: res }
+  sse.send('message', res)
+  sse.end()
+  return null
+}
+
+/** GET /api/v1/pool/health: the figures, never owners or commands. */
+export function poolHealth(c: Ctx) {
+  if (!c.deps.config.stdioCatalog) return { status: 'ok', configured: false }
+  const { pool, catalog } = poolOf(c.deps)
+  return { status: 'ok', configured: true, entries: catalog.entries.size, ...pool.stats() }
+}

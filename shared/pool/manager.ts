@@ -1,0 +1,245 @@
+/**
+ * The warm pool: one process per (owner, MCP id, config hash), never shared
+ * across owners. Bounded per instance, per entry and per owner, evicting the
+ * least recently used idle process when a cap is hit; idle processes expire;
+ * a crashed one restarts on next use with exponential backoff; a hung request
+ * recycles its process.
+ */
+import { createHash } from 'node:crypto'
+import { chmodSync, mkdirSync, statSync } from 'node:fs'
+import { join } from 'node:path'
+import { AppError } from '../errors.js'
+import { log, logContext } from '../log.js'
+import { baseEnv, choiceHash, spawnSpec, type Catalog, type CatalogEntry, type StdioChoice } from '../stdio/catalog.js'
+import { StdioProcess, type CallOpts, type Id, type Msg } from './process.js'
+import { StderrLog } from './stderr.js'
+import { checkPaths, realPath } from './paths.js'
+
+/** What the gateway asks for: the owner is the calling user; the choice is re-checked against the pool's catalog. */
+export interface PoolSpec { owner: string; mcp_id: string; choice: StdioChoice }
+
+export interface PoolOptions {
+  catalog: Catalog
+  dataDir: string
+  maxProcesses: number
+  now?: () => number
+  /** Backoff after a crash: `base` doubling to `max`, forgotten after a process lived `healthyMs`. */
+  backoff?: { baseMs: number; maxMs: number; healthyMs: number }
+  /** Longest backoff a call waits out itself; beyond it the call gets 503 with Retry-After. */
+  maxWaitMs?: number
+  /** Directories no parameter or env value may point into or above (besides dataDir): the gateway's own data. */
+  forbidPaths?: string[]
+}
+
+export interface PoolStats {
+  size: number; starting: number; busy: number; in_flight: number; max_processes: number
+  hits: number; misses: number; spawns: number; evictions: number; crashes: number; timeouts: number
+}
+
+interface Slot { key: string; owner: string; entry: CatalogEntry; proc: StdioProcess; ready: Promise<StdioProcess>; lastUsed: number; leases: number }
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))
+
+
+export class Pool {
+  private slots = new Map<string, Slot>()
+  /** Processes on their way out (evicted, recycled), still awaited on shutdown. */
+  private dying = new Set<StdioProcess>()
+  private backoffs = new Map<string, { failures: number; until: number }>()
+  private counters = { hits: 0, misses: 0, spawns: 0, evictions: 0, crashes: 0, timeouts: 0 }
+  private closing = false
+  private now: () => number
+  private backoff: { baseMs: number; maxMs: number; healthyMs: number }
+
+  constructor(private o: PoolOptions) {
+    this.now = o.now ?? Date.now
+    this.backoff = o.backoff ?? { baseMs: 250, maxMs: 30_000, healthyMs: 60_000 }
+    mkdirSync(o.dataDir, { recursive: true, mode: 0o700 })
+    // Every owner's home lives here: it must be ours alone.
+    if (statSync(o.dataDir).uid !== process.getuid?.()) throw new Error(`stdio pool: ${o.dataDir} is not owned by this user`)
+    chmodSync(o.dataDir, 0o700)
+    this.forbidden = [o.dataDir, ...(o.forbidPaths ?? [])].map(realPath)
+  }
+  private forbidden: string[]
+
+  static key(s: PoolSpec): string {
+    return `${s.owner}|${s.mcp_id}|${choiceHash(s.choice)}`
+  }
+
+  /** The child's cached InitializeResult (spawning if needed). */
+  initialize(s: PoolSpec): Promise<Record<string, unknown>> {
+    return this.use(s, async (p) => p.initResult!)
+  }
+
+  /** Forwards one request; the response comes back under the caller's id. */
+  request(s: PoolSpec, msg: Msg, o: Omit<CallOpts, 'timeoutMs'> = {}): Promise<Msg> {
+    return this.use(s, (p, e) => p.call(msg, { ...o, timeoutMs: e.limits.request_timeout_ms }))
+  }
+
+  /** A caller's `notifications/cancelled` for one of its requests. */
+  cancel(s: PoolSpec, callerId: Id, reason?: string): void {
+    this.slots.get(Pool.key(s))?.proc.cancelCaller(callerId, reason)
+  }
+
+  /** The process serving `s`, if any (tests, diagnostics). */
+  peek(s: PoolSpec): StdioProcess | undefined {
+    return this.slots.get(Pool.key(s))?.proc
+  }
+
+  private async use<T>(s: PoolSpec, f: (p: StdioProcess, e: CatalogEntry) => Promise<T>): Promise<T> {
+    const slot = await this.acquire(s)
+    slot.leases++
+    try {
+      return await f(await slot.ready, slot.entry)
+    } finally {
+      slot.leases--
+      slot.lastUsed = this.now()
+    }
+  }
+
+  private async acquire(s: PoolSpec): Promise<Slot> {
+    const key = Pool.key(s)
+    for (let waited = false; ; waited = true) {
+      if (this.closing) throw new AppError('unavailable', 'The stdio pool is shutting down.', { retry_after: 1 })
+      const have = this.slots.get(key)
+      if (have && !have.proc.exited) {
+        this.counters.hits++
+        have.lastUsed = this.now()
+        return have
+      }
+      const b = this.backoffs.get(key)
+      const wait = b ? b.until - this.now() : 0
+      if (wait <= 0 || waited) break
+      if (wait > (this.o.maxWaitMs ?? 1000))
+        throw new AppError('unavailable', 'The stdio server keeps crashing; retry later.', { retry_after: Math.ceil(wait / 1000) })
+      await sleep(wait)
+    }
+    const entry = this.o.catalog.entries.get(s.choice.catalog_id)
+    if (!entry) throw new AppError('invalid_request', 'The catalog entry does not exist.')
+    checkPaths(s.choice, this.forbidden)
+    this.counters.misses++
+    this.makeRoom(s.owner, entry)
+    return this.spawn(key, s, entry)
+  }
+
+  private spawn(key: string, s: PoolSpec, entry: CatalogEntry): Slot {
+    const home = join(this.o.dataDir, createHash('sha256').update(key).digest('hex').slice(0, 32))
+    mkdirSync(home, { recursive: true, mode: 0o700 })
+    chmodSync(home, 0o700)
+    const spec = spawnSpec(this.o.catalog, s.choice, home)
+    const base = baseEnv(home)
+    const secrets = Object.entries(spec.env).filter(([k]) => !(k in base)).map(([, v]) => v)
+    const stderr = new StderrLog(entry.id, secrets, this.now)
+    const hooks = { onExit: (p: StdioProcess, crashed: boolean) => this.onExit(key, entry.id, p, crashed), onTimeout: (p: StdioProcess) => this.onTimeout(key, entry.id, p) }
+    // The child's output belongs to no request: log it under the function only, not the request that spawned it.
+    const proc = logContext.run({ fn: logContext.getStore()?.fn }, () => new StdioProcess(spec, home, stderr, hooks, this.now()))
+    this.counters.spawns++
+    const slot: Slot = { key, owner: s.owner, entry, proc, ready: proc.handshake(Math.min(entry.limits.request_timeout_ms, 60_000)).then(() => proc), lastUsed: this.now(), leases: 0 }
+    slot.ready.catch(() => {
+      // A server that cannot start counts as a crash (backoff), and goes.
+      if (this.slots.get(key) === slot) this.slots.delete(key)
+      if (!proc.stopping) proc.group('SIGKILL')
+    })
+    this.slots.set(key, slot)
+    return slot
+  }
+
+  /** Evicts least recently used idle processes until one more fits under every cap; 503 when none can go. */
+  private makeRoom(owner: string, entry: CatalogEntry): void {
+    const caps: [(x: Slot) => boolean, number, string][] = [
+      [(x) => x.owner === owner && x.entry.id === entry.id, entry.limits.max_per_owner, 'for this owner'],
+      [(x) => x.entry.id === entry.id, entry.limits.max_processes, 'for this catalog entry'],
+      [() => true, this.o.maxProcesses, 'on this instance'],
+    ]
+    for (const [match, cap, where] of caps) {
+      let group = [...this.slots.values()].filter(match)
+      const idle = group.filter((x) => this.idle(x)).sort((a, b) => a.lastUsed - b.lastUsed)
+      while (group.length >= cap) {
+        const victim = idle.shift()
+        if (!victim) throw new AppError('unavailable', `Too many busy stdio processes ${where}; retry shortly.`, { retry_after: 2 })
+        this.evict(victim, 'lru')
+        group = group.filter((x) => x !== victim)
+      }
+    }
+  }
+
+  private idle(x: Slot): boolean {
+    return x.leases === 0 && x.proc.inFlight === 0 && x.proc.initResult !== undefined
+  }
+
+  /** Stops idle processes past their entry's TTL; runs on a timer, and from tests. */
+  sweep(): number {
+    let n = 0
+    for (const x of [...this.slots.values()])
+      if (this.idle(x) && this.now() - x.lastUsed >= x.entry.limits.idle_ttl_ms) {
+        this.evict(x, 'idle')
+        n++
+      }
+    return n
+  }
+
+  private evict(x: Slot, reason: string): void {
+    this.slots.delete(x.key)
+    this.counters.evictions++
+    this.retire(x.proc, 2000)
+    this.logStats('stdio pool eviction', { reason, catalog_id: x.entry.id })
+  }
+
+  private retire(p: StdioProcess, graceMs: number): void {
+    this.dying.add(p)
+    void p.stop(graceMs)
+  }
+
+  private onTimeout(key: string, catalogId: string, p: StdioProcess): void {
+    this.counters.timeouts++
+    if (this.slots.get(key)?.proc === p) this.slots.delete(key)
+    // A server that hangs in its handshake never worked: that is a crash (backoff), not a recycle.
+    if (p.initResult === undefined) p.group('SIGKILL')
+    else this.retire(p, 1000)
+    this.logStats('stdio pool recycle', { reason: 'timeout', catalog_id: catalogId })
+  }
+
+  private onExit(key: string, catalogId: string, p: StdioProcess, crashed: boolean): void {
+    this.dying.delete(p)
+    if (this.slots.get(key)?.proc === p) this.slots.delete(key)
+    if (!crashed) return
+    this.counters.crashes++
+    const now = this.now()
+    const prev = this.backoffs.get(key)
+    const failures = !prev || now - p.startedAt >= this.backoff.healthyMs ? 1 : prev.failures + 1
+    const delay = Math.min(this.backoff.baseMs * 2 ** (failures - 1), this.backoff.maxMs)
+    this.backoffs.set(key, { failures, until: now + delay })
+    if (this.backoffs.size > 10_000) this.backoffs.delete(this.backoffs.keys().next().value!)
+    this.logStats('stdio pool crash', { catalog_id: catalogId, pid: p.pid, backoff_ms: delay })
+  }
+
+  private logStats(message: string, fields: Record<string, unknown>): void {
+    log('INFO', message, { ...fields, pool: this.stats() })
+  }
+
+  stats(): PoolStats {
+    const all = [...this.slots.values()]
+    return {
+      size: all.length,
+      starting: all.filter((x) => x.proc.initResult === undefined).length,
+      busy: all.filter((x) => !this.idle(x)).length,
+      in_flight: all.reduce((n, x) => n + x.proc.inFlight, 0),
+      max_processes: this.o.maxProcesses,
+      ...this.counters,
+    }
+  }
+
+  /** SIGTERM to every process group, SIGKILL after `graceMs`, and waits for every exit. */
+  async shutdown(graceMs: number): Promise<void> {
+    this.closing = true
+    for (const x of this.slots.values()) this.dying.add(x.proc)
+    this.slots.clear()
+    await Promise.all([...this.dying].map((p) => p.stop(graceMs)))
+  }
+
+  /** Last resort on process exit: SIGKILL every group, synchronously. */
+  killAllSync(): void {
+    this.closing = true
+    for (const p of [...[...this.slots.values()].map((x) => x.proc), ...this.dying]) if (!p.exited) p.group('SIGKILL')
+  }
+}
