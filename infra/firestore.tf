@@ -1,0 +1,67 @@
+/**
+ * Firestore: the (default) database in native mode (the code uses no named
+ * database), TTL policies on `exp`, and composite indexes.
+ *
+ * Every document is {d, v, exp}; `exp` mirrors data.expires_at (docs/storage-schema.md).
+ * TTL deletes up to a day late; the code treats expired records as missing.
+ */
+
+locals {
+  # Collections whose records expire: audit (90 days), mcp_state (7 days), OAuth states
+  # (10 minutes) and refresh leases (30 s).
+  ttl_collections = ["audit", "mcp_state", "oauth_states", "oauth_leases"]
+
+  # The queries the code makes: d.tenant IN [...] ordered by document id (list of mcps), and
+  # d.mcp_id == x (oauth_connections of a deleted config). Equality or IN on one field, ordered by
+  # ascending __name__, is served by Firestore's automatic single-field indexes, so no composite
+  # index is needed (and Firestore refuses single-field ones as unnecessary). A new query shape
+  # that needs one is added here: collection => list of {field_path, order}.
+  composite_indexes = {}
+}
+
+resource "google_firestore_database" "this" {
+  count = var.firestore.create_database ? 1 : 0
+
+  project                           = var.project_id
+  name                              = "(default)"
+  location_id                       = var.firestore.location_id
+  type                              = "FIRESTORE_NATIVE"
+  delete_protection_state           = var.firestore.delete_protection ? "DELETE_PROTECTION_ENABLED" : "DELETE_PROTECTION_DISABLED"
+  point_in_time_recovery_enablement = var.firestore.point_in_time_recovery ? "POINT_IN_TIME_RECOVERY_ENABLED" : "POINT_IN_TIME_RECOVERY_DISABLED"
+  deletion_policy                   = "ABANDON"
+
+  depends_on = [google_project_service.apis]
+}
+
+resource "google_firestore_field" "ttl" {
+  for_each = toset(local.ttl_collections)
+
+  project    = var.project_id
+  database   = "(default)"
+  collection = "${local.collection_prefix}${each.key}"
+  field      = "exp"
+
+  # Nothing queries exp; an index on a monotonically increasing timestamp would only cost writes.
+  index_config {}
+  ttl_config {}
+
+  depends_on = [google_firestore_database.this]
+}
+
+resource "google_firestore_index" "composite" {
+  for_each = local.composite_indexes
+
+  project    = var.project_id
+  database   = "(default)"
+  collection = "${local.collection_prefix}${split("/", each.key)[0]}"
+
+  dynamic "fields" {
+    for_each = each.value
+    content {
+      field_path = fields.value.field_path
+      order      = fields.value.order
+    }
+  }
+
+  depends_on = [google_firestore_database.this]
+}

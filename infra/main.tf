@@ -1,0 +1,188 @@
+/**
+ * The MCP gateway on Google Cloud: every function the code registers
+ * (functions/names.ts) as a Cloud Functions 2nd gen deployment of one source
+ * archive, with one service account each. IAM, Firestore, secrets, Hosting and
+ * monitoring are in the files named after them.
+ */
+
+data "google_project" "this" {
+  project_id = var.project_id
+}
+
+locals {
+  runtime   = "nodejs22"
+  pool_name = "stdio-pool"
+
+  # One entry per function the code registers, under the same name (test/infra.test.ts checks
+  # that this set, functions/names.ts and firebase.json's rewrites agree). var.functions overrides.
+  # Concurrency above 1 needs a whole CPU. Hosting rewrites time out after 60 s whatever the
+  # function's timeout, so long tool calls stream from execute's own URL. The registry checks a
+  # config's timeout_ms against its own FUNCTION_TIMEOUT_SEC, so its timeout is execute's.
+  function_defaults = {
+    "health"         = { memory = "256Mi", cpu = "1", timeout_seconds = 10, min_instances = 0, max_instances = 5, concurrency = 80, cpu_always_allocated = false }
+    "registry"       = { memory = "512Mi", cpu = "1", timeout_seconds = 900, min_instances = 0, max_instances = 20, concurrency = 80, cpu_always_allocated = false }
+    "listing"        = { memory = "1Gi", cpu = "1", timeout_seconds = 120, min_instances = 0, max_instances = 50, concurrency = 40, cpu_always_allocated = false }
+    "execute"        = { memory = "1Gi", cpu = "1", timeout_seconds = 900, min_instances = 0, max_instances = 100, concurrency = 40, cpu_always_allocated = false }
+    "oauth-start"    = { memory = "512Mi", cpu = "1", timeout_seconds = 60, min_instances = 0, max_instances = 10, concurrency = 80, cpu_always_allocated = false }
+    "oauth-callback" = { memory = "512Mi", cpu = "1", timeout_seconds = 60, min_instances = 0, max_instances = 10, concurrency = 80, cpu_always_allocated = false }
+    # Keeps stdio processes warm between requests: at least one instance, CPU outside requests.
+    "stdio-pool" = { memory = "4Gi", cpu = "2", timeout_seconds = 900, min_instances = 1, max_instances = 3, concurrency = 80, cpu_always_allocated = true }
+  }
+
+  functions = {
+    for name, d in local.function_defaults : name => merge(d, {
+      for k, v in try(var.functions[name], {}) : k => v if v != null
+    })
+  }
+
+  # What each function may touch. firestore: a predefined role or "none"; vault: "full"
+  # (create, read, write, delete secrets under the prefix), "list" (health's ping) or "none".
+  # stdio: reads the stdio catalog; calls_pool: calls (and so may invoke) the stdio pool.
+  access = {
+    "health"         = { public = true, firestore = "roles/datastore.viewer", vault = "list", stdio = false, calls_pool = false }
+    "registry"       = { public = true, firestore = "roles/datastore.user", vault = "full", stdio = true, calls_pool = false }
+    "listing"        = { public = true, firestore = "roles/datastore.user", vault = "full", stdio = true, calls_pool = true }
+    "execute"        = { public = true, firestore = "roles/datastore.user", vault = "full", stdio = true, calls_pool = true }
+    "oauth-start"    = { public = true, firestore = "roles/datastore.user", vault = "full", stdio = false, calls_pool = false }
+    "oauth-callback" = { public = true, firestore = "roles/datastore.user", vault = "full", stdio = false, calls_pool = false }
+    "stdio-pool"     = { public = false, firestore = "none", vault = "none", stdio = true, calls_pool = false }
+  }
+
+  source_dir        = coalesce(var.source_dir, "${path.module}/../dist/deploy/source")
+  collection_prefix = var.storage.collection_prefix
+  secret_prefix     = var.storage.secret_prefix
+  site_id           = coalesce(var.hosting.site_id, var.project_id)
+  public_base_url   = trimsuffix(coalesce(var.public_base_url, var.hosting.custom_domain == null ? "https://${local.site_id}.web.app" : "https://${var.hosting.custom_domain}"), "/")
+
+  # Cloud Run's deterministic URL: known before the pool exists, so callers and the pool agree
+  # on it (and on the token audience) without a dependency cycle.
+  pool_url = "https://${local.pool_name}-${data.google_project.this.number}.${var.region}.run.app"
+
+  # The source root is /workspace in Cloud Functions.
+  stdio_catalog = var.stdio.catalog == null ? null : "/workspace/${trimprefix(var.stdio.catalog, "/")}"
+
+  common_env = {
+    GATEWAY_MODE         = "production"
+    GOOGLE_CLOUD_PROJECT = var.project_id
+    # Cloud Functions sets it anyway; stating it avoids a perpetual diff.
+    LOG_EXECUTION_ID   = "true"
+    AUTH_ISSUER        = var.auth.issuer
+    AUTH_AUDIENCE      = var.auth.audience
+    AUTH_JWKS_URL      = var.auth.jwks_url
+    AUTH_ORG_CLAIM     = var.auth.org_claim
+    AUTH_ADMIN_CLAIM   = var.auth.admin_claim
+    AUTH_ADMIN_VALUE   = var.auth.admin_value
+    APP_ORIGINS        = join(",", var.app_origins)
+    PUBLIC_BASE_URL    = local.public_base_url
+    EGRESS_ALLOWLIST   = join(",", var.egress_allowlist)
+    MAX_BODY_BYTES     = var.limits.max_body_bytes == null ? null : tostring(var.limits.max_body_bytes)
+    MAX_RESULT_BYTES   = var.limits.max_result_bytes == null ? null : tostring(var.limits.max_result_bytes)
+    DEFAULT_TIMEOUT_MS = var.limits.default_timeout_ms == null ? null : tostring(var.limits.default_timeout_ms)
+    COLLECTION_PREFIX  = local.collection_prefix
+    SECRET_PREFIX      = local.secret_prefix
+  }
+
+  stdio_env = {
+    STDIO_CATALOG = local.stdio_catalog
+  }
+
+  pool_client_env = {
+    POOL_URL      = local.pool_url
+    POOL_AUDIENCE = local.pool_url
+  }
+
+  pool_server_env = {
+    POOL_URL           = local.pool_url
+    POOL_AUDIENCE      = local.pool_url
+    POOL_INVOKERS      = join(",", [for k, a in local.access : google_service_account.fn[k].email if a.calls_pool])
+    POOL_DATA_DIR      = var.stdio.data_dir
+    POOL_MAX_PROCESSES = tostring(var.stdio.max_processes)
+  }
+
+  env = {
+    for name, f in local.functions : name => {
+      for k, v in merge(
+        local.common_env,
+        var.env,
+        { FUNCTION_TIMEOUT_SEC = tostring(f.timeout_seconds) },
+        { for ek, ev in local.stdio_env : ek => ev if local.access[name].stdio },
+        { for ek, ev in local.pool_client_env : ek => ev if local.access[name].calls_pool },
+        { for ek, ev in local.pool_server_env : ek => ev if name == local.pool_name },
+      ) : k => v if v != null && v != ""
+    }
+  }
+
+  secret_env = {
+    for name in keys(local.functions) : name => {
+      for k, s in var.secret_env : k => { secret = s.secret_id, version = s.version } if contains(s.functions, name)
+    }
+  }
+}
+
+# ---- one source archive for every function ----------------------------------------------------
+
+resource "google_storage_bucket" "source" {
+  project                     = var.project_id
+  name                        = "${var.project_id}-${var.name_prefix}-source"
+  location                    = var.region
+  uniform_bucket_level_access = true
+  public_access_prevention    = "enforced"
+  force_destroy               = true
+  labels                      = var.labels
+
+  # Cloud Build copies the archive when a function is built; old archives are only history.
+  lifecycle_rule {
+    condition {
+      age = 90
+    }
+    action {
+      type = "Delete"
+    }
+  }
+
+  depends_on = [google_project_service.apis]
+}
+
+data "archive_file" "source" {
+  type        = "zip"
+  source_dir  = local.source_dir
+  output_path = "${local.source_dir}.zip"
+}
+
+resource "google_storage_bucket_object" "source" {
+  bucket = google_storage_bucket.source.name
+  # Content-addressed: a new build of the repo is a new object and so a new deployment.
+  name   = "source-${data.archive_file.source.output_md5}.zip"
+  source = data.archive_file.source.output_path
+}
+
+# ---- the functions ------------------------------------------------------------------------------
+
+module "functions" {
+  source   = "./modules/http-function"
+  for_each = local.functions
+
+  project_id            = var.project_id
+  region                = var.region
+  name                  = each.key
+  runtime               = local.runtime
+  source_archive        = { bucket = google_storage_bucket.source.name, object = google_storage_bucket_object.source.name }
+  service_account_email = google_service_account.fn[each.key].email
+  build_service_account = "projects/${var.project_id}/serviceAccounts/${local.build_sa_email}"
+  settings              = each.value
+  env                   = local.env[each.key]
+  secret_env            = local.secret_env[each.key]
+  public                = local.access[each.key].public
+  public_members        = var.public_members
+  invoker_members       = { for k, m in local.pool_invokers : k => m if !local.access[each.key].public }
+  labels                = merge(var.labels, { "mcp-gateway" = each.key })
+
+  depends_on = [
+    google_project_service.apis,
+    google_project_iam_member.build,
+    google_project_iam_member.firestore,
+    google_project_iam_member.vault,
+    google_secret_manager_secret_iam_member.secret_env,
+    google_firestore_database.this,
+  ]
+}

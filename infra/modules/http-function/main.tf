@@ -1,0 +1,81 @@
+/**
+ * One HTTP function on Cloud Functions (2nd gen), i.e. a Cloud Run function:
+ * the deployment, its invoker IAM on the Cloud Run service, and, when asked,
+ * CPU always allocated (instance-based billing).
+ */
+
+resource "google_cloudfunctions2_function" "this" {
+  project     = var.project_id
+  location    = var.region
+  name        = var.name
+  description = "MCP gateway: ${var.name}"
+  labels      = var.labels
+
+  build_config {
+    runtime         = var.runtime
+    entry_point     = coalesce(var.entry_point, var.name)
+    service_account = var.build_service_account
+
+    source {
+      storage_source {
+        bucket = var.source_archive.bucket
+        object = var.source_archive.object
+      }
+    }
+  }
+
+  service_config {
+    available_memory                 = var.settings.memory
+    available_cpu                    = var.settings.cpu
+    timeout_seconds                  = var.settings.timeout_seconds
+    min_instance_count               = var.settings.min_instances
+    max_instance_count               = var.settings.max_instances
+    max_instance_request_concurrency = var.settings.concurrency
+    service_account_email            = var.service_account_email
+    ingress_settings                 = var.ingress_settings
+    all_traffic_on_latest_revision   = true
+    environment_variables            = var.env
+
+    dynamic "secret_environment_variables" {
+      for_each = var.secret_env
+      content {
+        key        = secret_environment_variables.key
+        project_id = var.project_id
+        secret     = secret_environment_variables.value.secret
+        version    = secret_environment_variables.value.version
+      }
+    }
+  }
+}
+
+# Gen2 functions are invoked through their Cloud Run service, so invoker IAM is run.invoker there
+# (roles/cloudfunctions.invoker does not let anyone call a 2nd gen function).
+resource "google_cloud_run_v2_service_iam_member" "invoker" {
+  # Two filtered maps rather than a conditional: the branches' types need not unify.
+  for_each = merge(
+    { for m in var.public_members : m => m if var.public },
+    { for k, m in var.invoker_members : k => m if !var.public },
+  )
+
+  project  = var.project_id
+  location = var.region
+  name     = google_cloudfunctions2_function.this.name
+  role     = "roles/run.invoker"
+  member   = each.value
+}
+
+# The Cloud Functions API has no CPU allocation setting; the function's Cloud Run service does.
+# Re-applied after every deployment of the function. Needs gcloud where Terraform runs.
+resource "terraform_data" "cpu_always_allocated" {
+  count = var.settings.cpu_always_allocated ? 1 : 0
+
+  triggers_replace = [
+    google_cloudfunctions2_function.this.id,
+    google_cloudfunctions2_function.this.update_time,
+    var.settings,
+  ]
+
+  provisioner "local-exec" {
+    command = "gcloud run services update ${google_cloudfunctions2_function.this.name} --project=${var.project_id} --region=${var.region} --no-cpu-throttling --quiet"
+  }
+}

@@ -1,0 +1,197 @@
+/**
+ * Monitoring: log-based metrics from the functions' structured logs
+ * (shared/log.ts, shared/audit.ts), an alert on the 5xx error rate, and a dashboard.
+ */
+
+locals {
+  monitor = var.monitoring.enabled
+
+  # Gen2 functions log as their Cloud Run services.
+  log_scope = "resource.type=\"cloud_run_revision\" AND resource.labels.service_name=(${join(" OR ", [for k in keys(local.functions) : "\"${k}\""])})"
+  run_scope = "resource.type=\"cloud_run_revision\" AND resource.labels.service_name=monitoring.regex.full_match(\"${join("|", keys(local.functions))}\")"
+
+  log_metrics = {
+    # One audit line per tool call (audit action tool.execute), with its outcome and error code.
+    tool_executions = {
+      description = "Tool executions, by outcome and error code."
+      filter      = "${local.log_scope} AND jsonPayload.audit.action=\"tool.execute\""
+      labels = {
+        outcome = "EXTRACT(jsonPayload.audit.outcome)"
+        code    = "EXTRACT(jsonPayload.audit.code)"
+      }
+    }
+    # The request completion line ("METHOD /path STATUS") carries `code` only when the request failed.
+    request_failures = {
+      description = "Failed requests, by error code and function."
+      filter      = "${local.log_scope} AND jsonPayload.code:* AND jsonPayload.message=~\"^(GET|POST|PUT|PATCH|DELETE|OPTIONS) \""
+      labels = {
+        code     = "EXTRACT(jsonPayload.code)"
+        function = "EXTRACT(resource.labels.service_name)"
+      }
+    }
+    oauth_flows = {
+      description = "OAuth connect and disconnect outcomes, by error code."
+      filter      = "${local.log_scope} AND jsonPayload.audit.action=(\"oauth.connect\" OR \"oauth.disconnect\")"
+      labels = {
+        action  = "EXTRACT(jsonPayload.audit.action)"
+        outcome = "EXTRACT(jsonPayload.audit.outcome)"
+        code    = "EXTRACT(jsonPayload.audit.code)"
+      }
+    }
+    # Transient refresh failures; a refused refresh (invalid_grant) shows as authorization_required.
+    oauth_refresh_failures = {
+      description = "OAuth token refreshes that failed, by reason."
+      filter      = "${local.log_scope} AND jsonPayload.message=\"token refresh failed\""
+      labels = {
+        reason = "EXTRACT(jsonPayload.reason)"
+      }
+    }
+  }
+}
+
+resource "google_logging_metric" "this" {
+  for_each = { for k, v in local.log_metrics : k => v if local.monitor }
+
+  project     = var.project_id
+  name        = "${var.name_prefix}/${each.key}"
+  description = each.value.description
+  filter      = each.value.filter
+
+  metric_descriptor {
+    metric_kind = "DELTA"
+    value_type  = "INT64"
+    unit        = "1"
+
+    dynamic "labels" {
+      for_each = each.value.labels
+      content {
+        key        = labels.key
+        value_type = "STRING"
+      }
+    }
+  }
+
+  label_extractors = each.value.labels
+
+  depends_on = [google_project_service.apis]
+}
+
+resource "google_monitoring_alert_policy" "error_rate" {
+  count = local.monitor ? 1 : 0
+
+  project               = var.project_id
+  display_name          = "MCP gateway: 5xx rate above ${var.monitoring.error_rate_threshold * 100}%"
+  combiner              = "OR"
+  notification_channels = var.monitoring.notification_channels
+
+  conditions {
+    display_name = "5xx responses / all responses, all gateway functions"
+
+    condition_threshold {
+      filter             = "metric.type=\"run.googleapis.com/request_count\" AND ${local.run_scope} AND metric.labels.response_code_class=\"5xx\""
+      denominator_filter = "metric.type=\"run.googleapis.com/request_count\" AND ${local.run_scope}"
+      comparison         = "COMPARISON_GT"
+      threshold_value    = var.monitoring.error_rate_threshold
+      duration           = var.monitoring.duration
+
+      aggregations {
+        alignment_period     = "60s"
+        per_series_aligner   = "ALIGN_RATE"
+        cross_series_reducer = "REDUCE_SUM"
+      }
+      denominator_aggregations {
+        alignment_period     = "60s"
+        per_series_aligner   = "ALIGN_RATE"
+        cross_series_reducer = "REDUCE_SUM"
+      }
+      trigger {
+        count = 1
+      }
+    }
+  }
+
+  alert_strategy {
+    auto_close = "1800s"
+  }
+
+  documentation {
+    mime_type = "text/markdown"
+    content   = "More than ${var.monitoring.error_rate_threshold * 100}% of gateway requests answered 5xx for ${var.monitoring.duration}. The dashboard's failures-by-code chart names the code; the request logs carry it as jsonPayload.code (unavailable = store, vault or token keys unreachable; upstream_* = the MCP server)."
+  }
+
+  depends_on = [google_project_service.apis]
+}
+
+locals {
+  user_metric = { for k in keys(local.log_metrics) : k => "logging.googleapis.com/user/${var.name_prefix}/${k}" }
+
+  chart = {
+    for k, c in {
+      tools    = { title = "Tool executions by outcome", metric = "tool_executions", by = "outcome" }
+      failures = { title = "Failed requests by code", metric = "request_failures", by = "code" }
+      oauth    = { title = "OAuth connect/disconnect by outcome", metric = "oauth_flows", by = "outcome" }
+      refresh  = { title = "OAuth refresh failures by reason", metric = "oauth_refresh_failures", by = "reason" }
+      } : k => {
+      title = c.title
+      xyChart = {
+        dataSets = [{
+          plotType = "LINE"
+          timeSeriesQuery = {
+            timeSeriesFilter = {
+              filter = "metric.type=\"${local.user_metric[c.metric]}\" AND resource.type=\"cloud_run_revision\""
+              aggregation = {
+                alignmentPeriod    = "60s"
+                perSeriesAligner   = "ALIGN_RATE"
+                crossSeriesReducer = "REDUCE_SUM"
+                groupByFields      = ["metric.label.\"${c.by}\""]
+              }
+            }
+          }
+        }]
+      }
+    }
+  }
+
+  run_chart = {
+    for k, c in {
+      requests = { title = "Requests by function and status class", metric = "run.googleapis.com/request_count", aligner = "ALIGN_RATE", reducer = "REDUCE_SUM", by = ["resource.label.\"service_name\"", "metric.label.\"response_code_class\""] }
+      latency  = { title = "p95 latency by function", metric = "run.googleapis.com/request_latencies", aligner = "ALIGN_PERCENTILE_95", reducer = "REDUCE_MAX", by = ["resource.label.\"service_name\""] }
+      instances = { title = "Instances by function", metric = "run.googleapis.com/container/instance_count", aligner = "ALIGN_MAX", reducer = "REDUCE_SUM", by = ["resource.label.\"service_name\""] }
+      } : k => {
+      title = c.title
+      xyChart = {
+        dataSets = [{
+          plotType = "LINE"
+          timeSeriesQuery = {
+            timeSeriesFilter = {
+              filter = "metric.type=\"${c.metric}\" AND ${local.run_scope}"
+              aggregation = {
+                alignmentPeriod    = "60s"
+                perSeriesAligner   = c.aligner
+                crossSeriesReducer = c.reducer
+                groupByFields      = c.by
+              }
+            }
+          }
+        }]
+      }
+    }
+  }
+
+  tiles = [for i, w in [
+    local.run_chart.requests, local.run_chart.latency, local.run_chart.instances,
+    local.chart.tools, local.chart.failures, local.chart.oauth, local.chart.refresh,
+  ] : { xPos = (i % 2) * 24, yPos = floor(i / 2) * 16, width = 24, height = 16, widget = w }]
+}
+
+resource "google_monitoring_dashboard" "this" {
+  count = local.monitor ? 1 : 0
+
+  project = var.project_id
+  dashboard_json = jsonencode({
+    displayName  = "MCP gateway"
+    mosaicLayout = { columns = 48, tiles = local.tiles }
+  })
+
+  depends_on = [google_logging_metric.this]
+}

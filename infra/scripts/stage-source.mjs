@@ -1,0 +1,78 @@
+#!/usr/bin/env node
+/**
+ * Stages the one source archive every function deploys from, into
+ * dist/deploy/source (Terraform zips and uploads it):
+ *
+ *   dist/bundle/          the esbuild output of `npm run build` (package.json "main")
+ *   catalog/              the stdio catalogs
+ *   package.json          runtime dependencies plus every package a catalog entry runs,
+ *                         no scripts (Cloud Build only runs `npm ci`), no devDependencies
+ *   package-lock.json     the repository's lock, pruned to those dependencies
+ *
+ * Catalog packages are "baked in": installed with the deployment, never at request time.
+ * Their versions come from the repository's package.json (any dependency section) or lock.
+ *
+ * Usage: npm run build && node infra/scripts/stage-source.mjs [--catalog catalog/x.json ...]
+ */
+import { cpSync, existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs'
+import { execFileSync } from 'node:child_process'
+import { join, resolve } from 'node:path'
+import { fileURLToPath } from 'node:url'
+
+const root = fileURLToPath(new URL('../../', import.meta.url))
+const out = join(root, 'dist/deploy/source')
+const fail = (m) => {
+  console.error(`stage-source: ${m}`)
+  process.exit(1)
+}
+
+if (!existsSync(join(root, 'dist/bundle/index.js'))) fail('dist/bundle/index.js is missing: run `npm run build` first')
+
+const args = process.argv.slice(2)
+const catalogs = []
+for (let i = 0; i < args.length; i++) {
+  if (args[i] === '--catalog' && args[i + 1]) catalogs.push(args[++i])
+  else fail(`unknown argument ${args[i]}`)
+}
+if (!catalogs.length && existsSync(join(root, 'catalog')))
+  for (const f of readdirSync(join(root, 'catalog'))) if (f.endsWith('.json')) catalogs.push(`catalog/${f}`)
+
+const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'))
+const lock = JSON.parse(readFileSync(join(root, 'package-lock.json'), 'utf8'))
+const declared = { ...pkg.devDependencies, ...pkg.optionalDependencies, ...pkg.dependencies }
+
+const deps = { ...pkg.dependencies }
+for (const c of catalogs) {
+  const file = resolve(root, c)
+  if (!file.startsWith(root)) fail(`${c} is outside the repository`)
+  const cat = JSON.parse(readFileSync(file, 'utf8'))
+  for (const s of cat.servers ?? []) {
+    if (s.command !== 'node' || typeof s.package !== 'string') continue
+    const version = declared[s.package] ?? lock.packages?.[`node_modules/${s.package}`]?.version
+    if (!version) fail(`${c}: entry ${s.id} runs ${s.package}, which is not a dependency of the repository: npm i -D ${s.package}`)
+    deps[s.package] ??= version
+  }
+}
+
+rmSync(out, { recursive: true, force: true })
+mkdirSync(join(out, 'dist'), { recursive: true })
+cpSync(join(root, 'dist/bundle'), join(out, 'dist/bundle'), { recursive: true })
+for (const c of catalogs) cpSync(resolve(root, c), join(out, c), { recursive: true })
+
+const staged = {
+  name: pkg.name,
+  version: pkg.version,
+  private: true,
+  type: pkg.type,
+  main: pkg.main,
+  engines: { node: '>=22' },
+  dependencies: Object.fromEntries(Object.entries(deps).sort(([a], [b]) => a.localeCompare(b))),
+}
+writeFileSync(join(out, 'package.json'), JSON.stringify(staged, null, 2) + '\n')
+cpSync(join(root, 'package-lock.json'), join(out, 'package-lock.json'))
+// Prune the lock to the staged dependencies, keeping every resolved version (no install).
+execFileSync('npm', ['install', '--package-lock-only', '--ignore-scripts', '--no-audit', '--no-fund', '--loglevel=error'], { cwd: out, stdio: 'inherit' })
+
+console.log(`stage-source: ${out}`)
+console.log(`  dependencies: ${Object.keys(deps).join(', ')}`)
+console.log(`  catalogs: ${catalogs.join(', ') || '(none)'}`)

@@ -1,0 +1,228 @@
+variable "project_id" {
+  type        = string
+  description = "Project to deploy into (Firestore, Secret Manager, the functions and the Hosting site live here)."
+}
+
+variable "region" {
+  type        = string
+  default     = "us-central1"
+  description = "Region of every function. firebase.json's rewrites name the same region (a test checks it)."
+}
+
+variable "name_prefix" {
+  type        = string
+  default     = "mcpgw"
+  description = "Prefix of service accounts, custom roles, the source bucket and log-based metrics."
+
+  validation {
+    condition     = can(regex("^[a-z][a-z0-9]{1,11}$", var.name_prefix))
+    error_message = "name_prefix: 2-12 lowercase letters or digits, starting with a letter (service account ids are limited to 30 characters)."
+  }
+}
+
+variable "source_dir" {
+  type        = string
+  default     = null
+  description = "The staged source (infra/scripts/stage-source.mjs output); null means dist/deploy/source in this repository."
+}
+
+variable "functions" {
+  type = map(object({
+    memory          = optional(string)
+    cpu             = optional(string)
+    timeout_seconds = optional(number)
+    min_instances   = optional(number)
+    max_instances   = optional(number)
+    concurrency     = optional(number)
+  }))
+  default     = {}
+  description = "Per-function overrides of the sizing in main.tf (local.function_defaults), by function name; unset attributes keep the defaults."
+
+  validation {
+    condition     = alltrue([for k in keys(var.functions) : contains(["health", "registry", "listing", "execute", "oauth-start", "oauth-callback", "stdio-pool"], k)])
+    error_message = "functions: keys must be function names (functions/names.ts)."
+  }
+  validation {
+    condition     = coalesce(try(var.functions["stdio-pool"].min_instances, null), 1) >= 1
+    error_message = "functions: the stdio pool keeps processes warm, so its min_instances must be at least 1."
+  }
+}
+
+variable "auth" {
+  type = object({
+    issuer      = optional(string)
+    audience    = optional(string)
+    jwks_url    = optional(string)
+    org_claim   = optional(string)
+    admin_claim = optional(string)
+    admin_value = optional(string)
+  })
+  default     = {}
+  description = "Who signs the callers' ID tokens (AUTH_*). Unset: Firebase Auth / Identity Platform of this project. Another OIDC issuer needs issuer, audience and jwks_url."
+
+  validation {
+    condition     = var.auth.issuer == null || startswith(coalesce(var.auth.issuer, "-"), "https://securetoken.google.com/") || (var.auth.jwks_url != null && var.auth.audience != null)
+    error_message = "auth: an issuer other than Firebase Auth needs audience and jwks_url too."
+  }
+}
+
+variable "app_origins" {
+  type        = list(string)
+  default     = []
+  description = "Origins of the web app (APP_ORIGINS): CORS, OAuth return_to and the callback page's postMessage target."
+
+  validation {
+    condition     = alltrue([for o in var.app_origins : can(regex("^https?://[^/?#]+$", o))])
+    error_message = "app_origins: origins only (scheme://host[:port]), no path or trailing slash."
+  }
+}
+
+variable "public_base_url" {
+  type        = string
+  default     = null
+  description = "The gateway's public origin (PUBLIC_BASE_URL). Null: the custom domain if set, else https://SITE.web.app."
+}
+
+variable "egress_allowlist" {
+  type        = list(string)
+  default     = []
+  description = "Private hosts, IPs or CIDRs that MCP servers may be reached at (EGRESS_ALLOWLIST). Public addresses need no entry."
+}
+
+variable "limits" {
+  type = object({
+    max_body_bytes     = optional(number)
+    max_result_bytes   = optional(number)
+    default_timeout_ms = optional(number)
+  })
+  default     = {}
+  description = "MAX_BODY_BYTES, MAX_RESULT_BYTES and DEFAULT_TIMEOUT_MS; unset keeps the code's defaults (1 MiB, 10 MiB, 60 s)."
+}
+
+variable "storage" {
+  type = object({
+    collection_prefix = optional(string, "mcpgw_")
+    secret_prefix     = optional(string, "mcpgw-")
+  })
+  default     = {}
+  description = "COLLECTION_PREFIX of the Firestore collections and SECRET_PREFIX of the Secret Manager secrets the gateway creates. The vault's IAM condition is on secret_prefix."
+
+  validation {
+    condition     = can(regex("^[a-zA-Z0-9_-]{1,55}$", var.storage.secret_prefix))
+    error_message = "storage.secret_prefix must be 1-55 of [a-zA-Z0-9_-]: an empty prefix would open every secret of the project to the vault's IAM condition."
+  }
+  validation {
+    condition     = can(regex("^[a-zA-Z0-9_]{0,40}$", var.storage.collection_prefix))
+    error_message = "storage.collection_prefix must be up to 40 of [a-zA-Z0-9_]."
+  }
+}
+
+variable "stdio" {
+  type = object({
+    catalog       = optional(string, "catalog/example.json")
+    data_dir      = optional(string)
+    max_processes = optional(number, 12)
+  })
+  default     = {}
+  description = "The stdio catalog (STDIO_CATALOG, a path inside the staged source; null disables stdio servers), the pool's POOL_DATA_DIR and POOL_MAX_PROCESSES."
+}
+
+variable "firestore" {
+  type = object({
+    create_database        = optional(bool, true)
+    location_id            = optional(string, "nam5")
+    delete_protection      = optional(bool, false)
+    point_in_time_recovery = optional(bool, false)
+  })
+  default     = {}
+  description = "The (default) Firestore database in native mode. Set create_database = false when it already exists."
+}
+
+variable "hosting" {
+  type = object({
+    enabled        = optional(bool, true)
+    site_id        = optional(string)
+    manage_release = optional(bool, true)
+    firebase_json  = optional(string)
+    custom_domain  = optional(string)
+  })
+  default     = {}
+  description = "Firebase Hosting in front of the functions. manage_release deploys firebase.json's rewrites and headers from Terraform (false: run firebase deploy --only hosting yourself). site_id defaults to the project id."
+}
+
+variable "monitoring" {
+  type = object({
+    enabled               = optional(bool, true)
+    notification_channels = optional(list(string), [])
+    error_rate_threshold  = optional(number, 0.05)
+    duration              = optional(string, "300s")
+  })
+  default     = {}
+  description = "Log-based metrics, the 5xx error-rate alert (ratio of requests, over duration) and the dashboard."
+
+  validation {
+    condition     = var.monitoring.error_rate_threshold > 0 && var.monitoring.error_rate_threshold < 1
+    error_message = "monitoring.error_rate_threshold is a ratio in (0, 1)."
+  }
+}
+
+variable "secret_env" {
+  type = map(object({
+    secret_id = string
+    version   = optional(string, "latest")
+    functions = list(string)
+    create    = optional(bool, false)
+  }))
+  default     = {}
+  description = "Secret environment variables: name => a Secret Manager secret, the functions that get it, and whether Terraform creates the (empty) secret. Values are added with gcloud, never through Terraform."
+
+  validation {
+    condition = alltrue(flatten([
+      for k, s in var.secret_env : [for f in s.functions : contains(["health", "registry", "listing", "execute", "oauth-start", "oauth-callback", "stdio-pool"], f)]
+    ]))
+    error_message = "secret_env: functions must be function names (functions/names.ts)."
+  }
+}
+
+variable "secret_replica_locations" {
+  type        = list(string)
+  default     = []
+  description = "Replica locations of the secrets Terraform creates (secret_env with create = true); empty means automatic replication."
+}
+
+variable "env" {
+  type        = map(string)
+  default     = {}
+  description = "Extra plain environment variables for every function. Secrets are rejected here: use secret_env."
+
+  validation {
+    condition = alltrue([
+      for k in keys(var.env) : !can(regex("(?i)(SECRET|PASSWORD|PASSWD|TOKEN|CREDENTIAL|PRIVATE|(^|_)KEY$)", k))
+    ])
+    error_message = "env: a name that looks like a secret must go in secret_env."
+  }
+}
+
+variable "public_members" {
+  type        = list(string)
+  default     = ["allUsers"]
+  description = "Invokers of the public functions. Firebase Hosting rewrites and browsers need allUsers; every function still verifies the caller's ID token."
+}
+
+variable "build_service_account" {
+  type        = string
+  default     = null
+  description = "Email of the service account that builds the functions; null creates one with the Cloud Build builder role."
+}
+
+variable "enable_apis" {
+  type        = bool
+  default     = true
+  description = "Enable the required APIs (left enabled on destroy)."
+}
+
+variable "labels" {
+  type        = map(string)
+  default     = {}
+  description = "Labels on the functions and the source bucket."
+}
