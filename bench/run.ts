@@ -16,6 +16,7 @@ import { startModernServer } from '../test/servers/modern.js'
 import { startEverything, type EverythingHandle } from '../test/support/everything.js'
 import { writeTestCatalog, type TestCatalog } from '../test/support/pool.js'
 import { stdioBench, type StdioResult } from './stdio.js'
+import { spawnUpstreams, type UpstreamProc } from './upstream-proc.js'
 import type { TestServerHandle } from '../test/servers/tools.js'
 import { api } from './api.js'
 import { spawnGateway, type GatewayProc } from './gateway-proc.js'
@@ -66,6 +67,7 @@ export async function runBench(o: BenchOptions = {}): Promise<{ results: Results
   let gw: GatewayProc | undefined
   let everything: EverythingHandle | undefined
   let catalog: TestCatalog | undefined
+  let upProc: UpstreamProc | undefined
   try {
     // The issue's reference server: @modelcontextprotocol/server-everything over streamable HTTP.
     everything = await startEverything('streamableHttp')
@@ -89,7 +91,13 @@ export async function runBench(o: BenchOptions = {}): Promise<{ results: Results
     const ids = new Map<string, string>()
     for (const u of ups) ids.set(u.server, await a.register(`lat-${u.era}`, u.h.url))
     const lat: LatencyResult[] = []
-    for (const u of ups) lat.push(await latency(a, u.server, u.era, u.h.url, ids.get(u.server)!, p.latency))
+    // Latency against servers in their own process: the direct client crosses a process boundary too.
+    upProc = await spawnUpstreams()
+    for (const u of ups) {
+      const url = u.era === 'legacy' ? upProc.legacy : upProc.modern
+      const id = await a.register(`lat-proc-${u.era}`, url)
+      lat.push(await latency(a, u.server, u.era, url, id, p.latency))
+    }
     const evId = await a.register('lat-everything', everything.url)
     lat.push(await latency(a, 'server-everything (streamableHttp, 2025)', 'legacy', everything.url, evId, p.latency))
 
@@ -139,6 +147,7 @@ export async function runBench(o: BenchOptions = {}): Promise<{ results: Results
   } finally {
     await gw?.stop().catch(() => {})
     await everything?.stop().catch(() => {})
+    await upProc?.stop().catch(() => {})
     if (catalog) await rm(catalog.dir, { recursive: true, force: true })
     delete process.env.STDIO_CATALOG
     await Promise.allSettled(servers.map((s) => s.stop()))
