@@ -1,6 +1,7 @@
 // Types only: the SDK costs 370-700 ms to import, so it is loaded on first use.
 import type { DocumentReference, DocumentSnapshot, Firestore, Query, Timestamp } from '@google-cloud/firestore'
 import { AppError } from '../errors.js'
+import { MAX_DOC_BYTES, MAX_TX_WRITES, checkList, decodeCursor, encodeCursor } from './store-limits.js'
 import { systemClock, type Clock, type ListQuery, type Page, type Rec, type Store, type TxOps } from '../ports.js'
 
 type Sdk = typeof import('@google-cloud/firestore')
@@ -24,10 +25,6 @@ export interface FirestoreStoreOptions {
   pingTimeoutMs?: number
 }
 
-// Firestore limits: 1 MiB per document, 500 writes per commit, 30 values in `in`.
-const MAX_DOC_BYTES = 1_048_576
-const MAX_TX_WRITES = 500
-const MAX_IN = 30
 // Contention shows up as ABORTED and the SDK retries with backoff from 1 s. Its default
 // of 5 attempts is tight: 20 concurrent increments of one document on the emulator
 // needed up to 4 attempts each.
@@ -283,15 +280,5 @@ function checkKey(what: string, v: string): void {
   }
 }
 
-function checkList(q: ListQuery): void {
-  if (!Number.isInteger(q.limit) || q.limit < 1 || q.limit > 1000) throw new AppError('invalid_request', 'limit must be 1..1000')
-  if (q.where && q.where.in.length > MAX_IN) throw new AppError('invalid_request', `where.in takes at most ${MAX_IN} values`)
-}
 
-const encodeCursor = (id: string) => Buffer.from(id).toString('base64url')
 
-function decodeCursor(cursor: string): string {
-  const id = Buffer.from(cursor, 'base64url').toString()
-  if (!id || encodeCursor(id) !== cursor) throw new AppError('invalid_request', 'invalid cursor')
-  return id
-}

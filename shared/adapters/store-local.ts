@@ -1,6 +1,7 @@
 import * as fs from 'node:fs'
 import { join } from 'node:path'
 import { AppError } from '../errors.js'
+import { MAX_DOC_BYTES, MAX_TX_WRITES, checkList, decodeCursor, encodeCursor } from './store-limits.js'
 import { systemClock, type Clock, type ListQuery, type Page, type Rec, type Store, type TxOps } from '../ports.js'
 
 /** One live record: data kept serialised, so callers never share objects with the store. */
@@ -20,9 +21,6 @@ interface Write {
 
 // Mirror Firestore's limits so code that runs locally also runs in production:
 // 1 MiB per document, 500 writes per commit, 30 values in an `in` filter.
-const MAX_DOC_BYTES = 1_048_576
-const MAX_TX_WRITES = 500
-const MAX_IN = 30
 // Compact when the journal holds this many times the live bytes (and at least COMPACT_MIN).
 const COMPACT_RATIO = 4
 const COMPACT_MIN = 1 << 20
@@ -399,15 +397,5 @@ const size = (col: string, id: string, e: Entry) => e.s.length + col.length + id
 // Firestore orders document ids by UTF-8 bytes; code-unit order matches it for the BMP.
 const byCodeUnit = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0)
 
-function checkList(q: ListQuery): void {
-  if (!Number.isInteger(q.limit) || q.limit < 1 || q.limit > 1000) throw new AppError('invalid_request', 'limit must be 1..1000')
-  if (q.where && q.where.in.length > MAX_IN) throw new AppError('invalid_request', `where.in takes at most ${MAX_IN} values`)
-}
 
-const encodeCursor = (id: string) => Buffer.from(id).toString('base64url')
 
-function decodeCursor(cursor: string): string {
-  const id = Buffer.from(cursor, 'base64url').toString()
-  if (!id || encodeCursor(id) !== cursor) throw new AppError('invalid_request', 'invalid cursor')
-  return id
-}
