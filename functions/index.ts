@@ -5,6 +5,11 @@
 import { http } from '@google-cloud/functions-framework'
 import { FUNCTIONS, lazy } from './names.js'
 import { installBodyErrorHandler } from '../shared/ff-errors.js'
+import { installShutdown, onShutdown } from '../shared/shutdown.js'
 
 installBodyErrorHandler()
+installShutdown()
+// Audit records and learned state written in the background, and warm upstream sessions.
+onShutdown(async () => (await import('../shared/background.js')).flushed())
+onShutdown(async () => (await import('../shared/mcp/connect.js')).closeAll())
 for (const name of Object.keys(FUNCTIONS)) http(name, lazy(name))

@@ -20,7 +20,9 @@ const stop = async () => {
   await local.close()
   const { flushed } = await import('../shared/background.js')
   const { closeAll } = await import('../shared/mcp/connect.js')
-  await Promise.race([Promise.all([flushed(), closeAll()]), new Promise((r) => setTimeout(r, 5000))])
+  const { stopPool } = await import('../shared/pool/instance.js')
+  // stdio children get their grace (SIGTERM, then SIGKILL), audit records are flushed.
+  await Promise.race([Promise.all([flushed(), closeAll(), stopPool()]), new Promise((r) => setTimeout(r, 8000))])
   await (await d.store()).close().catch(() => {})
   process.exit(0)
 }

@@ -8,6 +8,7 @@ import { AppError } from '../errors.js'
 import { log } from '../log.js'
 import { loadCatalog, type Catalog } from '../stdio/catalog.js'
 import { Pool } from './manager.js'
+import { onShutdown } from '../shutdown.js'
 
 export interface Instance { pool: Pool; catalog: Catalog }
 
@@ -50,18 +51,18 @@ export async function stopPool(graceMs = GRACE_MS): Promise<void> {
 
 let installed = false
 /**
- * SIGTERM stops the children with a grace period; `exit` kills what is left,
- * synchronously. When nothing else listens for SIGTERM, the signal is raised
- * again once the children are gone, so the process still terminates.
+ * SIGTERM stops the children with a grace period (shared/shutdown.ts holds
+ * the framework's exit until then); `exit` kills what is left, synchronously.
+ * Without the framework (nothing else listening), the signal is raised again
+ * once the children are gone, so the process still terminates.
  */
 export function installExitHandlers(): void {
   if (installed) return
   installed = true
   process.once('exit', () => { for (const p of live) p.killAllSync() })
+  onShutdown(() => stopPool())
   process.once('SIGTERM', () => {
-    const alone = process.listenerCount('SIGTERM') === 0
-    void stopPool().finally(() => {
-      if (alone) process.kill(process.pid, 'SIGTERM')
-    })
+    if (process.listenerCount('SIGTERM') > 0) return
+    void stopPool().finally(() => process.kill(process.pid, 'SIGTERM'))
   })
 }
