@@ -6,6 +6,7 @@ import { CONNS, connId, connectionView, type ConnRec } from '../shared/oauth/mod
 import type { Deps } from '../shared/deps.js'
 import type { Caller } from '../shared/auth/caller.js'
 import type { Rec } from '../shared/ports.js'
+import { catalogView } from '../shared/stdio/view.js'
 
 /** OAuth configs show the caller's own connection (never tokens). */
 async function withConnection(d: Deps, caller: Caller, rec: Rec<McpDoc>) {
@@ -17,6 +18,11 @@ async function withConnection(d: Deps, caller: Caller, rec: Rec<McpDoc>) {
 const ONE = /^\/mcps\/(?<id>[^/]+)$/
 
 const routes: Route[] = [
+  {
+    // What stdio servers users may register, and with which parameters and env vars (never the commands).
+    method: 'GET', path: /^\/stdio\/catalog$/,
+    run: async (c) => ({ status: 200, body: { items: catalogView(c.deps) } }),
+  },
   {
     method: 'POST', path: /^\/mcps$/,
     run: async (c) => {

@@ -45,6 +45,19 @@ const add = async (token: string, config: Record<string, unknown>) => gw.req('PO
 const run = (token: string, id: string, tool: string, args: Record<string, unknown> = {}) => gw.req('POST', `/mcps/${id}/tools/${tool}/execute`, { token, body: { arguments: args } })
 const text = (r: { json: any }) => r.json.content[0].text as string
 
+test('users can see the catalog: ids, parameters and env vars, never commands', async () => {
+  const r = await gw.req('GET', '/stdio/catalog', { token: alice })
+  assert.is(r.status, 200, r.text)
+  const ids = r.json.items.map((e: { id: string }) => e.id).sort()
+  assert.equal(ids, ['everything', 'fake', 'filesystem', 'memory'])
+  const fs = r.json.items.find((e: { id: string }) => e.id === 'filesystem')
+  assert.is(fs.params.root.required, true)
+  assert.is(r.json.items.find((e: { id: string }) => e.id === 'fake').env.FAKE_TOKEN.secret, true)
+  assert.not.match(r.text, process.execPath)
+  assert.not.match(r.text, 'node_modules')
+  assert.is((await gw.req('GET', '/stdio/catalog')).status, 401)
+})
+
 test('server-everything over stdio: registered by catalog id, tools listed, echo runs', async () => {
   const c = await add(alice, { catalog_id: 'everything' })
   assert.is(c.status, 201, c.text)

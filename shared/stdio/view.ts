@@ -1,0 +1,14 @@
+/** The catalog as users see it: ids, descriptions, parameters and env vars; never commands or paths. */
+import type { Deps } from '../deps.js'
+import { catalogOf } from './load.js'
+
+export function catalogView(d: Deps) {
+  const cat = catalogOf(d)
+  if (!cat) return []
+  return [...cat.entries.values()].map((e) => ({
+    id: e.id,
+    description: e.description ?? null,
+    params: Object.fromEntries(Object.entries(e.params).map(([k, p]) => [k, { schema: p.schema, required: Boolean(p.required), description: p.description ?? null }])),
+    env: Object.fromEntries(Object.entries(e.env).map(([k, v]) => [k, { secret: Boolean(v.secret), required: Boolean(v.required), description: v.description ?? null }])),
+  }))
+}
