@@ -128,6 +128,38 @@ test('a replayed callback, an unknown state and a wrong iss exchange nothing', a
   assert.is(as.grants.authorization_code, 0)
 })
 
+test('a token endpoint failure and a denied consent render the error page and store nothing', async () => {
+  const id = await register()
+  const s = await gw.req('POST', `/mcps/${id}/oauth/start`, { token: alice, body: {} })
+  const cb = await followAuthorization(s.json.authorization_url)
+  as.setTokenEndpointFault(500)
+  try {
+    const page = await gw.req('GET', cb.href)
+    assert.is(page.status, 200)
+    assert.is(page.headers.get('x-frame-options'), 'DENY')
+    const o = outcome(page.text)
+    assert.is(o.status, 'error')
+    assert.is(o.error, 'token_error')
+    assert.not.match(page.text, /at [A-Za-z]+ \(|node_modules|Error:/, 'no stack trace')
+  } finally {
+    as.setTokenEndpointFault(null)
+  }
+  assert.is((await gw.req('GET', `/mcps/${id}`, { token: alice })).json.status, 'needs_auth')
+
+  as.setDeny(true)
+  try {
+    const s2 = await gw.req('POST', `/mcps/${id}/oauth/start`, { token: alice, body: {} })
+    const denied = await followAuthorization(s2.json.authorization_url)
+    assert.is(denied.searchParams.get('error'), 'access_denied')
+    as.reset()
+    const o = outcome((await gw.req('GET', denied.href)).text)
+    assert.equal([o.status, o.error], ['error', 'access_denied'])
+    assert.is(as.grants.authorization_code, 0)
+  } finally {
+    as.setDeny(false)
+  }
+})
+
 test('an expired state is refused', async () => {
   const id = await register()
   const s = await gw.req('POST', `/mcps/${id}/oauth/start`, { token: alice, body: {} })
