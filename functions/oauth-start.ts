@@ -1,7 +1,7 @@
 /** `oauth-start`: begin connecting an MCP server with OAuth, and disconnect it. */
 import { serve, type Route } from '../shared/http.js'
 import { start } from '../shared/oauth/start.js'
-import { disconnect } from '../shared/oauth/tokens.js'
+import { disconnect } from '../shared/oauth/disconnect.js'
 import { load } from '../shared/registry/service.js'
 import { audit } from '../shared/audit.js'
 

@@ -156,7 +156,7 @@ function sweep(now = Date.now()): void {
   }))
 }
 
-async function acquire(d: Deps, t: Target, signal: AbortSignal): Promise<Conn> {
+async function acquire(d: Deps, t: Target): Promise<Conn> {
   const key = `${t.key}|${t.type}|${t.endpoint}`
   let p = warm.get(key)
   if (p) {
@@ -211,7 +211,7 @@ export async function withClient<T>(d: Deps, t: Target, outer: AbortSignal, fn: 
       for (let attempt = 0; ; attempt++) {
         let conn: Conn
         try {
-          conn = o.fresh ? await open(d, t, ac.signal) : await until(acquire(d, t, ac.signal), ac.signal)
+          conn = o.fresh ? await open(d, t, ac.signal) : await until(acquire(d, t), ac.signal)
         } catch (e) {
           throw failure ?? upstreamError(e)
         }

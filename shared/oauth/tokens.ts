@@ -250,54 +250,8 @@ export async function saveConnection(d: Deps, state: StateRec, doc: McpDoc, toke
   if (replaced) await vault.delete(replaced).catch(() => {})
 }
 
-/** Disconnect: revoke at the provider where it offers revocation (RFC 7009), delete the secret and the record. */
-export async function disconnect(d: Deps, caller: Caller, rec: Rec<McpDoc>): Promise<void> {
-  const store = await d.store()
-  const vault = await d.vault()
-  const id = connId(caller.sub, rec.id)
-  const c = await store.get<ConnRec>(CONNS, id)
-  live.delete(id)
-  if (!c) return
-  const raw = await vault.get(c.data.secret_ref).catch(() => null)
-  if (raw && c.data.as.revocation_endpoint) await revoke(d, c.data, rec.data, decode(raw)).catch(() => {})
-  await store.delete(CONNS, id)
-  await store.delete(LEASES, id).catch(() => false)
-  await vault.delete(c.data.secret_ref)
-}
-
-async function revoke(d: Deps, c: ConnRec, doc: McpDoc, t: OAuthTokens): Promise<void> {
-  const info = await clientInfo(d, c.client, doc, await readSecrets(d, doc))
-  const fetch = oauthFetch(d)
-  for (const [token, hint] of [[t.refresh_token, 'refresh_token'], [t.access_token, 'access_token']] as const) {
-    if (!token) continue
-    const body = new URLSearchParams({ token, token_type_hint: hint, client_id: info.client_id })
-    const headers: Record<string, string> = { 'content-type': 'application/x-www-form-urlencoded' }
-    if ('client_secret' in info && info.client_secret) {
-      headers.authorization = `Basic ${Buffer.from(`${encodeURIComponent(info.client_id)}:${encodeURIComponent(info.client_secret)}`).toString('base64')}`
-      body.delete('client_id')
-    }
-    const res = await fetch(c.as.revocation_endpoint!, { method: 'POST', headers, body: body.toString(), signal: AbortSignal.timeout(10_000) })
-    await res.body?.cancel().catch(() => {})
-    if (!res.ok) log('WARNING', 'token revocation refused', { status: res.status, mcp_id: c.mcp_id })
-  }
-}
-
-/** Deleting an MCP server deletes every user's connection to it. */
-export async function deleteConnectionsOf(d: Deps, mcpId: string): Promise<void> {
-  const store = await d.store()
-  const vault = await d.vault()
-  let cursor: string | undefined
-  for (let page = 0; page < 100; page++) {
-    const p = await store.list<ConnRec>(CONNS, { where: { field: 'mcp_id', in: [mcpId] }, limit: 100, cursor })
-    for (const c of p.items) {
-      live.delete(c.id)
-      await store.delete(CONNS, c.id)
-      await vault.delete(c.data.secret_ref).catch(() => {})
-    }
-    if (!p.next) break
-    cursor = p.next
-  }
-}
+/** Drops this instance's cached tokens of a connection (disconnect, deletion). */
+export const forgetConnection = (id: string) => live.delete(id)
 
 /** Tests: a refresh as a separate instance would run it (no in-process single flight). */
 export const _refreshAsInstance = (d: Deps, sub: string, rec: Rec<McpDoc>, known: number) => refreshAcrossInstances(d, sub, rec, known)

@@ -260,7 +260,7 @@ export async function remove(d: Deps, caller: Caller, id: string, ifMatchHeader?
   await (await d.store()).delete(MCPS, id, { ifVersion: rec.version })
   // Every user's OAuth connection to it goes too (tokens included).
   if (rec.data.auth_type === 'oauth') {
-    const { deleteConnectionsOf } = await import('../oauth/tokens.js')
+    const { deleteConnectionsOf } = await import('../oauth/disconnect.js')
     await deleteConnectionsOf(d, id).catch((e) => log('ERROR', 'OAuth connections of a deleted MCP server not deleted', { mcp_id: id, error: String(e?.message ?? e) }))
   }
   if (rec.data.secret_ref) {
