@@ -98,13 +98,15 @@ export function loadCatalog(file: string): Catalog {
     if (s.command === 'node') {
       // `node` plus a script of a package installed with the deployment; never npx, never an install at request time.
       if (typeof s.package !== 'string' || typeof s.script !== 'string') fail(`${s.id}: node entries need "package" and "script"`)
-      const req = createRequire(join(base, 'noop.js'))
-      let pkgDir: string
-      try {
-        pkgDir = dirname(req.resolve(`${s.package}/package.json`))
-      } catch {
-        fail(`${s.id}: package ${s.package} is not installed`)
+      // Installed with the gateway (its own node_modules), or next to the catalog file.
+      let pkgDir: string | undefined
+      for (const from of [import.meta.url, join(base, 'noop.js')]) {
+        try {
+          pkgDir = dirname(createRequire(from).resolve(`${s.package}/package.json`))
+          break
+        } catch { /* try the next place */ }
       }
+      if (!pkgDir) fail(`${s.id}: package ${s.package} is not installed`)
       const script = resolve(pkgDir, s.script)
       if (!script.startsWith(pkgDir + '/')) fail(`${s.id}: script escapes its package`)
       command = process.execPath
