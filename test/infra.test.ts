@@ -178,7 +178,7 @@ test('Firestore indexes: the queries need no composite index (one IN/equality fi
   // If the adapter grows another filter or ordering, a composite index is needed: add it to local.composite_indexes.
   assert.is([...store.matchAll(/\.where\(/g)].length, 1)
   assert.equal([...store.matchAll(/\.orderBy\(([^)]*\))\)/g)].map((x) => x[1]), ['sdk.FieldPath.documentId()'])
-  assert.match(readFileSync(join(root, 'shared/oauth/tokens.ts'), 'utf8'), /where: \{ field: 'mcp_id', in: \[mcpId\] \}/)
+  assert.match(readFileSync(join(root, 'shared/oauth/disconnect.ts'), 'utf8'), /where: \{ field: 'mcp_id', in: \[mcpId\] \}/)
   assert.equal(m.locals.composite_indexes, {})
   assert.is(m.resource.google_firestore_index.composite.for_each, '${local.composite_indexes}')
   // Nothing turns off the automatic index of a queried field.
