@@ -23,25 +23,60 @@ export interface AuditEntry {
   argument_names?: string[]
 }
 
+interface Pending { records: [string, Record<string, unknown>][]; done: Promise<void>; timer: NodeJS.Timeout; release(): void }
+const pending = new Map<Deps, Pending>()
+/** Records wait at most this long, and a batch holds at most this many (Firestore allows 500 writes per commit). */
+const BATCH_MS = 50
+const BATCH_MAX = 200
+
 /**
- * Writes the log line now and the store record in the background: the log is
- * the durable copy, and a tool call must not wait for an audit write.
+ * Writes the log line now and the store record in the background, batched:
+ * the log is the durable copy, a tool call must not wait for an audit write,
+ * and under load one commit carries many records instead of one each.
  */
 export function audit(d: Deps, e: AuditEntry): void {
   const at = d.clock.now()
   // Rides on the request's own log line (one write per request), or its own line outside a request.
   logWithRequest(e.outcome === 'ok' ? 'INFO' : 'WARNING', `audit ${e.action} ${e.outcome}`, { audit: e })
-  const p = (async () => {
-    try {
-      const store = await d.store()
-      await store.create(AUDIT, `${at.toString(36)}-${newId()}`, { ...e, at, expires_at: at + KEEP_MS })
-    } catch (err) {
-      // The log line above already holds the record; a store hiccup must not fail the user's call.
-      log('ERROR', 'audit record not stored', { error: String((err as Error)?.message ?? err) })
-    }
-  })()
-  track(p)
+  let b = pending.get(d)
+  if (!b) {
+    let release!: () => void
+    const gate = new Promise<void>((r) => (release = r))
+    const batch: Pending = { records: [], done: gate.then(() => write(d, batch)), timer: setTimeout(() => flush(d), BATCH_MS), release }
+    pending.set(d, (b = batch))
+    track(batch.done)
+  }
+  b.records.push([`${at.toString(36)}-${newId()}`, { ...e, at, expires_at: at + KEEP_MS }])
+  if (b.records.length >= BATCH_MAX) flush(d)
+}
+
+function flush(d: Deps): void {
+  const b = pending.get(d)
+  if (!b) return
+  pending.delete(d)
+  clearTimeout(b.timer)
+  b.release()
+}
+
+async function write(d: Deps, b: Pending): Promise<void> {
+  try {
+    const store = await d.store()
+    await store.transact(async (tx) => {
+      for (const [id, rec] of b.records) tx.set(AUDIT, id, rec)
+    })
+  } catch (err) {
+    // The log lines already hold the records; a store hiccup must not fail anyone's call.
+    log('ERROR', 'audit records not stored', { count: b.records.length, error: String((err as Error)?.message ?? err) })
+  }
+}
+
+/** Writes any batch still waiting for its timer (shutdown, tests). */
+export function flushAudit(): void {
+  for (const d of [...pending.keys()]) flush(d)
 }
 
 /** Resolves when every audit record started so far is stored (shutdown, tests). */
-export const auditFlushed = flushed
+export async function auditFlushed(): Promise<void> {
+  flushAudit()
+  await flushed()
+}
