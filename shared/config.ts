@@ -48,11 +48,12 @@ const int = (v: string | undefined, d: number, min: number, max: number, name: s
 }
 const list = (v: string | undefined) => (v ?? '').split(',').map((s) => s.trim()).filter(Boolean)
 
-function baseUrl(v: string | undefined): string | null {
+/** A base URL: https, or plain http on loopback only; no trailing slash. */
+function baseUrl(v: string | undefined, name: string): string | null {
   if (!v) return null
   const u = new URL(v)
   if (u.protocol !== 'https:' && !(u.protocol === 'http:' && ['127.0.0.1', 'localhost', '[::1]'].includes(u.hostname)))
-    throw new Error('config: PUBLIC_BASE_URL must be https (http only on loopback)')
+    throw new Error(`config: ${name} must be https (http only on loopback)`)
   return u.href.replace(/\/$/, '')
 }
 
@@ -95,7 +96,7 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
     secretPrefix: env.SECRET_PREFIX ?? 'mcpgw-',
     localVaultKey: env.LOCAL_VAULT_KEY || undefined,
     port: int(env.PORT, 8080, 0, 65535, 'PORT'),
-    publicBaseUrl: baseUrl(env.PUBLIC_BASE_URL) ?? (local ? `http://127.0.0.1:${env.PORT || 8080}` : null),
+    publicBaseUrl: baseUrl(env.PUBLIC_BASE_URL, 'PUBLIC_BASE_URL') ?? (local ? `http://127.0.0.1:${env.PORT || 8080}` : null),
     ...parsePoolConfig(env, local),
   }
 }
@@ -134,14 +135,7 @@ export interface Config {
 }
 
 function parsePoolConfig(env: Record<string, string | undefined>, local: boolean) {
-  const url = (v: string | undefined, name: string): string | null => {
-    if (!v) return null
-    const u = new URL(v)
-    if (u.protocol !== 'https:' && !(u.protocol === 'http:' && ['127.0.0.1', 'localhost', '[::1]'].includes(u.hostname)))
-      throw new Error(`config: ${name} must be https (http only on loopback)`)
-    return u.href.replace(/\/$/, '')
-  }
-  const poolUrl = url(env.POOL_URL, 'POOL_URL') ?? (local ? `http://127.0.0.1:${env.PORT || 8080}` : null)
+  const poolUrl = baseUrl(env.POOL_URL, 'POOL_URL') ?? (local ? `http://127.0.0.1:${env.PORT || 8080}` : null)
   return {
     stdioCatalog: env.STDIO_CATALOG || null,
     poolUrl,
