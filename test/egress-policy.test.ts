@@ -1,6 +1,6 @@
 import { suite } from 'uvu'
 import * as assert from 'uvu/assert'
-import { addressAllowed, checkUrl } from '../shared/egress/policy.js'
+import { addressAllowed, checkOAuthUrl, checkUrl } from '../shared/egress/policy.js'
 
 const prod = { requireHttps: true, allowLoopback: false, allowlist: [] as string[] }
 const local = { requireHttps: false, allowLoopback: true, allowlist: [] as string[] }
@@ -44,6 +44,15 @@ test('the allowlist admits named hosts, addresses and CIDRs', () => {
 test('public unicast addresses pass', () => {
   for (const a of ['8.8.8.8', '2001:4860:4860::8888', '1.1.1.1']) assert.is(addressAllowed(prod, a), true, a)
   for (const a of ['127.0.0.1', '::1', '10.0.0.1', '169.254.169.254', '::ffff:10.0.0.1', 'garbage']) assert.is(addressAllowed(prod, a), false, a)
+})
+
+test('OAuth endpoints: https, or plain http on loopback in local mode only', () => {
+  assert.is(checkOAuthUrl(local, 'http://127.0.0.1:9000/token').ok, true)
+  assert.is(checkOAuthUrl(local, 'http://localhost:9000/token').ok, true)
+  assert.equal(checkOAuthUrl({ ...local, allowlist: ['auth.corp.example'] }, 'http://auth.corp.example/token'), { ok: false, reason: 'must use https' })
+  assert.is(checkOAuthUrl(prod, 'http://127.0.0.1:9000/token').ok, false)
+  assert.is(checkOAuthUrl(prod, 'https://auth.example/token').ok, true)
+  assert.is(checkOAuthUrl(local, 'javascript:alert(1)').ok, false)
 })
 
 test.run()

@@ -5,6 +5,7 @@
  */
 import { createRequire } from 'node:module'
 import type * as Ipaddr from 'ipaddr.js'
+import type { Config } from '../config.js'
 
 // Loaded on first use: listing configs never needs it, and cold starts pay for every import.
 let lib: typeof Ipaddr | undefined
@@ -16,6 +17,13 @@ export interface EgressPolicy {
   /** Hostnames (`api.example.com`, `*.corp.example`), IPs or CIDRs. */
   allowlist: string[]
 }
+
+/** The policy the gateway's configuration sets. */
+export const policyOf = (d: { config: Pick<Config, 'requireHttps' | 'allowLoopback' | 'egressAllowlist'> }): EgressPolicy => ({
+  requireHttps: d.config.requireHttps,
+  allowLoopback: d.config.allowLoopback,
+  allowlist: d.config.egressAllowlist,
+})
 
 const METADATA_HOSTS = new Set(['metadata.google.internal', 'metadata', 'metadata.goog'])
 
@@ -77,4 +85,17 @@ export function checkUrl(policy: EgressPolicy, raw: string): UrlVerdict {
   if (isIp && !addressAllowed(policy, host, host)) return { ok: false, reason: 'points at a private or reserved address' }
   if (loopbackName && !policy.allowLoopback && !allowlisted) return { ok: false, reason: 'points at a private or reserved address' }
   return { ok: true, url }
+}
+
+/**
+ * OAuth endpoints (authorization, token, revocation): as `checkUrl`, and plain
+ * http only on loopback when loopback is allowed (local mode), allowlisted
+ * hosts included (RFC 9700 §2.6; RFC 8252 §8.3).
+ */
+export function checkOAuthUrl(policy: EgressPolicy, raw: string): UrlVerdict {
+  const v = checkUrl(policy, raw)
+  if (!v.ok || v.url.protocol !== 'http:') return v
+  const host = bare(v.url.hostname)
+  const loopback = host === 'localhost' || host === '::1' || /^127\./.test(host)
+  return loopback && policy.allowLoopback ? v : { ok: false, reason: 'must use https' }
 }

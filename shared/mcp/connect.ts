@@ -10,7 +10,7 @@ import type { Client as ClientT, PriorDiscovery } from '@modelcontextprotocol/cl
 import type { Deps } from '../deps.js'
 import { AppError } from '../errors.js'
 import { guardedFetch, TooLarge } from '../egress/fetch.js'
-import { policyOf } from '../registry/service.js'
+import { policyOf } from '../egress/policy.js'
 import { upstreamError } from './errors.js'
 import { eraFresh, forgetState, loadState, saveState, type StateKey } from './state.js'
 

@@ -7,8 +7,7 @@
 import type { AuthorizationServerMetadata } from '@modelcontextprotocol/client'
 import type { Deps } from '../deps.js'
 import { AppError } from '../errors.js'
-import { checkUrl } from '../egress/policy.js'
-import { policyOf } from '../registry/service.js'
+import { checkOAuthUrl as checkEndpoint, policyOf } from '../egress/policy.js'
 import type { McpDoc } from '../registry/model.js'
 import type { FetchLike } from '../egress/fetch.js'
 import type { AsInfo } from './model.js'
@@ -26,12 +25,8 @@ const fail = (reason: string, message: string) => new AppError('upstream_error',
 export function checkOAuthUrl(d: Deps, url: string | undefined, what: string): string {
   if (!url) throw fail('oauth_metadata_invalid', `The authorization server has no ${what}.`)
   // javascript:, data:, file: and the like fail here, as do plain http (outside local loopback) and private addresses.
-  const v = checkUrl(policyOf(d), url)
+  const v = checkEndpoint(policyOf(d), url)
   if (!v.ok) throw fail('oauth_metadata_invalid', `The authorization server's ${what} ${v.reason}.`)
-  // OAuth endpoints: https, or plain http on loopback in local mode only (RFC 9700 §2.6; RFC 8252 §8.3).
-  const host = v.url.hostname.replace(/^\[|\]$/g, '')
-  const loopback = host === 'localhost' || host === '::1' || /^127\./.test(host)
-  if (v.url.protocol === 'http:' && !(loopback && d.config.allowLoopback)) throw fail('oauth_metadata_invalid', `The authorization server's ${what} must use https.`)
   return v.url.href
 }
 

@@ -9,7 +9,7 @@ import { catalogOf } from '../stdio/load.js'
 import { checkChoice } from '../stdio/catalog.js'
 import type { Rec } from '../ports.js'
 import { check } from '../validate.js'
-import { checkUrl } from '../egress/policy.js'
+import { checkOAuthUrl, checkUrl, policyOf } from '../egress/policy.js'
 import { createSchema, listQuerySchema, patchSchema, RESERVED_HEADERS } from './schema.js'
 import { MCPS, mutable, tenantOf, tenantsOf, visible, type AuthType, type McpDoc, type McpType, type OAuthConfig, type Secrets } from './model.js'
 
@@ -33,8 +33,6 @@ type PatchBody = Partial<Omit<CreateBody, 'config'>> & {
 }
 
 const bad = (path: string, message: string) => new AppError('invalid_request', `${path} ${message}`, { errors: [{ path, message }] })
-
-export const policyOf = (d: Deps) => ({ requireHttps: d.config.requireHttps, allowLoopback: d.config.allowLoopback, allowlist: d.config.egressAllowlist })
 
 /** stdio configs: a catalog entry and its declared parameters and env vars, nothing else (nothing starts here). */
 function checkStdio(d: Deps, doc: Pick<McpDoc, 'type' | 'endpoint' | 'auth_type' | 'config'>, secrets: Secrets) {
@@ -73,11 +71,8 @@ function checkSemantics(d: Deps, doc: Pick<McpDoc, 'type' | 'endpoint' | 'auth_t
   if (o?.auth_url && !o.client_id) throw bad('/config/oauth/client_id', 'is required with explicit auth_url and token_url')
   for (const k of ['auth_url', 'token_url', 'revocation_url'] as const) {
     if (!o?.[k]) continue
-    const u = checkUrl(policyOf(d), o[k]!)
+    const u = checkOAuthUrl(policyOf(d), o[k]!)
     if (!u.ok) throw bad(`/config/oauth/${k}`, u.reason)
-    // OAuth endpoints: https, or plain http on loopback in local mode only.
-    const host = u.url.hostname.replace(/^\[|\]$/g, '')
-    if (u.url.protocol === 'http:' && !((host === 'localhost' || host === '::1' || /^127\./.test(host)) && d.config.allowLoopback)) throw bad(`/config/oauth/${k}`, 'must use https')
   }
   if (doc.config.timeout_ms !== undefined && doc.config.timeout_ms > d.config.functionTimeoutMs - 1000)
     throw bad('/config/timeout_ms', `must be below the function timeout (${d.config.functionTimeoutMs - 1000} ms)`)
