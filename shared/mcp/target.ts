@@ -1,4 +1,5 @@
 /** From a stored config to an upstream target: endpoint, headers and credentials. */
+import { createHash } from 'node:crypto'
 import type { Caller } from '../auth/caller.js'
 import type { Deps } from '../deps.js'
 import { AppError } from '../errors.js'
@@ -13,6 +14,20 @@ import { withClient, type Session, type Target } from './connect.js'
 const secretCache = new Lru<Secrets>(1000)
 const SECRET_TTL = 5 * 60_000
 
+async function secretsOf(d: Deps, rec: Rec<McpDoc>): Promise<Secrets> {
+  if (!rec.data.secret_ref) return {}
+  const key = `${rec.id}:${rec.version}`
+  let secrets = secretCache.get(key)
+  if (!secrets) {
+    secrets = await readSecrets(d, rec.data)
+    secretCache.set(key, secrets, SECRET_TTL)
+  }
+  return secrets
+}
+
+/** The config's timeout, capped a second below the function's own. */
+const timeoutOf = (d: Deps, doc: McpDoc) => Math.min(doc.config.timeout_ms ?? d.config.defaultTimeoutMs, d.config.functionTimeoutMs - 1000)
+
 export async function targetFor(d: Deps, caller: Caller, rec: Rec<McpDoc>): Promise<Target> {
   const doc = rec.data
   if (doc.type === 'stdio') return stdioTarget(d, caller, rec)
@@ -24,13 +39,7 @@ export async function targetFor(d: Deps, caller: Caller, rec: Rec<McpDoc>): Prom
     oauth = { generation: b.generation }
     bearer = b.token
   }
-  let secrets: Secrets = {}
-  if (doc.secret_ref) {
-    const key = `${rec.id}:${rec.version}`
-    const hit = secretCache.get(key)
-    secrets = hit ?? (await readSecrets(d, doc))
-    if (!hit) secretCache.set(key, secrets, SECRET_TTL)
-  }
+  const secrets = await secretsOf(d, rec)
   const headers: Record<string, string> = { ...(doc.config.headers ?? {}), ...(secrets.headers ?? {}) }
   if (doc.auth_type === 'bearer') {
     if (!secrets.token) throw new AppError('authorization_required', 'This MCP server has no token; set one.')
@@ -38,7 +47,6 @@ export async function targetFor(d: Deps, caller: Caller, rec: Rec<McpDoc>): Prom
   }
   // The user's own access token, only in the Authorization header, only to the server it was issued for.
   if (bearer) headers.Authorization = `Bearer ${bearer}`
-  const cap = d.config.functionTimeoutMs - 1000
   return {
     // Org configs are shared, but upstream sessions and learned state are kept per caller.
     // The token generation is part of the key: a refreshed token gets a new warm connection.
@@ -48,7 +56,7 @@ export async function targetFor(d: Deps, caller: Caller, rec: Rec<McpDoc>): Prom
     type: doc.type,
     endpoint: doc.endpoint,
     headers,
-    timeoutMs: Math.min(doc.config.timeout_ms ?? d.config.defaultTimeoutMs, cap),
+    timeoutMs: timeoutOf(d, doc),
   }
 }
 
@@ -85,23 +93,20 @@ export async function withTarget<T>(d: Deps, caller: Caller, rec: Rec<McpDoc>, s
  * caller, so one user's process never serves another.
  */
 async function stdioTarget(d: Deps, caller: Caller, rec: Rec<McpDoc>): Promise<Target> {
-  const cfg = d.config as { poolUrl?: string | null; poolAudience?: string | null }
-  if (!cfg.poolUrl) throw new AppError('unavailable', 'The stdio pool is not configured (POOL_URL).')
+  const { poolUrl, poolAudience } = d.config
+  if (!poolUrl) throw new AppError('unavailable', 'The stdio pool is not configured (POOL_URL).')
   const doc = rec.data
-  const key = `${rec.id}:${rec.version}`
-  const secrets = secretCache.get(key) ?? (await readSecrets(d, doc))
-  secretCache.set(key, secrets, SECRET_TTL)
+  const secrets = await secretsOf(d, rec)
   const { serviceToken } = await import('../auth/service.js')
-  const token = await serviceToken(d, cfg.poolAudience ?? cfg.poolUrl)
+  const token = await serviceToken(d, poolAudience ?? poolUrl)
   const spec = { owner: caller.sub, mcp_id: rec.id, choice: { catalog_id: doc.config.catalog_id!, params: doc.config.params ?? {}, env: secrets.env ?? {} } }
-  const { createHash } = await import('node:crypto')
   return {
     // A new service token means new headers, so a new warm connection.
     key: `${caller.sub}|${rec.id}|${rec.version}|${createHash('sha256').update(token).digest('base64url').slice(0, 12)}`,
     state: { sub: caller.sub, id: rec.id, version: rec.version },
     type: 'http',
-    endpoint: `${cfg.poolUrl.replace(/\/$/, '')}/api/v1/pool/mcp`,
+    endpoint: `${poolUrl}/api/v1/pool/mcp`,
     headers: { Authorization: `Bearer ${token}`, 'X-Stdio-Spec': Buffer.from(JSON.stringify(spec)).toString('base64url') },
-    timeoutMs: Math.min(doc.config.timeout_ms ?? d.config.defaultTimeoutMs, d.config.functionTimeoutMs - 1000),
+    timeoutMs: timeoutOf(d, doc),
   }
 }
