@@ -12,6 +12,7 @@ import { startModernServer, type ModernServerHandle } from './servers/modern.js'
 import { spawnGateway, type GatewayProc } from '../bench/gateway-proc.js'
 import { MCP_STATE } from '../shared/mcp/state.js'
 import { flushed } from '../shared/background.js'
+import { _sweep } from '../shared/mcp/connect.js'
 
 const test = suite('upstream state')
 let gw: Gateway
@@ -88,6 +89,23 @@ test('learned state is stored under an id that reveals no user or config, withou
     assert.not.match(JSON.stringify(r.data), 'tok-very-secret-1')
   }
   assert.ok(page.items.some((r) => r.data.era?.kind === 'legacy' && Array.isArray(r.data.tools)))
+})
+
+test('an idle warm session is closed after five minutes; the next call starts a new one', async () => {
+  const id = await add(legacy.url)
+  const call = () => gw.req('POST', `/mcps/${id}/tools/echo/execute`, { token: alice, body: { arguments: { message: 'x' } } })
+  assert.is((await call()).status, 200)
+  legacy.reset()
+  _sweep(Date.now() + 60_000)
+  assert.is((await call()).status, 200)
+  assert.equal(rpc(legacy), ['tools/call'], 'still warm after a minute')
+  legacy.reset()
+  _sweep(Date.now() + 6 * 60_000)
+  await new Promise((r) => setTimeout(r, 100))
+  assert.ok(legacy.requests.some((r) => r.method === 'DELETE'), 'the upstream session was released')
+  legacy.reset()
+  assert.is((await call()).status, 200)
+  assert.equal(rpc(legacy), ['initialize', 'notifications/initialized', 'tools/call'])
 })
 
 test('a new instance reuses what the store learned: no probe, no tools/list, one session handshake', async () => {

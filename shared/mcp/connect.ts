@@ -43,7 +43,8 @@ interface CallCtx { fail(e: AppError): void }
 const callCtx = new AsyncLocalStorage<CallCtx>()
 
 interface Conn {
-  id: string
+  /** Its place among the warm connections (see warmKey). */
+  key: string
   client: ClientT
   transport: { close(): Promise<void>; sessionId?: string; terminateSession?(): Promise<void> }
   era: 'modern' | 'legacy'
@@ -62,7 +63,9 @@ const IDLE_MS = 5 * 60_000
 // Warm connections are retired after this many calls: bounded per-connection
 // state (the SDK and undici keep per-request listeners on long-lived signals).
 const MAX_CALLS = 1000
-const warm = new Map<string, Promise<Conn>>()
+/** Warm connections by warmKey; `conn` is set once the connect has succeeded. */
+const warm = new Map<string, { p: Promise<Conn>; conn?: Conn }>()
+const warmKey = (t: Target) => `${t.key}|${t.type}|${t.endpoint}`
 let sweeper: NodeJS.Timeout | undefined
 
 const DROPPED = /disconnected|terminated|closed|ECONNRESET|socket hang up/i
@@ -89,7 +92,7 @@ async function open(d: Deps, t: Target, signal: AbortSignal): Promise<Conn> {
       : new StreamableHTTPClientTransport(url, { fetch: fetch as any, requestInit })
   // 2026-07-28 deprecates sampling and roots, and we cannot put an elicitation to the user yet: declare nothing.
   const client = new Client(GATEWAY_INFO, { capabilities: {}, versionNegotiation: { mode: 'auto' }, listMaxPages: 64 })
-  const conn: Conn = { id: t.key, client, transport, era: 'legacy', busy: 0, lastUsed: Date.now(), dead: false, used: false, calls: new Set(), served: 0 }
+  const conn: Conn = { key: warmKey(t), client, transport, era: 'legacy', busy: 0, lastUsed: Date.now(), dead: false, used: false, calls: new Set(), served: 0 }
   client.onerror = (e) => {
     // The SDK reports a dropped stream here but would wait out the whole timeout: fail the calls now.
     if (!DROPPED.test(String((e as Error)?.message))) return
@@ -128,49 +131,47 @@ function close(conn: Conn): void {
   else end()
 }
 
-function discard(key: string, conn: Conn): void {
-  void warm.get(key)?.then((c) => { if (c === conn) warm.delete(key) }, () => {})
+/** Takes a connection out of the warm set; it closes now, or when its last call ends. */
+function discard(conn: Conn): void {
+  if (warm.get(conn.key)?.conn === conn) warm.delete(conn.key)
   if (conn.busy === 0) close(conn)
   else conn.dead = true
 }
 
+/** Closes idle connections past IDLE_MS, and the least recently used idle ones while over MAX_WARM. */
 function sweep(now = Date.now()): void {
-  const idle: [string, Conn][] = []
-  for (const [k, p] of warm) {
-    p.then((c) => {
-      if (c.dead && c.busy === 0) { warm.delete(k); return }
-      if (c.busy === 0) idle.push([k, c])
-    }, () => warm.delete(k))
+  const idle: Conn[] = []
+  for (const [k, e] of warm) {
+    if (!e.conn || e.conn.busy > 0) continue
+    if (e.conn.dead) warm.delete(k)
+    else idle.push(e.conn)
   }
-  // Settled promises run their callbacks on the next microtask: evict then.
-  queueMicrotask(() => queueMicrotask(() => {
-    idle.sort((a, b) => a[1].lastUsed - b[1].lastUsed)
-    let over = warm.size - MAX_WARM
-    for (const [k, c] of idle) {
-      if (now - c.lastUsed > IDLE_MS || over > 0) {
-        warm.delete(k)
-        close(c)
-        over--
-      }
+  idle.sort((a, b) => a.lastUsed - b.lastUsed)
+  let over = warm.size - MAX_WARM
+  for (const c of idle) {
+    if (now - c.lastUsed > IDLE_MS || over > 0) {
+      warm.delete(c.key)
+      close(c)
+      over--
     }
-  }))
+  }
 }
 
 async function acquire(d: Deps, t: Target): Promise<Conn> {
-  const key = `${t.key}|${t.type}|${t.endpoint}`
-  let p = warm.get(key)
-  if (p) {
-    const c = await p.catch(() => undefined)
+  const key = warmKey(t)
+  const known = warm.get(key)
+  if (known) {
+    const c = known.conn ?? (await known.p.catch(() => undefined))
     if (c && !c.dead) return c
-    if (warm.get(key) === p) warm.delete(key)
+    if (warm.get(key) === known) warm.delete(key)
   }
   // The first caller's connect is shared by concurrent callers; it runs outside any one call's context.
-  p = callCtx.exit(() => open(d, t, AbortSignal.timeout(t.timeoutMs)))
-  warm.set(key, p)
-  p.catch(() => { if (warm.get(key) === p) warm.delete(key) })
+  const entry: { p: Promise<Conn>; conn?: Conn } = { p: callCtx.exit(() => open(d, t, AbortSignal.timeout(t.timeoutMs))) }
+  warm.set(key, entry)
+  entry.p.then((c) => { entry.conn = c }, () => { if (warm.get(key) === entry) warm.delete(key) })
   sweeper ??= setInterval(() => sweep(), 30_000).unref()
   if (warm.size > MAX_WARM) sweep()
-  return p
+  return entry.p
 }
 
 /** Waits for `p` unless `signal` aborts first (the shared connect goes on for others). */
@@ -220,7 +221,7 @@ export async function withClient<T>(d: Deps, t: Target, outer: AbortSignal, fn: 
         try {
           const out = await fn({ client: conn.client, opts, era: conn.era })
           conn.used = true
-          if (++conn.served >= MAX_CALLS && !o.fresh) discard(`${t.key}|${t.type}|${t.endpoint}`, conn)
+          if (++conn.served >= MAX_CALLS && !o.fresh) discard(conn)
           return out
         } catch (e) {
           const err = failure ?? upstreamError(e)
@@ -228,7 +229,7 @@ export async function withClient<T>(d: Deps, t: Target, outer: AbortSignal, fn: 
           const retry = !o.fresh && conn.used && attempt === 0 && !failure && (sessionGone(e) || conn.dead)
           // A caller leaving aborts only its own request; the warm connection stays.
           if (retry || conn.dead || (failure && failure !== gone) || ['authorization_required', 'egress_denied', 'upstream_response_too_large'].includes(err.code)) {
-            discard(`${t.key}|${t.type}|${t.endpoint}`, conn)
+            discard(conn)
           }
           if (retry) continue
           throw err
@@ -246,14 +247,15 @@ export async function withClient<T>(d: Deps, t: Target, outer: AbortSignal, fn: 
   }
 }
 
+/** Tests: run the idle sweep as if it were `now`. */
+export const _sweep = (now: number) => sweep(now)
+
 /** Close every warm connection (shutdown, tests). */
 export async function closeAll(): Promise<void> {
   const all = [...warm.values()]
   warm.clear()
-  for (const p of all) {
-    const c = await p.catch(() => undefined)
+  for (const e of all) {
+    const c = e.conn ?? (await e.p.catch(() => undefined))
     if (c) close(c)
   }
 }
-
-export const _stats = () => ({ warm: warm.size })

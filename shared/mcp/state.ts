@@ -55,9 +55,6 @@ export async function loadState(d: Deps, k: StateKey): Promise<UpstreamState | n
   return s
 }
 
-export function peekState(k: StateKey): UpstreamState | null | undefined {
-  return mem.get(memKey(k))
-}
 
 /** Merge facts into memory now and into the store in the background (a cache: losing a write costs one probe). */
 export function saveState(d: Deps, k: StateKey, patch: Partial<UpstreamState>): void {
@@ -98,5 +95,3 @@ export const eraFresh = (s: UpstreamState | null | undefined, now: number) =>
 export const toolsFresh = (s: UpstreamState | null | undefined, now: number) =>
   s?.tools && s.tools_at !== undefined && now - s.tools_at < (s.tools_ttl ?? TOOLS_TTL) ? s.tools : undefined
 
-/** Tools known for this caller and config, however old: enough to validate arguments (a miss refreshes). */
-export const toolsKnown = (s: UpstreamState | null | undefined) => s?.tools
