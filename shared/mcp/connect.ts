@@ -12,6 +12,7 @@ import { AppError } from '../errors.js'
 import { guardedFetch, TooLarge } from '../egress/fetch.js'
 import { policyOf } from '../egress/policy.js'
 import { upstreamError } from './errors.js'
+import { GATEWAY_INFO } from './info.js'
 import { eraFresh, forgetState, loadState, saveState, type StateKey } from './state.js'
 
 let sdk: Promise<typeof import('@modelcontextprotocol/client')> | undefined
@@ -36,7 +37,6 @@ export interface Session {
   era: 'modern' | 'legacy'
 }
 
-export const GATEWAY_INFO = { name: 'mcp-gateway-gcp', version: '0.1.0' }
 
 /** The request a fetch or a stream error belongs to, found through async context. */
 interface CallCtx { fail(e: AppError): void }

@@ -11,6 +11,7 @@ import { checkOAuthUrl as checkEndpoint, policyOf } from '../egress/policy.js'
 import type { McpDoc } from '../registry/model.js'
 import type { FetchLike } from '../egress/fetch.js'
 import type { AsInfo } from './model.js'
+import { GATEWAY_INFO } from '../mcp/info.js'
 
 export interface Discovered {
   as: AsInfo
@@ -35,7 +36,7 @@ async function probe(endpoint: string, fetch: FetchLike, sdk: typeof import('@mo
   const res = await fetch(endpoint, {
     method: 'POST',
     headers: { 'content-type': 'application/json', accept: 'application/json, text/event-stream', 'mcp-protocol-version': '2025-11-25' },
-    body: JSON.stringify({ jsonrpc: '2.0', id: 0, method: 'initialize', params: { protocolVersion: '2025-11-25', capabilities: {}, clientInfo: { name: 'mcp-gateway-gcp', version: '0.1.0' } } }),
+    body: JSON.stringify({ jsonrpc: '2.0', id: 0, method: 'initialize', params: { protocolVersion: '2025-11-25', capabilities: {}, clientInfo: GATEWAY_INFO } }),
     signal: AbortSignal.timeout(10_000),
   })
   const hints = res.status === 401 || res.status === 403 ? sdk.extractWWWAuthenticateParams(res) : {}
