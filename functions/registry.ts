@@ -1,19 +1,8 @@
 /** `registry`: MCP config CRUD under /api/v1/mcps. */
 import { serve, header, type Route } from '../shared/http.js'
-import { create, list, load, patch, remove } from '../shared/registry/service.js'
-import { etag, view, type McpDoc } from '../shared/registry/model.js'
-import { CONNS, connId, connectionView, type ConnRec } from '../shared/oauth/model.js'
-import type { Deps } from '../shared/deps.js'
-import type { Caller } from '../shared/auth/caller.js'
-import type { Rec } from '../shared/ports.js'
+import { create, list, load, patch, remove, viewFor } from '../shared/registry/service.js'
+import { etag } from '../shared/registry/model.js'
 import { catalogView } from '../shared/stdio/view.js'
-
-/** OAuth configs show the caller's own connection (never tokens). */
-async function withConnection(d: Deps, caller: Caller, rec: Rec<McpDoc>) {
-  if (rec.data.auth_type !== 'oauth') return view(rec)
-  const c = await (await d.store()).get<ConnRec>(CONNS, connId(caller.sub, rec.id))
-  return view(rec, connectionView(c?.data ?? null))
-}
 
 const ONE = /^\/mcps\/(?<id>[^/]+)$/
 
@@ -27,28 +16,28 @@ const routes: Route[] = [
     method: 'POST', path: /^\/mcps$/,
     run: async (c) => {
       const rec = await create(c.deps, c.caller, await c.body())
-      return { status: 201, body: await withConnection(c.deps, c.caller, rec), headers: { ETag: etag(rec), Location: `/api/v1/mcps/${rec.id}` } }
+      return { status: 201, body: await viewFor(c.deps, c.caller, rec), headers: { ETag: etag(rec), Location: `/api/v1/mcps/${rec.id}` } }
     },
   },
   {
     method: 'GET', path: /^\/mcps$/,
     run: async (c) => {
       const page = await list(c.deps, c.caller, c.query)
-      return { status: 200, body: { items: await Promise.all(page.items.map((r) => withConnection(c.deps, c.caller, r))), next_cursor: page.next } }
+      return { status: 200, body: { items: await Promise.all(page.items.map((r) => viewFor(c.deps, c.caller, r))), next_cursor: page.next } }
     },
   },
   {
     method: 'GET', path: ONE,
     run: async (c) => {
       const rec = await load(c.deps, c.caller, c.params.id)
-      return { status: 200, body: await withConnection(c.deps, c.caller, rec), headers: { ETag: etag(rec) } }
+      return { status: 200, body: await viewFor(c.deps, c.caller, rec), headers: { ETag: etag(rec) } }
     },
   },
   {
     method: 'PATCH', path: ONE,
     run: async (c) => {
       const rec = await patch(c.deps, c.caller, c.params.id, await c.body(), header(c.req, 'if-match'))
-      return { status: 200, body: await withConnection(c.deps, c.caller, rec), headers: { ETag: etag(rec) } }
+      return { status: 200, body: await viewFor(c.deps, c.caller, rec), headers: { ETag: etag(rec) } }
     },
   },
   {

@@ -70,13 +70,9 @@ async function write(d: Deps, b: Pending): Promise<void> {
   }
 }
 
-/** Writes any batch still waiting for its timer (shutdown, tests). */
-export function flushAudit(): void {
-  for (const d of [...pending.keys()]) flush(d)
-}
-
 /** Resolves when every audit record started so far is stored (shutdown, tests). */
 export async function auditFlushed(): Promise<void> {
-  flushAudit()
+  // Batches still waiting for their timer go now.
+  for (const d of [...pending.keys()]) flush(d)
   await flushed()
 }

@@ -12,9 +12,7 @@ import { readSecrets } from '../registry/service.js'
 import { CONNS, LEASES, connId, type ConnRec } from './model.js'
 import { clientInfo } from './client.js'
 import { oauthFetch } from './fetch.js'
-import { forgetConnection } from './tokens.js'
-
-const decode = (b: Uint8Array) => JSON.parse(new TextDecoder().decode(b)) as OAuthTokens
+import { decodeTokens, forgetConnection } from './tokens.js'
 
 /** Disconnect: revoke at the provider where it offers revocation (RFC 7009), delete the secret and the record. */
 export async function disconnect(d: Deps, caller: Caller, rec: Rec<McpDoc>): Promise<void> {
@@ -25,7 +23,7 @@ export async function disconnect(d: Deps, caller: Caller, rec: Rec<McpDoc>): Pro
   forgetConnection(id)
   if (!c) return
   const raw = await vault.get(c.data.secret_ref).catch(() => null)
-  if (raw && c.data.as.revocation_endpoint) await revoke(d, c.data, rec.data, decode(raw)).catch(() => {})
+  if (raw && c.data.as.revocation_endpoint) await revoke(d, c.data, rec.data, decodeTokens(raw)).catch(() => {})
   await store.delete(CONNS, id)
   await store.delete(LEASES, id).catch(() => false)
   await vault.delete(c.data.secret_ref)

@@ -43,7 +43,8 @@ const startUrl = (mcpId: string) => `/api/v1/mcps/${mcpId}/oauth/start`
 export const needsAuth = (mcpId: string, message = 'Connect this MCP server first.', extra: Record<string, unknown> = {}) =>
   new AppError('authorization_required', message, { start_url: startUrl(mcpId), ...extra })
 
-const decode = (b: Uint8Array) => JSON.parse(new TextDecoder().decode(b)) as OAuthTokens
+/** Tokens as the vault holds them: the token response JSON. */
+export const decodeTokens = (b: Uint8Array) => JSON.parse(new TextDecoder().decode(b)) as OAuthTokens
 const encode = (t: OAuthTokens) => new TextEncoder().encode(JSON.stringify(t))
 
 function cacheTtl(d: Deps, c: ConnRec): number {
@@ -60,7 +61,7 @@ async function loadLive(d: Deps, id: string, mcpId: string): Promise<Live> {
   if (!rec || rec.data.status !== 'connected') throw needsAuth(mcpId, rec ? 'The connection to this MCP server needs you to sign in again.' : undefined)
   const raw = await (await d.vault()).get(rec.data.secret_ref)
   if (!raw) throw needsAuth(mcpId)
-  const l = { conn: rec.data, version: rec.version, tokens: decode(raw) }
+  const l = { conn: rec.data, version: rec.version, tokens: decodeTokens(raw) }
   live.set(id, l, cacheTtl(d, l.conn))
   return l
 }
@@ -138,7 +139,7 @@ async function refreshHoldingLease(d: Deps, rec: Rec<McpDoc>, id: string, conn: 
   }).catch(() => {})
   try {
     const raw = await vault.get(conn.secret_ref)
-    const current = raw ? decode(raw) : null
+    const current = raw ? decodeTokens(raw) : null
     if (!current?.refresh_token) {
       await markNeedsAuth(d, id, conn.generation, 'no_refresh_token')
       throw needsAuth(rec.id, 'The access token expired and there is no refresh token; connect again.')

@@ -5,13 +5,14 @@ import { AppError } from '../errors.js'
 import { newId, newSecretName } from '../ids.js'
 import { audit } from '../audit.js'
 import { log } from '../log.js'
+import { CONNS, connId, connectionView, type ConnRec } from '../oauth/model.js'
 import { catalogOf } from '../stdio/load.js'
 import { checkChoice } from '../stdio/catalog.js'
 import type { Rec } from '../ports.js'
 import { check } from '../validate.js'
 import { checkOAuthUrl, checkUrl, policyOf } from '../egress/policy.js'
 import { createSchema, listQuerySchema, patchSchema, RESERVED_HEADERS } from './schema.js'
-import { MCPS, mutable, tenantOf, tenantsOf, visible, type AuthType, type McpDoc, type McpType, type OAuthConfig, type Secrets } from './model.js'
+import { MCPS, mutable, tenantOf, tenantsOf, view, visible, type AuthType, type McpDoc, type McpType, type OAuthConfig, type Secrets } from './model.js'
 
 interface CreateBody {
   name: string
@@ -263,4 +264,11 @@ export async function remove(d: Deps, caller: Caller, id: string, ifMatchHeader?
     await (await d.vault()).delete(rec.data.secret_ref).catch((e) => log('ERROR', 'secret of a deleted MCP server not deleted', { secret_ref: rec.data.secret_ref, error: String(e?.message ?? e) }))
   }
   audit(d, { actor: caller.sub, org: caller.org ?? null, action: 'mcp.delete', mcp_id: id, outcome: 'ok', duration_ms: Math.round(performance.now() - t0) })
+}
+
+/** The API view for this caller: OAuth configs show the caller's own connection (never tokens). */
+export async function viewFor(d: Deps, caller: Caller, rec: Rec<McpDoc>) {
+  if (rec.data.auth_type !== 'oauth') return view(rec)
+  const c = await (await d.store()).get<ConnRec>(CONNS, connId(caller.sub, rec.id))
+  return view(rec, connectionView(c?.data ?? null))
 }
