@@ -7,7 +7,7 @@
 import { lookup } from 'node:dns/promises'
 import { isIP } from 'node:net'
 import type { Readable } from 'node:stream'
-import { Agent, buildConnector, fetch as undiciFetch, request } from 'undici'
+import { Agent, buildConnector, request } from 'undici'
 import { AppError } from '../errors.js'
 import { addressAllowed, checkUrl, type EgressPolicy } from './policy.js'
 
@@ -93,22 +93,22 @@ export function guardedFetch(policy: EgressPolicy, opts: GuardOptions): FetchLik
 /**
  * One HTTP exchange with undici's `request` (far lighter than its WHATWG
  * fetch), handed back as a standard Response, with the byte cap counted on
- * the socket's stream. Bodies other than strings and bytes take the fetch path.
+ * the socket's stream.
  */
 async function send(url: string, init: RequestInit, dispatcher: Agent, opts: GuardOptions): Promise<Response> {
-  let body = init.body
+  let body = (init.body ?? undefined) as string | Uint8Array | undefined
   const headers: Record<string, string> = {}
   new Headers(init.headers).forEach((v, k) => { headers[k] = v })
-  if (body instanceof URLSearchParams) {
-    body = body.toString()
-    headers['content-type'] ??= 'application/x-www-form-urlencoded;charset=UTF-8'
-  }
   if (body != null && typeof body !== 'string' && !(body instanceof Uint8Array)) {
-    return cap((await undiciFetch(url, { ...(init as any), dispatcher, redirect: 'manual' })) as unknown as Response, opts)
+    // Form data, blobs, streams: serialised the way fetch would, with fetch's content type.
+    const r = new Response(body as BodyInit)
+    const type = r.headers.get('content-type')
+    if (type) headers['content-type'] ??= type
+    body = new Uint8Array(await r.arrayBuffer())
   }
   let r: Awaited<ReturnType<typeof request>>
   try {
-    r = await request(url, { method: (init.method ?? 'GET') as any, headers, body: body ?? undefined, signal: init.signal ?? undefined, dispatcher })
+    r = await request(url, { method: (init.method ?? 'GET') as any, headers, body, signal: init.signal ?? undefined, dispatcher })
   } catch (e: any) {
     if (e instanceof AppError || init.signal?.aborted || e?.name === 'AbortError') throw e
     // What fetch throws for a network failure, with the reason as its cause.
@@ -165,27 +165,4 @@ function webStream(body: Readable, opts: GuardOptions): ReadableStream<Uint8Arra
       body.destroy()
     },
   })
-}
-
-function cap(res: Response, opts: GuardOptions): Response {
-  const declared = Number(res.headers.get('content-length') ?? NaN)
-  if (declared > opts.maxBytes) {
-    void res.body?.cancel()
-    opts.onTooLarge?.()
-    throw new TooLarge(opts.maxBytes)
-  }
-  if (!res.body || NULL_BODY.has(res.status)) return res
-  let n = 0
-  const counted = res.body.pipeThrough(
-    new TransformStream<Uint8Array, Uint8Array>({
-      transform(chunk, ctl) {
-        n += chunk.byteLength
-        if (n > opts.maxBytes) {
-          opts.onTooLarge?.()
-          ctl.error(new TooLarge(opts.maxBytes))
-        } else ctl.enqueue(chunk)
-      },
-    }),
-  )
-  return new Response(counted, { status: res.status, statusText: res.statusText, headers: res.headers })
 }
