@@ -70,7 +70,7 @@ let sweeper: NodeJS.Timeout | undefined
 
 const DROPPED = /disconnected|terminated|closed|ECONNRESET|socket hang up/i
 
-async function open(d: Deps, t: Target, signal: AbortSignal): Promise<Conn> {
+async function open(d: Deps, t: Target, signal: AbortSignal, live = false): Promise<Conn> {
   const { Client, StreamableHTTPClientTransport, SSEClientTransport } = await loadSdk()
   // A fault inside one call's own response fails that call; a fault on a stream
   // the calls share (legacy SSE, or a stream opened while connecting) fails them all.
@@ -83,6 +83,9 @@ async function open(d: Deps, t: Target, signal: AbortSignal): Promise<Conn> {
   const fetch = guardedFetch(policyOf(d), {
     maxBytes: d.config.maxResultBytes,
     onTooLarge: () => fault(new TooLarge(d.config.maxResultBytes)),
+    // Answers are read whole unless someone follows them: a private (streaming)
+    // connection, or a request that asks for progress notifications.
+    collect: (init) => !live && !(typeof init.body === 'string' && init.body.includes('"progressToken"')),
   })
   const url = new URL(t.endpoint)
   const requestInit = { headers: t.headers }
@@ -212,7 +215,7 @@ export async function withClient<T>(d: Deps, t: Target, outer: AbortSignal, fn: 
       for (let attempt = 0; ; attempt++) {
         let conn: Conn
         try {
-          conn = o.fresh ? await open(d, t, ac.signal) : await until(acquire(d, t), ac.signal)
+          conn = o.fresh ? await open(d, t, ac.signal, true) : await until(acquire(d, t), ac.signal)
         } catch (e) {
           throw failure ?? upstreamError(e)
         }

@@ -1,0 +1,144 @@
+/**
+ * SSE answers read whole: what the guarded fetch hands the MCP SDK when an
+ * answer may be collected (JSON when the stream held only messages and a
+ * response; the stream as it came otherwise), and that the real SDK client
+ * still answers a server's request that arrives mid-call.
+ */
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
+import { test } from 'uvu'
+import * as assert from 'uvu/assert'
+import { Client, StreamableHTTPClientTransport } from '@modelcontextprotocol/client'
+import { guardedFetch, TooLarge } from '../shared/egress/fetch.js'
+import type { EgressPolicy } from '../shared/egress/policy.js'
+import { rejects } from './support/assert.js'
+
+const policy: EgressPolicy = { requireHttps: false, allowLoopback: true, allowlist: [] }
+const RESULT = { jsonrpc: '2.0', id: 7, result: { content: [{ type: 'text', text: 'hi' }] } }
+const NOTE = { jsonrpc: '2.0', method: 'notifications/message', params: { level: 'info', data: 'x' } }
+const frame = (m: unknown, id?: string) => `${id ? `id: ${id}\n` : ''}event: message\ndata: ${JSON.stringify(m)}\n\n`
+
+type Handler = (req: IncomingMessage, res: ServerResponse, body: string) => void
+let server: Server
+let base: string
+let handler: Handler = (_q, res) => res.end()
+
+test.before(async () => {
+  server = createServer((req, res) => {
+    let body = ''
+    req.on('data', (c) => (body += c)).on('end', () => handler(req, res, body))
+  })
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r))
+  base = `http://127.0.0.1:${(server.address() as { port: number }).port}/mcp`
+})
+test.after(() => new Promise<void>((r) => { server.closeAllConnections(); server.close(() => r()) }))
+
+const sse = (res: ServerResponse) => res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache' })
+const post = (f = guardedFetch(policy, { maxBytes: 4096, collect: () => true })) =>
+  f(base, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"jsonrpc":"2.0","id":7,"method":"tools/call"}' })
+
+test('a priming event and the response come back as JSON, body already read', async () => {
+  handler = (_q, res) => { sse(res); res.write('id: p1\ndata: \n\n'); res.end(frame(RESULT, 'e1')) }
+  const r = await post()
+  assert.is(r.status, 200)
+  assert.is(r.headers.get('content-type'), 'application/json')
+  assert.is(r.body, null)
+  assert.equal(await r.json(), RESULT)
+})
+
+test('notifications before the response keep their order, as a JSON array', async () => {
+  handler = (_q, res) => { sse(res); res.write(frame(NOTE)); res.end(frame(RESULT)) }
+  assert.equal(await (await post()).json(), [NOTE, RESULT])
+})
+
+test('a request from the server is handed over at once, as the stream it came in', async () => {
+  let finish!: () => void
+  const held = new Promise<void>((r) => (finish = r))
+  const ping = { jsonrpc: '2.0', id: 'srv-1', method: 'ping' }
+  handler = (_q, res) => { sse(res); res.write(frame(NOTE) + frame(ping)); void held.then(() => res.end(frame(RESULT))) }
+  // The server is still holding the stream open: the fetch must not wait for its end.
+  const r = await post()
+  assert.is(r.headers.get('content-type'), 'text/event-stream')
+  finish()
+  assert.is(await r.text(), frame(NOTE) + frame(ping) + frame(RESULT))
+})
+
+test('a stream that ends without a response is handed over unchanged (the client may resume it)', async () => {
+  handler = (_q, res) => { sse(res); res.end('id: p1\nretry: 10\ndata: \n\n' + frame(NOTE)) }
+  const r = await post()
+  assert.is(r.headers.get('content-type'), 'text/event-stream')
+  assert.is(await r.text(), 'id: p1\nretry: 10\ndata: \n\n' + frame(NOTE))
+})
+
+test('other event types and unparseable data are handed over unchanged', async () => {
+  for (const text of [`event: custom\ndata: {}\n\n${frame(RESULT)}`, `data: not json\n\n${frame(RESULT)}`]) {
+    handler = (_q, res) => { sse(res); res.end(text) }
+    const r = await post()
+    assert.is(r.headers.get('content-type'), 'text/event-stream')
+    assert.is(await r.text(), text)
+  }
+})
+
+test('an answer past the byte cap fails with TooLarge and calls onTooLarge', async () => {
+  handler = (_q, res) => { sse(res); res.end(frame({ ...RESULT, result: { pad: 'x'.repeat(10_000) } })) }
+  let told = 0
+  await rejects(() => post(guardedFetch(policy, { maxBytes: 4096, onTooLarge: () => told++, collect: () => true })), (e) => e instanceof TooLarge)
+  assert.is(told, 1)
+})
+
+test('a connection cut mid-answer is handed over as a stream that errors after what arrived', async () => {
+  handler = (_q, res) => { sse(res); res.write(frame(NOTE)); setTimeout(() => res.socket?.destroy(), 20) }
+  const r = await post()
+  assert.is(r.headers.get('content-type'), 'text/event-stream')
+  const reader = r.body!.getReader()
+  const first = await reader.read()
+  assert.is(new TextDecoder().decode(first.value), frame(NOTE))
+  await rejects(() => reader.read())
+})
+
+test('without collect, or for JSON answers, nothing changes', async () => {
+  handler = (_q, res) => { sse(res); res.end(frame(RESULT)) }
+  const r = await post(guardedFetch(policy, { maxBytes: 4096, collect: () => false }))
+  assert.is(r.headers.get('content-type'), 'text/event-stream')
+  assert.is(await r.text(), frame(RESULT))
+  handler = (_q, res) => { res.writeHead(200, { 'content-type': 'application/json' }); res.end(JSON.stringify(RESULT)) }
+  const j = await post()
+  assert.ok(j.body !== null)
+  assert.equal(await j.json(), RESULT)
+})
+
+test('the real SDK client answers a server ping sent mid-call, and gets its result', async () => {
+  // A 2025 server in miniature: the tool result is sent only after the client has answered the ping.
+  let answered!: () => void
+  const pong = new Promise<void>((r) => (answered = r))
+  const seen: string[] = []
+  handler = (req, res, body) => {
+    const m = body ? JSON.parse(body) : {}
+    seen.push(m.method ?? (m.result ? `response:${m.id}` : req.method))
+    if (req.method !== 'POST') return void res.writeHead(405).end()
+    if (m.method === 'initialize') {
+      res.writeHead(200, { 'content-type': 'application/json', 'mcp-session-id': 's1' })
+      return void res.end(JSON.stringify({ jsonrpc: '2.0', id: m.id, result: { protocolVersion: '2025-11-25', capabilities: { tools: {} }, serverInfo: { name: 'mini', version: '1' } } }))
+    }
+    if (m.id === 'srv-1' && 'result' in m) { answered(); return void res.writeHead(202).end() }
+    if (m.method === 'tools/call') {
+      sse(res)
+      res.write(frame({ jsonrpc: '2.0', id: 'srv-1', method: 'ping' }))
+      const timer = setTimeout(() => res.end(), 3000) // no answer: close without a result
+      void pong.then(() => { clearTimeout(timer); res.end(frame({ jsonrpc: '2.0', id: m.id, result: { content: [{ type: 'text', text: 'after ping' }] } })) })
+      return
+    }
+    res.writeHead(202).end()
+  }
+  const fetch = guardedFetch(policy, { maxBytes: 1 << 20, collect: () => true })
+  const client = new Client({ name: 't', version: '1' }, { capabilities: {} })
+  await client.connect(new StreamableHTTPClientTransport(new URL(base), { fetch: fetch as any }), { prior: { kind: 'legacy' } })
+  try {
+    const r = await client.callTool({ name: 'x', arguments: {} }, { timeout: 2500 })
+    assert.equal(r.content, [{ type: 'text', text: 'after ping' }])
+    assert.ok(seen.includes('response:srv-1'), seen.join(' '))
+  } finally {
+    await client.close()
+  }
+})
+
+test.run()
