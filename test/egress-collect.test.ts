@@ -95,15 +95,24 @@ test('a connection cut mid-answer is handed over as a stream that errors after w
   await rejects(() => reader.read())
 })
 
-test('without collect, or for JSON answers, nothing changes', async () => {
+test('without collect, an SSE answer is the stream as it came', async () => {
   handler = (_q, res) => { sse(res); res.end(frame(RESULT)) }
   const r = await post(guardedFetch(policy, { maxBytes: 4096, collect: () => false }))
   assert.is(r.headers.get('content-type'), 'text/event-stream')
   assert.is(await r.text(), frame(RESULT))
+})
+
+test('a JSON answer is read whole under the cap; text() and json() both work', async () => {
   handler = (_q, res) => { res.writeHead(200, { 'content-type': 'application/json' }); res.end(JSON.stringify(RESULT)) }
   const j = await post()
-  assert.ok(j.body !== null)
+  assert.is(j.body, null)
   assert.equal(await j.json(), RESULT)
+  handler = (_q, res) => { res.writeHead(400, { 'content-type': 'application/json' }); res.end('{"jsonrpc":"2.0","error":{"code":-32600,"message":"bad"}}') }
+  const bad = await post()
+  assert.is(bad.status, 400)
+  assert.is(await bad.text(), '{"jsonrpc":"2.0","error":{"code":-32600,"message":"bad"}}')
+  handler = (_q, res) => { res.writeHead(200, { 'content-type': 'application/json' }); res.end(JSON.stringify({ pad: 'x'.repeat(10_000) })) }
+  await rejects(() => post(), (e) => e instanceof TooLarge)
 })
 
 test('the real SDK client answers a server ping sent mid-call, and gets its result', async () => {

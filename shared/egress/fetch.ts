@@ -137,30 +137,55 @@ async function send(url: string, init: RequestInit, dispatcher: Agent, opts: Gua
     await r.body.dump().catch(() => {})
     return new Response(null, { status: r.statusCode, headers: h })
   }
-  if (r.statusCode === 200 && init.method === 'POST' && /^text\/event-stream\b/i.test(h.get('content-type') ?? '') && opts.collect?.(init)) {
-    return collectEvents(r.body, r.statusCode, h, opts)
+  if (init.method === 'POST' && opts.collect?.(init)) {
+    const type = h.get('content-type') ?? ''
+    if (r.statusCode === 200 && /^text\/event-stream\b/i.test(type)) return collectEvents(r.body, r.statusCode, h, opts)
+    if (/^application\/json\b/i.test(type)) return readJson(r.body, r.statusCode, h, opts)
   }
   return new Response(webStream(r.body, opts), { status: r.statusCode, headers: h })
 }
 
 /**
- * An SSE answer read whole, handed over as the JSON it carried. The MCP SDK
- * reads a JSON answer with one `json()` call, where an SSE answer costs it a
- * decoder, a parser and a reader stream (a third of the gateway's CPU per
- * warm call). Holds the parsed messages; `body` is null.
+ * An answer read whole: its JSON text, or the messages an SSE answer carried.
+ * The MCP SDK reads a JSON answer with one `json()` call, where an SSE answer
+ * costs it a decoder, a parser and a reader stream (a third of the gateway's
+ * CPU per warm call), and a streamed JSON body a reader. `body` is null.
  */
-class Collected extends Response {
-  readonly #messages: unknown[]
-  constructor(messages: unknown[], status: number, headers: Headers) {
+class Whole extends Response {
+  readonly #text: string | undefined
+  readonly #value: unknown
+  constructor(status: number, headers: Headers, content: { text: string } | { value: unknown }) {
     super(null, { status, headers })
-    this.#messages = messages
+    this.#text = 'text' in content ? content.text : undefined
+    this.#value = 'value' in content ? content.value : undefined
   }
-  override json(): Promise<any> {
-    return Promise.resolve(this.#messages.length === 1 ? this.#messages[0] : this.#messages)
+  override async json(): Promise<any> {
+    return this.#text === undefined ? this.#value : JSON.parse(this.#text)
   }
-  override text(): Promise<string> {
-    return this.json().then((v) => JSON.stringify(v))
+  override async text(): Promise<string> {
+    return this.#text ?? JSON.stringify(this.#value)
   }
+}
+
+/** A JSON answer read to its end under the byte cap. */
+function readJson(body: Readable, status: number, h: Headers, opts: GuardOptions): Promise<Response> {
+  const read: Buffer[] = []
+  let n = 0
+  return new Promise<Response>((resolve, reject) => {
+    body.on('data', (chunk: Buffer) => {
+      n += chunk.length
+      if (n > opts.maxBytes) {
+        reject(new TooLarge(opts.maxBytes))
+        body.removeAllListeners('data').once('error', () => {}).destroy()
+        opts.onTooLarge?.()
+        return
+      }
+      read.push(chunk)
+    })
+    body.once('end', () => resolve(new Whole(status, h, { text: Buffer.concat(read, n).toString('utf8') })))
+    // What fetch's body reading rejects with when the connection is cut.
+    body.once('error', (e) => reject(new TypeError('terminated', { cause: e })))
+  })
 }
 
 const isObject = (m: unknown): m is Record<string, unknown> => typeof m === 'object' && m !== null && !Array.isArray(m)
@@ -218,7 +243,7 @@ function collectEvents(body: Readable, status: number, h: Headers, opts: GuardOp
     const collected = () => {
       h.set('content-type', 'application/json')
       h.delete('content-length')
-      return new Collected(messages, status, h)
+      return new Whole(status, h, { value: messages.length === 1 ? messages[0] : messages })
     }
     const onEnd = () => {
       parser.feed(decoder.decode())
