@@ -4,6 +4,7 @@
  * response; the stream as it came otherwise), and that the real SDK client
  * still answers a server's request that arrives mid-call.
  */
+import { getEventListeners } from 'node:events'
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
 import { test } from 'uvu'
 import * as assert from 'uvu/assert'
@@ -113,6 +114,24 @@ test('a JSON answer is read whole under the cap; text() and json() both work', a
   assert.is(await bad.text(), '{"jsonrpc":"2.0","error":{"code":-32600,"message":"bad"}}')
   handler = (_q, res) => { res.writeHead(200, { 'content-type': 'application/json' }); res.end(JSON.stringify({ pad: 'x'.repeat(10_000) })) }
   await rejects(() => post(), (e) => e instanceof TooLarge)
+})
+
+test('concurrent calls sharing one signal: no listener warning, and no listener left behind', async () => {
+  handler = (_q, res) => { sse(res); setTimeout(() => res.end(frame(RESULT)), 5) }
+  const warnings: string[] = []
+  const onWarning = (w: Error) => warnings.push(w.message)
+  process.on('warning', onWarning)
+  const shared = new AbortController().signal
+  const f = guardedFetch(policy, { maxBytes: 4096, collect: () => true })
+  try {
+    const all = await Promise.all(Array.from({ length: 64 }, () => f(base, { method: 'POST', body: '{}', signal: shared }).then((r) => r.json())))
+    assert.equal(all[63], RESULT)
+    await new Promise((r) => setImmediate(r))
+    assert.is(getEventListeners(shared, 'abort').length, 0)
+    assert.equal(warnings.filter((w) => /MaxListeners/.test(w)), [])
+  } finally {
+    process.off('warning', onWarning)
+  }
 })
 
 test('the real SDK client answers a server ping sent mid-call, and gets its result', async () => {

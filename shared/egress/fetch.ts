@@ -6,6 +6,7 @@
  * that nobody needs live can be collected whole (see `collect`).
  */
 import { lookup } from 'node:dns/promises'
+import { setMaxListeners } from 'node:events'
 import { isIP } from 'node:net'
 import type { Readable } from 'node:stream'
 import { Agent, buildConnector, request } from 'undici'
@@ -75,6 +76,12 @@ export class TooLarge extends AppError {
 
 const NULL_BODY = new Set([101, 204, 205, 304])
 
+// The SDK passes its transport's long-lived signal with every request, and
+// undici listens on it while a request is in flight (and stops when it ends):
+// one listener per concurrent call, up to a function instance's concurrency.
+const IN_FLIGHT = 1000
+const raised = new WeakSet<AbortSignal>()
+
 export function guardedFetch(policy: EgressPolicy, opts: GuardOptions): FetchLike {
   const dispatcher = agentFor(policy)
   return async function guarded(input, init = {}) {
@@ -113,6 +120,10 @@ async function send(url: string, init: RequestInit, dispatcher: Agent, opts: Gua
     const type = r.headers.get('content-type')
     if (type) headers['content-type'] ??= type
     body = new Uint8Array(await r.arrayBuffer())
+  }
+  if (init.signal && !raised.has(init.signal)) {
+    raised.add(init.signal)
+    setMaxListeners(IN_FLIGHT, init.signal)
   }
   let r: Awaited<ReturnType<typeof request>>
   try {
