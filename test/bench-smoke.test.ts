@@ -47,6 +47,7 @@ test('execute latency: gateway, warm and short-lived rows for both protocol gene
   for (const l of r.latency) {
     summary(l.gateway, `${l.era} gateway`)
     summary(l.direct_warm, `${l.era} warm`)
+    summary(l.gateway_vs_short, `${l.era} gateway (short pair)`)
     summary(l.direct_short, `${l.era} short`)
     finite(l.ratio_p50, 'ratio')
     finite(l.delta_p95_ms, 'delta p95')
