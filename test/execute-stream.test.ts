@@ -126,7 +126,20 @@ for (const name of ['legacy', 'legacy-sse', 'modern']) {
     }
   })
 
-  test(`${name}: failures before the stream opened are plain problem+json`, async () => {
+  test(`${name}: a never-listed MCP checks a refused call against the definition: one error event, 400 with the schema errors`, async () => {
+    const r = await gw.req('POST', '/mcps', { token: alice, body: { name: `${name}-fresh`, type: sse ? 'sse' : 'http', endpoint: sse ? legacy.sseUrl : name === 'modern' ? modern.url : legacy.url, auth_type: 'none' } })
+    const s = await stream(r.json.id, 'echo', { message: 7 })
+    assert.is(s.status, 200, s.text)
+    const end = terminal(s.events)
+    assert.is(end.length, 1, s.text)
+    assert.is(end[0].event, 'error')
+    assert.is(end[0].data.status, 400)
+    assert.ok(end[0].data.errors.some((e: { path: string }) => e.path === '/arguments/message'), s.text)
+  })
+
+  test(`${name}: once the tools were listed, failures before the stream opened are plain problem+json`, async () => {
+    const listed = await gw.req('GET', `/mcps/${ids[name]}/tools`, { token: alice })
+    assert.is(listed.status, 200, listed.text)
     const cases: [string, string, unknown, number][] = [
       [ids[name], 'echo', { message: 7 }, 400],
       [ids[name], 'no_such_tool', {}, 404],

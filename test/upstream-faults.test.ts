@@ -114,7 +114,8 @@ for (const name of ['legacy', 'legacy-sse', 'modern']) {
   })
 
   faults(`${name}: arguments that break the input schema are 400 with errors; no tools/call reaches upstream`, async () => {
-    await exec(name, 'echo', { message: 'warm the tool cache' })
+    const listed = await gw.req('GET', `/mcps/${ids[name]}/tools`, { token: alice })
+    assert.is(listed.status, 200, listed.text)
     const s = server()
     s.reset()
     for (const args of [{}, { message: 42 }, { message: 'x', extra: true }]) {
@@ -128,11 +129,37 @@ for (const name of ['legacy', 'legacy-sse', 'modern']) {
   })
 
   faults(`${name}: an unknown tool is 404`, async () => {
+    await gw.req('GET', `/mcps/${ids[name]}/tools`, { token: alice })
     const s = server()
     s.reset()
     const r = await exec(name, 'no_such_tool', {})
     isProblem(r, 404, 'not_found')
     assert.not.ok(s.requests.some((q) => q.jsonrpcMethods.includes('tools/call')))
+  })
+}
+
+for (const name of ['legacy', 'modern']) {
+  faults(`${name}: never listed, a call goes straight up; a refusal is checked against the definition (400, 404), a success costs no tools/list`, async () => {
+    const s = name === 'modern' ? modern : legacy
+    const r = await addMcp(gw, alice, { name: `${name}-unlisted`, endpoint: s.url })
+    const run = (tool: string, args: unknown) => gw.req('POST', `/mcps/${r.json.id}/tools/${tool}/execute`, { token: alice, body: { arguments: args } })
+    const methods = () => s.requests.flatMap((q) => q.jsonrpcMethods)
+    s.reset()
+    const ok = await run('echo', { message: 'first' })
+    assert.is(ok.status, 200, ok.text)
+    assert.not.ok(methods().includes('tools/list'), methods().join(' '))
+    s.reset()
+    const bad = await run('echo', { message: 42 })
+    isProblem(bad, 400, 'invalid_request')
+    assert.ok(bad.json.errors.some((e: { path: string }) => e.path === '/arguments/message'), bad.text)
+    assert.equal(methods().filter((m) => m.startsWith('tools/')), ['tools/call', 'tools/list'])
+    // Now the definitions are known: the next bad call never leaves the gateway.
+    s.reset()
+    isProblem(await run('echo', { message: 43 }), 400, 'invalid_request')
+    assert.not.ok(methods().includes('tools/call'))
+    const fresh = await addMcp(gw, alice, { name: `${name}-unlisted-2`, endpoint: s.url })
+    const unknown = await gw.req('POST', `/mcps/${fresh.json.id}/tools/no_such_tool/execute`, { token: alice, body: {} })
+    isProblem(unknown, 404, 'not_found')
   })
 }
 
