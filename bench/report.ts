@@ -32,6 +32,17 @@ export function markdown(r: Results): string {
     '',
     r.latency.map((l) => `${l.server}: gateway/warm p50 ${f(l.ratio_p50)}×, Δp95 ${f(l.delta_p95_ms)} ms; gateway/short-lived p50 ${f(l.gateway_vs_short.p50 / l.direct_short.p50)}×`).join('  \n'),
     '',
+    '### The floor: one more Node hop and nothing else',
+    '',
+    'The direct warm session again, through a bare pass-through proxy (a child process: keep-alive, whole bodies, no auth, no MCP client, no logging), interleaved with the same session straight to the server. Any Node gateway on this machine pays this before doing anything of its own.',
+    '',
+    table(['server', 'path', 'p50', 'p95', 'p99', 'calls/s', 'errors', 'n'], (r.floor ?? []).flatMap((x) => [
+      [x.server, 'direct through a bare proxy', ...lat(x.proxy)],
+      [x.server, 'direct, warm session', ...lat(x.direct_warm)],
+    ])),
+    '',
+    (r.floor ?? []).map((x) => `${x.server}: bare proxy / direct p50 ${f(x.ratio_p50)}×`).join('  \n'),
+    '',
     '## 2. Upstream HTTP requests per gateway execute',
     '',
     table(['server', 'path', 'POST', 'all requests by method', 'JSON-RPC of one call'], r.upstream.flatMap((u) => [

@@ -21,6 +21,7 @@ import type { TestServerHandle } from '../test/servers/tools.js'
 import { api } from './api.js'
 import { spawnGateway, type GatewayProc } from './gateway-proc.js'
 import { latency, type LatencyResult } from './latency.js'
+import { floor, type FloorResult } from './floor.js'
 import { upstreamCount, type UpstreamCount } from './upstream-count.js'
 import { storeOps, type StoreOps } from './store-ops.js'
 import { listing, type ListingResult } from './listing.js'
@@ -35,6 +36,8 @@ export interface Results {
   meta: { date: string; node: string; cpus: number; cpu_model: string; platform: string; quick: boolean; duration_s: number; gateway_warnings: string[]; bench_warnings: string[] }
   goals: Goal[]
   latency: LatencyResult[]
+  /** The same direct session through a bare pass-through proxy: the cost of one more Node hop. */
+  floor: FloorResult[]
   upstream: UpstreamCount[]
   store_ops: StoreOps[]
   listing: ListingResult[]
@@ -91,15 +94,19 @@ export async function runBench(o: BenchOptions = {}): Promise<{ results: Results
     const ids = new Map<string, string>()
     for (const u of ups) ids.set(u.server, await a.register(`lat-${u.era}`, u.h.url))
     const lat: LatencyResult[] = []
+    const floors: FloorResult[] = []
     // Latency against servers in their own process: the direct client crosses a process boundary too.
     upProc = await spawnUpstreams()
     for (const u of ups) {
       const url = u.era === 'legacy' ? upProc.legacy : upProc.modern
       const id = await a.register(`lat-proc-${u.era}`, url)
       lat.push(await latency(a, u.server, u.era, url, id, p.latency))
+      floors.push(await floor(u.server, url, u.era, p.latency))
     }
     const evId = await a.register('lat-everything', everything.url)
-    lat.push(await latency(a, 'server-everything (streamableHttp, 2025)', 'legacy', everything.url, evId, p.latency))
+    const EV = 'server-everything (streamableHttp, 2025)'
+    lat.push(await latency(a, EV, 'legacy', everything.url, evId, p.latency))
+    floors.push(await floor(EV, everything.url, 'legacy', p.latency))
 
     say('7. stdio pool')
     const stdioId = await a.register('stdio-everything', '', { type: 'stdio', endpoint: undefined, config: { catalog_id: 'everything' } })
@@ -133,7 +140,7 @@ export async function runBench(o: BenchOptions = {}): Promise<{ results: Results
         platform: `${platform()} ${release()}`, quick: Boolean(o.quick), duration_s: (performance.now() - t0) / 1000,
         gateway_warnings: gatewayWarnings, bench_warnings: [...benchWarnings],
       },
-      goals: [], latency: lat, upstream, store_ops: ops, listing: list, cold_start: cold, throughput: tp,
+      goals: [], latency: lat, floor: floors, upstream, store_ops: ops, listing: list, cold_start: cold, throughput: tp,
       stdio,
     }
     results.goals = goals(results)

@@ -54,6 +54,17 @@ test('execute latency: gateway, warm and short-lived rows for both protocol gene
   }
 })
 
+test('the floor: a bare proxy hop is measured against the same direct session, per server', () => {
+  const r = out.results
+  assert.equal(r.floor.map((x) => x.server), r.latency.map((l) => l.server))
+  for (const x of r.floor) {
+    summary(x.proxy, `${x.server} proxy`)
+    summary(x.direct_warm, `${x.server} direct`)
+    finite(x.ratio_p50, 'floor ratio')
+  }
+  assert.ok(out.markdown.includes('a bare proxy hop alone'), 'the goal line quotes the floor')
+})
+
 test('upstream counts, store ops and listing have cold and warm rows', () => {
   const r = out.results
   assert.is(r.upstream.length, 2)
