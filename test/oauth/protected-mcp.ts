@@ -16,8 +16,7 @@
  * Tools are test/servers/tools.ts's base set plus `whoami`, which returns the
  * token's `sub` as text. Every request is recorded before the wall.
  */
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http'
-import type { AddressInfo } from 'node:net'
+import type { IncomingMessage, ServerResponse } from 'node:http'
 import { createRemoteJWKSet, jwtVerify } from 'jose'
 import { createMcpHandler, ProtocolError, Server, type AuthInfo, type CallToolResult, type ServerContext } from '@modelcontextprotocol/server'
 import { toNodeHandler } from '@modelcontextprotocol/node'
@@ -28,6 +27,7 @@ import {
   readBody,
   record,
   sendJson,
+  serveLoopback,
   toolDefinitions,
   type RecordedRequest,
   type ToolDef,
@@ -162,39 +162,19 @@ export async function startProtectedMcp(opts: ProtectedMcpOptions): Promise<Prot
     await node(req, res, body)
   }
 
-  const http = createServer((req, res) => {
-    handle(req, res).catch((e: unknown) => {
-      if (!res.headersSent) sendJson(res, 500, { error: String((e as Error)?.message ?? e) })
-      else res.destroy()
-    })
-  })
-  await new Promise<void>((resolve, reject) => {
-    http.once('error', reject)
-    http.listen(0, '127.0.0.1', () => { http.off('error', reject); resolve() })
-  })
-  const port = (http.address() as AddressInfo).port
-  origin = `http://127.0.0.1:${port}`
+  const srv = await serveLoopback(handle, () => handler.close())
+  origin = srv.origin
   url = `${origin}/mcp`
   metadataUrl = `${origin}/.well-known/oauth-protected-resource/mcp`
 
-  let stopped: Promise<void> | undefined
   return {
     url,
-    port,
+    port: srv.port,
     resourceMetadataUrl: metadataUrl,
     requests,
     setRequiredScope(scope) { requiredScope = scope },
     rejectNextAuth(n = 1) { rejectNext = n },
     reset() { requests.length = 0 },
-    stop() {
-      stopped ??= (async () => {
-        await handler.close().catch(() => {})
-        await new Promise<void>((resolve) => {
-          http.close(() => resolve())
-          http.closeAllConnections()
-        })
-      })()
-      return stopped
-    },
+    stop: srv.stop,
   }
 }

@@ -11,9 +11,8 @@
  *
  * Behaviour (tools, resources, prompts) comes from `tools.ts`, shared with `modern.ts`.
  */
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http'
+import type { IncomingMessage, ServerResponse } from 'node:http'
 import { randomUUID } from 'node:crypto'
-import type { AddressInfo } from 'node:net'
 import { Server } from '@modelcontextprotocol/sdk/server/index.js'
 import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js'
 import { SSEServerTransport } from '@modelcontextprotocol/sdk/server/sse.js'
@@ -40,6 +39,7 @@ import {
   readResource,
   record,
   sendJson,
+  serveLoopback,
   toolDefinitions,
   type RecordedRequest,
   type ServerOptions,
@@ -144,54 +144,37 @@ export async function startLegacyServer(opts: ServerOptions = {}): Promise<Legac
     return s.transport.handlePostMessage(req, res, body)
   }
 
-  const http = createServer((req, res) => {
-    void (async () => {
-      const url = new URL(req.url ?? '/', origin)
-      let body: unknown
-      if (req.method === 'POST') {
-        const b = await readBody(req)
-        if (b.tooLarge) { record(requests, req); return sendJson(res, 413, { error: 'payload too large' }) }
-        body = b.json
-      }
-      record(requests, req, body)
-      if (!checkBearer(req, res, opts, origin)) return
-      if (url.pathname === '/mcp') return handleMcp(req, res, body)
-      if (url.pathname === '/sse' && req.method === 'GET') return handleSseOpen(res)
-      if (url.pathname === '/messages' && req.method === 'POST') return handleSseMessage(req, res, url, body)
-      sendJson(res, 404, { error: 'not found' })
-    })().catch((e: unknown) => {
-      if (!res.headersSent) sendJson(res, 500, { error: String((e as Error)?.message ?? e) })
-      else res.destroy()
-    })
-  })
+  const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
+    const url = new URL(req.url ?? '/', origin)
+    let body: unknown
+    if (req.method === 'POST') {
+      const b = await readBody(req)
+      if (b.tooLarge) { record(requests, req); return sendJson(res, 413, { error: 'payload too large' }) }
+      body = b.json
+    }
+    record(requests, req, body)
+    if (!checkBearer(req, res, opts, origin)) return
+    if (url.pathname === '/mcp') return handleMcp(req, res, body)
+    if (url.pathname === '/sse' && req.method === 'GET') return handleSseOpen(res)
+    if (url.pathname === '/messages' && req.method === 'POST') return handleSseMessage(req, res, url, body)
+    sendJson(res, 404, { error: 'not found' })
+  }
 
-  await new Promise<void>((resolve, reject) => {
-    http.once('error', reject)
-    http.listen(0, '127.0.0.1', () => { http.off('error', reject); resolve() })
+  const srv = await serveLoopback(handle, async () => {
+    const all = [...sessions.values(), ...sseSessions.values()]
+    sessions.clear()
+    sseSessions.clear()
+    await Promise.allSettled(all.map(async (s) => { await s.transport.close(); await s.server.close() }))
   })
-  const port = (http.address() as AddressInfo).port
-  origin = `http://127.0.0.1:${port}`
+  origin = srv.origin
 
-  let stopped: Promise<void> | undefined
   return {
     url: `${origin}/mcp`,
     sseUrl: `${origin}/sse`,
-    port,
+    port: srv.port,
     requests,
     sessionIds: () => [...sessions.keys()],
     reset() { requests.length = 0 },
-    stop() {
-      stopped ??= (async () => {
-        const all = [...sessions.values(), ...sseSessions.values()]
-        sessions.clear()
-        sseSessions.clear()
-        await Promise.allSettled(all.map(async (s) => { await s.transport.close(); await s.server.close() }))
-        await new Promise<void>((resolve) => {
-          http.close(() => resolve())
-          http.closeAllConnections()
-        })
-      })()
-      return stopped
-    },
+    stop: srv.stop,
   }
 }

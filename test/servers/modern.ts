@@ -28,8 +28,7 @@
  *   it is 1 POST. A 2025 client (default `mode: 'legacy'`) gets the stateless
  *   legacy leg: initialize + notifications/initialized + call = 3 POSTs.
  */
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http'
-import type { AddressInfo } from 'node:net'
+import type { IncomingMessage, ServerResponse } from 'node:http'
 import { createMcpHandler, ProtocolError, Server, type CallToolResult, type ServerContext } from '@modelcontextprotocol/server'
 import { toNodeHandler } from '@modelcontextprotocol/node'
 import {
@@ -46,6 +45,7 @@ import {
   readResource,
   record,
   sendJson,
+  serveLoopback,
   toolDefinitions,
   type RecordedRequest,
   type ServerOptions,
@@ -122,35 +122,14 @@ export async function startModernServer(opts: ServerOptions = {}): Promise<Moder
     await node(req, res, body)
   }
 
-  const http = createServer((req, res) => {
-    handle(req, res).catch((e: unknown) => {
-      if (!res.headersSent) sendJson(res, 500, { error: String((e as Error)?.message ?? e) })
-      else res.destroy()
-    })
-  })
+  const srv = await serveLoopback(handle, () => handler.close())
+  origin = srv.origin
 
-  await new Promise<void>((resolve, reject) => {
-    http.once('error', reject)
-    http.listen(0, '127.0.0.1', () => { http.off('error', reject); resolve() })
-  })
-  const port = (http.address() as AddressInfo).port
-  origin = `http://127.0.0.1:${port}`
-
-  let stopped: Promise<void> | undefined
   return {
     url: `${origin}/mcp`,
-    port,
+    port: srv.port,
     requests,
     reset() { requests.length = 0 },
-    stop() {
-      stopped ??= (async () => {
-        await handler.close().catch(() => {})
-        await new Promise<void>((resolve) => {
-          http.close(() => resolve())
-          http.closeAllConnections()
-        })
-      })()
-      return stopped
-    },
+    stop: srv.stop,
   }
 }

@@ -8,7 +8,8 @@
  * shapes, and each server adapts its SDK's handler context to `ToolContext` and
  * maps `ToolRpcError` onto its SDK's JSON-RPC error class.
  */
-import type { IncomingMessage, ServerResponse } from 'node:http'
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http'
+import type { AddressInfo } from 'node:net'
 
 export const PAGE_SIZE = 50
 /** Upper bounds so a test typo cannot hang or exhaust the process. */
@@ -323,4 +324,41 @@ export function sendJson(res: ServerResponse, status: number, body: unknown): vo
   if (res.headersSent) { res.end(); return }
   res.writeHead(status, { 'content-type': 'application/json' })
   res.end(JSON.stringify(body))
+}
+
+/**
+ * Serves `handle` on 127.0.0.1, port 0. A handler that throws answers 500 (or
+ * drops the connection once headers are out). `stop` is idempotent: it runs
+ * `beforeClose` (the SDK side), then closes the server and every connection.
+ */
+export async function serveLoopback(
+  handle: (req: IncomingMessage, res: ServerResponse) => Promise<void>,
+  beforeClose: () => Promise<unknown> = async () => {},
+): Promise<{ port: number; origin: string; stop(): Promise<void> }> {
+  const http = createServer((req, res) => {
+    handle(req, res).catch((e: unknown) => {
+      if (!res.headersSent) sendJson(res, 500, { error: String((e as Error)?.message ?? e) })
+      else res.destroy()
+    })
+  })
+  await new Promise<void>((resolve, reject) => {
+    http.once('error', reject)
+    http.listen(0, '127.0.0.1', () => { http.off('error', reject); resolve() })
+  })
+  const port = (http.address() as AddressInfo).port
+  let stopped: Promise<void> | undefined
+  return {
+    port,
+    origin: `http://127.0.0.1:${port}`,
+    stop() {
+      stopped ??= (async () => {
+        await beforeClose().catch(() => {})
+        await new Promise<void>((resolve) => {
+          http.close(() => resolve())
+          http.closeAllConnections()
+        })
+      })()
+      return stopped
+    },
+  }
 }
