@@ -10,8 +10,7 @@ import { startGateway, type Gateway } from './support/gateway.js'
 import { startLegacyServer, type LegacyServerHandle } from './servers/legacy.js'
 import { startModernServer, type ModernServerHandle } from './servers/modern.js'
 import type { TestServerHandle } from './servers/tools.js'
-
-type Event = { event: string; data: any }
+import { parseSse, type SseEvent } from './support/sse.js'
 
 const test = suite('execute stream')
 let gw: Gateway
@@ -20,18 +19,6 @@ let legacy: LegacyServerHandle
 let modern: ModernServerHandle
 const servers = () => ({ legacy, 'legacy-sse': legacy, modern }) as Record<string, TestServerHandle>
 const ids: Record<string, string> = {}
-
-function parseSse(text: string): Event[] {
-  return text.split(/\r?\n\r?\n/).flatMap((block) => {
-    let event = 'message'
-    const data: string[] = []
-    for (const line of block.split(/\r?\n/)) {
-      if (line.startsWith('event:')) event = line.slice(6).trim()
-      else if (line.startsWith('data:')) data.push(line.slice(5).replace(/^ /, ''))
-    }
-    return data.length ? [{ event, data: JSON.parse(data.join('\n')) }] : []
-  })
-}
 
 async function stream(id: string, tool: string, args: unknown, signal = AbortSignal.timeout(30_000)) {
   const res = await fetch(`${gw.base}/mcps/${id}/tools/${tool}/execute`, {
@@ -45,7 +32,7 @@ async function stream(id: string, tool: string, args: unknown, signal = AbortSig
   return { status: res.status, type, text, events: type.startsWith('text/event-stream') ? parseSse(text) : [] }
 }
 
-const terminal = (events: Event[]) => events.filter((e) => e.event === 'result' || e.event === 'error')
+const terminal = (events: SseEvent[]) => events.filter((e) => e.event === 'result' || e.event === 'error')
 
 /** A TCP relay in front of an upstream, to see when the gateway closes a connection. */
 async function relay(port: number): Promise<{ url: string; closes: number[]; close(): Promise<void> }> {

@@ -11,6 +11,7 @@ import { startLegacyServer, type LegacyServerHandle } from './servers/legacy.js'
 import { startModernServer, type ModernServerHandle } from './servers/modern.js'
 import type { RecordedRequest } from './servers/tools.js'
 import { startEverything, type EverythingHandle } from './support/everything.js'
+import { parseSse } from './support/sse.js'
 
 const MODERN_VERSION = '2026-07-28'
 const UPSTREAM_TOKEN = 'upstream-tok-7d1f0c9e5b'
@@ -35,18 +36,6 @@ async function addMcp(body: Record<string, unknown>): Promise<string> {
 
 const posts = (reqs: RecordedRequest[]) => reqs.filter((r) => r.method === 'POST')
 const rpc = (reqs: RecordedRequest[]) => posts(reqs).flatMap((r) => r.jsonrpcMethods)
-
-function parseSse(text: string): { event: string; data: any }[] {
-  return text.split(/\r?\n\r?\n/).flatMap((block) => {
-    let event = 'message'
-    const data: string[] = []
-    for (const line of block.split(/\r?\n/)) {
-      if (line.startsWith('event:')) event = line.slice(6).trim()
-      else if (line.startsWith('data:')) data.push(line.slice(5).replace(/^ /, ''))
-    }
-    return data.length ? [{ event, data: JSON.parse(data.join('\n')) }] : []
-  })
-}
 
 async function stream(path: string, body: unknown): Promise<{ status: number; type: string; events: { event: string; data: any }[] }> {
   const res = await fetch(gw.base + path, {
