@@ -32,49 +32,37 @@ async function fetchTools(d: Deps, s: Session, k: StateKey): Promise<Tool[]> {
 
 const noSuchTool = (name: string) => new AppError('not_found', `The MCP server has no tool named ${JSON.stringify(name.slice(0, 128))}.`)
 
+/** Fetches the definitions afresh, then checks the arguments against the tool's: 404 or 400 when at fault. */
+async function checkedAfresh(d: Deps, s: Session, t: Target, name: string, args: Record<string, unknown>): Promise<Tool> {
+  const tool = (await fetchTools(d, s, t.state)).find((x) => x.name === name)
+  if (!tool) throw noSuchTool(name)
+  checkArguments(tool.inputSchema as Record<string, unknown>, args)
+  return tool
+}
+
 /**
  * The tool's definition, for validating arguments before the call. Known
  * definitions are used however old; an unknown name, or a validation failure
  * against a definition past its freshness, refetches once. Undefined when no
  * definition of this MCP's tools is known yet (it was never listed): the call
  * then goes straight to the server, which must validate its inputs itself
- * (MCP tools: servers MUST validate all tool inputs), and `settle` checks a
- * refusal afterwards. A first call does not pay a tools/list for validation.
+ * (MCP tools: servers MUST validate all tool inputs). If the server refuses
+ * it (an error result, or JSON-RPC invalid params), `checkedAfresh` answers
+ * as if the arguments had been checked first; when they pass, the server's
+ * own answer stands. A first call does not pay a tools/list for validation.
  */
 async function validated(d: Deps, s: Session, t: Target, name: string, args: Record<string, unknown>): Promise<Tool | undefined> {
   const state = await loadState(d, t.state)
-  let tools = state?.tools
-  if (!tools) return undefined
-  const fresh = Boolean(toolsFresh(state, d.clock.now()))
-  let refetched = false
-  if (!tools.some((x) => x.name === name)) {
-    tools = await fetchTools(d, s, t.state)
-    refetched = true
-  }
-  const tool = tools.find((x) => x.name === name)
-  if (!tool) throw noSuchTool(name)
+  if (!state?.tools) return undefined
+  const tool = state.tools.find((x) => x.name === name)
+  if (!tool) return checkedAfresh(d, s, t, name, args)
   try {
     checkArguments(tool.inputSchema as Record<string, unknown>, args)
     return tool
   } catch (e) {
-    if (refetched || fresh) throw e
-    const again = (await fetchTools(d, s, t.state)).find((x) => x.name === name)
-    if (!again) throw noSuchTool(name)
-    checkArguments(again.inputSchema as Record<string, unknown>, args)
-    return again
+    if (toolsFresh(state, d.clock.now())) throw e
+    return checkedAfresh(d, s, t, name, args)
   }
-}
-
-/**
- * A call made without the tool's definition was refused (an error result, or
- * JSON-RPC invalid params): learn the definitions and answer as if the
- * arguments had been checked first (404 for an unknown tool, 400 with the
- * schema errors). When they pass, the server's own answer stands.
- */
-async function settle(d: Deps, s: Session, t: Target, name: string, args: Record<string, unknown>): Promise<void> {
-  const tool = (await fetchTools(d, s, t.state)).find((x) => x.name === name)
-  if (!tool) throw noSuchTool(name)
-  checkArguments(tool.inputSchema as Record<string, unknown>, args)
 }
 
 const INVALID_PARAMS = -32602
@@ -109,10 +97,10 @@ export async function execute(d: Deps, caller: Caller, id: string, toolName: str
             : {}),
         },
       ).catch(async (e) => {
-        if (!tool && (e as { code?: unknown })?.code === INVALID_PARAMS) await settle(d, s, target, toolName, args)
+        if (!tool && (e as { code?: unknown })?.code === INVALID_PARAMS) await checkedAfresh(d, s, target, toolName, args)
         throw e
       })
-      if (!tool && r.isError) await settle(d, s, target, toolName, args)
+      if (!tool && r.isError) await checkedAfresh(d, s, target, toolName, args)
       return resultView(r as Parameters<typeof resultView>[0])
     }, { fresh: Boolean(hooks.onLog) })
     outcome = 'ok'
