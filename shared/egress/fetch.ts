@@ -2,8 +2,8 @@
  * The fetch every upstream call goes through: the egress policy applied when a
  * connection is made (to the address actually dialled, so a second DNS answer
  * cannot differ from the checked one), keep-alive connection reuse, and a byte
- * cap on every response body. Redirects are not followed blindly. SSE answers
- * that nobody needs live can be collected whole (see `collect` and body.ts).
+ * cap on every response body. Redirects are not followed blindly. Answers
+ * that nobody needs live can be read whole (see `collect` and body.ts).
  */
 import { lookup } from 'node:dns/promises'
 import { setMaxListeners } from 'node:events'
@@ -58,9 +58,9 @@ function agentFor(policy: EgressPolicy): Agent {
 
 export interface GuardOptions extends Cap {
   /**
-   * Whether an SSE answer to this POST may be read whole before it is handed
-   * over: true when no one needs its events as they arrive (no progress asked
-   * for, no live log stream).
+   * Whether the answer to this POST (SSE or JSON) may be read whole before it
+   * is handed over: true when no one needs its events as they arrive (no
+   * progress asked for, no live log stream).
    */
   collect?: (init: RequestInit) => boolean
 }
