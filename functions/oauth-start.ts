@@ -1,7 +1,9 @@
-/** `oauth-start`: begin connecting an MCP server with OAuth, and disconnect it. */
+/** `oauth-start`: begin connecting an MCP server with OAuth, confirm the connection, and disconnect it. */
 import { serve, type Route } from '../shared/http.js'
 import { start } from '../shared/oauth/start.js'
 import { disconnect } from '../shared/oauth/disconnect.js'
+import { complete } from '../shared/oauth/complete.js'
+import { etag } from '../shared/registry/model.js'
 import { load } from '../shared/registry/service.js'
 import { audit } from '../shared/audit.js'
 
@@ -9,6 +11,14 @@ const routes: Route[] = [
   {
     method: 'POST', path: /^\/mcps\/(?<id>[^/]+)\/oauth\/start$/,
     run: async (c) => ({ status: 200, body: await start(c.deps, c.caller, c.params.id, await c.body()) }),
+  },
+  {
+    // Only the user who started the flow turns the callback's pending tokens into their connection.
+    method: 'POST', path: /^\/mcps\/(?<id>[^/]+)\/oauth\/complete$/,
+    run: async (c) => {
+      const { rec, view } = await complete(c.deps, c.caller, c.params.id, await c.body())
+      return { status: 200, body: view, headers: { ETag: etag(rec) } }
+    },
   },
   {
     method: 'DELETE', path: /^\/mcps\/(?<id>[^/]+)\/oauth$/,

@@ -30,8 +30,8 @@ locals {
       }
     }
     oauth_flows = {
-      description = "OAuth connect and disconnect outcomes, by error code."
-      filter      = "${local.log_scope} AND jsonPayload.audit.action=(\"oauth.connect\" OR \"oauth.disconnect\")"
+      description = "OAuth connect, complete and disconnect outcomes, by error code (complete denied: another user held the completion)."
+      filter      = "${local.log_scope} AND jsonPayload.audit.action=(\"oauth.connect\" OR \"oauth.complete\" OR \"oauth.disconnect\")"
       labels = {
         action  = "EXTRACT(jsonPayload.audit.action)"
         outcome = "EXTRACT(jsonPayload.audit.outcome)"
@@ -129,7 +129,7 @@ locals {
     for k, c in {
       tools    = { title = "Tool executions by outcome", metric = "tool_executions", by = "outcome" }
       failures = { title = "Failed requests by code", metric = "request_failures", by = "code" }
-      oauth    = { title = "OAuth connect/disconnect by outcome", metric = "oauth_flows", by = "outcome" }
+      oauth    = { title = "OAuth connect/complete/disconnect by outcome", metric = "oauth_flows", by = "outcome" }
       refresh  = { title = "OAuth refresh failures by reason", metric = "oauth_refresh_failures", by = "reason" }
       } : k => {
       title = c.title

@@ -14,9 +14,10 @@ const KEEP_MS = 90 * 24 * 3600 * 1000
 export interface AuditEntry {
   actor: string
   org: string | null
-  action: 'mcp.create' | 'mcp.update' | 'mcp.delete' | 'tool.execute' | 'oauth.connect' | 'oauth.disconnect'
+  action: 'mcp.create' | 'mcp.update' | 'mcp.delete' | 'tool.execute' | 'oauth.connect' | 'oauth.complete' | 'oauth.disconnect'
   mcp_id: string
-  outcome: 'ok' | 'error'
+  /** `denied`: someone was refused something that is not theirs (e.g. another user's OAuth completion). */
+  outcome: 'ok' | 'error' | 'denied'
   code?: string
   duration_ms: number
   tool?: string

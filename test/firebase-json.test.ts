@@ -69,12 +69,13 @@ test('every API path reaches its function (first match wins, as on Hosting)', ()
     ['/api/v1/mcps/abc/tools/echo/execute', 'execute'],
     ['/api/v1/mcps/abc/oauth/start', 'oauth-start'],
     ['/api/v1/mcps/abc/oauth', 'oauth-start'],
+    ['/api/v1/mcps/abc/oauth/complete', 'oauth-start'],
     ['/api/v1/oauth/callback', 'oauth-callback'],
     ['/api/v1/oauth/client-metadata.json', 'oauth-callback'],
     ['/api/v1/pool/mcp', 'stdio-pool'],
   ]
   for (const [path, fn] of table) assert.is(route(path), fn, path)
-  for (const path of ['/api/v1/mcps/abc/tools/echo', '/api/v1/oauth/clientXmetadata.json', '/api/v2/health', '/index.html']) assert.is(route(path), undefined, path)
+  for (const path of ['/api/v1/mcps/abc/tools/echo', '/api/v1/mcps/abc/oauth/completed', '/api/v1/oauth/clientXmetadata.json', '/api/v2/health', '/index.html']) assert.is(route(path), undefined, path)
 })
 
 test('emulator settings: Firestore, Hosting and Functions on loopback', () => {

@@ -14,7 +14,7 @@ import { startProtectedMcp, type ProtectedMcpHandle } from './oauth/protected-mc
 import { followAuthorization } from './oauth/user-agent.js'
 import { startFakeAs, startFront, type Fake } from './oauth/fakes.js'
 import { startSdkExample } from './oauth/sdk-example.js'
-import { APP, connectOAuth, connRec, outcome, registerOAuth } from './oauth/gateway-flow.js'
+import { APP, connectOAuth, connRec, finishOAuth, registerOAuth } from './oauth/gateway-flow.js'
 import { CLIENTS, STATES, type ClientRec } from '../shared/oauth/model.js'
 
 const test = suite('oauth discovery and clients')
@@ -77,7 +77,7 @@ test('protected resource metadata is found without a WWW-Authenticate hint: path
   assert.equal(f.hits.filter((h) => h.startsWith('GET')), ['GET /.well-known/oauth-protected-resource/mcp'])
   // And the provider accepts what the gateway asked for.
   const cb = await followAuthorization(r.json.authorization_url)
-  assert.is(outcome((await gw.req('GET', cb.href)).text).status, 'connected')
+  await finishOAuth(gw, id, alice, cb)
 })
 
 test('…then the root well-known URL, when the server sends no WWW-Authenticate at all', async () => {
@@ -240,7 +240,7 @@ test('a second MCP server behind the same provider asking for other scopes conne
   assert.is(new URL(s.json.authorization_url).searchParams.get('scope'), 'mcp:write')
   const cb = await followAuthorization(s.json.authorization_url)
   assert.is(cb.searchParams.get('error'), null, `the provider refused: ${cb.searchParams.get('error_description')}`)
-  assert.is(outcome((await gw.req('GET', cb.href)).text).status, 'connected')
+  await finishOAuth(gw, second, alice, cb)
   assert.is(asC.registrations, 1)
   const w = await gw.req('POST', `/mcps/${second}/tools/whoami/execute`, { token: alice, body: {} })
   assert.is(w.status, 200, w.text)

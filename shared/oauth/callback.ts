@@ -1,8 +1,10 @@
 /**
  * GET /oauth/callback: consume the state exactly once, check the response
  * (RFC 9207 issuer), redeem the code with the PKCE verifier and the resource
- * indicator, and store the tokens. Every failure becomes a short code on the
- * page; nothing is exchanged unless the state was ours, fresh and unused.
+ * indicator, and keep the tokens pending until the user who started the flow
+ * confirms them (./complete.ts): whoever completed the provider leg, only the
+ * initiator's app gets the completion id. Every failure becomes a short code
+ * on the page; nothing is exchanged unless the state was ours, fresh and unused.
  */
 import type { Deps } from '../deps.js'
 import { AppError } from '../errors.js'
@@ -14,7 +16,7 @@ import { STATES, type StateRec } from './model.js'
 import { clientInfo } from './client.js'
 import { metadataOf } from './discover.js'
 import { oauthFetch } from './fetch.js'
-import { saveConnection } from './tokens.js'
+import { savePending } from './pending.js'
 import type { Outcome } from './page.js'
 
 const STATE_SHAPE = /^[A-Za-z0-9_-]{43}$/
@@ -22,13 +24,13 @@ const STATE_SHAPE = /^[A-Za-z0-9_-]{43}$/
 export async function callback(d: Deps, q: URLSearchParams): Promise<Outcome> {
   const t0 = performance.now()
   const state = q.get('state')
-  const fail = (error: string, s?: StateRec): Outcome => ({ mcp_id: s?.mcp_id ?? null, status: 'error', error, app_origin: s?.app_origin ?? d.config.appOrigins[0] ?? null, return_to: s?.return_to ?? null })
+  const fail = (error: string, s?: StateRec): Outcome => ({ mcp_id: s?.mcp_id ?? null, status: 'error', error, completion: null, app_origin: s?.app_origin ?? d.config.appOrigins[0] ?? null, return_to: s?.return_to ?? null })
   if (!state || !STATE_SHAPE.test(state) || q.getAll('state').length !== 1) return fail('invalid_state')
   // Consumed atomically: a replay, or a second tab, finds nothing.
   const s = await (await d.store()).take<StateRec>(STATES, state)
   if (!s || s.expires_at <= d.clock.now()) return fail('invalid_state')
   const outcome = async (o: Outcome) => {
-    audit(d, { actor: s.sub, org: null, action: 'oauth.connect', mcp_id: s.mcp_id, outcome: o.status === 'connected' ? 'ok' : 'error', ...(o.error ? { code: o.error } : {}), duration_ms: Math.round(performance.now() - t0) })
+    audit(d, { actor: s.sub, org: null, action: 'oauth.connect', mcp_id: s.mcp_id, outcome: o.status === 'error' ? 'error' : 'ok', ...(o.error ? { code: o.error } : {}), duration_ms: Math.round(performance.now() - t0) })
     return o
   }
   const error = q.get('error')
@@ -45,6 +47,7 @@ export async function callback(d: Deps, q: URLSearchParams): Promise<Outcome> {
   }
   const mcp = await (await d.store()).get<McpDoc>(MCPS, s.mcp_id)
   if (!mcp || mcp.data.auth_type !== 'oauth') return outcome(fail('invalid_state', s))
+  let completion: string
   try {
     const info = await clientInfo(d, s.client, mcp.data, await readSecrets(d, mcp.data))
     const tokens = await exchangeAuthorization(s.as.token_endpoint, {
@@ -58,11 +61,11 @@ export async function callback(d: Deps, q: URLSearchParams): Promise<Outcome> {
       fetchFn: oauthFetch(d),
     })
     if ((tokens.token_type ?? '').toLowerCase() !== 'bearer') return outcome(fail('unsupported_token_type', s))
-    await saveConnection(d, s, mcp.data, tokens)
+    completion = await savePending(d, s, mcp.data, tokens)
   } catch (e: any) {
     const reason = e instanceof AppError ? e.code : typeof e?.code === 'string' ? e.code : 'network'
     log('WARNING', 'authorization code exchange failed', { reason, mcp_id: s.mcp_id })
     return outcome(fail('token_error', s))
   }
-  return outcome({ mcp_id: s.mcp_id, status: 'connected', error: null, app_origin: s.app_origin, return_to: s.return_to })
+  return outcome({ mcp_id: s.mcp_id, status: 'pending_confirmation', error: null, completion, app_origin: s.app_origin, return_to: s.return_to })
 }

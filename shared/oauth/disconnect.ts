@@ -29,7 +29,8 @@ export async function disconnect(d: Deps, caller: Caller, rec: Rec<McpDoc>): Pro
   await vault.delete(c.data.secret_ref)
 }
 
-async function revoke(d: Deps, c: ConnRec, doc: McpDoc, t: OAuthTokens): Promise<void> {
+/** RFC 7009 revocation of a token set (refresh token first), at the server that issued it. */
+export async function revoke(d: Deps, c: Pick<ConnRec, 'client' | 'as' | 'mcp_id'>, doc: McpDoc, t: OAuthTokens): Promise<void> {
   const info = await clientInfo(d, c.client, doc, await readSecrets(d, doc))
   const fetch = oauthFetch(d)
   for (const [token, hint] of [[t.refresh_token, 'refresh_token'], [t.access_token, 'access_token']] as const) {

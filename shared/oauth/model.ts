@@ -9,9 +9,16 @@ export const STATES = 'oauth_states'
 export const CONNS = 'oauth_connections'
 export const CLIENTS = 'oauth_clients'
 export const LEASES = 'oauth_leases'
+export const PENDING = 'oauth_pending'
 
 /** RFC 9700 §4.7 and the MCP spec: state lives at most 10 minutes and is used once. */
 export const STATE_TTL_MS = 10 * 60_000
+
+/**
+ * How long the user who started a connect has to confirm it (POST
+ * /mcps/{id}/oauth/complete) after the callback exchanged the code.
+ */
+export const PENDING_TTL_MS = 10 * 60_000
 
 /** What the authorization server told us, kept so refresh and revocation need no discovery. */
 export interface AsInfo {
@@ -67,6 +74,30 @@ export interface ConnRec {
   status: 'connected' | 'needs_auth'
 }
 
+/**
+ * `oauth_pending/{completionKey(completion)}`: tokens the callback obtained,
+ * not usable until the user who started the flow confirms them. The tokens
+ * are in the vault under `secret_ref`; on confirmation that secret becomes the
+ * connection's. Deliberately no `expires_at`: an expired record would read as
+ * missing, and the sweep could no longer find its vault secret to delete it.
+ */
+export interface PendingRec {
+  /** The initiator (from the state): the only caller who may confirm. */
+  sub: string
+  mcp_id: string
+  endpoint: string
+  resource: string
+  as: AsInfo
+  client: ClientRef
+  secret_ref: string
+  scopes: string[]
+  token_expires_at: number | null
+  has_refresh_token: boolean
+  created_at: number
+  /** Epoch ms; after it the completion is refused and the tokens are discarded. */
+  confirm_by: number
+}
+
 /** `oauth_clients/{key}`: a dynamic registration, per authorization server (never reused with another). */
 export interface ClientRec {
   issuer: string
@@ -86,6 +117,8 @@ export interface LeaseRec {
 
 /** Connection ids reveal neither user nor config. */
 export const connId = (sub: string, mcpId: string) => createHash('sha256').update(`conn\u0000${sub}\u0000${mcpId}`).digest('hex').slice(0, 40)
+/** Pending records are keyed by a digest: the store never holds a usable completion id. */
+export const completionKey = (completion: string) => createHash('sha256').update(`completion\u0000${completion}`).digest('hex')
 export const clientKey = (issuer: string, redirectUri: string) => createHash('sha256').update(`dcr\u0000${issuer}\u0000${redirectUri}`).digest('hex').slice(0, 40)
 
 const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString())
@@ -93,6 +126,7 @@ const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOStrin
 export function connectionView(c: ConnRec | null): ConnectionView | null {
   if (!c) return null
   return {
+    state: c.status,
     connected: c.status === 'connected',
     scopes: c.scopes,
     expires_at: iso(c.token_expires_at),

@@ -10,6 +10,7 @@ import { callbackUrl, resolveClient } from './client.js'
 import { oauthFetch } from './fetch.js'
 import { STATES, STATE_TTL_MS, type StateRec } from './model.js'
 import { startBody } from './schema.js'
+import { sweepSoon } from './pending.js'
 
 const bad = (path: string, message: string) => new AppError('invalid_request', `${path} ${message}`, { errors: [{ path, message }] })
 
@@ -29,6 +30,7 @@ function returnTo(d: Deps, raw: string | undefined): { url: string | null; origi
 export async function start(d: Deps, caller: Caller, id: string, body: unknown) {
   const b = check<{ return_to?: string; scopes?: string[] }>(startBody, body ?? {})
   const rec = await load(d, caller, id)
+  sweepSoon(d)
   if (rec.data.auth_type !== 'oauth') throw new AppError('invalid_request', 'This MCP server does not use OAuth (auth_type is not oauth).')
   const back = returnTo(d, b.return_to)
   const fetch = oauthFetch(d)

@@ -13,11 +13,10 @@ import type { Deps } from '../deps.js'
 import { AppError } from '../errors.js'
 import { Lru } from '../cache.js'
 import { log } from '../log.js'
-import { newSecretName } from '../ids.js'
 import type { Rec } from '../ports.js'
 import type { McpDoc } from '../registry/model.js'
 import { readSecrets } from '../registry/service.js'
-import { CONNS, LEASES, connId, type ConnRec, type LeaseRec, type StateRec } from './model.js'
+import { CONNS, LEASES, connId, type ConnRec, type LeaseRec, type PendingRec } from './model.js'
 import { clientInfo } from './client.js'
 import { metadataOf } from './discover.js'
 import { oauthFetch } from './fetch.js'
@@ -45,7 +44,7 @@ export const needsAuth = (mcpId: string, message = 'Connect this MCP server firs
 
 /** Tokens as the vault holds them: the token response JSON. */
 export const decodeTokens = (b: Uint8Array) => JSON.parse(new TextDecoder().decode(b)) as OAuthTokens
-const encode = (t: OAuthTokens) => new TextEncoder().encode(JSON.stringify(t))
+export const encodeTokens = (t: OAuthTokens) => new TextEncoder().encode(JSON.stringify(t))
 
 function cacheTtl(d: Deps, c: ConnRec): number {
   const left = c.token_expires_at === null ? 5 * 60_000 : c.token_expires_at - SKEW_MS - d.clock.now()
@@ -175,7 +174,7 @@ async function refreshHoldingLease(d: Deps, rec: Rec<McpDoc>, id: string, conn: 
       // Our lease may have passed to someone else: writing now could overwrite a newer token.
       throw new AppError('unavailable', 'Token refresh took too long; retry shortly.', { retry_after: 2 })
     }
-    await vault.put(conn.secret_ref, encode(next))
+    await vault.put(conn.secret_ref, encodeTokens(next))
     const now = d.clock.now()
     const saved = await store.transact(async (tx) => {
       const c = await tx.get<ConnRec>(CONNS, id)
@@ -215,30 +214,32 @@ async function markNeedsAuth(d: Deps, id: string, generation: number, reason: st
   })
 }
 
-/** Stores the tokens of a completed authorization (a fresh connect replaces any older connection). */
-export async function saveConnection(d: Deps, state: StateRec, doc: McpDoc, tokens: OAuthTokens): Promise<void> {
+/**
+ * Makes confirmed pending tokens the user's connection (a fresh connect
+ * replaces any older one). The pending secret becomes the connection's: a new
+ * name per connect, so a refresh still running on the old one cannot
+ * overwrite it.
+ */
+export async function activateConnection(d: Deps, p: PendingRec): Promise<void> {
   const store = await d.store()
   const vault = await d.vault()
-  const id = connId(state.sub, state.mcp_id)
-  // A fresh connect writes a new secret, so a refresh still running on the old one cannot overwrite it.
-  const secretRef = newSecretName()
-  await vault.put(secretRef, encode(tokens))
+  const id = connId(p.sub, p.mcp_id)
   const now = d.clock.now()
   let replaced: string | null = null
   await store.transact(async (tx) => {
     const c = await tx.get<ConnRec>(CONNS, id)
-    replaced = c && c.data.secret_ref !== secretRef ? c.data.secret_ref : null
+    replaced = c && c.data.secret_ref !== p.secret_ref ? c.data.secret_ref : null
     tx.set<ConnRec>(CONNS, id, {
-      sub: state.sub,
-      mcp_id: state.mcp_id,
-      endpoint: doc.endpoint,
-      resource: state.resource,
-      as: state.as,
-      client: state.client,
-      secret_ref: secretRef,
-      scopes: tokens.scope ? tokens.scope.split(' ') : state.scope ? state.scope.split(' ') : [],
-      token_expires_at: typeof tokens.expires_in === 'number' ? now + tokens.expires_in * 1000 : null,
-      has_refresh_token: Boolean(tokens.refresh_token),
+      sub: p.sub,
+      mcp_id: p.mcp_id,
+      endpoint: p.endpoint,
+      resource: p.resource,
+      as: p.as,
+      client: p.client,
+      secret_ref: p.secret_ref,
+      scopes: p.scopes,
+      token_expires_at: p.token_expires_at,
+      has_refresh_token: p.has_refresh_token,
       generation: (c?.data.generation ?? 0) + 1,
       connected_at: now,
       last_refresh_at: null,

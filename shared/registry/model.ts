@@ -72,6 +72,8 @@ const iso = (ms: number) => new Date(ms).toISOString()
 
 /** The caller's own OAuth connection, as the view shows it (no tokens). */
 export interface ConnectionView {
+  /** `connected` (usable), `needs_auth` (the provider refused a refresh: connect again), `not_connected`. */
+  state: 'connected' | 'needs_auth' | 'not_connected'
   connected: boolean
   scopes: string[]
   expires_at: string | null
@@ -102,7 +104,7 @@ export function view(rec: Rec<McpDoc>, connection?: ConnectionView | null) {
       ...(d.type === 'stdio' ? { catalog_id: d.config.catalog_id, params: d.config.params ?? {}, env_names: d.env_names ?? [] } : {}),
     },
     ...(d.auth_type === 'oauth' && connection !== undefined
-      ? { connection: connection ?? { connected: false, scopes: [], expires_at: null, last_refresh_at: null, last_error: null } }
+      ? { connection: connection ?? { state: 'not_connected', connected: false, scopes: [], expires_at: null, last_refresh_at: null, last_error: null } }
       : {}),
     created_by: d.owner_id,
     created_at: iso(d.created_at),

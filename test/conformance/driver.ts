@@ -11,8 +11,9 @@
  * (temporary DATA_DIR), registers the server with `auth_type: "oauth"`, then
  * plays the app and the user: POST /oauth/start, follow the authorization URL
  * (the suite's mock authorization server redirects straight to
- * `redirect_uri?code=…`), land on the gateway's callback, list the tools and
- * call the first one. A `409 authorization_required` with `required_scopes`
+ * `redirect_uri?code=…`), land on the gateway's callback, confirm the pending
+ * tokens with POST /oauth/complete (as the app does for the user who started),
+ * list the tools and call the first one. A `409 authorization_required` with `required_scopes`
  * (step-up) is answered as an app would: POST /oauth/start with those
  * `scopes`, at most MAX_AUTHORIZATIONS authorizations in all (the gateway
  * never re-authorizes by itself; the user does).
@@ -50,7 +51,7 @@ function context(): Context {
 const outcome = (html: string) => {
   const m = /<script type="application\/json" id="d">(.*?)<\/script>/s.exec(html)
   if (!m) throw new Error(`the callback answered no outcome: ${html.slice(0, 200)}`)
-  return JSON.parse(m[1]) as { status: string; error: string | null; mcp_id: string | null }
+  return JSON.parse(m[1]) as { status: string; error: string | null; mcp_id: string | null; completion: string | null }
 }
 
 class Driver {
@@ -63,7 +64,7 @@ class Driver {
     return r
   }
 
-  /** start → the provider → the gateway's callback; throws unless the page says connected. */
+  /** start → the provider → the gateway's callback → complete; throws unless the connection is made. */
   async connect(id: string, scopes?: string[]): Promise<void> {
     if (this.authorizations >= MAX_AUTHORIZATIONS) throw new Error(`gave up after ${MAX_AUTHORIZATIONS} authorizations`)
     this.authorizations++
@@ -75,8 +76,10 @@ class Driver {
     if (cb.origin !== new URL(this.gw.url).origin) throw new Error(`the provider redirected elsewhere: ${cb.origin}`)
     const page = await this.gw.req('GET', cb.href)
     const o = outcome(page.text)
-    log('callback', o)
-    if (o.status !== 'connected') throw new Error(`the callback reported ${o.error}`)
+    log('callback', { status: o.status, error: o.error, mcp_id: o.mcp_id })
+    if (o.status !== 'pending_confirmation' || !o.completion) throw new Error(`the callback reported ${o.error}`)
+    const c = await this.req('POST', `/mcps/${id}/oauth/complete`, { completion: o.completion })
+    if (c.status !== 200 || c.json?.connection?.state !== 'connected') throw new Error(`oauth/complete answered ${c.status} ${c.json?.code ?? ''}`)
   }
 
   /** Runs a gateway call; a 409 authorization_required (first connect, expiry, step-up) means: connect, then retry. */

@@ -1,7 +1,7 @@
 /**
  * Helpers for driving the gateway's OAuth connect flow in tests: register an
- * OAuth MCP, connect it (start → provider → callback page), and read what the
- * gateway stored.
+ * OAuth MCP, connect it (start → provider → callback page → complete), and
+ * read what the gateway stored.
  */
 import * as assert from 'uvu/assert'
 import type { Gateway } from '../support/gateway.js'
@@ -19,15 +19,27 @@ export async function registerOAuth(gw: Gateway, token: string, endpoint: string
   return r.json.id as string
 }
 
-/** Start, follow the provider with a cookie jar, land on the gateway's callback; asserts it connected. */
+/**
+ * Lands on the gateway's callback (asserts the tokens are pending) and
+ * confirms them as `token`, the user who started (asserts 200, connected).
+ */
+export async function finishOAuth(gw: Gateway, id: string, token: string, callback: URL) {
+  const page = await gw.req('GET', callback.href)
+  const o = outcome(page.text)
+  assert.is(o.status, 'pending_confirmation', JSON.stringify(o))
+  const c = await gw.req('POST', `/mcps/${id}/oauth/complete`, { token, body: { completion: o.completion } })
+  assert.is(c.status, 200, c.text)
+  assert.is(c.json.connection.state, 'connected')
+  return { outcome: o, complete: c }
+}
+
+/** Start, follow the provider with a cookie jar, land on the gateway's callback and complete; asserts it connected. */
 export async function connectOAuth(gw: Gateway, id: string, token: string) {
   const s = await gw.req('POST', `/mcps/${id}/oauth/start`, { token, body: {} })
   assert.is(s.status, 200, s.text)
   const cb = await followAuthorization(s.json.authorization_url)
   assert.is(cb.origin, new URL(gw.url).origin, 'the provider redirects to the gateway callback')
-  const page = await gw.req('GET', cb.href)
-  const o = outcome(page.text)
-  assert.is(o.status, 'connected', JSON.stringify(o))
+  const { outcome: o } = await finishOAuth(gw, id, token, cb)
   return { start: s.json, callback: cb, outcome: o }
 }
 

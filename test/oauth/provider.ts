@@ -62,6 +62,8 @@ export interface ProviderHandle {
   provider: Provider
   setAccessTokenTtl(sec: number): void
   setDeny(deny: boolean): void
+  /** The account the next sign-ins log in (a user signing in with a different provider account); sessions already signed in keep theirs. */
+  setAccount(accountId: string): void
   /**
    * While set, every POST to the token endpoint is answered with this status
    * and a plain-text body (an outage in front of the server); the request never
@@ -83,7 +85,7 @@ const RESOURCE_SCOPES = ['mcp:read', 'mcp:write']
 const SCOPES = ['openid', 'offline_access', ...RESOURCE_SCOPES]
 
 export async function startProvider(opts: ProviderOptions = {}): Promise<ProviderHandle> {
-  const accountId = opts.accountId ?? 'user-1'
+  let accountId = opts.accountId ?? 'user-1'
   let deny = opts.deny ?? false
   let accessTokenTtl = opts.accessTokenTtlSec ?? 3600
   const grants: GrantCounts = { authorization_code: 0, refresh_token: 0 }
@@ -225,6 +227,7 @@ export async function startProvider(opts: ProviderOptions = {}): Promise<Provide
     provider,
     setAccessTokenTtl(sec) { accessTokenTtl = sec },
     setDeny(d) { deny = d },
+    setAccount(a) { accountId = a },
     setTokenEndpointFault(status) { tokenFault = status },
     get faultedTokenRequests() { return faulted },
     reset() {
