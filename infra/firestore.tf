@@ -45,7 +45,7 @@ resource "google_firestore_field" "ttl" {
   index_config {}
   ttl_config {}
 
-  depends_on = [google_firestore_database.this]
+  depends_on = [google_project_service.apis, google_firestore_database.this]
 }
 
 resource "google_firestore_index" "composite" {
@@ -63,5 +63,5 @@ resource "google_firestore_index" "composite" {
     }
   }
 
-  depends_on = [google_firestore_database.this]
+  depends_on = [google_project_service.apis, google_firestore_database.this]
 }

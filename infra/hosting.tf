@@ -24,12 +24,14 @@ resource "google_firebase_project" "this" {
   depends_on = [google_project_service.apis]
 }
 
+# With the id of a site that exists (the project's default one), the provider adopts it, as it
+# adopts a project that already has Firebase: neither needs an import.
 resource "google_firebase_hosting_site" "this" {
   provider = google-beta
   count    = var.hosting.enabled ? 1 : 0
 
   project = var.project_id
-  site_id = local.site_id
+  site_id = var.hosting.site_id
 
   depends_on = [google_firebase_project.this]
 }

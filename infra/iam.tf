@@ -2,6 +2,9 @@
  * Identities and least privilege: one service account per function, Firestore
  * roles by need, Secret Manager only under the gateway's secret prefix (IAM
  * conditions on custom roles), no primitive roles, no project-wide secret access.
+ *
+ * Service accounts and custom roles wait for the IAM API (depends_on); every
+ * IAM member refers to one of them, so it waits too.
  */
 
 resource "google_service_account" "fn" {
@@ -19,6 +22,8 @@ resource "google_service_account" "fn" {
       error_message = "functions: the registry's timeout_seconds must be at least execute's, or configs can't ask for execute's full timeout."
     }
   }
+
+  depends_on = [google_project_service.apis]
 }
 
 locals {
@@ -68,6 +73,8 @@ resource "google_project_iam_custom_role" "secret_vault" {
     "secretmanager.versions.get",
     "secretmanager.versions.list",
   ]
+
+  depends_on = [google_project_service.apis]
 }
 
 resource "google_project_iam_custom_role" "secret_create" {
@@ -76,6 +83,8 @@ resource "google_project_iam_custom_role" "secret_create" {
   title       = "MCP gateway vault: create"
   description = "Create secrets (one per MCP config or OAuth connection). Grants no access to any secret's data."
   permissions = ["secretmanager.secrets.create"]
+
+  depends_on = [google_project_service.apis]
 }
 
 resource "google_project_iam_custom_role" "secret_list" {
@@ -84,6 +93,8 @@ resource "google_project_iam_custom_role" "secret_list" {
   title       = "MCP gateway vault: list"
   description = "List secret names: the vault's health ping. Grants no access to any secret's data."
   permissions = ["secretmanager.secrets.list"]
+
+  depends_on = [google_project_service.apis]
 }
 
 resource "google_project_iam_member" "vault" {
@@ -109,11 +120,15 @@ resource "google_service_account" "build" {
   account_id   = "${var.name_prefix}-build"
   display_name = "MCP gateway: function builds"
   description  = "Builds the functions' container images from the source archive (Cloud Build)."
+
+  depends_on = [google_project_service.apis]
 }
 
-# Cloud Functions' documented role for a custom build service account.
+# The role Cloud Run's documentation names for the build service account of functions: Artifact
+# Registry upload and download, log writing, reading the source object. The functions deploy after
+# it has propagated (time_sleep.propagation in apis.tf).
 resource "google_project_iam_member" "build" {
-  for_each = var.build_service_account == null ? toset(["roles/cloudbuild.builds.builder"]) : toset([])
+  for_each = var.build_service_account == null ? toset(["roles/run.builder"]) : toset([])
 
   project = var.project_id
   role    = each.value

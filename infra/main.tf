@@ -5,7 +5,9 @@
  * monitoring are in the files named after them.
  */
 
+# Read at plan time, before the APIs are enabled: through the configuration without a quota project.
 data "google_project" "this" {
+  provider   = google.apis
   project_id = var.project_id
 }
 
@@ -51,8 +53,9 @@ locals {
   source_dir        = coalesce(var.source_dir, "${path.module}/../dist/deploy/source")
   collection_prefix = var.storage.collection_prefix
   secret_prefix     = var.storage.secret_prefix
-  site_id           = coalesce(var.hosting.site_id, var.project_id)
-  public_base_url   = trimsuffix(coalesce(var.public_base_url, var.hosting.custom_domain == null ? "https://${local.site_id}.web.app" : "https://${var.hosting.custom_domain}"), "/")
+  # hosting.site_id is required with Hosting (variables.tf): a project's default site is not
+  # always named after the project. Without Hosting, public_base_url should be set.
+  public_base_url = trimsuffix(coalesce(var.public_base_url, var.hosting.custom_domain == null ? "https://${coalesce(var.hosting.site_id, var.project_id)}.web.app" : "https://${var.hosting.custom_domain}"), "/")
 
   # Cloud Run's deterministic URL: known before the pool exists, so callers and the pool agree
   # on it (and on the token audience) without a dependency cycle.
@@ -130,10 +133,16 @@ resource "google_storage_bucket" "source" {
   force_destroy               = true
   labels                      = var.labels
 
-  # Cloud Build copies the archive when a function is built; old archives are only history.
+  # Every build is a new generation of one object (source.zip). The live one is what the functions
+  # build from; the ones it replaced stay as history for 90 days. A lifecycle condition on age
+  # would also delete the live archive, which the next plan would then show as missing.
+  versioning {
+    enabled = true
+  }
+
   lifecycle_rule {
     condition {
-      age = 90
+      days_since_noncurrent_time = 90
     }
     action {
       type = "Delete"
@@ -143,16 +152,21 @@ resource "google_storage_bucket" "source" {
   depends_on = [google_project_service.apis]
 }
 
+# The archive provider zeroes entry times; a fixed mode too makes the same build the same archive
+# (and so no new deployment) whoever stages it.
 data "archive_file" "source" {
-  type        = "zip"
-  source_dir  = local.source_dir
-  output_path = "${local.source_dir}.zip"
+  type             = "zip"
+  source_dir       = local.source_dir
+  output_path      = "${local.source_dir}.zip"
+  output_file_mode = "0644"
 }
 
 resource "google_storage_bucket_object" "source" {
   bucket = google_storage_bucket.source.name
-  # Content-addressed: a new build of the repo is a new object and so a new deployment.
-  name   = "source-${data.archive_file.source.output_md5}.zip"
+  # One name: a changed archive (by MD5) is uploaded as a new generation, in place, and the previous
+  # generation stays in the versioned bucket. The functions build from the generation pinned below,
+  # so a new generation is a new deployment.
+  name   = "source.zip"
   source = data.archive_file.source.output_path
 }
 
@@ -166,16 +180,19 @@ module "functions" {
   region                = var.region
   name                  = each.key
   runtime               = local.runtime
-  source_archive        = { bucket = google_storage_bucket.source.name, object = google_storage_bucket_object.source.name }
+  source_archive        = { bucket = google_storage_bucket.source.name, object = google_storage_bucket_object.source.name, generation = google_storage_bucket_object.source.generation }
   service_account_email = google_service_account.fn[each.key].email
   build_service_account = "projects/${var.project_id}/serviceAccounts/${local.build_sa_email}"
   settings              = each.value
   env                   = local.env[each.key]
   secret_env            = local.secret_env[each.key]
   public                = local.access[each.key].public
-  public_members        = var.public_members
-  invoker_members       = { for k, m in local.pool_invokers : k => m if !local.access[each.key].public }
-  labels                = merge(var.labels, { "mcp-gateway" = each.key })
+  # no_iam_check: the public functions are public by Cloud Run's setting, with no IAM member at all
+  # (an allUsers member is what domain-restricted sharing refuses).
+  public_members    = var.public_access == "no_iam_check" ? [] : var.public_members
+  invoker_iam_check = !(local.access[each.key].public && var.public_access == "no_iam_check")
+  invoker_members   = { for k, m in local.pool_invokers : k => m if !local.access[each.key].public }
+  labels            = merge(var.labels, { "mcp-gateway" = each.key })
 
   depends_on = [
     google_project_service.apis,
@@ -184,5 +201,6 @@ module "functions" {
     google_project_iam_member.vault,
     google_secret_manager_secret_iam_member.secret_env,
     google_firestore_database.this,
+    time_sleep.propagation,
   ]
 }

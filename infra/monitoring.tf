@@ -30,7 +30,7 @@ locals {
       }
     }
     oauth_flows = {
-      description = "OAuth connect, complete and disconnect outcomes, by error code (complete denied: another user held the completion)."
+      description = "OAuth connect, complete and disconnect outcomes, by error code."
       filter      = "${local.log_scope} AND jsonPayload.audit.action=(\"oauth.connect\" OR \"oauth.complete\" OR \"oauth.disconnect\")"
       labels = {
         action  = "EXTRACT(jsonPayload.audit.action)"
@@ -125,13 +125,21 @@ resource "google_monitoring_alert_policy" "error_rate" {
 locals {
   user_metric = { for k in keys(local.log_metrics) : k => "logging.googleapis.com/user/${var.name_prefix}/${k}" }
 
-  chart = {
-    for k, c in {
-      tools    = { title = "Tool executions by outcome", metric = "tool_executions", by = "outcome" }
-      failures = { title = "Failed requests by code", metric = "request_failures", by = "code" }
-      oauth    = { title = "OAuth connect/complete/disconnect by outcome", metric = "oauth_flows", by = "outcome" }
-      refresh  = { title = "OAuth refresh failures by reason", metric = "oauth_refresh_failures", by = "reason" }
-      } : k => {
+  # Charts of the log-based metrics, and of Cloud Run's own metrics, by widget name.
+  log_charts = {
+    tools    = { title = "Tool executions by outcome", metric = "tool_executions", by = "outcome" }
+    failures = { title = "Failed requests by code", metric = "request_failures", by = "code" }
+    oauth    = { title = "OAuth connect/complete/disconnect by outcome", metric = "oauth_flows", by = "outcome" }
+    refresh  = { title = "OAuth refresh failures by reason", metric = "oauth_refresh_failures", by = "reason" }
+  }
+  run_charts = {
+    requests  = { title = "Requests by function and status class", metric = "run.googleapis.com/request_count", aligner = "ALIGN_RATE", reducer = "REDUCE_SUM", by = ["resource.label.\"service_name\"", "metric.label.\"response_code_class\""] }
+    latency   = { title = "p95 latency by function", metric = "run.googleapis.com/request_latencies", aligner = "ALIGN_PERCENTILE_95", reducer = "REDUCE_MAX", by = ["resource.label.\"service_name\""] }
+    instances = { title = "Instances by function", metric = "run.googleapis.com/container/instance_count", aligner = "ALIGN_MAX", reducer = "REDUCE_SUM", by = ["resource.label.\"service_name\""] }
+  }
+
+  widgets = merge(
+    { for k, c in local.log_charts : k => {
       title = c.title
       xyChart = {
         dataSets = [{
@@ -149,15 +157,8 @@ locals {
           }
         }]
       }
-    }
-  }
-
-  run_chart = {
-    for k, c in {
-      requests = { title = "Requests by function and status class", metric = "run.googleapis.com/request_count", aligner = "ALIGN_RATE", reducer = "REDUCE_SUM", by = ["resource.label.\"service_name\"", "metric.label.\"response_code_class\""] }
-      latency  = { title = "p95 latency by function", metric = "run.googleapis.com/request_latencies", aligner = "ALIGN_PERCENTILE_95", reducer = "REDUCE_MAX", by = ["resource.label.\"service_name\""] }
-      instances = { title = "Instances by function", metric = "run.googleapis.com/container/instance_count", aligner = "ALIGN_MAX", reducer = "REDUCE_SUM", by = ["resource.label.\"service_name\""] }
-      } : k => {
+    } },
+    { for k, c in local.run_charts : k => {
       title = c.title
       xyChart = {
         dataSets = [{
@@ -175,13 +176,22 @@ locals {
           }
         }]
       }
-    }
-  }
+    } },
+  )
 
-  tiles = [for i, w in [
-    local.run_chart.requests, local.run_chart.latency, local.run_chart.instances,
-    local.chart.tools, local.chart.failures, local.chart.oauth, local.chart.refresh,
-  ] : { xPos = (i % 2) * 24, yPos = floor(i / 2) * 16, width = 24, height = 16, widget = w }]
+  # Two columns of 24 on a 48-column grid. The API leaves zero positions out of what it returns, so
+  # a tile at 0 states no xPos or yPos: written out, a 0 would show as a change on every plan.
+  dashboard_columns = 48
+  dashboard_layout = [
+    { widget = "requests", width = 24, height = 16 },
+    { widget = "latency", xPos = 24, width = 24, height = 16 },
+    { widget = "instances", yPos = 16, width = 24, height = 16 },
+    { widget = "tools", xPos = 24, yPos = 16, width = 24, height = 16 },
+    { widget = "failures", yPos = 32, width = 24, height = 16 },
+    { widget = "oauth", xPos = 24, yPos = 32, width = 24, height = 16 },
+    { widget = "refresh", yPos = 48, width = 24, height = 16 },
+  ]
+  dashboard_tiles = [for t in local.dashboard_layout : merge({ for k, v in t : k => v if k != "widget" }, { widget = local.widgets[t.widget] })]
 }
 
 resource "google_monitoring_dashboard" "this" {
@@ -190,7 +200,7 @@ resource "google_monitoring_dashboard" "this" {
   project = var.project_id
   dashboard_json = jsonencode({
     displayName  = "MCP gateway"
-    mosaicLayout = { columns = 48, tiles = local.tiles }
+    mosaicLayout = { columns = local.dashboard_columns, tiles = local.dashboard_tiles }
   })
 
   depends_on = [google_logging_metric.this]

@@ -44,6 +44,12 @@ output "hosting_dns_updates" {
 }
 
 output "source_object" {
-  description = "The deployed source archive (gs://bucket/object); its name is the archive's MD5."
-  value       = "gs://${google_storage_bucket.source.name}/${google_storage_bucket_object.source.name}"
+  description = "The deployed source archive, gs://bucket/source.zip#generation; earlier generations stay 90 days."
+  value       = "gs://${google_storage_bucket.source.name}/${google_storage_bucket_object.source.name}#${google_storage_bucket_object.source.generation}"
+}
+
+output "project_id" {
+  description = "The project, available once its APIs are enabled: resources a caller adds next to the module (e.g. a notification channel) take their project from here to be created after them."
+  value       = var.project_id
+  depends_on  = [google_project_service.apis]
 }

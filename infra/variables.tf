@@ -1,3 +1,6 @@
+# Where a variable has a default, null from the caller means that default (nullable = false), so an
+# example can pass through a setting its operator left unset without repeating the default.
+
 variable "project_id" {
   type        = string
   description = "Project to deploy into (Firestore, Secret Manager, the functions and the Hosting site live here)."
@@ -6,12 +9,14 @@ variable "project_id" {
 variable "region" {
   type        = string
   default     = "us-central1"
+  nullable    = false
   description = "Region of every function. firebase.json's rewrites name the same region (a test checks it)."
 }
 
 variable "name_prefix" {
   type        = string
   default     = "mcpgw"
+  nullable    = false
   description = "Prefix of service accounts, custom roles, the source bucket and log-based metrics."
 
   validation {
@@ -36,6 +41,7 @@ variable "functions" {
     concurrency     = optional(number)
   }))
   default     = {}
+  nullable    = false
   description = "Per-function overrides of the sizing in main.tf (local.function_defaults), by function name; unset attributes keep the defaults."
 
   validation {
@@ -58,6 +64,7 @@ variable "auth" {
     admin_value = optional(string)
   })
   default     = {}
+  nullable    = false
   description = "Who signs the callers' ID tokens (AUTH_*). Unset: Firebase Auth / Identity Platform of this project. Another OIDC issuer needs issuer, audience and jwks_url."
 
   validation {
@@ -69,6 +76,7 @@ variable "auth" {
 variable "app_origins" {
   type        = list(string)
   default     = []
+  nullable    = false
   description = "Origins of the web app (APP_ORIGINS): CORS, OAuth return_to and the callback page's postMessage target."
 
   validation {
@@ -86,6 +94,7 @@ variable "public_base_url" {
 variable "egress_allowlist" {
   type        = list(string)
   default     = []
+  nullable    = false
   description = "Private hosts, IPs or CIDRs that MCP servers may be reached at (EGRESS_ALLOWLIST). Public addresses need no entry."
 }
 
@@ -96,6 +105,7 @@ variable "limits" {
     default_timeout_ms = optional(number)
   })
   default     = {}
+  nullable    = false
   description = "MAX_BODY_BYTES, MAX_RESULT_BYTES and DEFAULT_TIMEOUT_MS; unset keeps the code's defaults (1 MiB, 10 MiB, 60 s)."
 }
 
@@ -105,6 +115,7 @@ variable "storage" {
     secret_prefix     = optional(string, "mcpgw-")
   })
   default     = {}
+  nullable    = false
   description = "COLLECTION_PREFIX of the Firestore collections and SECRET_PREFIX of the Secret Manager secrets the gateway creates. The vault's IAM condition is on secret_prefix."
 
   validation {
@@ -124,6 +135,7 @@ variable "stdio" {
     max_processes = optional(number, 12)
   })
   default     = {}
+  nullable    = false
   description = "The stdio catalog (STDIO_CATALOG, a path inside the staged source; null disables stdio servers), the pool's POOL_DATA_DIR and POOL_MAX_PROCESSES."
 }
 
@@ -135,7 +147,8 @@ variable "firestore" {
     point_in_time_recovery = optional(bool, false)
   })
   default     = {}
-  description = "The (default) Firestore database in native mode. Set create_database = false when it already exists."
+  nullable    = false
+  description = "The (default) Firestore database in native mode. Set create_database = false when it already exists (Terraform would fail with 409 trying to create it); location_id and the protections then apply only to a database Terraform creates."
 }
 
 variable "hosting" {
@@ -147,7 +160,13 @@ variable "hosting" {
     custom_domain  = optional(string)
   })
   default     = {}
-  description = "Firebase Hosting in front of the functions. manage_release deploys firebase.json's rewrites and headers from Terraform (false: run firebase deploy --only hosting yourself). site_id defaults to the project id."
+  nullable    = false
+  description = "Firebase Hosting in front of the functions. site_id is required when enabled: the project's default site (firebase hosting:sites:list), which is the project id unless that name was taken, or a new site. manage_release deploys firebase.json's rewrites and headers from Terraform (false: run firebase deploy --only hosting --project PROJECT yourself)."
+
+  validation {
+    condition     = !var.hosting.enabled || var.hosting.site_id != null
+    error_message = "hosting.site_id is required when hosting is enabled: the default site's id (firebase hosting:sites:list --project PROJECT; usually the project id, sometimes with a suffix such as -a1b2c), or a new globally unique one."
+  }
 }
 
 variable "monitoring" {
@@ -158,6 +177,7 @@ variable "monitoring" {
     duration              = optional(string, "300s")
   })
   default     = {}
+  nullable    = false
   description = "Log-based metrics, the 5xx error-rate alert (ratio of requests, over duration) and the dashboard."
 
   validation {
@@ -174,6 +194,7 @@ variable "secret_env" {
     create    = optional(bool, false)
   }))
   default     = {}
+  nullable    = false
   description = "Secret environment variables: name => a Secret Manager secret, the functions that get it, and whether Terraform creates the (empty) secret. Values are added with gcloud, never through Terraform."
 
   validation {
@@ -187,12 +208,14 @@ variable "secret_env" {
 variable "secret_replica_locations" {
   type        = list(string)
   default     = []
+  nullable    = false
   description = "Replica locations of the secrets Terraform creates (secret_env with create = true); empty means automatic replication."
 }
 
 variable "env" {
   type        = map(string)
   default     = {}
+  nullable    = false
   description = "Extra plain environment variables for every function. Secrets are rejected here: use secret_env."
 
   validation {
@@ -203,26 +226,41 @@ variable "env" {
   }
 }
 
+variable "public_access" {
+  type        = string
+  default     = "iam"
+  nullable    = false
+  description = "How Cloud Run admits callers of the public functions (all but the pool). iam: public_members hold roles/run.invoker (default allUsers). no_iam_check: Cloud Run's invoker IAM check is off (set with gcloud after each deployment), public with no IAM member; use it where the organisation enforces domain-restricted sharing (iam.allowedPolicyMemberDomains), which refuses allUsers. Every function verifies the caller's ID token either way."
+
+  validation {
+    condition     = contains(["iam", "no_iam_check"], var.public_access)
+    error_message = "public_access is \"iam\" or \"no_iam_check\"."
+  }
+}
+
 variable "public_members" {
   type        = list(string)
   default     = ["allUsers"]
-  description = "Invokers of the public functions. Firebase Hosting rewrites and browsers need allUsers; every function still verifies the caller's ID token."
+  nullable    = false
+  description = "Invokers of the public functions when public_access = \"iam\". Firebase Hosting rewrites and browsers need allUsers. An authenticated front instead (its service account, sending its token in X-Serverless-Authorization) takes Hosting's place: set hosting.enabled = false. Every function still verifies the caller's ID token."
 }
 
 variable "build_service_account" {
   type        = string
   default     = null
-  description = "Email of the service account that builds the functions; null creates one with the Cloud Build builder role."
+  description = "Email of the service account that builds the functions; null creates one with roles/run.builder. One you supply needs that role on the project."
 }
 
 variable "enable_apis" {
   type        = bool
   default     = true
+  nullable    = false
   description = "Enable the required APIs (left enabled on destroy)."
 }
 
 variable "labels" {
   type        = map(string)
   default     = {}
+  nullable    = false
   description = "Labels on the functions and the source bucket."
 }

@@ -6,6 +6,9 @@ terraform {
     google = {
       source  = "hashicorp/google"
       version = "~> 7.0"
+      # google.apis: the caller's configuration without user_project_override, used only to
+      # enable the project's APIs and read the project (apis.tf); the examples show both.
+      configuration_aliases = [google.apis]
     }
     google-beta = {
       source  = "hashicorp/google-beta"
@@ -14,6 +17,10 @@ terraform {
     archive = {
       source  = "hashicorp/archive"
       version = "~> 2.7"
+    }
+    time = {
+      source  = "hashicorp/time"
+      version = "~> 0.12"
     }
   }
 }

@@ -111,10 +111,9 @@ test('every function deploys from the one source archive, on nodejs22, with FUNC
     for (const [path, v] of leaves(mm)) if (/(^|\.)runtime$/.test(path) && typeof v === 'string' && !v.startsWith('${')) assert.is(v, 'nodejs22', path)
   const f = fn.resource.google_cloudfunctions2_function.this
   assert.is(f.build_config[0].runtime, '${var.runtime}')
-  assert.equal(f.build_config[0].source[0].storage_source[0], { bucket: '${var.source_archive.bucket}', object: '${var.source_archive.object}' })
+  assert.equal(f.build_config[0].source[0].storage_source[0], { bucket: '${var.source_archive.bucket}', object: '${var.source_archive.object}', generation: '${var.source_archive.generation}' })
   assert.equal(Object.keys(m.resource.google_storage_bucket_object), ['source'])
-  assert.equal(m.module.functions.source_archive, { bucket: '${google_storage_bucket.source.name}', object: '${google_storage_bucket_object.source.name}' })
-  assert.match(m.resource.google_storage_bucket_object.source.name, /output_md5/)
+  assert.equal(m.module.functions.source_archive, { bucket: '${google_storage_bucket.source.name}', object: '${google_storage_bucket_object.source.name}', generation: '${google_storage_bucket_object.source.generation}' })
   assert.match(m.locals.env, /FUNCTION_TIMEOUT_SEC = tostring\(f\.timeout_seconds\)/)
   // The registry bounds a config's timeout_ms by its own FUNCTION_TIMEOUT_SEC: it must allow execute's.
   const d = m.locals.function_defaults

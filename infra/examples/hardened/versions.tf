@@ -15,5 +15,9 @@ terraform {
       source  = "hashicorp/archive"
       version = "~> 2.7"
     }
+    time = {
+      source  = "hashicorp/time"
+      version = "~> 0.12"
+    }
   }
 }

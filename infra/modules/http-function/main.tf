@@ -18,8 +18,9 @@ resource "google_cloudfunctions2_function" "this" {
 
     source {
       storage_source {
-        bucket = var.source_archive.bucket
-        object = var.source_archive.object
+        bucket     = var.source_archive.bucket
+        object     = var.source_archive.object
+        generation = var.source_archive.generation
       }
     }
   }
@@ -64,18 +65,43 @@ resource "google_cloud_run_v2_service_iam_member" "invoker" {
   member   = each.value
 }
 
-# The Cloud Functions API has no CPU allocation setting; the function's Cloud Run service does.
-# Re-applied after every deployment of the function. Needs gcloud where Terraform runs.
+# Settings the Cloud Functions API lacks, applied to the function's Cloud Run service with gcloud
+# (which must be where Terraform runs). Each step runs again whenever the function is created,
+# updated or replaced (replace_triggered_by): a deployment may reset the service's settings. A
+# trigger on an attribute the deployment changes, such as update_time, would be known only after
+# the update and stop the apply with "Provider produced inconsistent final plan".
+
+# CPU allocated outside requests (instance-based billing).
 resource "terraform_data" "cpu_always_allocated" {
   count = var.settings.cpu_always_allocated ? 1 : 0
-
-  triggers_replace = [
-    google_cloudfunctions2_function.this.id,
-    google_cloudfunctions2_function.this.update_time,
-    var.settings,
-  ]
 
   provisioner "local-exec" {
     command = "gcloud run services update ${google_cloudfunctions2_function.this.name} --project=${var.project_id} --region=${var.region} --no-cpu-throttling --quiet"
   }
+
+  lifecycle {
+    replace_triggered_by = [google_cloudfunctions2_function.this]
+  }
+}
+
+# Public without an IAM member: Cloud Run's invoker IAM check off, which domain-restricted sharing
+# allows where it refuses allUsers (https://cloud.google.com/run/docs/authenticating/public).
+resource "terraform_data" "invoker_iam_check" {
+  count = var.invoker_iam_check ? 0 : 1
+
+  provisioner "local-exec" {
+    command = "gcloud run services update ${google_cloudfunctions2_function.this.name} --project=${var.project_id} --region=${var.region} --no-invoker-iam-check --quiet"
+  }
+
+  lifecycle {
+    replace_triggered_by = [google_cloudfunctions2_function.this]
+
+    precondition {
+      condition     = var.public
+      error_message = "invoker_iam_check = false is for public functions only: a private function is protected by that check."
+    }
+  }
+
+  # One update of the service at a time.
+  depends_on = [terraform_data.cpu_always_allocated]
 }

@@ -37,10 +37,11 @@ variable "runtime" {
 
 variable "source_archive" {
   type = object({
-    bucket = string
-    object = string
+    bucket     = string
+    object     = string
+    generation = optional(number)
   })
-  description = "The zipped source (one archive for every function) in Cloud Storage."
+  description = "The zipped source (one archive for every function) in Cloud Storage; generation pins the object's version (null: the live one when the function is built)."
 }
 
 variable "service_account_email" {
@@ -115,7 +116,13 @@ variable "public" {
 variable "public_members" {
   type        = list(string)
   default     = ["allUsers"]
-  description = "Invokers when public is true; allUsers is what Firebase Hosting rewrites and browsers need."
+  description = "Invokers when public is true; allUsers is what Firebase Hosting rewrites and browsers need (or no member and invoker_iam_check = false)."
+}
+
+variable "invoker_iam_check" {
+  type        = bool
+  default     = true
+  description = "Whether Cloud Run checks roles/run.invoker before the function sees a request. false (public functions only) turns the check off with gcloud after each deployment: public without any IAM member, where domain-restricted sharing refuses allUsers."
 }
 
 variable "invoker_members" {
