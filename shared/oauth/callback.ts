@@ -13,7 +13,7 @@ import { readSecrets } from '../registry/service.js'
 import { STATES, type StateRec } from './model.js'
 import { clientInfo } from './client.js'
 import { metadataOf } from './discover.js'
-import { oauthFetch } from './fetch.js'
+import { oauthFetch, storedEndpoint } from './fetch.js'
 import { saveConnection } from './tokens.js'
 import type { Outcome } from './page.js'
 
@@ -47,7 +47,7 @@ export async function callback(d: Deps, q: URLSearchParams): Promise<Outcome> {
   if (!mcp || mcp.data.auth_type !== 'oauth') return outcome(fail('invalid_state', s))
   try {
     const info = await clientInfo(d, s.client, mcp.data, await readSecrets(d, mcp.data))
-    const tokens = await exchangeAuthorization(s.as.token_endpoint, {
+    const tokens = await exchangeAuthorization(storedEndpoint(d, s.as.token_endpoint, 'token endpoint'), {
       metadata: metadataOf(s.as),
       clientInformation: info,
       authorizationCode: code,
