@@ -95,7 +95,7 @@ variable "egress_allowlist" {
   type        = list(string)
   default     = []
   nullable    = false
-  description = "Private hosts, IPs or CIDRs that MCP servers may be reached at (EGRESS_ALLOWLIST). Public addresses need no entry."
+  description = "Private hosts, IPs or CIDRs that MCP servers may be reached at (EGRESS_ALLOWLIST), each with an optional port (\"10.20.0.5:8443\"; none: every port). Public addresses need no entry."
 }
 
 variable "limits" {

@@ -2,6 +2,8 @@
  * Configuration is a pure function of the environment, so tests pass a plain object.
  * Every knob is documented in README.md ("Configuration").
  */
+import { splitEntry } from './egress/allowlist.js'
+
 export type Mode = 'local' | 'production'
 
 export interface Config {
@@ -57,6 +59,16 @@ function baseUrl(v: string | undefined, name: string): string | null {
   return u.href.replace(/\/$/, '')
 }
 
+/** EGRESS_ALLOWLIST: entries as given, each checked for a sound host and port. */
+function allowlist(v: string | undefined): string[] {
+  const entries = list(v)
+  for (const e of entries) {
+    const s = splitEntry(e)
+    if ('error' in s) throw new Error(`config: EGRESS_ALLOWLIST entry ${e} ${s.error} (write host, host:port, [IPv6]:port or a CIDR)`)
+  }
+  return entries
+}
+
 export function parseConfig(env: Record<string, string | undefined>): Config {
   const mode: Mode = env.GATEWAY_MODE === 'local' ? 'local' : 'production'
   const local = mode === 'local'
@@ -82,7 +94,7 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
       adminValue: env.AUTH_ADMIN_VALUE || 'admin',
     },
     appOrigins: origins,
-    egressAllowlist: list(env.EGRESS_ALLOWLIST),
+    egressAllowlist: allowlist(env.EGRESS_ALLOWLIST),
     allowLoopback: local ? env.EGRESS_ALLOW_LOOPBACK !== 'false' : false,
     requireHttps: !local,
     maxBodyBytes: int(env.MAX_BODY_BYTES, 1 << 20, 1024, 32 << 20, 'MAX_BODY_BYTES'),

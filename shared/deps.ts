@@ -9,6 +9,7 @@ import { parseConfig } from './config.js'
 import type { Clock, Store, Vault } from './ports.js'
 import { systemClock } from './ports.js'
 import type { Verify } from './auth/caller.js'
+import type { Lookup } from './egress/fetch.js'
 
 export interface Deps {
   config: Config
@@ -16,6 +17,8 @@ export interface Deps {
   store(): Promise<Store>
   vault(): Promise<Vault>
   verify: Verify
+  /** Name resolution for the egress check (tests pass their own); default: the system resolver. */
+  lookup?: Lookup
 }
 
 const once = <T>(f: () => Promise<T>): (() => Promise<T>) => {
@@ -57,7 +60,7 @@ export function makeDeps(config: Config, over: Partial<Omit<Deps, 'config'>> = {
     }
     return verifier(h)
   })
-  return { config, clock, store, vault, verify }
+  return { config, clock, store, vault, verify, ...(over.lookup ? { lookup: over.lookup } : {}) }
 }
 
 let current: Deps | undefined

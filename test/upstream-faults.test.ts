@@ -172,13 +172,14 @@ faults('no upstream fault became a 500', () => {
 
 const egress = suite('egress')
 let server: ModernServerHandle
+let sseServer: LegacyServerHandle
 
 egress.before(async () => {
-  server = await startModernServer()
+  ;[server, sseServer] = await Promise.all([startModernServer(), startLegacyServer()])
 })
 
 egress.after(async () => {
-  await server?.stop()
+  await Promise.allSettled([server?.stop(), sseServer?.stop()])
 })
 
 const endpoints = () => ({
@@ -187,29 +188,60 @@ const endpoints = () => ({
   hex: `http://0x7f.0.0.1:${server.port}/mcp`,
 })
 
-egress('loopback is refused at registration and at execute time when EGRESS_ALLOW_LOOPBACK=false', async () => {
+egress('loopback is refused at registration and at execute time when EGRESS_ALLOW_LOOPBACK=false, over http and sse alike', async () => {
   const g = await startGateway({ env: { EGRESS_ALLOW_LOOPBACK: 'false' } })
   try {
     const t = await g.token('alice')
-    for (const [kind, endpoint] of Object.entries(endpoints())) {
-      server.reset()
-      const denied = await addMcp(g, t, { name: kind, endpoint })
+    const cases = [
+      ...Object.entries(endpoints()).map(([kind, endpoint]) => ({ kind, type: 'http', endpoint, s: server as { reset(): void; requests: unknown[] } })),
+      { kind: 'sse', type: 'sse', endpoint: sseServer.sseUrl, s: sseServer },
+    ]
+    for (const { kind, type, endpoint, s } of cases) {
+      s.reset()
+      const denied = await addMcp(g, t, { name: kind, type, endpoint })
       assert.is(denied.status, 400, `${kind}: ${denied.text}`)
       assert.is(denied.json.errors[0].path, '/endpoint')
       // A config registered while loopback was allowed (policy tightened since) is still refused when called.
       ;(g.deps.config as { allowLoopback: boolean }).allowLoopback = true
-      const ok = await addMcp(g, t, { name: kind, endpoint })
+      const ok = await addMcp(g, t, { name: kind, type, endpoint })
       ;(g.deps.config as { allowLoopback: boolean }).allowLoopback = false
       assert.is(ok.status, 201, ok.text)
       const r = await g.req('POST', `/mcps/${ok.json.id}/tools/echo/execute`, { token: t, body: { arguments: { message: 'x' } } })
       isProblem(r, 403, 'egress_denied')
       const l = await g.req('GET', `/mcps/${ok.json.id}/tools`, { token: t })
       isProblem(l, 403, 'egress_denied')
-      assert.is(server.requests.length, 0, `${kind}: something reached the server`)
+      assert.is(s.requests.length, 0, `${kind}: something reached the server`)
     }
   } finally {
     allLogs.push(...g.logs)
     await g.close()
+  }
+})
+
+egress('local mode: plain http to a host that is not loopback is refused at registration, saying how to allow it', async () => {
+  const g = await startGateway()
+  try {
+    const t = await g.token('alice')
+    for (const type of ['http', 'sse']) {
+      const r = await addMcp(g, t, { name: 'remote', type, endpoint: 'http://example.com/mcp' })
+      isProblem(r, 400, 'invalid_request')
+      assert.is(r.json.errors[0].path, '/endpoint')
+      assert.match(r.json.detail, /https/)
+      assert.match(r.json.detail, /EGRESS_ALLOWLIST/)
+    }
+    const https = await addMcp(g, t, { name: 'remote', endpoint: 'https://example.com/mcp' })
+    assert.is(https.status, 201, https.text)
+  } finally {
+    allLogs.push(...g.logs)
+    await g.close()
+  }
+  const allowed = await startGateway({ env: { EGRESS_ALLOWLIST: 'example.com' } })
+  try {
+    const r = await addMcp(allowed, await allowed.token('alice'), { name: 'remote', endpoint: 'http://example.com/mcp' })
+    assert.is(r.status, 201, r.text)
+  } finally {
+    allLogs.push(...allowed.logs)
+    await allowed.close()
   }
 })
 

@@ -23,11 +23,17 @@ export class EgressDenied extends AppError {
   }
 }
 
-const agents = new Map<string, Agent>()
+/** Name resolution: every address a name has (the system resolver unless a test passes its own). */
+export type Lookup = (host: string) => Promise<Array<{ address: string; family: number }>>
+const systemLookup: Lookup = (host) => lookup(host, { all: true })
 
-function agentFor(policy: EgressPolicy): Agent {
+const agents = new Map<Lookup, Map<string, Agent>>()
+
+function agentFor(policy: EgressPolicy, resolve: Lookup): Agent {
   const key = JSON.stringify(policy)
-  let agent = agents.get(key)
+  let byPolicy = agents.get(resolve)
+  if (!byPolicy) agents.set(resolve, (byPolicy = new Map()))
+  let agent = byPolicy.get(key)
   if (agent) return agent
   const base = buildConnector({ timeout: 10_000 })
   agent = new Agent({
@@ -35,14 +41,15 @@ function agentFor(policy: EgressPolicy): Agent {
     connections: 128,
     connect: (opts, cb) => {
       const host = opts.hostname.replace(/^\[|\]$/g, '')
+      const port = Number(opts.port) || (opts.protocol === 'https:' ? 443 : 80)
       const pick = async (): Promise<string> => {
         // Node skips `lookup` for IP literals, so literals are checked here too.
         if (isIP(host)) {
-          if (!addressAllowed(policy, host, host)) throw new EgressDenied('points at a private or reserved address')
+          if (!addressAllowed(policy, host, host, port)) throw new EgressDenied('points at a private or reserved address')
           return host
         }
-        const addrs = await lookup(host, { all: true })
-        const ok = addrs.find((a) => addressAllowed(policy, a.address, host))
+        const addrs = await resolve(host)
+        const ok = addrs.find((a) => addressAllowed(policy, a.address, host, port))
         if (!ok) throw new EgressDenied('resolves to a private or reserved address')
         return ok.address
       }
@@ -52,7 +59,7 @@ function agentFor(policy: EgressPolicy): Agent {
       )
     },
   })
-  agents.set(key, agent)
+  byPolicy.set(key, agent)
   return agent
 }
 
@@ -63,6 +70,8 @@ export interface GuardOptions extends Cap {
    * progress asked for, no live log stream).
    */
   collect?: (init: RequestInit) => boolean
+  /** Name resolution for the connect-time check (default: the system resolver). */
+  lookup?: Lookup
 }
 
 const NULL_BODY = new Set([101, 204, 205, 304])
@@ -74,18 +83,25 @@ const IN_FLIGHT = 1000
 const raised = new WeakSet<AbortSignal>()
 
 export function guardedFetch(policy: EgressPolicy, opts: GuardOptions): FetchLike {
-  const dispatcher = agentFor(policy)
+  const dispatcher = agentFor(policy, opts.lookup ?? systemLookup)
   return async function guarded(input, init = {}) {
     let url = String(input instanceof URL ? input.href : input)
     for (let hop = 0; ; hop++) {
       const v = checkUrl(policy, url)
-      if (!v.ok) throw new EgressDenied(`URL ${v.reason}`)
+      if (!v.ok) throw new EgressDenied(`${hop ? 'redirect target' : 'URL'} ${v.reason}`)
       const res = await send(url, init, dispatcher, opts)
       const location = res.headers.get('location')
-      // Follow only same-origin redirects that keep method and body (307/308), at most 3.
-      if ((res.status === 307 || res.status === 308) && location && hop < 3) {
-        const next = new URL(location, url)
-        if (next.origin === new URL(url).origin && !(init.body instanceof ReadableStream)) {
+      if (res.status >= 300 && res.status < 400 && location) {
+        let next: URL | undefined
+        try { next = new URL(location, url) } catch { /* not a URL: handed over as it came */ }
+        // A redirect somewhere the policy refuses is refused as such, followed or not.
+        const target = next && checkUrl(policy, next.href)
+        if (target && !target.ok) {
+          await res.body?.cancel()
+          throw new EgressDenied(`redirects to a URL that ${target.reason}`)
+        }
+        // Follow only same-origin redirects that keep method and body (307/308), at most 3.
+        if ((res.status === 307 || res.status === 308) && next && hop < 3 && next.origin === new URL(url).origin && !(init.body instanceof ReadableStream)) {
           await res.body?.cancel()
           url = next.href
           continue

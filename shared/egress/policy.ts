@@ -1,20 +1,17 @@
 /**
  * Egress policy, pure: which URLs and addresses the gateway may reach.
  * Production: https only, and only public unicast addresses, unless the host
- * or address is in EGRESS_ALLOWLIST. Local mode also allows loopback and http.
+ * or address (and port, if the entry names one) is in EGRESS_ALLOWLIST. Local
+ * mode also allows loopback, and plain http to it.
  */
-import { createRequire } from 'node:module'
-import type * as Ipaddr from 'ipaddr.js'
 import type { Config } from '../config.js'
-
-// Loaded on first use: listing configs never needs it, and cold starts pay for every import.
-let lib: typeof Ipaddr | undefined
-const ip = (): typeof Ipaddr => (lib ??= createRequire(import.meta.url)('ipaddr.js') as typeof Ipaddr)
+import { ip, parseAddr, placeOf } from './address.js'
+import { addrListed, nameListed } from './allowlist.js'
 
 export interface EgressPolicy {
   requireHttps: boolean
   allowLoopback: boolean
-  /** Hostnames (`api.example.com`, `*.corp.example`), IPs or CIDRs. */
+  /** Hostnames (`api.example.com`, `*.corp.example`), IPs or CIDRs, each with an optional `:port`. */
   allowlist: string[]
 }
 
@@ -29,36 +26,37 @@ const METADATA_HOSTS = new Set(['metadata.google.internal', 'metadata', 'metadat
 
 const bare = (host: string) => host.replace(/^\[|\]$/g, '').replace(/\.$/, '').toLowerCase()
 
-export function hostAllowlisted(policy: EgressPolicy, host: string): boolean {
+/** The port a URL reaches, defaults included. */
+export const portOf = (url: URL) => Number(url.port) || (url.protocol === 'https:' ? 443 : 80)
+
+/**
+ * Is this host (a name or an IP literal) in the allowlist, for this port?
+ * Without a port, only entries that admit every port count.
+ */
+export function hostAllowlisted(policy: EgressPolicy, host: string, port?: number): boolean {
   const h = bare(host)
-  return policy.allowlist.some((e) => {
-    const entry = e.toLowerCase()
-    if (entry.startsWith('*.')) return h.endsWith(entry.slice(1))
-    return entry === h
-  })
+  if (ip().isValid(h)) {
+    const addr = parseAddr(h)
+    return addr !== null && addrListed(policy.allowlist, addr, port)
+  }
+  return nameListed(policy.allowlist, h, port)
 }
 
-/** Is this resolved address one we may dial? */
-export function addressAllowed(policy: EgressPolicy, address: string, host?: string): boolean {
-  let addr: Ipaddr.IPv4 | Ipaddr.IPv6
-  try {
-    addr = ip().process(bare(address))
-  } catch {
-    return false
-  }
-  if (host && hostAllowlisted(policy, host)) return true
-  for (const e of policy.allowlist) {
-    if (!e.includes('/') && !ip().isValid(e)) continue
-    try {
-      if (e.includes('/')) {
-        const [net, bits] = ip().parseCIDR(e)
-        if (net.kind() === addr.kind() && addr.match([net, bits] as any)) return true
-      } else if (ip().process(e).toString() === addr.toString()) return true
-    } catch { /* a malformed entry allows nothing */ }
-  }
-  const range = addr.range()
-  if (range === 'unicast') return true
-  return policy.allowLoopback && range === 'loopback'
+/** Is this resolved address one we may dial (for `host` on `port`, when known)? */
+export function addressAllowed(policy: EgressPolicy, address: string, host?: string, port?: number): boolean {
+  const addr = parseAddr(address)
+  if (!addr) return false
+  if (host && hostAllowlisted(policy, host, port)) return true
+  if (addrListed(policy.allowlist, addr, port)) return true
+  const place = placeOf(addr)
+  return place === 'public' || (policy.allowLoopback && place === 'loopback')
+}
+
+/** A loopback name or address: where local mode allows plain http. */
+function loopbackHost(host: string): boolean {
+  if (host === 'localhost' || host.endsWith('.localhost')) return true
+  const addr = ip().isValid(host) ? parseAddr(host) : null
+  return addr !== null && placeOf(addr) === 'loopback'
 }
 
 export type UrlVerdict = { ok: true; url: URL } | { ok: false; reason: string }
@@ -77,25 +75,26 @@ export function checkUrl(policy: EgressPolicy, raw: string): UrlVerdict {
   if (url.protocol !== 'https:' && url.protocol !== 'http:') return { ok: false, reason: 'must use https' }
   if (url.username || url.password) return { ok: false, reason: 'must not contain credentials' }
   const host = bare(url.hostname)
-  const allowlisted = hostAllowlisted(policy, host)
-  const isIp = ip().isValid(host)
-  const loopbackName = host === 'localhost' || host.endsWith('.localhost')
-  if (url.protocol === 'http:' && policy.requireHttps && !allowlisted) return { ok: false, reason: 'must use https' }
+  const port = portOf(url)
+  const allowlisted = hostAllowlisted(policy, host, port)
+  const loopback = loopbackHost(host)
+  if (url.protocol === 'http:' && !allowlisted && !(loopback && policy.allowLoopback && !policy.requireHttps)) {
+    const where = policy.requireHttps ? 'for a host in EGRESS_ALLOWLIST' : 'on loopback or for a host in EGRESS_ALLOWLIST'
+    return { ok: false, reason: `must use https (plain http only ${where})` }
+  }
   if (METADATA_HOSTS.has(host) && !allowlisted) return { ok: false, reason: 'points at a metadata server' }
-  if (isIp && !addressAllowed(policy, host, host)) return { ok: false, reason: 'points at a private or reserved address' }
-  if (loopbackName && !policy.allowLoopback && !allowlisted) return { ok: false, reason: 'points at a private or reserved address' }
+  if (ip().isValid(host) && !addressAllowed(policy, host, host, port)) return { ok: false, reason: 'points at a private or reserved address' }
+  if (loopback && !policy.allowLoopback && !allowlisted) return { ok: false, reason: 'points at a private or reserved address' }
   return { ok: true, url }
 }
 
 /**
- * OAuth endpoints (authorization, token, revocation): as `checkUrl`, and plain
- * http only on loopback when loopback is allowed (local mode), allowlisted
- * hosts included (RFC 9700 §2.6; RFC 8252 §8.3).
+ * OAuth endpoints (authorization, token, revocation, registration, metadata):
+ * as `checkUrl`, and plain http only on loopback when loopback is allowed
+ * (local mode), allowlisted hosts included (RFC 9700 §2.6; RFC 8252 §8.3).
  */
 export function checkOAuthUrl(policy: EgressPolicy, raw: string): UrlVerdict {
   const v = checkUrl(policy, raw)
   if (!v.ok || v.url.protocol !== 'http:') return v
-  const host = bare(v.url.hostname)
-  const loopback = host === 'localhost' || host === '::1' || /^127\./.test(host)
-  return loopback && policy.allowLoopback ? v : { ok: false, reason: 'must use https' }
+  return loopbackHost(bare(v.url.hostname)) && policy.allowLoopback ? v : { ok: false, reason: 'must use https' }
 }

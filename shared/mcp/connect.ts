@@ -9,10 +9,11 @@ import { AsyncLocalStorage } from 'node:async_hooks'
 import type { Client as ClientT, PriorDiscovery } from '@modelcontextprotocol/client'
 import type { Deps } from '../deps.js'
 import { AppError } from '../errors.js'
-import { guardedFetch, TooLarge } from '../egress/fetch.js'
+import { EgressDenied, guardedFetch, TooLarge, type FetchLike } from '../egress/fetch.js'
 import { policyOf } from '../egress/policy.js'
 import { upstreamError } from './errors.js'
 import { GATEWAY_INFO } from './info.js'
+import { watchEndpoint } from './sse-endpoint.js'
 import { eraFresh, forgetState, loadState, saveState, type StateKey } from './state.js'
 
 let sdk: Promise<typeof import('@modelcontextprotocol/client')> | undefined
@@ -80,13 +81,28 @@ async function open(d: Deps, t: Target, signal: AbortSignal, live = false): Prom
     conn.dead = true
     for (const c of conn.calls) c.fail(e)
   }
-  const fetch = guardedFetch(policyOf(d), {
+  const policy = policyOf(d)
+  const guarded = guardedFetch(policy, {
     maxBytes: d.config.maxResultBytes,
     onTooLarge: () => fault(new TooLarge(d.config.maxResultBytes)),
     // Answers are read whole unless someone follows them: a private (streaming)
     // connection, or a request that asks for progress notifications.
     collect: (init) => !live && !(typeof init.body === 'string' && init.body.includes('"progressToken"')),
+    lookup: d.lookup,
   })
+  // The SSE transport's EventSource turns a refused GET into a bare error event, and the SDK
+  // refuses an `endpoint` event elsewhere without saying why: the refusal is kept to answer with.
+  let denied: EgressDenied | undefined
+  const fetch: FetchLike = async (input, init) => {
+    try {
+      const res = await guarded(input, init)
+      if (t.type !== 'sse' || (init?.method ?? 'GET') !== 'GET') return res
+      return watchEndpoint(res, String(input), policy, (e) => { denied ??= e })
+    } catch (e) {
+      if (e instanceof EgressDenied) denied ??= e
+      throw e
+    }
+  }
   const url = new URL(t.endpoint)
   const requestInit = { headers: t.headers }
   const transport =
@@ -115,7 +131,7 @@ async function open(d: Deps, t: Target, signal: AbortSignal, live = false): Prom
     void client.close().catch(() => {})
     // A stale modern verdict fails loudly: forget it so the next call probes again.
     if (prior && t.type === 'http') forgetState(d, t.state, 'era')
-    throw e
+    throw denied ?? e
   }
   conn.era = client.getProtocolEra?.() === 'modern' ? 'modern' : 'legacy'
   if (!prior && t.type === 'http') {

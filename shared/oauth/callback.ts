@@ -15,7 +15,7 @@ import { readSecrets } from '../registry/service.js'
 import { STATES, type StateRec } from './model.js'
 import { clientInfo } from './client.js'
 import { metadataOf } from './discover.js'
-import { oauthFetch } from './fetch.js'
+import { oauthFetch, storedEndpoint } from './fetch.js'
 import { savePending } from './pending.js'
 import type { Outcome } from './page.js'
 
@@ -50,7 +50,7 @@ export async function callback(d: Deps, q: URLSearchParams): Promise<Outcome> {
   let completion: string
   try {
     const info = await clientInfo(d, s.client, mcp.data, await readSecrets(d, mcp.data))
-    const tokens = await exchangeAuthorization(s.as.token_endpoint, {
+    const tokens = await exchangeAuthorization(storedEndpoint(d, s.as.token_endpoint, 'token endpoint'), {
       metadata: metadataOf(s.as),
       clientInformation: info,
       authorizationCode: code,

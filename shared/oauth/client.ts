@@ -11,6 +11,7 @@ import { newSecretName } from '../ids.js'
 import type { McpDoc, Secrets } from '../registry/model.js'
 import type { FetchLike } from '../egress/fetch.js'
 import { CLIENTS, clientKey, type ClientRec, type ClientRef } from './model.js'
+import { checkOAuthUrl } from './discover.js'
 
 export const callbackUrl = (d: Deps) => `${publicBase(d)}/api/v1/oauth/callback`
 export const metadataDocumentUrl = (d: Deps) => `${publicBase(d)}/api/v1/oauth/client-metadata.json`
@@ -79,6 +80,7 @@ async function dynamicClient(d: Deps, metadata: AuthorizationServerMetadata, iss
   const store = await d.store()
   const known = await store.get<ClientRec>(CLIENTS, key)
   if (known && known.data.issuer === issuer) return { ref: { kind: 'dcr', key }, info: await withSecret(d, known.data) }
+  checkOAuthUrl(d, metadata.registration_endpoint, 'registration endpoint')
   const { registerClient } = await import('@modelcontextprotocol/client')
   // The registration serves every MCP server behind this issuer and later step-ups, and a registered
   // `scope` limits what the client may ask for (RFC 7591 §2): register all the server advertises.

@@ -23,11 +23,11 @@ export interface Discovered {
 
 const fail = (reason: string, message: string) => new AppError('upstream_error', message, { upstream: { reason } })
 
-export function checkOAuthUrl(d: Deps, url: string | undefined, what: string): string {
-  if (!url) throw fail('oauth_metadata_invalid', `The authorization server has no ${what}.`)
+export function checkOAuthUrl(d: Deps, url: string | undefined, what: string, whose = 'authorization server'): string {
+  if (!url) throw fail('oauth_metadata_invalid', `The ${whose} has no ${what}.`)
   // javascript:, data:, file: and the like fail here, as do plain http (outside local loopback) and private addresses.
   const v = checkEndpoint(policyOf(d), url)
-  if (!v.ok) throw fail('oauth_metadata_invalid', `The authorization server's ${what} ${v.reason}.`)
+  if (!v.ok) throw fail('oauth_metadata_invalid', `The ${whose}'s ${what} ${v.reason}.`)
   return v.url.href
 }
 
@@ -71,6 +71,8 @@ export async function discover(d: Deps, doc: McpDoc, fetch: FetchLike): Promise<
     if (e instanceof AppError) throw e
     throw fail('unreachable', 'The MCP server could not be reached to discover its authorization server.')
   }
+  // A metadata URL the server names is an OAuth endpoint like any other (https, public).
+  if (hints.resourceMetadataUrl) checkOAuthUrl(d, hints.resourceMetadataUrl.href, 'resource_metadata URL', 'MCP server')
   let prm: Awaited<ReturnType<typeof sdk.discoverOAuthProtectedResourceMetadata>> | undefined
   try {
     prm = await sdk.discoverOAuthProtectedResourceMetadata(doc.endpoint, { resourceMetadataUrl: hints.resourceMetadataUrl }, fetch)

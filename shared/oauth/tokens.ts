@@ -19,7 +19,7 @@ import { readSecrets } from '../registry/service.js'
 import { CONNS, LEASES, connId, type ConnRec, type LeaseRec, type PendingRec } from './model.js'
 import { clientInfo } from './client.js'
 import { metadataOf } from './discover.js'
-import { oauthFetch } from './fetch.js'
+import { oauthFetch, storedEndpoint } from './fetch.js'
 import type { FetchLike } from '../egress/fetch.js'
 
 /** Refresh this long before the access token expires. */
@@ -147,7 +147,7 @@ async function refreshHoldingLease(d: Deps, rec: Rec<McpDoc>, id: string, conn: 
     const info = await clientInfo(d, conn.client, rec.data, await readSecrets(d, rec.data))
     let tokens: OAuthTokens
     try {
-      tokens = await refreshAuthorization(conn.as.token_endpoint, {
+      tokens = await refreshAuthorization(storedEndpoint(d, conn.as.token_endpoint, 'token endpoint'), {
         metadata: metadataOf(conn.as),
         clientInformation: info,
         refreshToken: current.refresh_token,
@@ -155,6 +155,8 @@ async function refreshHoldingLease(d: Deps, rec: Rec<McpDoc>, id: string, conn: 
         fetchFn: withTimeout(oauthFetch(d), REFRESH_TIMEOUT_MS),
       })
     } catch (e: any) {
+      // The policy refuses the token endpoint: no retry will do better, and the tokens stay for when it allows it.
+      if (e instanceof AppError && e.code === 'egress_denied') throw e
       const code = typeof e?.code === 'string' ? e.code : undefined
       if (code === 'invalid_grant' || code === 'invalid_client' || code === 'unauthorized_client') {
         await markNeedsAuth(d, id, conn.generation, code)
