@@ -8,6 +8,7 @@ import { log } from '../log.js'
 import { CONNS, connId, connectionView, type ConnRec } from '../oauth/model.js'
 import { catalogOf } from '../stdio/load.js'
 import { checkChoice } from '../stdio/catalog.js'
+import { checkPaths } from '../pool/paths.js'
 import type { Rec } from '../ports.js'
 import { check } from '../validate.js'
 import { checkOAuthUrl, checkUrl, policyOf } from '../egress/policy.js'
@@ -43,7 +44,9 @@ function checkStdio(d: Deps, doc: Pick<McpDoc, 'type' | 'endpoint' | 'auth_type'
   if (doc.auth_type !== 'none') throw bad('/auth_type', 'must be none for stdio servers (their env vars carry credentials)')
   if (doc.config.headers || secrets.headers || doc.config.oauth) throw bad('/config', 'headers and oauth do not apply to stdio servers')
   if (!doc.config.catalog_id) throw bad('/config/catalog_id', 'is required for stdio servers')
-  checkChoice(cat, { catalog_id: doc.config.catalog_id, params: doc.config.params ?? {}, env: secrets.env ?? {} })
+  const choice = checkChoice(cat, { catalog_id: doc.config.catalog_id, params: doc.config.params ?? {}, env: secrets.env ?? {} })
+  // Refused here, not only at spawn: a root in the pool's homes or the gateway's data never registers.
+  checkPaths(cat, choice, [d.config.poolDataDir, d.config.dataDir])
   // The choice travels to the pool in one request header: keep it well under Node's 16 KiB header limit.
   if (Buffer.byteLength(JSON.stringify(secrets.env ?? {})) + Buffer.byteLength(JSON.stringify(doc.config.params ?? {})) > 6144)
     throw bad('/config', 'params and env may hold at most 6 KiB in all')
