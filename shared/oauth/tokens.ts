@@ -21,6 +21,7 @@ import { CONNS, LEASES, connId, type ConnRec, type LeaseRec, type StateRec } fro
 import { clientInfo } from './client.js'
 import { metadataOf } from './discover.js'
 import { oauthFetch } from './fetch.js'
+import { chargeVaultWrite } from '../quota/vault-writes.js'
 import type { FetchLike } from '../egress/fetch.js'
 
 /** Refresh this long before the access token expires. */
@@ -144,6 +145,8 @@ async function refreshHoldingLease(d: Deps, rec: Rec<McpDoc>, id: string, conn: 
       await markNeedsAuth(d, id, conn.generation, 'no_refresh_token')
       throw needsAuth(rec.id, 'The access token expired and there is no refresh token; connect again.')
     }
+    // The new tokens go to the vault: take the user's unit before the refresh token is spent.
+    await chargeVaultWrite(d, conn.sub)
     const { refreshAuthorization } = await import('@modelcontextprotocol/client')
     const info = await clientInfo(d, conn.client, rec.data, await readSecrets(d, rec.data))
     let tokens: OAuthTokens
@@ -222,6 +225,7 @@ export async function saveConnection(d: Deps, state: StateRec, doc: McpDoc, toke
   const id = connId(state.sub, state.mcp_id)
   // A fresh connect writes a new secret, so a refresh still running on the old one cannot overwrite it.
   const secretRef = newSecretName()
+  await chargeVaultWrite(d, state.sub)
   await vault.put(secretRef, encode(tokens))
   const now = d.clock.now()
   let replaced: string | null = null

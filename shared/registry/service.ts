@@ -9,6 +9,8 @@ import { CONNS, connId, connectionView, type ConnRec } from '../oauth/model.js'
 import { catalogOf } from '../stdio/load.js'
 import { checkChoice } from '../stdio/catalog.js'
 import { checkPaths } from '../pool/paths.js'
+import { createCounted, deleteCounted, roomFor } from '../quota/configs.js'
+import { chargeVaultWrite } from '../quota/vault-writes.js'
 import type { Rec } from '../ports.js'
 import { check } from '../validate.js'
 import { checkOAuthUrl, checkUrl, policyOf } from '../egress/policy.js'
@@ -140,12 +142,15 @@ export async function create(d: Deps, caller: Caller, body: unknown): Promise<Re
   }
   checkSemantics(d, doc, secrets)
   const id = newId()
+  // Quotas before the vault: a refused create writes no secret.
+  const room = await roomFor(d, doc.tenant)
   if (hasSecrets(secrets)) {
+    await chargeVaultWrite(d, caller.sub)
     doc.secret_ref = newSecretName()
     await (await d.vault()).put(doc.secret_ref, encode(secrets))
   }
   try {
-    const rec = await (await d.store()).create(MCPS, id, doc)
+    const rec = await createCounted(d, room, id, doc)
     audit(d, { actor: caller.sub, org: caller.org ?? null, action: 'mcp.create', mcp_id: id, outcome: 'ok', duration_ms: Math.round(performance.now() - t0) })
     return rec
   } catch (e) {
@@ -234,7 +239,10 @@ export async function patch(d: Deps, caller: Caller, id: string, body: unknown, 
     // A fresh name per change: a PATCH that loses the version race below must not overwrite the winner's secrets.
     newRef = hasSecrets(secrets) ? newSecretName() : null
     next.secret_ref = newRef
-    if (newRef) await vault!.put(newRef, encode(secrets))
+    if (newRef) {
+      await chargeVaultWrite(d, caller.sub)
+      await vault!.put(newRef, encode(secrets))
+    }
   }
   let out: Rec<McpDoc>
   try {
@@ -256,7 +264,8 @@ export async function remove(d: Deps, caller: Caller, id: string, ifMatchHeader?
   const rec = await load(d, caller, id)
   if (!mutable(rec.data, caller)) throw new AppError('forbidden', 'Only org admins can delete org-scoped MCP servers.')
   if (expected !== undefined && expected !== rec.version) throw new AppError('precondition_failed', 'The MCP server was changed since you read it.')
-  await (await d.store()).delete(MCPS, id, { ifVersion: rec.version })
+  // Frees the tenant's quota place in the same transaction.
+  await deleteCounted(d, id, rec.version)
   // Every user's OAuth connection to it goes too (tokens included).
   if (rec.data.auth_type === 'oauth') {
     const { deleteConnectionsOf } = await import('../oauth/disconnect.js')
