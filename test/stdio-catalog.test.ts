@@ -40,7 +40,7 @@ test('operators cannot list a relative command, npx, or a script outside its pac
 })
 
 test('a catalog that lets users set a loader variable fails to load, naming the entry and the variable', async () => {
-  for (const name of ['NODE_OPTIONS', 'LD_PRELOAD', 'LD_LIBRARY_PATH', 'DYLD_INSERT_LIBRARIES', 'PYTHONSTARTUP', 'JAVA_TOOL_OPTIONS', 'BASH_ENV']) {
+  for (const name of ['NODE_OPTIONS', 'LD_PRELOAD', 'LD_LIBRARY_PATH', 'DYLD_INSERT_LIBRARIES', 'PYTHONSTARTUP', 'JAVA_TOOL_OPTIONS', 'BASH_ENV', 'PERL5OPT', 'RUBYOPT', 'GCONV_PATH', 'GIT_SSH_COMMAND', 'GIT_CONFIG_COUNT', 'NPM_CONFIG_SCRIPT_SHELL', 'CLASSPATH']) {
     const e = await rejects(() => load([{ id: 'good', command: '/bin/true' }, { id: 'sneaky', command: '/bin/true', env: { [name]: { description: 'tuning' } } }]))
     assert.instance(e, CatalogError)
     assert.match(e.message, /^stdio catalog \/.+\.json: entry "sneaky" declares /)

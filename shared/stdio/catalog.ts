@@ -95,7 +95,18 @@ const DEFAULT_LIMITS: Limits = { max_processes: 20, max_per_owner: 3, idle_ttl_m
 
 // Names that change how a program loads or links, or whose credentials it uses: never
 // user-settable, whatever an entry says.
-export const FORBIDDEN_ENV = /^(PATH|HOME|USER|SHELL|PWD|TMPDIR|NODE_OPTIONS|NODE_PATH|NODE_EXTRA_CA_CERTS|NODE_TLS_REJECT_UNAUTHORIZED|NODE_ENV|LD_.*|DYLD_.*|PYTHON.*|PERL5?LIB|RUBYLIB|JAVA_TOOL_OPTIONS|_JAVA_OPTIONS|GOOGLE_.*|GCLOUD_.*|CLOUDSDK_.*|K_.*|FUNCTION_.*|METADATA_.*|BASH_ENV|ENV|IFS|HTTPS?_PROXY|NO_PROXY|SSL_CERT_.*|OPENSSL_.*)$/i
+export const FORBIDDEN_ENV = new RegExp('^(' + [
+  'PATH', 'HOME', 'USER', 'SHELL', 'PWD', 'TMPDIR', 'BASH_ENV', 'ENV', 'IFS',
+  // loaders and runtimes: each of these makes a program load or run other code
+  'NODE_OPTIONS', 'NODE_PATH', 'NODE_EXTRA_CA_CERTS', 'NODE_TLS_REJECT_UNAUTHORIZED', 'NODE_ENV', 'NPM_CONFIG_.*',
+  'LD_.*', 'DYLD_.*', 'GCONV_PATH', 'GLIBC_TUNABLES', 'PYTHON.*', 'PERL5?LIB', 'PERL5OPT', 'RUBYLIB', 'RUBYOPT', 'LUA_(INIT|PATH|CPATH).*',
+  'JAVA_TOOL_OPTIONS', '_JAVA_OPTIONS', 'JDK_JAVA_OPTIONS', 'CLASSPATH', 'CORECLR_.*', 'DOTNET_STARTUP_HOOKS', 'PHPRC', 'PHP_INI_SCAN_DIR',
+  'GIT_SSH', 'GIT_SSH_COMMAND', 'GIT_EXEC_PATH', 'GIT_ASKPASS', 'SSH_ASKPASS', 'GIT_CONFIG.*',
+  // the platform's identity and metadata
+  'GOOGLE_.*', 'GCLOUD_.*', 'CLOUDSDK_.*', 'K_.*', 'FUNCTION_.*', 'METADATA_.*',
+  // where traffic goes and which certificates it trusts
+  'HTTPS?_PROXY', 'ALL_PROXY', 'NO_PROXY', 'SSL_CERT_.*', 'OPENSSL_.*', 'CURL_CA_BUNDLE', 'REQUESTS_CA_BUNDLE',
+].join('|') + ')$', 'i')
 const ENV_NAME = /^[A-Z][A-Z0-9_]{0,63}$/
 const ID = /^[a-z0-9][a-z0-9-]{0,62}$/
 // Characters a shell would give meaning to. We never use a shell, but a value that reaches
