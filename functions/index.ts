@@ -6,6 +6,11 @@ import { http } from '@google-cloud/functions-framework'
 import { FUNCTIONS, lazy } from './names.js'
 import { installBodyErrorHandler } from '../shared/ff-errors.js'
 import { installShutdown, onShutdown } from '../shared/shutdown.js'
+import { loadCatalogAtStart } from '../shared/stdio/load.js'
+
+// A bad stdio catalog (say, one that lets users set NODE_OPTIONS) stops the instance here,
+// with the catalog's own message, instead of failing every stdio request later.
+loadCatalogAtStart(process.env.STDIO_CATALOG)
 
 installBodyErrorHandler()
 installShutdown()

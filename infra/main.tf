@@ -81,12 +81,18 @@ locals {
     MAX_BODY_BYTES     = var.limits.max_body_bytes == null ? null : tostring(var.limits.max_body_bytes)
     MAX_RESULT_BYTES   = var.limits.max_result_bytes == null ? null : tostring(var.limits.max_result_bytes)
     DEFAULT_TIMEOUT_MS = var.limits.default_timeout_ms == null ? null : tostring(var.limits.default_timeout_ms)
+    # Counted in Firestore, so they hold across instances; every function that writes configs or secrets reads them.
+    QUOTA_CONFIGS_PER_USER        = var.quotas.configs_per_user == null ? null : tostring(var.quotas.configs_per_user)
+    QUOTA_CONFIGS_PER_ORG         = var.quotas.configs_per_org == null ? null : tostring(var.quotas.configs_per_org)
+    QUOTA_VAULT_WRITES_PER_MINUTE = var.quotas.vault_writes_per_minute == null ? null : tostring(var.quotas.vault_writes_per_minute)
     COLLECTION_PREFIX  = local.collection_prefix
     SECRET_PREFIX      = local.secret_prefix
   }
 
   stdio_env = {
     STDIO_CATALOG = local.stdio_catalog
+    # Registration refuses path values inside the pool's homes: it must know where they are.
+    POOL_DATA_DIR = var.stdio.data_dir
   }
 
   pool_client_env = {

@@ -109,6 +109,16 @@ variable "limits" {
   description = "MAX_BODY_BYTES, MAX_RESULT_BYTES and DEFAULT_TIMEOUT_MS; unset keeps the code's defaults (1 MiB, 10 MiB, 60 s)."
 }
 
+variable "quotas" {
+  type = object({
+    configs_per_user        = optional(number)
+    configs_per_org         = optional(number)
+    vault_writes_per_minute = optional(number)
+  })
+  default     = {}
+  description = "QUOTA_CONFIGS_PER_USER, QUOTA_CONFIGS_PER_ORG and QUOTA_VAULT_WRITES_PER_MINUTE; unset keeps the code's defaults (100, 1000, 30). Secret Manager's write quota is per project, shared by every tenant."
+}
+
 variable "storage" {
   type = object({
     collection_prefix = optional(string, "mcpgw_")

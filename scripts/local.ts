@@ -4,7 +4,16 @@ const { deps } = await import('../shared/deps.js')
 const { startLocal } = await import('../shared/local/server.js')
 const { loadOrCreateLocalKey } = await import('../shared/auth/local-key.js')
 
+const { loadCatalogAtStart } = await import('../shared/stdio/load.js')
+
 const d = deps()
+try {
+  loadCatalogAtStart(d.config.stdioCatalog)
+} catch (e) {
+  // A bad catalog stops start-up, with its message (file, entry, problem), not every stdio request later.
+  process.stderr.write(`${(e as Error).message}\n`)
+  process.exit(1)
+}
 await loadOrCreateLocalKey(d.config.dataDir)
 const local = await startLocal({ port: d.config.port })
 process.stderr.write(

@@ -110,6 +110,7 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
     port: int(env.PORT, 8080, 0, 65535, 'PORT'),
     publicBaseUrl: baseUrl(env.PUBLIC_BASE_URL, 'PUBLIC_BASE_URL') ?? (local ? `http://127.0.0.1:${env.PORT || 8080}` : null),
     ...parsePoolConfig(env, local),
+    ...parseQuotaConfig(env),
   }
 }
 
@@ -155,5 +156,28 @@ function parsePoolConfig(env: Record<string, string | undefined>, local: boolean
     poolInvokers: list(env.POOL_INVOKERS).map((e) => e.toLowerCase()),
     poolDataDir: env.POOL_DATA_DIR || `${(env.TMPDIR || '/tmp').replace(/\/+$/, '')}/mcp-gateway-pool`,
     poolMaxProcesses: int(env.POOL_MAX_PROCESSES, 50, 1, 1000, 'POOL_MAX_PROCESSES'),
+  }
+}
+
+// ---- quotas (shared/quota) -----------------------------------------------------------------
+export interface Config {
+  /** Per-tenant limits that protect shared project quotas (Secret Manager writes above all). */
+  quotas: {
+    /** Configs one user may hold (scope `user`), QUOTA_CONFIGS_PER_USER. */
+    configsPerUser: number
+    /** Configs one org may hold (scope `org`), QUOTA_CONFIGS_PER_ORG. */
+    configsPerOrg: number
+    /** Vault writes one user may cause per minute, QUOTA_VAULT_WRITES_PER_MINUTE. */
+    vaultWritesPerMinute: number
+  }
+}
+
+function parseQuotaConfig(env: Record<string, string | undefined>) {
+  return {
+    quotas: {
+      configsPerUser: int(env.QUOTA_CONFIGS_PER_USER, 100, 1, 1_000_000, 'QUOTA_CONFIGS_PER_USER'),
+      configsPerOrg: int(env.QUOTA_CONFIGS_PER_ORG, 1000, 1, 1_000_000, 'QUOTA_CONFIGS_PER_ORG'),
+      vaultWritesPerMinute: int(env.QUOTA_VAULT_WRITES_PER_MINUTE, 30, 1, 1_000_000, 'QUOTA_VAULT_WRITES_PER_MINUTE'),
+    },
   }
 }

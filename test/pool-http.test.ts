@@ -97,8 +97,11 @@ test('direct stdio for comparison (SDK StdioClientTransport)', async () => {
 })
 
 test('server-filesystem lists a directory; server-memory creates and reads an entity', async () => {
-  const fs = await connect({ owner: 'alice', mcp_id: 'fs1', choice: { catalog_id: 'filesystem', params: { root: fsRoot }, env: {} } })
-  const r: any = await fs.callTool({ name: 'list_directory', arguments: { path: fsRoot } })
+  // The root is a directory in alice's own home, made on first use.
+  const fs = await connect({ owner: 'alice', mcp_id: 'fs1', choice: { catalog_id: 'filesystem', params: { root: 'files' }, env: {} } })
+  const w: any = await fs.callTool({ name: 'write_file', arguments: { path: 'hello.txt', content: 'hi' } })
+  assert.not.ok(w.isError, JSON.stringify(w))
+  const r: any = await fs.callTool({ name: 'list_directory', arguments: { path: '.' } })
   assert.match(r.content[0].text, 'hello.txt')
   await fs.close()
   const mem = await connect({ owner: 'alice', mcp_id: 'mem1', choice: { catalog_id: 'memory', params: {}, env: {} } })

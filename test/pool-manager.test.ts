@@ -6,11 +6,13 @@
  */
 import { suite } from 'uvu'
 import * as assert from 'uvu/assert'
-import { mkdtemp, rm } from 'node:fs/promises'
+import { existsSync } from 'node:fs'
+import { mkdir, mkdtemp, rm, symlink } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { loadCatalog, type Catalog } from '../shared/stdio/catalog.js'
 import { Pool, type PoolSpec } from '../shared/pool/manager.js'
+import { homeOf } from '../shared/pool/paths.js'
 import type { Msg } from '../shared/pool/process.js'
 import { setLogSink } from '../shared/log.js'
 import { rejects } from './support/assert.js'
@@ -217,6 +219,31 @@ test('the child gets exactly the safe base plus declared vars; secrets never rea
   assert.is(JSON.parse(lines[0]).catalog_id, 'fake')
 })
 
+test('a path parameter that leaves its home through a symlink is 400 at spawn, and nothing starts or is created outside', async () => {
+  const outside = await mkdtemp(join(tmpdir(), 'pool-outside-'))
+  try {
+    const before = pool.stats().spawns
+    for (const [root, link] of [['link', 'link'], ['link/sub', 'link'], ['deep/link/sub', 'deep/link'], ['dangling', 'dangling']] as const) {
+      const s: PoolSpec = { owner: 'judy', mcp_id: `fs-${root}`, choice: { catalog_id: 'filesystem', params: { root }, env: {} } }
+      // Planted in judy's own home, where only a process of hers could have written it.
+      const home = homeOf(dataDir, Pool.key(s))
+      await mkdir(join(home, link, '..'), { recursive: true })
+      await symlink(link === 'dangling' ? join(outside, 'made-by-the-link') : outside, join(home, link))
+      const e = await rejects(() => pool.initialize(s), (e) => e.code === 'invalid_request', root)
+      assert.is(e.extra.errors[0].path, '/config/params/root')
+    }
+    assert.is(pool.stats().spawns, before, 'no process started')
+    assert.not.ok(existsSync(join(outside, 'sub')), 'create: "dir" made nothing through the link')
+    assert.not.ok(existsSync(join(outside, 'made-by-the-link')))
+    // The same root without a planted link is made inside the home and served.
+    const ok: PoolSpec = { owner: 'judy', mcp_id: 'fs-ok', choice: { catalog_id: 'filesystem', params: { root: 'link/sub' }, env: {} } }
+    const r = await call(ok, 'list_allowed_directories')
+    assert.match(text(r), join(homeOf(dataDir, Pool.key(ok)), 'link/sub'))
+  } finally {
+    await rm(outside, { recursive: true, force: true })
+  }
+})
+
 test('shutdown stops the whole process group, grandchildren included', async () => {
   const s = fakeSpec('ivan', 'gc')
   const grandchild = Number(text(await call(s, 'grandchild')))
@@ -226,6 +253,8 @@ test('shutdown stops the whole process group, grandchildren included', async () 
   const t = performance.now()
   await pool.shutdown(1000)
   console.log(`  shutdown of ${st.size} processes: ${(performance.now() - t).toFixed(0)} ms`)
+  // SIGKILL is sent; under a loaded machine the kernel may take a moment to retire the process.
+  for (const until = Date.now() + 2000; alive(grandchild) && Date.now() < until; ) await new Promise((r) => setTimeout(r, 20))
   assert.not.ok(alive(grandchild))
   assert.equal(await settledUnder(dataDir), [])
   await rejects(() => call(s, 'pid'), (e) => e.code === 'unavailable')

@@ -75,10 +75,11 @@ test('server-everything over stdio: registered by catalog id, tools listed, echo
   assert.is(spawns(), before)
 })
 
-test('server-filesystem with a temp root lists that directory', async () => {
-  const c = await add(alice, { catalog_id: 'filesystem', params: { root } })
+test('server-filesystem with a root in the owner\'s own directory writes and lists it', async () => {
+  const c = await add(alice, { catalog_id: 'filesystem', params: { root: 'files' } })
   assert.is(c.status, 201, c.text)
-  const r = await run(alice, c.json.id, 'list_directory', { path: root })
+  assert.is((await run(alice, c.json.id, 'write_file', { path: 'hello.txt', content: 'hi there' })).status, 200)
+  const r = await run(alice, c.json.id, 'list_directory', { path: '.' })
   assert.is(r.status, 200, r.text)
   assert.match(text(r), 'hello.txt')
 })
@@ -99,10 +100,11 @@ test('every injection attempt is 400 and starts nothing', async () => {
     ['unknown catalog id', { catalog_id: 'bash' }],
     ['no catalog id', {}],
     ['an undeclared parameter', { catalog_id: 'everything', params: { extra: 'x' } }],
-    ['shell metacharacters', { catalog_id: 'filesystem', params: { root: '/tmp/x; rm -rf /' } }],
-    ['command substitution', { catalog_id: 'filesystem', params: { root: '/tmp/$(id)' } }],
-    ['a path outside the schema', { catalog_id: 'filesystem', params: { root: '/etc' } }],
-    ['traversal', { catalog_id: 'filesystem', params: { root: '/tmp/../etc' } }],
+    ['shell metacharacters', { catalog_id: 'filesystem', params: { root: 'x; rm -rf /' } }],
+    ['command substitution', { catalog_id: 'filesystem', params: { root: '$(id)' } }],
+    ['an absolute path', { catalog_id: 'filesystem', params: { root: '/etc' } }],
+    ['another absolute path', { catalog_id: 'filesystem', params: { root: root } }],
+    ['traversal', { catalog_id: 'filesystem', params: { root: 'files/../../x' } }],
     ['NODE_OPTIONS', { catalog_id: 'fake', env: { NODE_OPTIONS: '--require /tmp/evil.js' } }],
     ['LD_PRELOAD', { catalog_id: 'fake', env: { LD_PRELOAD: '/tmp/evil.so' } }],
     ['PATH', { catalog_id: 'fake', env: { PATH: '/tmp' } }],

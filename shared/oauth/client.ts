@@ -12,6 +12,7 @@ import type { McpDoc, Secrets } from '../registry/model.js'
 import type { FetchLike } from '../egress/fetch.js'
 import { CLIENTS, clientKey, type ClientRec, type ClientRef } from './model.js'
 import { checkOAuthUrl } from './discover.js'
+import { chargeVaultWrite } from '../quota/vault-writes.js'
 
 export const callbackUrl = (d: Deps) => `${publicBase(d)}/api/v1/oauth/callback`
 export const metadataDocumentUrl = (d: Deps) => `${publicBase(d)}/api/v1/oauth/client-metadata.json`
@@ -38,6 +39,8 @@ export interface ResolvedClient { ref: ClientRef; info: OAuthClientInformationMi
 
 export async function resolveClient(
   d: Deps, doc: McpDoc, secrets: Secrets, metadata: AuthorizationServerMetadata | null, issuer: string | null, scope: string | null, fetch: FetchLike,
+  /** The user on whose behalf a registration (and its secret) would be written. */
+  sub?: string,
 ): Promise<ResolvedClient> {
   const o = doc.config.oauth
   if (o?.client_id) {
@@ -50,7 +53,7 @@ export async function resolveClient(
   if (!metadata?.registration_endpoint || !issuer) {
     throw new AppError('upstream_error', 'The authorization server offers no client registration; configure a client_id for this MCP server.', { upstream: { reason: 'registration_unsupported' } })
   }
-  return dynamicClient(d, metadata, issuer, scope, fetch)
+  return dynamicClient(d, metadata, issuer, scope, fetch, sub)
 }
 
 /** Reads a stored client back (the callback and refreshes need the same one). */
@@ -74,13 +77,15 @@ async function withSecret(d: Deps, c: ClientRec): Promise<OAuthClientInformation
   } as OAuthClientInformationMixed
 }
 
-async function dynamicClient(d: Deps, metadata: AuthorizationServerMetadata, issuer: string, scope: string | null, fetch: FetchLike): Promise<ResolvedClient> {
+async function dynamicClient(d: Deps, metadata: AuthorizationServerMetadata, issuer: string, scope: string | null, fetch: FetchLike, sub?: string): Promise<ResolvedClient> {
   const redirect = callbackUrl(d)
   const key = clientKey(issuer, redirect)
   const store = await d.store()
   const known = await store.get<ClientRec>(CLIENTS, key)
   if (known && known.data.issuer === issuer) return { ref: { kind: 'dcr', key }, info: await withSecret(d, known.data) }
   checkOAuthUrl(d, metadata.registration_endpoint, 'registration endpoint')
+  // A registration may return a secret for the vault: counted before it exists.
+  if (sub) await chargeVaultWrite(d, sub)
   const { registerClient } = await import('@modelcontextprotocol/client')
   // The registration serves every MCP server behind this issuer and later step-ups, and a registered
   // `scope` limits what the client may ask for (RFC 7591 §2): register all the server advertises.

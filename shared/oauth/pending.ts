@@ -16,6 +16,7 @@ import { MCPS, type McpDoc } from '../registry/model.js'
 import { PENDING, PENDING_TTL_MS, completionKey, type PendingRec, type StateRec } from './model.js'
 import { decodeTokens, encodeTokens } from './tokens.js'
 import { revoke } from './disconnect.js'
+import { chargeVaultWrite } from '../quota/vault-writes.js'
 
 const SWEEP_EVERY_MS = 60_000
 const SWEEP_PAGE = 100
@@ -25,6 +26,8 @@ const SWEEP_PAGES = 5
 export async function savePending(d: Deps, s: StateRec, doc: McpDoc, tokens: OAuthTokens): Promise<string> {
   const vault = await d.vault()
   const secretRef = newSecretName()
+  // Counted before the write, like every vault write made for a user.
+  await chargeVaultWrite(d, s.sub)
   await vault.put(secretRef, encodeTokens(tokens))
   const now = d.clock.now()
   const completion = randomBytes(32).toString('base64url')

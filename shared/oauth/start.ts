@@ -37,7 +37,7 @@ export async function start(d: Deps, caller: Caller, id: string, body: unknown) 
   const found = await discover(d, rec.data, fetch)
   // MCP spec, scope challenge handling: after a 403 insufficient_scope, ask for the challenged scopes too.
   const scope = [...new Set([...(found.scope?.split(' ') ?? []), ...(b.scopes ?? [])])].filter(Boolean).join(' ') || null
-  const client = await resolveClient(d, rec.data, await readSecrets(d, rec.data), found.metadata, found.as.issuer, scope, fetch)
+  const client = await resolveClient(d, rec.data, await readSecrets(d, rec.data), found.metadata, found.as.issuer, scope, fetch, caller.sub)
   // 256 random bits (RFC 9700 §4.7.1 asks for at least 128), single use, bound server-side to this user and MCP.
   const state = randomBytes(32).toString('base64url')
   const redirect = callbackUrl(d)

@@ -20,6 +20,7 @@ import { CONNS, LEASES, connId, type ConnRec, type LeaseRec, type PendingRec } f
 import { clientInfo } from './client.js'
 import { metadataOf } from './discover.js'
 import { oauthFetch, storedEndpoint } from './fetch.js'
+import { chargeVaultWrite } from '../quota/vault-writes.js'
 import type { FetchLike } from '../egress/fetch.js'
 
 /** Refresh this long before the access token expires. */
@@ -143,6 +144,8 @@ async function refreshHoldingLease(d: Deps, rec: Rec<McpDoc>, id: string, conn: 
       await markNeedsAuth(d, id, conn.generation, 'no_refresh_token')
       throw needsAuth(rec.id, 'The access token expired and there is no refresh token; connect again.')
     }
+    // The new tokens go to the vault: take the user's unit before the refresh token is spent.
+    await chargeVaultWrite(d, conn.sub)
     const { refreshAuthorization } = await import('@modelcontextprotocol/client')
     const info = await clientInfo(d, conn.client, rec.data, await readSecrets(d, rec.data))
     let tokens: OAuthTokens

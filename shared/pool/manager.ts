@@ -5,15 +5,13 @@
  * a crashed one restarts on next use with exponential backoff; a hung request
  * recycles its process.
  */
-import { createHash } from 'node:crypto'
 import { chmodSync, mkdirSync, statSync } from 'node:fs'
-import { join } from 'node:path'
 import { AppError } from '../errors.js'
 import { log, logContext } from '../log.js'
 import { baseEnv, choiceHash, spawnSpec, type Catalog, type CatalogEntry, type StdioChoice } from '../stdio/catalog.js'
 import { StdioProcess, type CallOpts, type Id, type Msg } from './process.js'
 import { StderrLog } from './stderr.js'
-import { checkPaths, realPath } from './paths.js'
+import { checkPaths, homeOf, preparePaths, realPath } from './paths.js'
 
 /** What the gateway asks for: the owner is the calling user; the choice is re-checked against the pool's catalog. */
 export interface PoolSpec { owner: string; mcp_id: string; choice: StdioChoice }
@@ -116,16 +114,17 @@ export class Pool {
     }
     const entry = this.o.catalog.entries.get(s.choice.catalog_id)
     if (!entry) throw new AppError('invalid_request', 'The catalog entry does not exist.')
-    checkPaths(s.choice, this.forbidden)
-    this.counters.misses++
-    this.makeRoom(s.owner, entry)
-    return this.spawn(key, s, entry)
-  }
-
-  private spawn(key: string, s: PoolSpec, entry: CatalogEntry): Slot {
-    const home = join(this.o.dataDir, createHash('sha256').update(key).digest('hex').slice(0, 32))
+    checkPaths(this.o.catalog, s.choice, this.forbidden)
+    const home = homeOf(this.o.dataDir, key)
     mkdirSync(home, { recursive: true, mode: 0o700 })
     chmodSync(home, 0o700)
+    preparePaths(this.o.catalog, s.choice, home)
+    this.counters.misses++
+    this.makeRoom(s.owner, entry)
+    return this.spawn(key, s, entry, home)
+  }
+
+  private spawn(key: string, s: PoolSpec, entry: CatalogEntry, home: string): Slot {
     const spec = spawnSpec(this.o.catalog, s.choice, home)
     const base = baseEnv(home)
     const secrets = Object.entries(spec.env).filter(([k]) => !(k in base)).map(([, v]) => v)

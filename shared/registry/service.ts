@@ -8,6 +8,9 @@ import { log } from '../log.js'
 import { CONNS, connId, connectionView, type ConnRec } from '../oauth/model.js'
 import { catalogOf } from '../stdio/load.js'
 import { checkChoice } from '../stdio/catalog.js'
+import { checkPaths } from '../pool/paths.js'
+import { createCounted, deleteCounted, roomFor } from '../quota/configs.js'
+import { chargeVaultWrite } from '../quota/vault-writes.js'
 import type { Rec } from '../ports.js'
 import { check } from '../validate.js'
 import { checkOAuthUrl, checkUrl, policyOf } from '../egress/policy.js'
@@ -43,7 +46,9 @@ function checkStdio(d: Deps, doc: Pick<McpDoc, 'type' | 'endpoint' | 'auth_type'
   if (doc.auth_type !== 'none') throw bad('/auth_type', 'must be none for stdio servers (their env vars carry credentials)')
   if (doc.config.headers || secrets.headers || doc.config.oauth) throw bad('/config', 'headers and oauth do not apply to stdio servers')
   if (!doc.config.catalog_id) throw bad('/config/catalog_id', 'is required for stdio servers')
-  checkChoice(cat, { catalog_id: doc.config.catalog_id, params: doc.config.params ?? {}, env: secrets.env ?? {} })
+  const choice = checkChoice(cat, { catalog_id: doc.config.catalog_id, params: doc.config.params ?? {}, env: secrets.env ?? {} })
+  // Refused here, not only at spawn: a root in the pool's homes or the gateway's data never registers.
+  checkPaths(cat, choice, [d.config.poolDataDir, d.config.dataDir])
   // The choice travels to the pool in one request header: keep it well under Node's 16 KiB header limit.
   if (Buffer.byteLength(JSON.stringify(secrets.env ?? {})) + Buffer.byteLength(JSON.stringify(doc.config.params ?? {})) > 6144)
     throw bad('/config', 'params and env may hold at most 6 KiB in all')
@@ -137,12 +142,15 @@ export async function create(d: Deps, caller: Caller, body: unknown): Promise<Re
   }
   checkSemantics(d, doc, secrets)
   const id = newId()
+  // Quotas before the vault: a refused create writes no secret.
+  const room = await roomFor(d, doc.tenant)
   if (hasSecrets(secrets)) {
+    await chargeVaultWrite(d, caller.sub)
     doc.secret_ref = newSecretName()
     await (await d.vault()).put(doc.secret_ref, encode(secrets))
   }
   try {
-    const rec = await (await d.store()).create(MCPS, id, doc)
+    const rec = await createCounted(d, room, id, doc)
     audit(d, { actor: caller.sub, org: caller.org ?? null, action: 'mcp.create', mcp_id: id, outcome: 'ok', duration_ms: Math.round(performance.now() - t0) })
     return rec
   } catch (e) {
@@ -231,7 +239,10 @@ export async function patch(d: Deps, caller: Caller, id: string, body: unknown, 
     // A fresh name per change: a PATCH that loses the version race below must not overwrite the winner's secrets.
     newRef = hasSecrets(secrets) ? newSecretName() : null
     next.secret_ref = newRef
-    if (newRef) await vault!.put(newRef, encode(secrets))
+    if (newRef) {
+      await chargeVaultWrite(d, caller.sub)
+      await vault!.put(newRef, encode(secrets))
+    }
   }
   let out: Rec<McpDoc>
   try {
@@ -253,7 +264,8 @@ export async function remove(d: Deps, caller: Caller, id: string, ifMatchHeader?
   const rec = await load(d, caller, id)
   if (!mutable(rec.data, caller)) throw new AppError('forbidden', 'Only org admins can delete org-scoped MCP servers.')
   if (expected !== undefined && expected !== rec.version) throw new AppError('precondition_failed', 'The MCP server was changed since you read it.')
-  await (await d.store()).delete(MCPS, id, { ifVersion: rec.version })
+  // Frees the tenant's quota place in the same transaction.
+  await deleteCounted(d, id, rec.version)
   // Every user's OAuth connection to it goes too (tokens included).
   if (rec.data.auth_type === 'oauth') {
     const { deleteConnectionsOf } = await import('../oauth/disconnect.js')

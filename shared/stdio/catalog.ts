@@ -6,11 +6,31 @@
  */
 import { readFileSync } from 'node:fs'
 import { createRequire } from 'node:module'
-import { dirname, isAbsolute, join, resolve } from 'node:path'
+import { dirname, isAbsolute, join, posix, resolve } from 'node:path'
 import { createHash } from 'node:crypto'
 import { AppError } from '../errors.js'
 
-export interface ParamSpec {
+/**
+ * How a user's string value is read as a path. Every child runs as the same OS
+ * user, so a path is the one value that could reach another owner's files.
+ */
+export interface PathRules {
+  /**
+   * `path`: relative to the process's own home (`{home}`), passed resolved;
+   * `..`, absolute values and symlinks out of the home are refused. `value`
+   * (the default) passes the value as given.
+   */
+  kind?: 'value' | 'path'
+  /** `path` values: make the directory (`dir`) or its parent (`parent`) at spawn when missing. */
+  create?: 'dir' | 'parent'
+  /**
+   * Absolute values are refused unless under one of these (the operator's explicit
+   * choice, e.g. a shared read-only tree), added to the catalog's own `allow_prefixes`.
+   */
+  allow_prefixes?: string[]
+}
+
+export interface ParamSpec extends PathRules {
   /** JSON Schema of the value (a string, number or boolean). */
   schema: Record<string, unknown>
   /** Passed as `[flag, value]`, or as a bare value when absent. Booleans with a flag pass the flag alone when true. */
@@ -19,7 +39,8 @@ export interface ParamSpec {
   description?: string
 }
 
-export interface EnvSpec {
+/** Env values are opaque (often secrets) unless the entry says `kind: "path"`. */
+export interface EnvSpec extends PathRules {
   /** Secret values live in the vault and never appear in logs or responses. */
   secret?: boolean
   required?: boolean
@@ -42,7 +63,7 @@ export interface CatalogEntry {
   description?: string
   /** Absolute path of the executable. For `node` entries, `process.execPath`. */
   command: string
-  /** Fixed leading arguments (for `node` entries: the resolved script first). */
+  /** Fixed leading arguments (for `node` entries: the resolved script first); `{home}` is the process's own directory. */
   args: string[]
   params: Record<string, ParamSpec>
   env: Record<string, EnvSpec>
@@ -72,25 +93,71 @@ export interface SpawnSpec {
 
 const DEFAULT_LIMITS: Limits = { max_processes: 20, max_per_owner: 3, idle_ttl_ms: 5 * 60_000, memory_mb: 256, request_timeout_ms: 60_000 }
 
-// Names that change how a program loads or links: never user-settable, whatever an entry says.
-const FORBIDDEN_ENV = /^(PATH|HOME|USER|SHELL|PWD|TMPDIR|NODE_OPTIONS|NODE_PATH|NODE_EXTRA_CA_CERTS|NODE_TLS_REJECT_UNAUTHORIZED|NODE_ENV|LD_.*|DYLD_.*|PYTHON.*|PERL5?LIB|RUBYLIB|JAVA_TOOL_OPTIONS|_JAVA_OPTIONS|GOOGLE_.*|GCLOUD_.*|CLOUDSDK_.*|K_.*|FUNCTION_.*|METADATA_.*|BASH_ENV|ENV|IFS|HTTPS?_PROXY|NO_PROXY|SSL_CERT_.*|OPENSSL_.*)$/i
+// Names that change how a program loads or links, or whose credentials it uses: never
+// user-settable, whatever an entry says.
+export const FORBIDDEN_ENV = new RegExp('^(' + [
+  'PATH', 'HOME', 'USER', 'SHELL', 'PWD', 'TMPDIR', 'BASH_ENV', 'ENV', 'IFS',
+  // loaders and runtimes: each of these makes a program load or run other code
+  'NODE_OPTIONS', 'NODE_PATH', 'NODE_EXTRA_CA_CERTS', 'NODE_TLS_REJECT_UNAUTHORIZED', 'NODE_ENV', 'NPM_CONFIG_.*',
+  'LD_.*', 'DYLD_.*', 'GCONV_PATH', 'GLIBC_TUNABLES', 'PYTHON.*', 'PERL5?LIB', 'PERL5OPT', 'RUBYLIB', 'RUBYOPT', 'LUA_(INIT|PATH|CPATH).*',
+  'JAVA_TOOL_OPTIONS', '_JAVA_OPTIONS', 'JDK_JAVA_OPTIONS', 'CLASSPATH', 'CORECLR_.*', 'DOTNET_STARTUP_HOOKS', 'PHPRC', 'PHP_INI_SCAN_DIR',
+  'GIT_SSH', 'GIT_SSH_COMMAND', 'GIT_EXEC_PATH', 'GIT_ASKPASS', 'SSH_ASKPASS', 'GIT_CONFIG.*',
+  // the platform's identity and metadata
+  'GOOGLE_.*', 'GCLOUD_.*', 'CLOUDSDK_.*', 'K_.*', 'FUNCTION_.*', 'METADATA_.*',
+  // where traffic goes and which certificates it trusts
+  'HTTPS?_PROXY', 'ALL_PROXY', 'NO_PROXY', 'SSL_CERT_.*', 'OPENSSL_.*', 'CURL_CA_BUNDLE', 'REQUESTS_CA_BUNDLE',
+].join('|') + ')$', 'i')
 const ENV_NAME = /^[A-Z][A-Z0-9_]{0,63}$/
 const ID = /^[a-z0-9][a-z0-9-]{0,62}$/
 // Characters a shell would give meaning to. We never use a shell, but a value that reaches
 // a program which does (or logs it) should not carry them unless its schema says so.
 const SHELL_META = /[;&|`$<>\\\n\r\0'"*?(){}[\]!#~]/
 
-function fail(message: string): never {
-  throw new Error(`stdio catalog: ${message}`)
+/** A catalog the operator must fix; its message names the file, the entry and what is wrong. */
+export class CatalogError extends Error {
+  override name = 'CatalogError'
 }
 
-/** Reads and checks the catalog file. A bad catalog stops the pool from starting, loudly. */
+function fail(message: string): never {
+  throw new CatalogError(message)
+}
+
+/** Absolute, normalised, not `/` itself: what an operator may allow users to name. */
+function prefixes(v: unknown, where: string): string[] {
+  if (v === undefined) return []
+  if (!Array.isArray(v)) fail(`${where}: allow_prefixes must be an array of absolute paths`)
+  return v.map((p) => {
+    if (typeof p !== 'string' || !p.startsWith('/') || /(^|\/)\.\.?(\/|$)/.test(p) || p.includes('\0')) fail(`${where}: allow_prefixes entry ${JSON.stringify(p)} must be an absolute path without . or .. segments`)
+    const n = posix.normalize(p).replace(/\/+$/, '')
+    if (!n) fail(`${where}: allow_prefixes may not allow the whole filesystem`)
+    return n
+  })
+}
+
+function pathRules(v: Record<string, any>, where: string, catalogPrefixes: string[], type: unknown): PathRules {
+  const kind = v.kind ?? 'value'
+  if (kind !== 'value' && kind !== 'path') fail(`${where}: kind must be "value" or "path"`)
+  if (kind === 'path' && type !== 'string') fail(`${where}: path parameters must be strings`)
+  if (v.create !== undefined && (kind !== 'path' || !['dir', 'parent'].includes(v.create))) fail(`${where}: create is "dir" or "parent", for path parameters only`)
+  const allow = [...catalogPrefixes, ...prefixes(v.allow_prefixes, where)]
+  return { kind, ...(v.create ? { create: v.create } : {}), ...(allow.length ? { allow_prefixes: allow } : {}) }
+}
+
+/** Reads and checks the catalog file. A bad catalog stops start-up (and the pool), loudly: the message names the file, the entry and the problem. */
 export function loadCatalog(file: string): Catalog {
-  const raw = JSON.parse(readFileSync(file, 'utf8')) as { servers?: unknown[] }
-  if (!Array.isArray(raw.servers)) fail('expected {"servers": [...]}')
-  const base = dirname(resolve(file))
+  try {
+    return parseCatalog(JSON.parse(readFileSync(file, 'utf8')), dirname(resolve(file)))
+  } catch (e) {
+    throw new CatalogError(`stdio catalog ${file}: ${e instanceof CatalogError ? e.message : `cannot be read (${(e as Error)?.message ?? e})`}`)
+  }
+}
+
+function parseCatalog(raw: { servers?: unknown[]; allow_prefixes?: unknown }, base: string): Catalog {
+  if (!raw || !Array.isArray(raw.servers)) fail('expected {"servers": [...]}')
+  const catalogPrefixes = prefixes(raw.allow_prefixes, 'allow_prefixes')
   const entries = new Map<string, CatalogEntry>()
   for (const s of raw.servers as Record<string, any>[]) {
+    if (!s || typeof s !== 'object') fail('every server must be an object')
     if (typeof s.id !== 'string' || !ID.test(s.id)) fail(`bad id ${JSON.stringify(s.id)}`)
     if (entries.has(s.id)) fail(`duplicate id ${s.id}`)
     let command: string
@@ -122,16 +189,18 @@ export function loadCatalog(file: string): Catalog {
       if (!p || typeof p.schema !== 'object') fail(`${s.id}: parameter ${name} needs a schema`)
       if (!['string', 'number', 'integer', 'boolean'].includes(p.schema.type)) fail(`${s.id}: parameter ${name} must be a string, number, integer or boolean`)
       if (p.flag !== undefined && (typeof p.flag !== 'string' || !/^--?[A-Za-z0-9][A-Za-z0-9-]*$/.test(p.flag))) fail(`${s.id}: bad flag for ${name}`)
-      params[name] = { schema: p.schema, flag: p.flag, required: Boolean(p.required), description: p.description }
+      params[name] = { schema: p.schema, flag: p.flag, required: Boolean(p.required), description: p.description, ...pathRules(p, `${s.id}: parameter ${name}`, catalogPrefixes, p.schema.type) }
     }
     const env: Record<string, EnvSpec> = {}
     for (const [name, e] of Object.entries((s.env ?? {}) as Record<string, any>)) {
-      if (!ENV_NAME.test(name) || FORBIDDEN_ENV.test(name)) fail(`${s.id}: env ${name} may not be user-supplied`)
-      env[name] = { secret: Boolean(e?.secret), required: Boolean(e?.required), description: e?.description }
+      if (FORBIDDEN_ENV.test(name))
+        fail(`entry "${s.id}" declares ${name} as a user env var, which users may never set: it changes how the program loads, links or authenticates (loader and runtime variables such as NODE_OPTIONS, LD_*, PYTHON*, PATH, HOME; Google credentials). Remove it from "env".`)
+      if (!ENV_NAME.test(name)) fail(`entry "${s.id}": env ${name} is not a valid name (A-Z, 0-9, _)`)
+      env[name] = { secret: Boolean(e?.secret), required: Boolean(e?.required), description: e?.description, ...pathRules(e ?? {}, `${s.id}: env ${name}`, catalogPrefixes, 'string') }
     }
     const fixed_env: Record<string, string> = {}
     for (const [name, v] of Object.entries((s.fixed_env ?? {}) as Record<string, unknown>)) {
-      if (!ENV_NAME.test(name) || FORBIDDEN_ENV.test(name)) fail(`${s.id}: fixed_env ${name} is not allowed`)
+      if (!ENV_NAME.test(name) || FORBIDDEN_ENV.test(name)) fail(`entry "${s.id}": fixed_env ${name} is not allowed (a loader, runtime or credential variable, or not a valid name)`)
       if (typeof v !== 'string') fail(`${s.id}: fixed_env ${name} must be a string`)
       if (env[name]) fail(`${s.id}: ${name} is both fixed and user-supplied`)
       fixed_env[name] = v
@@ -158,10 +227,46 @@ function validateValue(schema: Record<string, unknown>, v: unknown): boolean {
   return ajv.validate(schema, v) as boolean
 }
 
+// A `..` segment walks out of whatever directory a pattern meant to confine the value to.
+const DOTDOT = /(^|[\\/])\.\.([\\/]|$)/
+/** `p` is `dir` or below it (both absolute and normalised). */
+export const within = (p: string, dir: string) => p === dir || p.startsWith(dir === '/' ? dir : dir + '/')
+
+/** One user-supplied string value with the rules it is read under. */
+export interface UserValue { where: string; value: string; rules: PathRules }
+
+/** The string values of a choice that carry path rules: every string parameter, and `kind: "path"` env vars. */
+export function userValues(cat: Catalog, c: StdioChoice): UserValue[] {
+  const e = cat.entries.get(c.catalog_id)
+  if (!e) return []
+  const out: UserValue[] = []
+  for (const [k, v] of Object.entries(c.params)) if (typeof v === 'string' && e.params[k]) out.push({ where: `/config/params/${k}`, value: v, rules: e.params[k] })
+  for (const [k, v] of Object.entries(c.env)) if (e.env[k]?.kind === 'path') out.push({ where: `/config/env/${k}`, value: v, rules: e.env[k] })
+  return out
+}
+
+/** Why a value breaks its path rules (lexically), or null. Absolute values only under an allowed prefix. */
+function pathProblem(v: string, rules: PathRules): string | null {
+  if (DOTDOT.test(v)) return 'may not contain ".." path segments'
+  if (v.startsWith('/')) {
+    if ((rules.allow_prefixes ?? []).some((p) => within(posix.normalize(v), p))) return null
+    return rules.kind === 'path' ? 'must be a path relative to your own directory (absolute paths are not allowed here)' : 'may not be an absolute path'
+  }
+  if (rules.kind === 'path' && !v) return 'may not be empty'
+  return null
+}
+
+/** Where a value points for the process whose home is `home`: `path` values below the home, others as given. */
+export function resolveValue(v: string, rules: PathRules, home: string): string {
+  if (rules.kind !== 'path') return v
+  return v.startsWith('/') ? posix.normalize(v) : posix.join(home, v)
+}
+
 /**
  * Checks a user's choice against the entry: known id, only declared parameters
  * (each valid under its schema, no shell metacharacters unless the schema's own
- * pattern allows them), only declared env names. Nothing is started here.
+ * pattern allows them, no `..`, no absolute path outside the operator's
+ * `allow_prefixes`), only declared env names. Nothing is started here.
  */
 export function checkChoice(cat: Catalog, c: { catalog_id?: unknown; params?: unknown; env?: unknown }): StdioChoice {
   if (typeof c.catalog_id !== 'string' || !cat.entries.has(c.catalog_id)) throw bad('/config/catalog_id', 'is not in the stdio catalog')
@@ -174,9 +279,10 @@ export function checkChoice(cat: Catalog, c: { catalog_id?: unknown; params?: un
     if (!spec) throw bad(`/config/params/${k}`, 'is not a parameter of this catalog entry')
     if (!validateValue(spec.schema, v)) throw bad(`/config/params/${k}`, 'does not match its schema')
     if (typeof v === 'string' && SHELL_META.test(v) && typeof spec.schema.pattern !== 'string') throw bad(`/config/params/${k}`, 'contains characters this parameter does not allow')
+    if (typeof v === 'string' && /\0/.test(v)) throw bad(`/config/params/${k}`, 'may not contain NUL')
     if (typeof v === 'string' && v.startsWith('-') && !spec.flag) throw bad(`/config/params/${k}`, 'may not start with "-"')
-    // A `..` segment walks out of whatever directory a pattern meant to confine the value to.
-    if (typeof v === 'string' && /(^|[\\/])\.\.([\\/]|$)/.test(v)) throw bad(`/config/params/${k}`, 'may not contain ".." path segments')
+    const why = typeof v === 'string' ? pathProblem(v, spec) : null
+    if (why) throw bad(`/config/params/${k}`, why)
     params[k] = v as string | number | boolean
   }
   for (const [k, spec] of Object.entries(e.params)) if (spec.required && params[k] === undefined) throw bad(`/config/params/${k}`, 'is required')
@@ -186,6 +292,8 @@ export function checkChoice(cat: Catalog, c: { catalog_id?: unknown; params?: un
   for (const [k, v] of Object.entries(givenEnv)) {
     if (!e.env[k]) throw bad(`/config/env/${k}`, 'is not an env var this catalog entry accepts')
     if (typeof v !== 'string' || v.length > 8192 || /[\0\r\n]/.test(v)) throw bad(`/config/env/${k}`, 'must be a single-line string')
+    const why = e.env[k].kind === 'path' ? pathProblem(v, e.env[k]) : null
+    if (why) throw bad(`/config/env/${k}`, why)
     env[k] = v
   }
   for (const [k, spec] of Object.entries(e.env)) if (spec.required && env[k] === undefined) throw bad(`/config/env/${k}`, 'is required')
@@ -197,15 +305,16 @@ export function baseEnv(home: string): Record<string, string> {
   return { PATH: '/usr/local/bin:/usr/bin:/bin', HOME: home, LANG: 'C.UTF-8', NODE_ENV: 'production' }
 }
 
-/** argv and env for a checked choice. */
+/** argv and env for a checked choice; `{home}` in args and fixed_env, and `path` values, resolve to `home`. */
 export function spawnSpec(cat: Catalog, c: StdioChoice, home: string): SpawnSpec {
   const e = cat.entries.get(c.catalog_id)
   if (!e) throw bad('/config/catalog_id', 'is not in the stdio catalog')
-  const args = [...e.args]
+  const args = e.args.map((a) => a.replaceAll('{home}', home))
   if (e.command === process.execPath) args.unshift(`--max-old-space-size=${e.limits.memory_mb}`)
   for (const [name, spec] of Object.entries(e.params)) {
-    const v = c.params[name]
-    if (v === undefined) continue
+    const given = c.params[name]
+    if (given === undefined) continue
+    const v = typeof given === 'string' ? resolveValue(given, spec, home) : given
     if (typeof v === 'boolean') {
       if (spec.flag && v) args.push(spec.flag)
       else if (!spec.flag) args.push(String(v))
@@ -213,7 +322,8 @@ export function spawnSpec(cat: Catalog, c: StdioChoice, home: string): SpawnSpec
     else args.push(String(v))
   }
   const fixed = Object.fromEntries(Object.entries(e.fixed_env).map(([k, v]) => [k, v.replaceAll('{home}', home)]))
-  return { command: e.command, args, env: { ...baseEnv(home), ...fixed, ...c.env }, limits: e.limits }
+  const env = Object.fromEntries(Object.entries(c.env).map(([k, v]) => [k, e.env[k] ? resolveValue(v, e.env[k], home) : v]))
+  return { command: e.command, args, env: { ...baseEnv(home), ...fixed, ...env }, limits: e.limits }
 }
 
 /** A stable hash of what is run: one process per (owner, MCP, config hash). */

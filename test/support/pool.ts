@@ -76,7 +76,8 @@ export async function writeTestCatalog(limits: { fake?: Record<string, number> }
     { id: 'everything', command: node, args: [script('@modelcontextprotocol/server-everything'), 'stdio'], limits: { max_per_owner: 2, request_timeout_ms: 30_000 } },
     {
       id: 'filesystem', command: node, args: [script('@modelcontextprotocol/server-filesystem')],
-      params: { root: { schema: { type: 'string', pattern: '^/tmp/[A-Za-z0-9._-]+(/[A-Za-z0-9._-]+)*$', maxLength: 256 }, required: true } },
+      // The shipped example's safe form: a directory inside the process's own home.
+      params: { root: { kind: 'path', create: 'dir', schema: { type: 'string', pattern: '^[A-Za-z0-9._-]+(/[A-Za-z0-9._-]+)*$', maxLength: 200 }, required: true } },
     },
     { id: 'memory', command: node, args: [script('@modelcontextprotocol/server-memory')], fixed_env: { MEMORY_FILE_PATH: '{home}/memory.jsonl' } },
     {
