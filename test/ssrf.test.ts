@@ -109,6 +109,8 @@ test.before(async () => {
       GATEWAY_MODE: 'production', STORE: 'local', VAULT: 'local', AUTH_ISSUER: ISSUER, AUTH_AUDIENCE: 'ssrf-suite',
       // The upstream's address for every port; loopback only on the real MCP server's port.
       EGRESS_ALLOWLIST: `${UPSTREAM_HOST},127.0.0.1:${mcp.port}`,
+      // One user connects the corpus twice over (refresh, revocation): far past the default vault writes a minute.
+      QUOTA_VAULT_WRITES_PER_MINUTE: '100000', QUOTA_CONFIGS_PER_USER: '100000',
     },
     over: {
       lookup,
