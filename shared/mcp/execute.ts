@@ -12,7 +12,8 @@ import type { Session } from './connect.js'
 import { resultView } from './views.js'
 import { loadState, saveState, toolsFresh, type StateKey } from './state.js'
 import type { Target } from './connect.js'
-import { checkArguments } from './args.js'
+import { checkArguments, prepareSchema } from './args.js'
+import { warmCompiler } from './schema-compile.js'
 
 export interface Hooks {
   /** Called once the call is about to start (validation passed): streaming writes its headers here. */
@@ -36,7 +37,7 @@ const noSuchTool = (name: string) => new AppError('not_found', `The MCP server h
 async function checkedAfresh(d: Deps, s: Session, t: Target, name: string, args: Record<string, unknown>): Promise<Tool> {
   const tool = (await fetchTools(d, s, t.state)).find((x) => x.name === name)
   if (!tool) throw noSuchTool(name)
-  checkArguments(tool.inputSchema as Record<string, unknown>, args)
+  await checkArguments(tool.inputSchema as Record<string, unknown>, args)
   return tool
 }
 
@@ -57,7 +58,7 @@ async function validated(d: Deps, s: Session, t: Target, name: string, args: Rec
   const tool = state.tools.find((x) => x.name === name)
   if (!tool) return checkedAfresh(d, s, t, name, args)
   try {
-    checkArguments(tool.inputSchema as Record<string, unknown>, args)
+    await checkArguments(tool.inputSchema as Record<string, unknown>, args)
     return tool
   } catch (e) {
     if (toolsFresh(state, d.clock.now())) throw e
@@ -71,12 +72,15 @@ export async function execute(d: Deps, caller: Caller, id: string, toolName: str
   const t0 = performance.now()
   const b = check<{ arguments?: Record<string, unknown> }>(executeBody, body ?? {})
   const args = b.arguments ?? {}
+  warmCompiler()
   const rec = await load(d, caller, id)
   let outcome: 'ok' | 'error' = 'error'
   let code: string | undefined
   try {
     const result = await withTarget(d, caller, rec, signal, async (s, target) => {
       const tool = await validated(d, s, target, toolName, args)
+      // The SDK checks structured results against this schema: compiled now, off the event loop.
+      if (tool?.outputSchema) await prepareSchema(tool.outputSchema)
       if (hooks.onLog) {
         s.client.setNotificationHandler('notifications/message', (n) => {
           hooks.onLog!({ level: n.params.level, logger: n.params.logger ?? null, data: n.params.data })
