@@ -13,6 +13,7 @@ import { resultView } from './views.js'
 import { loadState, saveState, toolsFresh, type StateKey } from './state.js'
 import type { Target } from './connect.js'
 import { checkArguments, prepareSchema } from './args.js'
+import { checkArgumentDepth, checkResultDepth } from './depth.js'
 import { warmCompiler } from './schema-compile.js'
 
 export interface Hooks {
@@ -27,6 +28,7 @@ export type ToolResultView = ReturnType<typeof resultView>
 async function fetchTools(d: Deps, s: Session, k: StateKey): Promise<Tool[]> {
   if (!s.client.getServerCapabilities()?.tools) throw new AppError('not_found', 'This MCP server has no tools.')
   const { tools } = await s.client.listTools(undefined, { ...s.opts, cacheMode: 'bypass' })
+  checkResultDepth(tools)
   saveState(d, k, { tools, tools_at: d.clock.now() })
   return tools
 }
@@ -72,6 +74,7 @@ export async function execute(d: Deps, caller: Caller, id: string, toolName: str
   const t0 = performance.now()
   const b = check<{ arguments?: Record<string, unknown> }>(executeBody, body ?? {})
   const args = b.arguments ?? {}
+  checkArgumentDepth(args)
   warmCompiler()
   const rec = await load(d, caller, id)
   let outcome: 'ok' | 'error' = 'error'
@@ -105,6 +108,7 @@ export async function execute(d: Deps, caller: Caller, id: string, toolName: str
         throw e
       })
       if (!tool && r.isError) await checkedAfresh(d, s, target, toolName, args)
+      checkResultDepth([r.content, r.structuredContent, (r as { toolResult?: unknown }).toolResult])
       return resultView(r as Parameters<typeof resultView>[0])
     }, { fresh: Boolean(hooks.onLog) })
     outcome = 'ok'
