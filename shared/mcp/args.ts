@@ -23,7 +23,7 @@ const TTL = 3600_000
 let cache = new Lru<Compiled>(VALIDATOR_CACHE.entries, Date.now, VALIDATOR_CACHE.bytes)
 const inflight = new Map<string, Promise<Compiled>>()
 /** A call waits at most this long for a compilation queued behind others before going unvalidated. */
-const WAIT_MS = 5000
+const WAIT_MS = 10_000
 
 const legacyDraft = (schema: Record<string, unknown>) => typeof schema.$schema === 'string' && /draft-0[467]/.test(schema.$schema)
 const keyOf = (text: string, legacy: boolean) => createHash('sha256').update(legacy ? 'draft-07\n' : '2020-12\n').update(text).digest('base64url')
