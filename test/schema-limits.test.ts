@@ -187,6 +187,12 @@ test('a result nested 200,000 deep is 502 result_too_deep, as JSON and as SSE', 
   }
 })
 
+test('a prompt message nested 200,000 deep is 502 result_too_deep', async () => {
+  const r = await gw.req('POST', `/mcps/${hostileId}/prompts/deep/get`, { token: alice, body: {} })
+  assert.is(r.status, 502, r.text)
+  assert.equal(r.json.upstream, { reason: 'result_too_deep' })
+})
+
 test('a tool listing nested 200,000 deep is 502 result_too_deep', async () => {
   const deep = await startHostileSchemaServer({ schemaDepth: 200_000 })
   try {

@@ -8,7 +8,8 @@
  * It never validates anything itself (the low-level `Server` does not compile
  * schemas, so nothing hostile runs in this process): every call that reaches
  * it answers `reached: <tool>`, which is how tests see that the gateway let a
- * call through unvalidated. Values too deep to serialise are spliced into the
+ * call through unvalidated. A prompt `deep` answers a message nested as deep
+ * as the results. Values too deep to serialise are spliced into the
  * SDK's response text in place of a marker string.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http'
@@ -104,7 +105,9 @@ export async function startHostileSchemaServer(o: HostileSchemaOptions = {}): Pr
   const deep = { result: deepJson(o.resultDepth ?? 200_000), schema: o.schemaDepth ? deepJson(o.schemaDepth) : '' }
 
   const handler = createMcpHandler(() => {
-    const server = new Server({ name: 'hostile-schema', version: '1.0.0' }, { capabilities: { tools: {} } })
+    const server = new Server({ name: 'hostile-schema', version: '1.0.0' }, { capabilities: { tools: {}, prompts: {} } })
+    server.setRequestHandler('prompts/list', () => ({ prompts: [{ name: 'deep' }] }))
+    server.setRequestHandler('prompts/get', () => ({ messages: [{ role: 'user' as const, content: { type: 'text' as const, text: 'deep', _meta: { v: DEEP } } }] }))
     server.setRequestHandler('tools/list', () => ({ tools: tools.map((t) => ({ description: t.name, ...t })) as any }))
     server.setRequestHandler('tools/call', (req) => {
       const name = req.params.name
