@@ -11,7 +11,11 @@ import { fileURLToPath } from 'node:url'
 const dist = fileURLToPath(new URL('../', import.meta.url))
 rmSync(`${dist}bundle`, { recursive: true, force: true })
 await build({
-  entryPoints: [`${dist}functions/index.js`],
+  // The schema compiler's worker is its own entry: shared/mcp/schema-compile.ts starts it from beside its chunk.
+  entryPoints: [
+    { in: `${dist}functions/index.js`, out: 'index' },
+    { in: `${dist}shared/mcp/schema-worker.js`, out: 'schema-worker' },
+  ],
   outdir: `${dist}bundle`,
   bundle: true,
   splitting: true,

@@ -181,7 +181,8 @@ test('pagination: all 128 tools of a paged legacy server are listed', async () =
   assert.ok(names.includes('t001') && names.includes('t120') && names.includes('echo'))
   assert.is(rpc(paged.requests).filter((m) => m === 'tools/list').length, 3)
   const echo = r.json.tools.find((t: { name: string }) => t.name === 'echo')
-  assert.equal(Object.keys(echo).sort(), ['annotations', 'description', 'input_schema', 'name', 'output_schema', 'title'])
+  assert.equal(Object.keys(echo).sort(), ['annotations', 'description', 'input_schema', 'name', 'output_schema', 'title', 'validation', 'validation_reason'])
+  assert.equal([echo.validation, echo.validation_reason], ['gateway', null])
 })
 
 // --- server-everything -----------------------------------------------------

@@ -1,41 +1,109 @@
-/** Validates tool arguments against the tool's own input schema before the call. */
-import { Ajv, type ValidateFunction } from 'ajv'
-import { Ajv2020 } from 'ajv/dist/2020.js'
-import addFormatsModule from 'ajv-formats'
+/**
+ * Validates tool arguments against the tool's own input schema before the
+ * call, and structured results against its output schema (the SDK client's
+ * `jsonSchemaValidator`). Upstream schemas are untrusted: past the limits in
+ * schema-limits.ts, with patterns RE2 cannot run, or when compilation (in a
+ * worker, schema-compile.ts) fails or runs out of time, the gateway does not
+ * validate and leaves it to the server, and the listing says so.
+ */
+import { createHash } from 'node:crypto'
+import type { JsonSchemaValidatorResult, jsonSchemaValidator } from '@modelcontextprotocol/client'
 import { AppError } from '../errors.js'
 import { Lru } from '../cache.js'
 import { log } from '../log.js'
 import { violations } from '../validate.js'
+import { staticVerdict, type SkipReason } from './schema-limits.js'
+import { compileInWorker, type Compiled } from './schema-compile.js'
 
-const addFormats = (addFormatsModule as unknown as { default?: typeof addFormatsModule }).default ?? addFormatsModule
-let draft7: Ajv | undefined
-let draft2020: Ajv2020 | undefined
-const compiled = new Lru<ValidateFunction | null>(500)
+/** Compiled validators and skip verdicts by schema hash, bounded in entries and in (approximate) bytes. */
+export const VALIDATOR_CACHE = { entries: 500, bytes: 32 * 1024 * 1024 }
+// A loaded validator's heap is about 1.3x its code plus code cache (measured); count 2x.
+const weight = (c: Compiled) => ('fn' in c ? 2 * c.chars : 256)
+const TTL = 3600_000
+let cache = new Lru<Compiled>(VALIDATOR_CACHE.entries, Date.now, VALIDATOR_CACHE.bytes)
+const inflight = new Map<string, Promise<Compiled>>()
+/** A call waits at most this long for a compilation queued behind others before going unvalidated. */
+const WAIT_MS = 10_000
 
-function compile(schema: Record<string, unknown>): ValidateFunction | null {
-  const key = JSON.stringify(schema)
-  const hit = compiled.get(key)
-  if (hit !== undefined) return hit
-  const legacy = typeof schema.$schema === 'string' && /draft-0[467]/.test(schema.$schema)
-  // MCP 2025-11-25: input schemas default to JSON Schema 2020-12.
-  const ajv = legacy
-    ? (draft7 ??= (addFormats as any)(new Ajv({ strict: false, allErrors: true, validateSchema: false })))
-    : (draft2020 ??= (addFormats as any)(new Ajv2020({ strict: false, allErrors: true, validateSchema: false })))
-  let fn: ValidateFunction | null = null
-  try {
-    fn = ajv!.compile({ ...schema, $id: undefined })
-  } catch (e) {
-    // An upstream schema we cannot compile is the server's problem: let it validate.
-    log('WARNING', 'tool input schema not compilable; skipping gateway-side validation', { error: String((e as Error).message).slice(0, 300) })
-  }
-  compiled.set(key, fn, 3600_000)
-  return fn
+const legacyDraft = (schema: Record<string, unknown>) => typeof schema.$schema === 'string' && /draft-0[467]/.test(schema.$schema)
+const keyOf = (text: string, legacy: boolean) => createHash('sha256').update(legacy ? 'draft-07\n' : '2020-12\n').update(text).digest('base64url')
+
+type Known = Compiled | undefined
+
+/** The verdict known without compiling: a static limit, or an earlier compilation's outcome. */
+function known(schema: Record<string, unknown>): { key?: string; text?: string; legacy: boolean; hit: Known } {
+  const legacy = legacyDraft(schema)
+  const v = staticVerdict(schema)
+  if (!v.ok) return { legacy, hit: { reason: v.reason } }
+  const key = keyOf(v.text, legacy)
+  return { key, text: v.text, legacy, hit: cache.get(key) }
 }
 
-export function checkArguments(schema: Record<string, unknown> | undefined, args: Record<string, unknown>): void {
+async function validatorFor(schema: Record<string, unknown>): Promise<Compiled> {
+  const { key, text, legacy, hit } = known(schema)
+  if (hit || !key || !text) return hit!
+  let p = inflight.get(key)
+  if (!p) {
+    p = compileInWorker(text, legacy).then((c) => {
+      inflight.delete(key)
+      if ('reason' in c) log('WARNING', 'tool schema not validated by the gateway', { reason: c.reason, detail: c.message })
+      if (!('reason' in c && c.reason === 'compiler_busy')) cache.set(key, c, TTL, weight(c))
+      return c
+    })
+    inflight.set(key, p)
+  }
+  let timer: NodeJS.Timeout | undefined
+  const busy = new Promise<Compiled>((resolve) => { timer = setTimeout(() => resolve({ reason: 'compiler_busy' }), WAIT_MS) })
+  try {
+    return await Promise.race([p, busy])
+  } finally {
+    clearTimeout(timer)
+  }
+}
+
+/** What a tool listing shows: whether the gateway validates this schema, and if not, why. */
+export function validationOf(schema: unknown): { validation: 'gateway' | 'skipped'; validation_reason: SkipReason | null } {
+  if (!schema || typeof schema !== 'object') return { validation: 'skipped', validation_reason: 'schema_invalid' }
+  const { hit } = known(schema as Record<string, unknown>)
+  return hit && 'reason' in hit ? { validation: 'skipped', validation_reason: hit.reason } : { validation: 'gateway', validation_reason: null }
+}
+
+export async function checkArguments(schema: Record<string, unknown> | undefined, args: Record<string, unknown>): Promise<void> {
   if (!schema) return
-  const fn = compile(schema)
-  if (!fn || fn(args)) return
-  const errors = violations(fn.errors).map((e) => ({ path: `/arguments${e.path === '/' ? '' : e.path}`, message: e.message }))
+  const c = await validatorFor(schema)
+  if (!('fn' in c) || c.fn(args)) return
+  const errors = violations(c.fn.errors).map((e) => ({ path: `/arguments${e.path === '/' ? '' : e.path}`, message: e.message }))
   throw new AppError('invalid_request', `The arguments do not match the tool's input schema: ${errors.map((e) => `${e.path} ${e.message}`).join('; ')}`, { errors })
+}
+
+/** Compiles an output schema ahead of the call, so `outputValidators` has it. */
+export async function prepareSchema(schema: unknown): Promise<void> {
+  if (schema && typeof schema === 'object') await validatorFor(schema as Record<string, unknown>)
+}
+
+const pass = <T>(input: unknown): JsonSchemaValidatorResult<T> => ({ valid: true, data: input as T, errorMessage: undefined })
+
+/**
+ * The SDK client's schema validator (its `jsonSchemaValidator` option, used
+ * for structured results). Synchronous, so it never compiles: a schema that
+ * `prepareSchema` compiled is enforced; one that is skipped, or was not
+ * prepared (the SDK's own tools cache, which the gateway does not fill), passes.
+ */
+export const outputValidators: jsonSchemaValidator = {
+  getValidator<T>(schema: object) {
+    const { hit } = known(schema as Record<string, unknown>)
+    if (!hit || !('fn' in hit)) return pass<T>
+    const fn = hit.fn
+    return (input: unknown): JsonSchemaValidatorResult<T> =>
+      fn(input) ? pass<T>(input) : { valid: false, data: undefined, errorMessage: violations(fn.errors).map((e) => `${e.path} ${e.message}`).join('; ') }
+  },
+}
+
+/** Tests: the validator cache's entries and weight, and a fresh one with other bounds. */
+export const _validatorCache = {
+  stats: () => ({ entries: cache.size, bytes: cache.bytes, max_bytes: VALIDATOR_CACHE.bytes }),
+  reset(bounds: Partial<typeof VALIDATOR_CACHE> = {}) {
+    Object.assign(VALIDATOR_CACHE, bounds)
+    cache = new Lru<Compiled>(VALIDATOR_CACHE.entries, Date.now, VALIDATOR_CACHE.bytes)
+  },
 }

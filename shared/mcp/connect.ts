@@ -12,6 +12,7 @@ import { AppError } from '../errors.js'
 import { EgressDenied, guardedFetch, TooLarge, type FetchLike } from '../egress/fetch.js'
 import { policyOf } from '../egress/policy.js'
 import { upstreamError } from './errors.js'
+import { outputValidators } from './args.js'
 import { GATEWAY_INFO } from './info.js'
 import { watchEndpoint } from './sse-endpoint.js'
 import { eraFresh, forgetState, loadState, saveState, type StateKey } from './state.js'
@@ -110,7 +111,8 @@ async function open(d: Deps, t: Target, signal: AbortSignal, live = false): Prom
       ? new SSEClientTransport(url, { fetch: fetch as any, requestInit })
       : new StreamableHTTPClientTransport(url, { fetch: fetch as any, requestInit })
   // 2026-07-28 deprecates sampling and roots, and we cannot put an elicitation to the user yet: declare nothing.
-  const client = new Client(GATEWAY_INFO, { capabilities: {}, versionNegotiation: { mode: 'auto' }, listMaxPages: 64 })
+  // Output schemas are checked with the gateway's validators (RE2 patterns, compiled off the event loop), not the SDK's own ajv.
+  const client = new Client(GATEWAY_INFO, { capabilities: {}, versionNegotiation: { mode: 'auto' }, listMaxPages: 64, jsonSchemaValidator: outputValidators })
   const conn: Conn = { key: warmKey(t), client, transport, era: 'legacy', busy: 0, lastUsed: Date.now(), dead: false, used: false, calls: new Set(), served: 0 }
   client.onerror = (e) => {
     // The SDK reports a dropped stream here but would wait out the whole timeout: fail the calls now.

@@ -12,7 +12,9 @@ import type { Session } from './connect.js'
 import { resultView } from './views.js'
 import { loadState, saveState, toolsFresh, type StateKey } from './state.js'
 import type { Target } from './connect.js'
-import { checkArguments } from './args.js'
+import { checkArguments, prepareSchema } from './args.js'
+import { checkArgumentDepth, checkResultDepth } from './depth.js'
+import { warmCompiler } from './schema-compile.js'
 
 export interface Hooks {
   /** Called once the call is about to start (validation passed): streaming writes its headers here. */
@@ -26,6 +28,7 @@ export type ToolResultView = ReturnType<typeof resultView>
 async function fetchTools(d: Deps, s: Session, k: StateKey): Promise<Tool[]> {
   if (!s.client.getServerCapabilities()?.tools) throw new AppError('not_found', 'This MCP server has no tools.')
   const { tools } = await s.client.listTools(undefined, { ...s.opts, cacheMode: 'bypass' })
+  checkResultDepth(tools)
   saveState(d, k, { tools, tools_at: d.clock.now() })
   return tools
 }
@@ -36,7 +39,7 @@ const noSuchTool = (name: string) => new AppError('not_found', `The MCP server h
 async function checkedAfresh(d: Deps, s: Session, t: Target, name: string, args: Record<string, unknown>): Promise<Tool> {
   const tool = (await fetchTools(d, s, t.state)).find((x) => x.name === name)
   if (!tool) throw noSuchTool(name)
-  checkArguments(tool.inputSchema as Record<string, unknown>, args)
+  await checkArguments(tool.inputSchema as Record<string, unknown>, args)
   return tool
 }
 
@@ -57,7 +60,7 @@ async function validated(d: Deps, s: Session, t: Target, name: string, args: Rec
   const tool = state.tools.find((x) => x.name === name)
   if (!tool) return checkedAfresh(d, s, t, name, args)
   try {
-    checkArguments(tool.inputSchema as Record<string, unknown>, args)
+    await checkArguments(tool.inputSchema as Record<string, unknown>, args)
     return tool
   } catch (e) {
     if (toolsFresh(state, d.clock.now())) throw e
@@ -71,12 +74,16 @@ export async function execute(d: Deps, caller: Caller, id: string, toolName: str
   const t0 = performance.now()
   const b = check<{ arguments?: Record<string, unknown> }>(executeBody, body ?? {})
   const args = b.arguments ?? {}
+  checkArgumentDepth(args)
+  warmCompiler()
   const rec = await load(d, caller, id)
   let outcome: 'ok' | 'error' = 'error'
   let code: string | undefined
   try {
     const result = await withTarget(d, caller, rec, signal, async (s, target) => {
       const tool = await validated(d, s, target, toolName, args)
+      // The SDK checks structured results against this schema: compiled now, off the event loop.
+      if (tool?.outputSchema) await prepareSchema(tool.outputSchema)
       if (hooks.onLog) {
         s.client.setNotificationHandler('notifications/message', (n) => {
           hooks.onLog!({ level: n.params.level, logger: n.params.logger ?? null, data: n.params.data })
@@ -101,6 +108,7 @@ export async function execute(d: Deps, caller: Caller, id: string, toolName: str
         throw e
       })
       if (!tool && r.isError) await checkedAfresh(d, s, target, toolName, args)
+      checkResultDepth([r.content, r.structuredContent, (r as { toolResult?: unknown }).toolResult])
       return resultView(r as Parameters<typeof resultView>[0])
     }, { fresh: Boolean(hooks.onLog) })
     outcome = 'ok'

@@ -9,6 +9,7 @@ import { targetFor, withTarget } from './target.js'
 import type { Session } from './connect.js'
 import { contentsView, promptView, resourceView, toolView } from './views.js'
 import { loadState, saveState, toolsFresh, TOOLS_TTL } from './state.js'
+import { checkResultDepth } from './depth.js'
 
 async function run<T>(d: Deps, caller: Caller, id: string, signal: AbortSignal, fn: (s: Session, target: { key: string }) => Promise<T>) {
   const rec = await load(d, caller, id)
@@ -34,6 +35,7 @@ export async function listTools(d: Deps, caller: Caller, id: string, signal: Abo
   return withTarget(d, caller, rec, signal, async (s) => {
     if (!s.client.getServerCapabilities()?.tools) return { tools: [] }
     const r = await s.client.listTools(undefined, { ...s.opts, cacheMode: 'bypass' })
+    checkResultDepth(r.tools)
     const hint = (r as { ttlMs?: unknown }).ttlMs
     saveState(d, target.state, {
       tools: r.tools,
@@ -73,6 +75,7 @@ export async function getPrompt(d: Deps, caller: Caller, id: string, name: strin
   return run(d, caller, id, signal, async (s) => {
     if (!s.client.getServerCapabilities()?.prompts) throw new AppError('not_found', 'This MCP server has no prompts.')
     const r = await s.client.getPrompt({ name, arguments: b.arguments ?? {} }, s.opts)
+    checkResultDepth([r.messages])
     return { description: r.description ?? null, messages: r.messages }
   })
 }

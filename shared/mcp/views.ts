@@ -1,5 +1,6 @@
 /** MCP results in the API's snake_case shapes. */
 import type { Prompt, Resource, Tool } from '@modelcontextprotocol/client'
+import { validationOf } from './args.js'
 
 export const toolView = (t: Tool) => ({
   name: t.name,
@@ -8,6 +9,8 @@ export const toolView = (t: Tool) => ({
   input_schema: t.inputSchema,
   output_schema: t.outputSchema ?? null,
   annotations: t.annotations ?? null,
+  // Whether the gateway checks arguments against input_schema before the call, and if not, why.
+  ...validationOf(t.inputSchema),
 })
 
 export const resourceView = (r: Resource) => ({
