@@ -43,8 +43,12 @@ export interface Route {
 
 const BASE = '/api/v1'
 
+/** Every function's routes by function name, as `serve` got them (the fuzz suite checks that it covers each one). */
+export const registeredRoutes = new Map<string, readonly Route[]>()
+
 /** Builds the `(req, res)` handler for a function from its routes. */
 export function serve(name: string, routes: Route[]) {
+  registeredRoutes.set(name, routes)
   return (req: IncomingMessage, res: ServerResponse) =>
     handle(name, routes, req, res).catch((e) => {
       // Only reached if writing the error itself failed.
