@@ -43,8 +43,12 @@ export interface Route {
 
 const BASE = '/api/v1'
 
+/** Every function's routes by function name, as `serve` got them (the fuzz suite checks that it covers each one). */
+export const registeredRoutes = new Map<string, readonly Route[]>()
+
 /** Builds the `(req, res)` handler for a function from its routes. */
 export function serve(name: string, routes: Route[]) {
+  registeredRoutes.set(name, routes)
   return (req: IncomingMessage, res: ServerResponse) =>
     handle(name, routes, req, res).catch((e) => {
       // Only reached if writing the error itself failed.
@@ -172,8 +176,15 @@ async function readJson(req: IncomingMessage, limit: number): Promise<unknown> {
   const type = (header(req, 'content-type') ?? '').split(';')[0].trim().toLowerCase()
   if (type !== 'application/json' && !type.endsWith('+json'))
     throw new AppError('unsupported_media_type', 'Send the body as application/json.')
+  let text: string
   try {
-    return JSON.parse(raw.toString('utf8'))
+    // RFC 8259 §8.1: JSON is UTF-8. Bytes that are not would otherwise become U+FFFD, silently.
+    text = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true }).decode(raw)
+  } catch {
+    throw new AppError('invalid_request', 'The body is not valid UTF-8.')
+  }
+  try {
+    return JSON.parse(text)
   } catch {
     throw new AppError('invalid_request', 'The body is not valid JSON.')
   }

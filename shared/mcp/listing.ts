@@ -10,6 +10,25 @@ import type { Session } from './connect.js'
 import { contentsView, promptView, resourceView, toolView } from './views.js'
 import { loadState, saveState, toolsFresh, TOOLS_TTL } from './state.js'
 import { checkResultDepth } from './depth.js'
+import { upstreamError } from './errors.js'
+
+// JSON-RPC 2.0 invalid params; MCP "resource not found".
+const INVALID_PARAMS = -32602
+const RESOURCE_NOT_FOUND = -32002
+
+/**
+ * A server refusing what the caller named (a prompt, a resource URI, their
+ * arguments) is the caller's to fix: 404 for a resource it does not have, 400
+ * otherwise, with the server's words. Never a 502: the server is fine.
+ */
+function callerFault(e: unknown): never {
+  const code = (e as { code?: unknown })?.code
+  if (code !== INVALID_PARAMS && code !== RESOURCE_NOT_FOUND) throw e
+  const { extra } = upstreamError(e)
+  const said = String((extra?.upstream as { message?: unknown } | undefined)?.message ?? '')
+  if (code === RESOURCE_NOT_FOUND) throw new AppError('not_found', `The MCP server has no such resource: ${said}`, extra)
+  throw new AppError('invalid_request', `The MCP server refused the parameters: ${said}`, extra)
+}
 
 async function run<T>(d: Deps, caller: Caller, id: string, signal: AbortSignal, fn: (s: Session, target: { key: string }) => Promise<T>) {
   const rec = await load(d, caller, id)
@@ -65,7 +84,7 @@ export async function readResource(d: Deps, caller: Caller, id: string, query: U
   const q = check<{ uri: string }>(readQuery, Object.fromEntries(query), 'query')
   return run(d, caller, id, signal, async (s) => {
     if (!s.client.getServerCapabilities()?.resources) throw new AppError('not_found', 'This MCP server has no resources.')
-    const r = await s.client.readResource({ uri: q.uri }, { ...s.opts, cacheMode: 'bypass' })
+    const r = await s.client.readResource({ uri: q.uri }, { ...s.opts, cacheMode: 'bypass' }).catch(callerFault)
     return { contents: r.contents.map(contentsView) }
   })
 }
@@ -74,7 +93,7 @@ export async function getPrompt(d: Deps, caller: Caller, id: string, name: strin
   const b = check<{ arguments?: Record<string, string> }>(promptBody, body ?? {})
   return run(d, caller, id, signal, async (s) => {
     if (!s.client.getServerCapabilities()?.prompts) throw new AppError('not_found', 'This MCP server has no prompts.')
-    const r = await s.client.getPrompt({ name, arguments: b.arguments ?? {} }, s.opts)
+    const r = await s.client.getPrompt({ name, arguments: b.arguments ?? {} }, s.opts).catch(callerFault)
     checkResultDepth([r.messages])
     return { description: r.description ?? null, messages: r.messages }
   })

@@ -19,7 +19,8 @@ import { oauthFetch, storedEndpoint } from './fetch.js'
 import { savePending } from './pending.js'
 import type { Outcome } from './page.js'
 
-const STATE_SHAPE = /^[A-Za-z0-9_-]{43}$/
+// What start() hands out; `__x__` ids are reserved by the store (Firestore), so never ours.
+const STATE_SHAPE = /^(?!__.*__$)[A-Za-z0-9_-]{43}$/
 
 export async function callback(d: Deps, q: URLSearchParams): Promise<Outcome> {
   const t0 = performance.now()

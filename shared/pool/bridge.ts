@@ -37,6 +37,21 @@ export function parseSpec(raw: string | undefined, catalog: Parameters<typeof ch
   return { owner: v.owner, mcp_id: v.mcp_id, choice: checkChoice(catalog, v.choice) }
 }
 
+/** Deeper JSON than the gateway ever sends; serialising it for the process would overflow the stack. */
+const MAX_DEPTH = 1000
+
+/** True when `v` nests objects and arrays deeper than `max` (iterative: no stack to overflow). */
+function tooDeep(v: unknown, max: number): boolean {
+  const stack: [unknown, number][] = [[v, 0]]
+  while (stack.length) {
+    const [x, d] = stack.pop()!
+    if (typeof x !== 'object' || x === null) continue
+    if (d >= max) return true
+    for (const c of Object.values(x)) if (typeof c === 'object' && c !== null) stack.push([c, d + 1])
+  }
+  return false
+}
+
 const rpcError = (id: Msg['id'], code: number, message: string, data?: unknown): Msg => ({ jsonrpc: '2.0', id: id ?? null as any, error: { code, message, ...(data ? { data } : {}) } })
 
 function message(body: unknown): Msg {
@@ -46,6 +61,7 @@ function message(body: unknown): Msg {
   if (m.method !== undefined && (typeof m.method !== 'string' || m.method.length > 256)) throw new AppError('invalid_request', 'Bad JSON-RPC method.')
   if (m.id !== undefined && typeof m.id !== 'string' && typeof m.id !== 'number') throw new AppError('invalid_request', 'Bad JSON-RPC id.')
   if (m.params !== undefined && (typeof m.params !== 'object' || m.params === null)) throw new AppError('invalid_request', 'Bad JSON-RPC params.')
+  if (tooDeep(m.params, MAX_DEPTH)) throw new AppError('invalid_request', `JSON-RPC params may nest at most ${MAX_DEPTH} levels.`)
   return m
 }
 
