@@ -1,5 +1,5 @@
 /** POST /mcps/{id}/oauth/start: discover, pick the client, and hand back an authorization URL. */
-import { randomBytes } from 'node:crypto'
+import { newToken } from '../ids.js'
 import type { Caller } from '../auth/caller.js'
 import type { Deps } from '../deps.js'
 import { AppError } from '../errors.js'
@@ -39,7 +39,7 @@ export async function start(d: Deps, caller: Caller, id: string, body: unknown) 
   const scope = [...new Set([...(found.scope?.split(' ') ?? []), ...(b.scopes ?? [])])].filter(Boolean).join(' ') || null
   const client = await resolveClient(d, rec.data, await readSecrets(d, rec.data), found.metadata, found.as.issuer, scope, fetch, caller.sub)
   // 256 random bits (RFC 9700 §4.7.1 asks for at least 128), single use, bound server-side to this user and MCP.
-  const state = randomBytes(32).toString('base64url')
+  const state = newToken()
   const redirect = callbackUrl(d)
   const { startAuthorization } = await import('@modelcontextprotocol/client')
   const { authorizationUrl, codeVerifier } = await startAuthorization(found.as.issuer ?? found.as.authorization_endpoint, {
