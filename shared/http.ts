@@ -6,7 +6,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http'
 import { randomUUID } from 'node:crypto'
 import { AppError, problem } from './errors.js'
-import { log, logContext, redact, traceOf } from './log.js'
+import { log, logContext, maskSecrets, redact, traceOf } from './log.js'
 import { deps as getDeps, type Deps } from './deps.js'
 import type { Caller } from './auth/caller.js'
 
@@ -137,8 +137,9 @@ function cors(d: Deps, req: IncomingMessage, res: ServerResponse) {
   }
 }
 
+/** Writes a JSON response; secret values the request has read are masked (an upstream may have echoed them). */
 export function send(res: ServerResponse, status: number, body?: unknown, headers: Record<string, string> = {}) {
-  const text = body === undefined ? '' : JSON.stringify(body)
+  const text = body === undefined ? '' : maskSecrets(JSON.stringify(body))
   res.writeHead(status, {
     'Cache-Control': 'no-store',
     ...(text ? { 'Content-Type': 'application/json; charset=utf-8', 'Content-Length': String(Buffer.byteLength(text)) } : {}),

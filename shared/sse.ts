@@ -1,9 +1,12 @@
 /** Server-sent events on a Node response, with heartbeats so idle proxies keep the stream open. */
 import type { ServerResponse } from 'node:http'
+import { secretMasker } from './log.js'
 
 export class SseWriter {
   private beat?: NodeJS.Timeout
   private open = false
+  /** Secret values the request has read never go out in an event. */
+  private mask = secretMasker()
   constructor(private res: ServerResponse) {}
 
   start(): void {
@@ -26,7 +29,7 @@ export class SseWriter {
 
   send(event: string, data: unknown): void {
     if (!this.open || this.res.writableEnded) return
-    this.res.write(`event: ${event}\ndata: ${JSON.stringify(data)}\n\n`)
+    this.res.write(`event: ${event}\ndata: ${this.mask(JSON.stringify(data))}\n\n`)
   }
 
   end(): void {

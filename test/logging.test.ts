@@ -2,7 +2,7 @@
 import { suite } from 'uvu'
 import * as assert from 'uvu/assert'
 import { startGateway, type Gateway } from './support/gateway.js'
-import { redact } from '../shared/log.js'
+import { logContext, maskSecrets, redact, registerSecrets, setLogSink, log } from '../shared/log.js'
 
 const test = suite('logging')
 let gw: Gateway
@@ -51,6 +51,29 @@ test('a 4xx logs at INFO with its code; nothing of the rejected body is logged',
 test('redact scrubs bearer tokens and JWT-shaped strings from free text', () => {
   assert.is(redact('Authorization: Bearer abc.def-ghi'), 'Authorization: Bearer [redacted]')
   assert.not.match(redact('token eyJhbGciOiJFUzI1NiJ9.eyJzdWIiOiJhbGljZSJ9.c2lnbmF0dXJl here'), 'eyJzdWIi')
+})
+
+test('a request\'s registered secret values are masked in its log lines and in masked text, escaped forms too; short ones are not', () => {
+  const lines: string[] = []
+  const prev = setLogSink((l) => lines.push(l))
+  try {
+    logContext.run({ requestId: 'r1' }, () => {
+      registerSecrets(['api-key-12345', 'api-key-12345-longer', 'qu"ote\\val-9', 'short', undefined])
+      log('WARNING', 'upstream said api-key-12345-longer and api-key-12345', { echoed: { text: 'qu"ote\\val-9 and short' } })
+      assert.is(maskSecrets('x api-key-12345-longer y api-key-12345'), 'x [redacted] y [redacted]')
+      // The upstream's JSON inside our JSON: escaped twice.
+      assert.not.match(JSON.stringify({ m: JSON.stringify({ h: 'qu"ote\\val-9' }) }).replace(/.*/, (t) => maskSecrets(t)), 'val-9')
+    })
+    // Another request (or none) masks nothing of it.
+    assert.is(maskSecrets('api-key-12345'), 'api-key-12345')
+  } finally {
+    setLogSink(prev)
+  }
+  assert.is(lines.length, 1)
+  assert.not.match(lines[0]!, 'api-key-12345')
+  assert.not.match(lines[0]!, 'val-9')
+  assert.match(lines[0]!, 'and short')
+  assert.match(lines[0]!, 'upstream said [redacted] and [redacted]')
 })
 
 test.run()

@@ -3,14 +3,20 @@
  * socket's stream), or read whole and handed over without a body stream.
  */
 import type { Readable } from 'node:stream'
-import { createParser } from 'eventsource-parser'
 import { AppError } from '../errors.js'
+import { frame, SseGate, type MessageGate, type Passed } from './sse-gate.js'
 
 export interface Cap {
   /** Cap on any one response body. */
   maxBytes: number
   /** Called when a body passes the cap, before the stream errors. */
   onTooLarge?: () => void
+  /**
+   * For a long-lived stream that carries many answers (the HTTP+SSE
+   * transport's, or a GET stream): the cap applies to what arrives between
+   * two responses, not to the stream's whole life.
+   */
+  perAnswer?: boolean
 }
 
 export class TooLarge extends AppError {
@@ -41,8 +47,11 @@ class Whole extends Response {
   }
 }
 
-/** A JSON answer read to its end under the byte cap. */
-export function readJson(body: Readable, status: number, h: Headers, opts: Cap): Promise<Response> {
+/**
+ * A JSON answer read to its end under the byte cap. With a `gate`, a batch
+ * (an array of messages) keeps only what the gate lets through.
+ */
+export function readJson(body: Readable, status: number, h: Headers, opts: Cap, gate?: MessageGate): Promise<Response> {
   const read: Buffer[] = []
   let n = 0
   return new Promise<Response>((resolve, reject) => {
@@ -56,13 +65,30 @@ export function readJson(body: Readable, status: number, h: Headers, opts: Cap):
       }
       read.push(chunk)
     })
-    body.once('end', () => resolve(new Whole(status, h, { text: Buffer.concat(read, n).toString('utf8') })))
+    body.once('end', () => {
+      const text = Buffer.concat(read, n).toString('utf8')
+      resolve(new Whole(status, h, gate && text.trimStart().startsWith('[') ? gated(text, gate) : { text }))
+    })
     // What fetch's body reading rejects with when the connection is cut.
     body.once('error', (e) => reject(new TypeError('terminated', { cause: e })))
   })
 }
 
-const isObject = (m: unknown): m is Record<string, unknown> => typeof m === 'object' && m !== null && !Array.isArray(m)
+function gated(text: string, gate: MessageGate): { text: string } | { value: unknown } {
+  let v: unknown
+  try {
+    v = JSON.parse(text)
+  } catch {
+    return { text }
+  }
+  if (!Array.isArray(v)) return { value: v }
+  const kept: unknown[] = []
+  for (const m of v) {
+    const obj = typeof m === 'object' && m !== null && !Array.isArray(m) ? (m as Record<string, unknown>) : undefined
+    gate.pass(obj, (x) => kept.push(x === obj ? m : x))
+  }
+  return { value: kept }
+}
 
 /**
  * Reads an SSE answer to the end, under the byte cap. When it held only
@@ -71,28 +97,36 @@ const isObject = (m: unknown): m is Record<string, unknown> => typeof m === 'obj
  * read, then the rest): at once when the server sends us a request (it may be
  * waiting for the answer), after the end when the answer is missing (a
  * server that closes early for the client to resume), or on a read error
- * (which the stream reports after what arrived).
+ * (which the stream reports after what arrived). With a `gate`, only the
+ * events it lets through are kept and handed over (as SSE text again when
+ * the stream is handed over); every byte read counts in the cap.
  */
-export function collectEvents(body: Readable, status: number, h: Headers, opts: Cap): Promise<Response> {
+export function collectEvents(body: Readable, status: number, h: Headers, opts: Cap, gate?: MessageGate): Promise<Response> {
   const read: Buffer[] = []
+  const passed: Passed[] = []
   const messages: unknown[] = []
   let plain = true
   let answered = false
   let n = 0
-  const parser = createParser({
-    onEvent(ev) {
-      if (ev.event && ev.event !== 'message') return void (plain = false)
-      if (!ev.data) return // priming events carry only an id
-      let m: unknown
-      try { m = JSON.parse(ev.data) } catch { return void (plain = false) }
-      if (!isObject(m)) return void (plain = false)
-      if ('method' in m && m.id !== undefined) plain = false // a request to us: it needs an answer now
-      else if (!('method' in m) && m.id !== undefined) answered = true
-      messages.push(m)
-    },
+  const onPassed = (p: Passed) => {
+    if (p.ev && p.ev.event && p.ev.event !== 'message') return void (plain = false)
+    if (p.ev && !p.ev.data) return // priming events carry only an id
+    const m = p.m
+    if (!m) return void (plain = false)
+    if ('method' in m && m.id !== undefined) plain = false // a request to us: it needs an answer now
+    else if (!('method' in m) && m.id !== undefined) answered = true
+    messages.push(m)
+  }
+  let collecting = true
+  const sse = new SseGate(gate ?? PASS_ALL, (p) => {
+    if (gate) passed.push(p)
+    if (collecting) onPassed(p)
   })
-  const decoder = new TextDecoder()
-  const stream = (error?: unknown) => new Response(webStream(body, opts, read, n, error), { status, headers: h })
+  const stream = (error?: unknown) => {
+    collecting = false
+    const head = gate ? [Buffer.from(passed.map(frame).join(''))] : read
+    return new Response(webStream(body, opts, head, n, error, gate ? sse : undefined, passed), { status, headers: h })
+  }
   return new Promise<Response>((resolve, reject) => {
     const done = (r: Response | Error) => {
       body.off('data', onData).off('end', onEnd).off('error', onError)
@@ -107,8 +141,8 @@ export function collectEvents(body: Readable, status: number, h: Headers, opts: 
         opts.onTooLarge?.()
         return
       }
-      read.push(chunk)
-      parser.feed(decoder.decode(chunk, { stream: true }))
+      if (!gate) read.push(chunk)
+      sse.feed(chunk)
       if (!plain) {
         body.pause()
         done(stream())
@@ -120,7 +154,7 @@ export function collectEvents(body: Readable, status: number, h: Headers, opts: 
       return new Whole(status, h, { value: messages.length === 1 ? messages[0] : messages })
     }
     const onEnd = () => {
-      parser.feed(decoder.decode())
+      sse.end()
       done(plain && answered ? collected() : stream())
     }
     // A cut after the response still answered the call.
@@ -129,14 +163,19 @@ export function collectEvents(body: Readable, status: number, h: Headers, opts: 
   })
 }
 
+const PASS_ALL: MessageGate = { pass: (m, emit) => emit(m) }
+
 /**
  * The socket's body as a web stream, counting bytes against the cap. Built by
  * hand: Node 20's Readable.toWeb throws on data that arrives after a cancel.
  * `read` is what was already taken off the socket (`n` bytes), and `error`
- * how the socket ended, if it already has.
+ * how the socket ended, if it already has. With `sse` (an SSE answer behind a
+ * gate), what follows goes through it, and `passed` is where it puts what it
+ * lets through (drained into the stream as it fills).
  */
-export function webStream(body: Readable, opts: Cap, read: Buffer[] = [], n = 0, error?: unknown): ReadableStream<Uint8Array> {
+export function webStream(body: Readable, opts: Cap, read: Buffer[] = [], n = 0, error?: unknown, sse?: SseGate, passed: Passed[] = []): ReadableStream<Uint8Array> {
   let open = true
+  passed.length = 0
   return new ReadableStream<Uint8Array>({
     start(ctl) {
       for (const chunk of read) ctl.enqueue(chunk)
@@ -145,6 +184,12 @@ export function webStream(body: Readable, opts: Cap, read: Buffer[] = [], n = 0,
         open = false
         ctl.close()
         return
+      }
+      const drain = () => {
+        if (!passed.length) return
+        ctl.enqueue(Buffer.from(passed.map(frame).join('')))
+        for (const p of passed) if (p.m && !('method' in p.m) && opts.perAnswer) n = 0
+        passed.length = 0
       }
       body.on('data', (chunk: Buffer) => {
         if (!open) return
@@ -156,10 +201,19 @@ export function webStream(body: Readable, opts: Cap, read: Buffer[] = [], n = 0,
           body.destroy()
           return
         }
-        ctl.enqueue(chunk)
+        if (sse) {
+          sse.feed(chunk)
+          drain()
+        } else ctl.enqueue(chunk)
         if ((ctl.desiredSize ?? 1) <= 0) body.pause()
       })
-      body.once('end', () => { if (open) { open = false; ctl.close() } })
+      body.once('end', () => {
+        if (!open) return
+        open = false
+        sse?.end()
+        drain()
+        ctl.close()
+      })
       body.once('error', (e) => { if (open) { open = false; ctl.error(e) } })
     },
     pull(ctl) {

@@ -12,6 +12,7 @@ import { Agent, buildConnector, request } from 'undici'
 import { AppError } from '../errors.js'
 import { addressAllowed, checkUrl, type EgressPolicy } from './policy.js'
 import { collectEvents, readJson, TooLarge, webStream, type Cap } from './body.js'
+import { SseGate, type MessageGate, type Passed } from './sse-gate.js'
 
 export { TooLarge } from './body.js'
 
@@ -72,6 +73,12 @@ export interface GuardOptions extends Cap {
   collect?: (init: RequestInit) => boolean
   /** Name resolution for the connect-time check (default: the system resolver). */
   lookup?: Lookup
+  /**
+   * The gate the JSON-RPC messages of this answer pass before the client
+   * sees them (SSE answers and JSON batches); none means all pass. A GET
+   * (a long-lived stream of many answers) is capped per answer.
+   */
+  gate?: (init: RequestInit) => MessageGate | undefined
 }
 
 const NULL_BODY = new Set([101, 204, 205, 304])
@@ -155,10 +162,18 @@ async function send(url: string, init: RequestInit, dispatcher: Agent, opts: Gua
     await r.body.dump().catch(() => {})
     return new Response(null, { status: r.statusCode, headers: h })
   }
-  if (init.method === 'POST' && opts.collect?.(init)) {
-    const type = h.get('content-type') ?? ''
-    if (r.statusCode === 200 && /^text\/event-stream\b/i.test(type)) return collectEvents(r.body, r.statusCode, h, opts)
-    if (/^application\/json\b/i.test(type)) return readJson(r.body, r.statusCode, h, opts)
+  const type = h.get('content-type') ?? ''
+  const sse = r.statusCode === 200 && /^text\/event-stream\b/i.test(type)
+  const gate = opts.gate?.(init)
+  if (init.method === 'POST') {
+    const collect = opts.collect?.(init)
+    if (collect && sse) return collectEvents(r.body, r.statusCode, h, opts, gate)
+    if ((collect || gate) && /^application\/json\b/i.test(type)) return readJson(r.body, r.statusCode, h, opts, gate)
+  }
+  if (gate && sse) {
+    const passed: Passed[] = []
+    const cap = init.method === 'GET' ? { ...opts, perAnswer: true } : opts
+    return new Response(webStream(r.body, cap, [], 0, undefined, new SseGate(gate, (p) => passed.push(p)), passed), { status: r.statusCode, headers: h })
   }
   return new Response(webStream(r.body, opts), { status: r.statusCode, headers: h })
 }

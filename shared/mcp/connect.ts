@@ -15,6 +15,8 @@ import { upstreamError } from './errors.js'
 import { outputValidators } from './args.js'
 import { GATEWAY_INFO } from './info.js'
 import { watchEndpoint } from './sse-endpoint.js'
+import { CALL_LIMITS, NotificationGate, STREAM_LIMITS } from './notify.js'
+import { logWithRequest } from '../log.js'
 import { eraFresh, forgetState, loadState, saveState, type StateKey } from './state.js'
 
 let sdk: Promise<typeof import('@modelcontextprotocol/client')> | undefined
@@ -41,7 +43,11 @@ export interface Session {
 
 
 /** The request a fetch or a stream error belongs to, found through async context. */
-interface CallCtx { fail(e: AppError): void }
+interface CallCtx {
+  fail(e: AppError): void
+  /** The notification gates of this call's answers, for the count of what they dropped. */
+  gates?: NotificationGate[]
+}
 const callCtx = new AsyncLocalStorage<CallCtx>()
 
 interface Conn {
@@ -90,7 +96,17 @@ async function open(d: Deps, t: Target, signal: AbortSignal, live = false): Prom
     // connection, or a request that asks for progress notifications.
     collect: (init) => !live && !(typeof init.body === 'string' && init.body.includes('"progressToken"')),
     lookup: d.lookup,
+    // Each answer gets its own gate (one call's notifications); long-lived GET
+    // streams share the connection's, whose counts restart every window.
+    gate: (init) => {
+      if (init.method === 'GET') return streamGate
+      const g = new NotificationGate(CALL_LIMITS)
+      const mine = callCtx.getStore()
+      if (mine) (mine.gates ??= []).push(g)
+      return g
+    },
   })
+  const streamGate = new NotificationGate(STREAM_LIMITS)
   // The SSE transport's EventSource turns a refused GET into a bare error event, and the SDK
   // refuses an `endpoint` event elsewhere without saying why: the refusal is kept to answer with.
   let denied: EgressDenied | undefined
@@ -227,8 +243,12 @@ export async function withClient<T>(d: Deps, t: Target, outer: AbortSignal, fn: 
   if (outer.aborted) onOuter()
   outer.addEventListener('abort', onOuter, { once: true })
   const opts = { signal: ac.signal, timeout: t.timeoutMs, maxTotalTimeout: t.timeoutMs }
+  // The call's timeout holds whatever the SDK's own timer does (progress resets
+  // it; a busy stream delays it): a little later than the SDK's, which
+  // normally answers first and keeps the warm connection.
+  const deadline = setTimeout(() => fail(new AppError('upstream_timeout', 'The MCP server did not answer in time.')), t.timeoutMs + DEADLINE_GRACE_MS)
+  const me: CallCtx = { fail }
   try {
-    const me: CallCtx = { fail }
     return await callCtx.run(me, async () => {
       for (let attempt = 0; ; attempt++) {
         let conn: Conn
@@ -264,8 +284,24 @@ export async function withClient<T>(d: Deps, t: Target, outer: AbortSignal, fn: 
       }
     })
   } finally {
+    clearTimeout(deadline)
     outer.removeEventListener('abort', onOuter)
+    if (me.gates) noteDropped(me.gates)
   }
+}
+
+/** Past the call's timeout, the call ends even if the SDK's timer has not fired. */
+const DEADLINE_GRACE_MS = 250
+
+/** What a call's gates dropped, on the request's log line. */
+function noteDropped(gates: NotificationGate[]): void {
+  const dropped = { list_changed: 0, progress: 0, other: 0 }
+  for (const g of gates) {
+    dropped.list_changed += g.dropped.list_changed
+    dropped.progress += g.dropped.progress
+    dropped.other += g.dropped.other
+  }
+  if (dropped.list_changed + dropped.progress + dropped.other > 0) logWithRequest('NOTICE', 'upstream notifications dropped', { notifications_dropped: dropped })
 }
 
 /** Tests: run the idle sweep as if it were `now`. */

@@ -2,7 +2,8 @@
 import { AppError } from '../errors.js'
 import { log, redact } from '../log.js'
 
-const clip = (s: unknown, n = 500) => String(s ?? '').slice(0, n)
+// Secrets are masked before the cut, so a cut cannot leave part of one behind.
+const clip = (s: unknown, n = 500) => redact(String(s ?? '')).slice(0, n)
 
 function* chain(e: unknown): Generator<any> {
   for (let i = 0, c: any = e; c && i < 8; i++, c = c.cause) yield c

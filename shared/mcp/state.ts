@@ -81,7 +81,8 @@ async function persist(d: Deps, k: StateKey, s: UpstreamState) {
 
 export function forgetState(d: Deps, k: StateKey, what: 'era' | 'tools'): void {
   const prev = mem.get(memKey(k))
-  if (!prev) return
+  // Nothing to forget: no write (a server may say list_changed many times).
+  if (!prev || (what === 'era' ? prev.era === undefined : prev.tools === undefined && prev.tools_ttl === undefined)) return
   const next = { ...prev }
   if (what === 'era') delete next.era, delete next.era_at
   else delete next.tools, delete next.tools_at, delete next.tools_ttl

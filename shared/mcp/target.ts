@@ -5,7 +5,8 @@ import type { Deps } from '../deps.js'
 import { AppError } from '../errors.js'
 import { Lru } from '../cache.js'
 import type { Rec } from '../ports.js'
-import type { McpDoc, Secrets } from '../registry/model.js'
+import { secretValues, type McpDoc, type Secrets } from '../registry/model.js'
+import { registerSecrets } from '../log.js'
 import { readSecrets } from '../registry/service.js'
 import { withClient, type Session, type Target } from './connect.js'
 
@@ -22,6 +23,8 @@ async function secretsOf(d: Deps, rec: Rec<McpDoc>): Promise<Secrets> {
     secrets = await readSecrets(d, rec.data)
     secretCache.set(key, secrets, SECRET_TTL)
   }
+  // Read from the cache too: this request holds them, so its responses and log lines mask them.
+  registerSecrets(secretValues(secrets))
   return secrets
 }
 
@@ -38,6 +41,7 @@ export async function targetFor(d: Deps, caller: Caller, rec: Rec<McpDoc>): Prom
     const b = await bearerFor(d, caller, rec)
     oauth = { generation: b.generation }
     bearer = b.token
+    registerSecrets([bearer])
   }
   const secrets = await secretsOf(d, rec)
   const headers: Record<string, string> = { ...(doc.config.headers ?? {}), ...(secrets.headers ?? {}) }
@@ -99,6 +103,7 @@ async function stdioTarget(d: Deps, caller: Caller, rec: Rec<McpDoc>): Promise<T
   const secrets = await secretsOf(d, rec)
   const { serviceToken } = await import('../auth/service.js')
   const token = await serviceToken(d, poolAudience ?? poolUrl)
+  registerSecrets([token])
   const spec = { owner: caller.sub, mcp_id: rec.id, choice: { catalog_id: doc.config.catalog_id!, params: doc.config.params ?? {}, env: secrets.env ?? {} } }
   return {
     // A new service token means new headers, so a new warm connection.

@@ -8,6 +8,7 @@ import type { AuthorizationServerMetadata, OAuthClientInformationMixed } from '@
 import type { Deps } from '../deps.js'
 import { AppError } from '../errors.js'
 import { newSecretName } from '../ids.js'
+import { registerSecrets } from '../log.js'
 import type { McpDoc, Secrets } from '../registry/model.js'
 import type { FetchLike } from '../egress/fetch.js'
 import { CLIENTS, clientKey, type ClientRec, type ClientRef } from './model.js'
@@ -69,10 +70,12 @@ export async function clientInfo(d: Deps, ref: ClientRef, doc: McpDoc, secrets: 
 }
 
 async function withSecret(d: Deps, c: ClientRec): Promise<OAuthClientInformationMixed> {
-  const secret = c.secret_ref ? await (await d.vault()).get(c.secret_ref) : null
+  const raw = c.secret_ref ? await (await d.vault()).get(c.secret_ref) : null
+  const secret = raw ? new TextDecoder().decode(raw) : null
+  registerSecrets([secret])
   return {
     client_id: c.client_id,
-    ...(secret ? { client_secret: new TextDecoder().decode(secret) } : {}),
+    ...(secret ? { client_secret: secret } : {}),
     ...(c.token_endpoint_auth_method ? { token_endpoint_auth_method: c.token_endpoint_auth_method } : {}),
   } as OAuthClientInformationMixed
 }
@@ -108,6 +111,7 @@ async function dynamicClient(d: Deps, metadata: AuthorizationServerMetadata, iss
     throw new AppError('upstream_error', 'The authorization server refused to register the gateway as a client.', { upstream: { reason: 'registration_failed' } }, { cause: e })
   }
   const secretRef = full.client_secret ? newSecretName() : null
+  registerSecrets([full.client_secret])
   if (secretRef) await (await d.vault()).put(secretRef, new TextEncoder().encode(full.client_secret!))
   const rec: ClientRec = {
     issuer,

@@ -10,7 +10,7 @@ import { randomBytes } from 'node:crypto'
 import type { OAuthTokens } from '@modelcontextprotocol/client'
 import type { Deps } from '../deps.js'
 import { newSecretName } from '../ids.js'
-import { log } from '../log.js'
+import { log, registerSecrets } from '../log.js'
 import { track } from '../background.js'
 import { MCPS, type McpDoc } from '../registry/model.js'
 import { PENDING, PENDING_TTL_MS, completionKey, type PendingRec, type StateRec } from './model.js'
@@ -28,6 +28,8 @@ export async function savePending(d: Deps, s: StateRec, doc: McpDoc, tokens: OAu
   const secretRef = newSecretName()
   // Counted before the write, like every vault write made for a user.
   await chargeVaultWrite(d, s.sub)
+  // This request holds these tokens now: its page and log lines mask them.
+  registerSecrets([tokens.access_token, tokens.refresh_token, tokens.id_token])
   await vault.put(secretRef, encodeTokens(tokens))
   const now = d.clock.now()
   const completion = randomBytes(32).toString('base64url')

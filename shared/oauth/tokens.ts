@@ -12,7 +12,7 @@ import type { Caller } from '../auth/caller.js'
 import type { Deps } from '../deps.js'
 import { AppError } from '../errors.js'
 import { Lru } from '../cache.js'
-import { log } from '../log.js'
+import { log, registerSecrets } from '../log.js'
 import type { Rec } from '../ports.js'
 import type { McpDoc } from '../registry/model.js'
 import { readSecrets } from '../registry/service.js'
@@ -46,6 +46,8 @@ export const needsAuth = (mcpId: string, message = 'Connect this MCP server firs
 /** Tokens as the vault holds them: the token response JSON. */
 export const decodeTokens = (b: Uint8Array) => JSON.parse(new TextDecoder().decode(b)) as OAuthTokens
 export const encodeTokens = (t: OAuthTokens) => new TextEncoder().encode(JSON.stringify(t))
+/** This request holds these tokens: its responses and log lines mask them. */
+const holding = (t: OAuthTokens) => registerSecrets([t.access_token, t.refresh_token, t.id_token])
 
 function cacheTtl(d: Deps, c: ConnRec): number {
   const left = c.token_expires_at === null ? 5 * 60_000 : c.token_expires_at - SKEW_MS - d.clock.now()
@@ -73,10 +75,12 @@ async function loadLive(d: Deps, id: string, mcpId: string): Promise<Live> {
 export async function bearerFor(d: Deps, caller: Caller, rec: Rec<McpDoc>): Promise<{ token: string; generation: number }> {
   const id = connId(caller.sub, rec.id)
   let l = live.get(id) ?? (await loadLive(d, id, rec.id))
+  holding(l.tokens)
   // Tokens go only to the MCP server they were issued for.
   if (l.conn.endpoint !== rec.data.endpoint) throw needsAuth(rec.id, 'The MCP server\'s endpoint changed; connect again.')
   if (l.conn.token_expires_at !== null && l.conn.token_expires_at - SKEW_MS <= d.clock.now()) {
     l = await refresh(d, caller.sub, rec, l.conn.generation)
+    holding(l.tokens)
   }
   return { token: l.tokens.access_token, generation: l.conn.generation }
 }
@@ -140,6 +144,7 @@ async function refreshHoldingLease(d: Deps, rec: Rec<McpDoc>, id: string, conn: 
   try {
     const raw = await vault.get(conn.secret_ref)
     const current = raw ? decodeTokens(raw) : null
+    if (current) holding(current)
     if (!current?.refresh_token) {
       await markNeedsAuth(d, id, conn.generation, 'no_refresh_token')
       throw needsAuth(rec.id, 'The access token expired and there is no refresh token; connect again.')
@@ -175,6 +180,7 @@ async function refreshHoldingLease(d: Deps, rec: Rec<McpDoc>, id: string, conn: 
     }
     // Providers may omit a new refresh token: keep the old one (RFC 6749 §6).
     const next: OAuthTokens = { ...tokens, refresh_token: tokens.refresh_token ?? current.refresh_token }
+    holding(next)
     if (d.clock.now() > leaseUntil - LEASE_MARGIN_MS) {
       // Our lease may have passed to someone else: writing now could overwrite a newer token.
       throw new AppError('unavailable', 'Token refresh took too long; retry shortly.', { retry_after: 2 })

@@ -12,6 +12,7 @@ import { checkChoice } from '../stdio/catalog.js'
 import { Pool, type PoolSpec } from './manager.js'
 import type { Msg } from './process.js'
 import { poolOf } from './instance.js'
+import { registerSecrets } from '../log.js'
 
 export const SPEC_HEADER = 'x-stdio-spec'
 const OWNER = /^[A-Za-z0-9_.@:|+-]{1,128}$/
@@ -69,6 +70,8 @@ function message(body: unknown): Msg {
 export async function poolMcp(c: Ctx): Promise<Reply | null> {
   const { pool, catalog } = poolOf(c.deps)
   const spec = parseSpec(header(c.req, SPEC_HEADER), catalog)
+  // The user's env values (secrets among them): masked in what this request writes and logs.
+  registerSecrets(Object.values(spec.choice.env))
   const m = message(await c.body())
   const json = (body: Msg): Reply => ({ status: 200, body })
   if (m.method === undefined) return { status: 202 } // a response to a server request we never forward

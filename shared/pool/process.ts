@@ -10,6 +10,7 @@ import { StringDecoder } from 'node:string_decoder'
 import { AppError } from '../errors.js'
 import type { SpawnSpec } from '../stdio/catalog.js'
 import type { StderrLog } from './stderr.js'
+import { NotificationGate } from '../mcp/notify.js'
 
 export type Id = string | number
 export interface Msg {
@@ -28,7 +29,7 @@ export interface CallOpts {
   signal?: AbortSignal
 }
 
-interface Pending { callerId: Id; token?: Id; resolve(m: Msg): void; reject(e: AppError): void; onNotify?: (m: Msg) => void; timer?: NodeJS.Timeout }
+interface Pending { callerId: Id; token?: Id; resolve(m: Msg): void; reject(e: AppError): void; onNotify?: (m: Msg) => void; timer?: NodeJS.Timeout; gate?: NotificationGate }
 
 export interface Hooks {
   /** The process is gone; `crashed` unless we stopped it. */
@@ -41,6 +42,8 @@ export const PROTOCOL_VERSION = '2025-11-25'
 const CLIENT_INFO = { name: 'mcp-gateway-pool', version: '0.1.0' }
 /** A stdout line (one JSON-RPC message) longer than this kills the process. */
 const MAX_LINE = 16 << 20
+/** Bytes of our answers to its requests that a server may leave unread on its stdin. */
+const MAX_UNREAD_ANSWERS = 1 << 20
 let seq = 0
 
 export class StdioProcess {
@@ -115,7 +118,8 @@ export class StdioProcess {
       params!._meta = { ...meta, progressToken: `p${id}` }
     }
     return new Promise<Msg>((resolve, reject) => {
-      const p: Pending = { callerId: msg.id!, token, resolve, reject, onNotify: o.onNotify }
+      // The call's notifications are rate-limited and capped like any upstream's (shared/mcp/notify.ts).
+      const p: Pending = { callerId: msg.id!, token, resolve, reject, onNotify: o.onNotify, ...(o.onNotify ? { gate: new NotificationGate() } : {}) }
       p.timer = setTimeout(() => {
         if (!this.pending.delete(id)) return
         reject(new AppError('upstream_timeout', `The stdio server did not answer within ${o.timeoutMs} ms.`))
@@ -210,20 +214,23 @@ export class StdioProcess {
       if (!p) return
       this.pending.delete(id)
       clearTimeout(p.timer)
+      p.gate?.flush((n) => p.onNotify?.(n as unknown as Msg))
       p.resolve({ jsonrpc: '2.0', id: p.callerId, ...(m.error ? { error: m.error } : { result: m.result }) })
     } else if (typeof m.method === 'string' && m.id !== undefined) {
       // A request from the server. We declared no capabilities: answer ping, refuse the rest.
+      // A server that floods requests and reads none of the answers gets no more of them.
+      if (this.child.stdin!.writableLength > MAX_UNREAD_ANSWERS) return
       if (m.method === 'ping') this.write({ jsonrpc: '2.0', id: m.id, result: {} })
       else this.write({ jsonrpc: '2.0', id: m.id, error: { code: -32601, message: `${m.method} is not supported by the gateway` } })
     } else if (m.method === 'notifications/progress') {
       const tok = m.params?.progressToken
       const id = typeof tok === 'string' && tok.startsWith('p') ? Number(tok.slice(1)) : NaN
       const p = this.pending.get(id)
-      if (p?.onNotify && p.token !== undefined) p.onNotify({ ...m, params: { ...m.params, progressToken: p.token } })
+      if (p?.onNotify && p.token !== undefined) p.gate!.pass({ ...m, params: { ...m.params, progressToken: p.token } }, (n) => p.onNotify!(n as unknown as Msg))
     } else if (m.method === 'notifications/message') {
       // Log messages carry no request id on stdio: every in-flight call of this
       // process (one owner, one config) may see them.
-      for (const p of this.pending.values()) p.onNotify?.(m)
+      for (const p of this.pending.values()) if (p.onNotify) p.gate!.pass(m as unknown as Record<string, unknown>, (n) => p.onNotify!(n as unknown as Msg))
     }
   }
 

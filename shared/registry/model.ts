@@ -57,6 +57,9 @@ export interface Secrets {
   env?: Record<string, string>
 }
 
+/** Every secret value of a config, for masking (log.ts registerSecrets). */
+export const secretValues = (s: Secrets): (string | undefined)[] => [s.token, s.client_secret, ...Object.values(s.headers ?? {}), ...Object.values(s.env ?? {})]
+
 export const tenantOf = (scope: 'user' | 'org', caller: Caller) => (scope === 'user' ? `u:${caller.sub}` : `o:${caller.org}`)
 
 export const tenantsOf = (caller: Caller) => [`u:${caller.sub}`, ...(caller.org ? [`o:${caller.org}`] : [])]

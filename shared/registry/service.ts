@@ -4,7 +4,7 @@ import type { Deps } from '../deps.js'
 import { AppError } from '../errors.js'
 import { newId, newSecretName } from '../ids.js'
 import { audit } from '../audit.js'
-import { log } from '../log.js'
+import { log, registerSecrets } from '../log.js'
 import { CONNS, connId, connectionView, type ConnRec } from '../oauth/model.js'
 import { catalogOf } from '../stdio/load.js'
 import { checkChoice } from '../stdio/catalog.js'
@@ -15,7 +15,7 @@ import type { Rec } from '../ports.js'
 import { check } from '../validate.js'
 import { checkOAuthUrl, checkUrl, policyOf } from '../egress/policy.js'
 import { createSchema, listQuerySchema, patchSchema, RESERVED_HEADERS } from './schema.js'
-import { MCPS, mutable, tenantOf, tenantsOf, view, visible, type AuthType, type McpDoc, type McpType, type OAuthConfig, type Secrets } from './model.js'
+import { MCPS, mutable, secretValues, tenantOf, tenantsOf, view, visible, type AuthType, type McpDoc, type McpType, type OAuthConfig, type Secrets } from './model.js'
 
 interface CreateBody {
   name: string
@@ -98,7 +98,10 @@ export async function load(d: Deps, caller: Caller, id: string): Promise<Rec<Mcp
 export async function readSecrets(d: Deps, doc: McpDoc): Promise<Secrets> {
   if (!doc.secret_ref) return {}
   const raw = await (await d.vault()).get(doc.secret_ref)
-  return raw ? (JSON.parse(new TextDecoder().decode(raw)) as Secrets) : {}
+  const secrets = raw ? (JSON.parse(new TextDecoder().decode(raw)) as Secrets) : {}
+  // This request now holds them: its responses and log lines mask them.
+  registerSecrets(secretValues(secrets))
+  return secrets
 }
 
 export async function create(d: Deps, caller: Caller, body: unknown): Promise<Rec<McpDoc>> {

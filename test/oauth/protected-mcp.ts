@@ -62,6 +62,9 @@ export interface ProtectedMcpHandle {
 export const CHALLENGE_SCOPE = 'mcp:read'
 
 const WHOAMI: ToolDef = { name: 'whoami', description: "Returns the access token's sub", inputSchema: { type: 'object', properties: {} } }
+/** A careless server: echoes the bearer token it was sent, in a result or in an error. */
+const ECHO_TOKEN: ToolDef = { name: 'echo_token', description: 'Returns the bearer token it got', inputSchema: { type: 'object', properties: {} } }
+const ECHO_TOKEN_ERROR: ToolDef = { name: 'echo_token_error', description: 'Fails with the bearer token in the message', inputSchema: { type: 'object', properties: {} } }
 
 function buildServer(tools: ToolDef[], auth: AuthInfo | undefined): Server {
   const server = new Server({ name: 'test-protected', version: '1.0.0' }, { capabilities: { tools: {} } })
@@ -74,6 +77,8 @@ function buildServer(tools: ToolDef[], auth: AuthInfo | undefined): Server {
   server.setRequestHandler('tools/list', (req) => rethrow(() => listToolsPage(tools, req.params?.cursor)))
   server.setRequestHandler('tools/call', (req, ctx: ServerContext) => rethrow(async () => {
     if (req.params.name === 'whoami') return { content: [{ type: 'text', text: String(auth?.extra?.sub ?? '') }] } satisfies CallToolResult
+    if (req.params.name === 'echo_token') return { content: [{ type: 'text', text: `you sent Bearer ${auth?.token}` }] } satisfies CallToolResult
+    if (req.params.name === 'echo_token_error') throw new ToolRpcError(-32001, `token ${auth?.token} is not welcome here`)
     const result = await callTool(tools, req.params.name, req.params.arguments, {
       signal: ctx.mcpReq.signal,
       progress: async () => {},
@@ -85,7 +90,7 @@ function buildServer(tools: ToolDef[], auth: AuthInfo | undefined): Server {
 }
 
 export async function startProtectedMcp(opts: ProtectedMcpOptions): Promise<ProtectedMcpHandle> {
-  const tools = [...toolDefinitions(), WHOAMI]
+  const tools = [...toolDefinitions(), WHOAMI, ECHO_TOKEN, ECHO_TOKEN_ERROR]
   const requests: RecordedRequest[] = []
   const jwks = createRemoteJWKSet(new URL(opts.jwksUrl))
   let requiredScope = opts.requiredScope

@@ -23,7 +23,7 @@ const rl = require('node:readline').createInterface({ input: process.stdin })
 const send = (m) => process.stdout.write(JSON.stringify(m) + '\n')
 if (process.env.FAKE_TOKEN) process.stderr.write('starting with token ' + process.env.FAKE_TOKEN + '\n')
 const cancelled = []
-const tools = ['echo', 'pid', 'env', 'cwd', 'hang', 'crash', 'stderr', 'progress', 'grandchild', 'cancelled'].map((name) => ({ name, inputSchema: { type: 'object' } }))
+const tools = ['echo', 'pid', 'env', 'cwd', 'hang', 'crash', 'stderr', 'progress', 'grandchild', 'cancelled', 'flood'].map((name) => ({ name, inputSchema: { type: 'object' } }))
 rl.on('line', (line) => {
   const m = JSON.parse(line)
   if (m.method === 'initialize') return send({ jsonrpc: '2.0', id: m.id, result: { protocolVersion: m.params.protocolVersion, capabilities: { tools: {}, logging: {} }, serverInfo: { name: 'fake', version: '1.0.0' } } })
@@ -55,6 +55,16 @@ rl.on('line', (line) => {
       return
     }
     case 'cancelled': return ok(JSON.stringify(cancelled))
+    case 'flood': {
+      // count notifications as fast as the pipe takes them: progress (with the call's token), log lines or list_changed.
+      const token = m.params._meta && m.params._meta.progressToken
+      for (let i = 0; i < Math.min(a.count || 0, 1000000); i++) {
+        if (a.kind === 'log') send({ jsonrpc: '2.0', method: 'notifications/message', params: { level: 'info', data: 'line ' + i } })
+        else if (a.kind === 'list_changed') send({ jsonrpc: '2.0', method: 'notifications/tools/list_changed' })
+        else send({ jsonrpc: '2.0', method: 'notifications/progress', params: { progressToken: token === undefined ? 'none' : token, progress: i, total: a.count } })
+      }
+      return ok('flooded')
+    }
     case 'grandchild': {
       const c = spawn(process.execPath, ['-e', 'setInterval(() => {}, 1000)'], { stdio: 'ignore' })
       return ok(c.pid)
