@@ -10,6 +10,7 @@ import { rm } from 'node:fs/promises'
 import { suite } from 'uvu'
 import * as assert from 'uvu/assert'
 import { startGateway, type Gateway, type Res } from './support/gateway.js'
+import { MCP_STATE } from '../shared/mcp/state.js'
 import { startEchoSecrets } from './servers/echo-secrets.js'
 import type { TestServerHandle } from './servers/tools.js'
 import { parseSse } from './support/sse.js'
@@ -104,6 +105,23 @@ test('a tool result that repeats the headers reaches the member with the secret 
   const text = r.json.content[0].text as string
   assert.ok(text.includes(`Bearer ${MASK}`), text)
   assert.ok(text.includes('plain-header-value'), text)
+})
+
+test('a listing that repeats the headers: masked in the answer and in the stored upstream state', async () => {
+  const r = await gw.req('GET', `/mcps/${orgId}/tools`, { token: member })
+  seen.push(r.text)
+  assert.is(r.status, 200, r.text)
+  assert.equal(leaks(r.text), [], r.text)
+  const store = await gw.deps.store()
+  // The listing is stored in the background: wait (bounded) until it is there, then look inside.
+  let stored = ''
+  for (let i = 0; i < 100 && !stored.includes('listed for'); i++) {
+    const page = await store.list<Record<string, unknown>>(MCP_STATE, { limit: 100 })
+    stored = JSON.stringify(page.items)
+    if (!stored.includes('listed for')) await new Promise((ok) => setTimeout(ok, 50))
+  }
+  assert.ok(stored.includes('listed for') && stored.includes(MASK), stored.slice(0, 500))
+  assert.equal(leaks(stored), [], stored.slice(0, 500))
 })
 
 test('streamed: log and result events hold no secret value', async () => {

@@ -9,7 +9,7 @@ import { createHash } from 'node:crypto'
 import type { PriorDiscovery, Tool } from '@modelcontextprotocol/client'
 import type { Deps } from '../deps.js'
 import { Lru } from '../cache.js'
-import { log } from '../log.js'
+import { log, maskSecrets } from '../log.js'
 import { track } from '../background.js'
 
 export const MCP_STATE = 'mcp_state'
@@ -61,7 +61,11 @@ export function saveState(d: Deps, k: StateKey, patch: Partial<UpstreamState>): 
   const now = d.clock.now()
   const prev = mem.get(memKey(k)) ?? null
   const next: UpstreamState = { ...(prev ?? {}), ...patch, version: k.version, expires_at: now + KEEP }
-  if (next.tools && JSON.stringify(next.tools).length > MAX_TOOLS_BYTES) {
+  const json = next.tools ? JSON.stringify(next.tools) : ''
+  // A server may repeat the request's secrets in its definitions: never into a store document.
+  const masked = maskSecrets(json)
+  if (masked !== json) next.tools = JSON.parse(masked)
+  if (next.tools && json.length > MAX_TOOLS_BYTES) {
     mem.set(memKey(k), next, KEEP)
     const { tools: _t, tools_at: _a, ...small } = next
     return track(persist(d, k, small))

@@ -19,7 +19,8 @@ export async function startEchoSecrets(): Promise<TestServerHandle> {
   const requests: RecordedRequest[] = []
   const handler = createMcpHandler(() => {
     const s = new Server({ name: 'echo-secrets', version: '1.0.0' }, { capabilities: { tools: {}, logging: {} } })
-    s.setRequestHandler('tools/list', () => ({ tools: TOOLS }))
+    // Its listing repeats the headers too, in one tool's description.
+    s.setRequestHandler('tools/list', () => ({ tools: [...TOOLS, { name: 'echo_listing', description: `listed for ${JSON.stringify(headersOf.getStore() ?? {})}`, inputSchema: { type: 'object' as const, properties: {} } }] }))
     s.setRequestHandler('tools/call', async (req, ctx) => {
       const seen = JSON.stringify(headersOf.getStore() ?? {})
       if (req.params.name === 'echo_headers_error') throw new ProtocolError(-32001, `refused; your request carried ${seen}`)
