@@ -55,6 +55,8 @@ export interface ProviderOptions {
   refreshTokens?: 'grant' | 'offline_access' | 'google'
   /** Other servers' behaviour, emulated in front of oidc-provider (./provider-quirks.ts). */
   quirks?: Quirk[]
+  /** Require PKCE of every client (the default), or accept authorization requests without it. */
+  pkceRequired?: boolean
   /** Where dynamic registration is served. Default `/reg`. */
   registrationPath?: string
   /** Keep the clients, grants and tokens of an earlier provider (a restart that loses nothing). Default: start empty. */
@@ -161,7 +163,7 @@ export async function startProvider(opts: ProviderOptions = {}): Promise<Provide
       id_token_signed_response_alg: 'RS256',
     },
     clientAuthMethods: methods,
-    pkce: { required: () => true },
+    pkce: { required: () => opts.pkceRequired ?? true },
     rotateRefreshToken: true,
     // google: its access_type parameter reaches the interaction.
     extraParams: ['access_type'],
