@@ -19,6 +19,13 @@
  * `accountId` and grants exactly what was asked (or, with `deny`, answers
  * `access_denied`). Drive the browser leg with `followAuthorization` from
  * ./user-agent.ts.
+ *
+ * Options make it another server: restarted at the same issuer with its keys
+ * and an empty store (`port`, `signingKey`), accepting only some client
+ * authentication methods (`clientAuthMethods`), issuing refresh tokens by
+ * another rule (`refreshTokens`), or with another server's behaviour in front
+ * (`quirks`, ./provider-quirks.ts). It records how each token and revocation
+ * request authenticated (`clientAuth`) and every authorization request.
  */
 import { randomBytes } from 'node:crypto'
 import { createServer } from 'node:http'
