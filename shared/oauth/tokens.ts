@@ -185,8 +185,7 @@ async function refreshHoldingLease(d: Deps, rec: Rec<McpDoc>, id: string, conn: 
         throw needsAuth(rec.id, code, 'The authorization server no longer accepts the gateway\'s client; connect again.')
       }
       // A transient failure keeps the tokens: the caller retries.
-      const reason = code ?? (e instanceof AppError ? e.code : 'network')
-      log('WARNING', 'token refresh failed', { reason, mcp_id: rec.id })
+      log('WARNING', 'token refresh failed', { reason: code ?? (e instanceof AppError ? e.code : 'network'), mcp_id: rec.id })
       await store.transact(async (tx) => {
         const c = await tx.get<ConnRec>(CONNS, id)
         if (c && c.data.generation === conn.generation) tx.set<ConnRec>(CONNS, id, { ...c.data, last_error: code ?? 'refresh_unavailable' })
