@@ -21,13 +21,17 @@ const routes: Route[] = [
     },
   },
   {
+    // 204: disconnected and revoked at the provider. 200 {revoked: false, reason}: disconnected here, but the
+    // provider did not confirm the revocation, so the tokens may still be valid there until they expire.
     method: 'DELETE', path: /^\/mcps\/(?<id>[^/]+)\/oauth$/,
     run: async (c) => {
       const t0 = performance.now()
       const rec = await load(c.deps, c.caller, c.params.id)
-      await disconnect(c.deps, c.caller, rec)
-      audit(c.deps, { actor: c.caller.sub, org: c.caller.org ?? null, action: 'oauth.disconnect', mcp_id: rec.id, outcome: 'ok', duration_ms: Math.round(performance.now() - t0) })
-      return { status: 204 }
+      const r = await disconnect(c.deps, c.caller, rec)
+      audit(c.deps, { actor: c.caller.sub, org: c.caller.org ?? null, action: 'oauth.disconnect', mcp_id: rec.id, outcome: r.revoked ? 'ok' : 'error', ...(r.revoked ? {} : { code: r.reason }), duration_ms: Math.round(performance.now() - t0) })
+      if (r.revoked) return { status: 204 }
+      const detail = 'Disconnected: the gateway deleted its tokens, but the provider did not confirm the revocation, so they may still be valid there until they expire. Revoke the gateway\'s access in your account at the provider to end it now.'
+      return { status: 200, body: { revoked: false, reason: r.reason, ...(r.provider_status ? { provider_status: r.provider_status } : {}), detail } }
     },
   },
 ]

@@ -116,6 +116,7 @@ variable "quotas" {
     vault_writes_per_minute = optional(number)
   })
   default     = {}
+  nullable    = false
   description = "QUOTA_CONFIGS_PER_USER, QUOTA_CONFIGS_PER_ORG and QUOTA_VAULT_WRITES_PER_MINUTE; unset keeps the code's defaults (100, 1000, 30). Secret Manager's write quota is per project, shared by every tenant."
 }
 

@@ -396,7 +396,7 @@ test('the access token expires; the next execute refreshes it (once) and succeed
   assert.is(r.status, 200, r.text)
   assert.is(as.grants.refresh_token, 1)
   const v = await gw.req('GET', `/mcps/${id}`, { token: alice })
-  assert.ok(v.json.connection.last_refresh_at)
+  assert.ok(v.json.connection.last_refreshed_at)
 })
 
 test('disconnect revokes at the provider and the config needs auth again', async () => {
@@ -404,7 +404,7 @@ test('disconnect revokes at the provider and the config needs auth again', async
   await connect(id)
   as.reset()
   const d = await gw.req('DELETE', `/mcps/${id}/oauth`, { token: alice })
-  assert.is(d.status, 204)
+  assert.is(d.status, 204, d.text)
   assert.ok(as.revocations >= 1)
   assert.is((await gw.req('GET', `/mcps/${id}`, { token: alice })).json.status, 'needs_auth')
   assert.is((await gw.req('GET', `/mcps/${id}/tools`, { token: alice })).status, 409)

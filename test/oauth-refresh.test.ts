@@ -68,7 +68,7 @@ one('50 concurrent executions finding an expired token cause exactly 1 refresh, 
   assert.is((await connRec(gw, 'alice', id))!.data.generation, before + 1)
 })
 
-one('a refresh token the provider rejects: 409 with start_url, needs_auth with last_error, no new token written', async () => {
+one('a refresh token the provider rejects: 409 with start_url and reason revoked, state revoked with last_error, no new token written', async () => {
   const id = await connectedExpiring()
   const tokens = await storedTokens(gw, 'alice', id)
   const c0 = (await connRec(gw, 'alice', id))!
@@ -81,17 +81,19 @@ one('a refresh token the provider rejects: 409 with start_url, needs_auth with l
   assert.is(r.status, 409, r.text)
   assert.is(r.json.code, 'authorization_required')
   assert.is(r.json.start_url, `/api/v1/mcps/${id}/oauth/start`)
+  assert.is(r.json.reason, 'revoked')
   assert.is(as.grants.refresh_token, 1)
   assert.is(as.grantErrors.refresh_token, 1)
 
   const v = await gw.req('GET', `/mcps/${id}`, { token: alice })
   assert.is(v.json.status, 'needs_auth')
+  assert.is(v.json.connection.state, 'revoked')
   assert.is(v.json.connection.connected, false)
   assert.is(v.json.connection.last_error, 'invalid_grant')
   assert.is(await storedTokens(gw, 'alice', id), tokens, 'the vault holds the same tokens')
   const c1 = (await connRec(gw, 'alice', id))!
   assert.is(c1.data.generation, c0.data.generation, 'no new generation')
-  assert.is(c1.data.status, 'needs_auth')
+  assert.is(c1.data.status, 'revoked')
 
   // Further calls answer 409 at once: no more refresh attempts.
   for (let i = 0; i < 3; i++) assert.is((await echo(gw, id, alice)).status, 409)
@@ -241,7 +243,7 @@ if (!emu) {
     assert.ok(out.every((o) => o.status === 'rejected' && (o.reason as any).code === 'authorization_required'), JSON.stringify(out.map((o) => o.status === 'rejected' ? (o.reason as any).code : 'ok')))
     assert.is(as2.grants.refresh_token, 1, 'waiters do not replay the dead refresh token')
     const c1 = (await connRec(gw2, 'alice', id))!
-    assert.is(c1.data.status, 'needs_auth')
+    assert.is(c1.data.status, 'revoked')
     assert.is(c1.data.generation, c0.data.generation)
     assert.is(await storedTokens(gw2, 'alice', id), tokens)
   })

@@ -346,13 +346,15 @@ test('token endpoint at refresh: 403 egress_denied', async () => {
   })
 })
 
-test('revocation endpoint at disconnect: the connection is removed (204), revocation refused (logged egress_denied)', async () => {
+test('revocation endpoint at disconnect: the connection is removed, and the answer says the revocation was refused: 200 {revoked: false, reason: egress_denied}, logged', async () => {
   await everywhere('revocation endpoint', async (u) => {
     const { id, rec, doc } = await seedState(asInfo({ revocation_endpoint: u.url }))
     await saveConnection(gw.deps, rec, doc, { access_token: 'at', token_type: 'Bearer', expires_in: 3600, refresh_token: 'rt' })
     const n = logCount('token revocation failed', 'egress_denied')
     const r = await gw.req('DELETE', `/mcps/${id}/oauth`, { token })
-    return { ok: r.status === 204 && logCount('token revocation failed', 'egress_denied') === n + 1, got: `${show(r)}, ${logCount('token revocation failed', 'egress_denied') - n} refusals logged` }
+    const gone = (await gw.req('GET', `/mcps/${id}`, { token })).json?.connection?.state === 'not_connected'
+    const ok = r.status === 200 && r.json?.revoked === false && r.json?.reason === 'egress_denied' && gone && logCount('token revocation failed', 'egress_denied') === n + 1
+    return { ok, got: `${show(r)}, ${logCount('token revocation failed', 'egress_denied') - n} refusals logged` }
   })
 })
 

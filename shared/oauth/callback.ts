@@ -13,11 +13,12 @@ import { audit } from '../audit.js'
 import { MCPS, type McpDoc } from '../registry/model.js'
 import { readSecrets } from '../registry/service.js'
 import { STATES, type StateRec } from './model.js'
-import { clientInfo } from './client.js'
-import { metadataOf } from './discover.js'
+import { confirmRegistration, dropRegistration, tokenClient } from './client.js'
 import { oauthFetch, storedEndpoint } from './fetch.js'
 import { savePending } from './pending.js'
 import type { Outcome } from './page.js'
+import { presetOf } from './presets.js'
+import { TokenError, tokenRequest } from './token-request.js'
 
 // What start() hands out; `__x__` ids are reserved by the store (Firestore), so never ours.
 const STATE_SHAPE = /^(?!__.*__$)[A-Za-z0-9_-]{43}$/
@@ -38,7 +39,7 @@ export async function callback(d: Deps, q: URLSearchParams): Promise<Outcome> {
   if (error) return outcome(fail(error === 'access_denied' ? 'access_denied' : 'authorization_failed', s))
   const code = q.get('code')
   if (!code || code.length > 4096) return outcome(fail('invalid_request', s))
-  const { validateAuthorizationResponseIssuer, exchangeAuthorization } = await import('@modelcontextprotocol/client')
+  const { validateAuthorizationResponseIssuer } = await import('@modelcontextprotocol/client')
   const iss = q.get('iss') ?? undefined
   try {
     // RFC 9207 §2.4: a response from a different issuer (mix-up attack) is dropped before any exchange.
@@ -50,22 +51,25 @@ export async function callback(d: Deps, q: URLSearchParams): Promise<Outcome> {
   if (!mcp || mcp.data.auth_type !== 'oauth') return outcome(fail('invalid_state', s))
   let completion: string
   try {
-    const info = await clientInfo(d, s.client, mcp.data, await readSecrets(d, mcp.data))
-    const tokens = await exchangeAuthorization(storedEndpoint(d, s.as.token_endpoint, 'token endpoint'), {
-      metadata: metadataOf(s.as),
-      clientInformation: info,
-      authorizationCode: code,
-      iss,
-      codeVerifier: s.verifier,
-      redirectUri: s.redirect_uri,
-      resource: s.resource,
-      fetchFn: oauthFetch(d),
-    })
+    const client = await tokenClient(d, s.client, mcp.data, await readSecrets(d, mcp.data), s.mcp_id, s.as)
+    const preset = presetOf(s.as.preset)
+    const params = new URLSearchParams({ grant_type: 'authorization_code', code, redirect_uri: s.redirect_uri })
+    if (!preset || preset.pkce) params.set('code_verifier', s.verifier)
+    // RFC 8707 §2.2 (presets: never, see ./presets.ts).
+    if (!preset) params.set('resource', s.resource)
+    const tokens = await tokenRequest(oauthFetch(d), storedEndpoint(d, s.as.token_endpoint, 'token endpoint'), params, client, preset)
     if ((tokens.token_type ?? '').toLowerCase() !== 'bearer') return outcome(fail('unsupported_token_type', s))
     completion = await savePending(d, s, mcp.data, tokens)
+    await confirmRegistration(d, s.client).catch((e) => log('WARNING', 'registration not marked confirmed', { error: String(e?.message ?? e) }))
   } catch (e: any) {
-    const reason = e instanceof AppError ? e.code : typeof e?.code === 'string' ? e.code : 'network'
+    const reason = e instanceof TokenError || e instanceof AppError ? e.code : typeof e?.code === 'string' ? e.code : 'network'
     log('WARNING', 'authorization code exchange failed', { reason, mcp_id: s.mcp_id })
+    // The provider forgot the gateway's client, or the gateway replaced it since the start: the next start registers anew.
+    if (e instanceof TokenError && e.code === 'invalid_client') {
+      await dropRegistration(d, s.client, 'invalid_client').catch(() => {})
+      return outcome(fail('invalid_client', s))
+    }
+    if (e instanceof AppError && e.code === 'authorization_required') return outcome(fail('invalid_client', s))
     return outcome(fail('token_error', s))
   }
   return outcome({ mcp_id: s.mcp_id, status: 'pending_confirmation', error: null, completion, app_origin: s.app_origin, return_to: s.return_to })

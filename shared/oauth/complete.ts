@@ -47,7 +47,7 @@ export async function complete(d: Deps, caller: Caller, id: string, body: unknow
     throw await refuse('error', e instanceof AppError ? e.code : 'load_failed', e)
   }
   if (rec.data.auth_type !== 'oauth' || rec.data.endpoint !== p.endpoint) {
-    throw await refuse('error', 'config_changed', needsAuth(id, 'The MCP server changed while you were connecting; connect again.'))
+    throw await refuse('error', 'config_changed', needsAuth(id, 'endpoint_changed', 'The MCP server changed while you were connecting; connect again.'))
   }
   try {
     await activateConnection(d, p)

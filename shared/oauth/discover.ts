@@ -12,6 +12,7 @@ import type { McpDoc } from '../registry/model.js'
 import type { FetchLike } from '../egress/fetch.js'
 import type { AsInfo } from './model.js'
 import { GATEWAY_INFO } from '../mcp/info.js'
+import { presetOf } from './presets.js'
 
 export interface Discovered {
   as: AsInfo
@@ -48,16 +49,20 @@ export async function discover(d: Deps, doc: McpDoc, fetch: FetchLike): Promise<
   const sdk = await import('@modelcontextprotocol/client')
   const o = doc.config.oauth
   const configuredScope = o?.scopes?.length ? o.scopes.join(' ') : null
-  if (o?.auth_url && o.token_url) {
-    // A provider without metadata (e.g. GitHub): the operator gave the endpoints.
+  const preset = presetOf(o?.provider)
+  if (preset || (o?.auth_url && o.token_url)) {
+    // A provider without metadata (e.g. GitHub): a preset's endpoints, or the operator's (which override a preset's).
+    const ep = preset?.endpoints(o ?? {})
+    const revocationUrl = o?.revocation_url ?? ep?.revocation_url ?? null
     return {
       as: {
         issuer: null,
-        authorization_endpoint: checkOAuthUrl(d, o.auth_url, 'authorization endpoint'),
-        token_endpoint: checkOAuthUrl(d, o.token_url, 'token endpoint'),
-        revocation_endpoint: o.revocation_url ? checkOAuthUrl(d, o.revocation_url, 'revocation endpoint') : null,
+        authorization_endpoint: checkOAuthUrl(d, o?.auth_url ?? ep?.auth_url, 'authorization endpoint'),
+        token_endpoint: checkOAuthUrl(d, o?.token_url ?? ep?.token_url, 'token endpoint'),
+        revocation_endpoint: revocationUrl ? checkOAuthUrl(d, revocationUrl, 'revocation endpoint') : null,
         token_endpoint_auth_methods_supported: null,
         iss_parameter_supported: false,
+        ...(o?.provider ? { preset: o.provider } : {}),
       },
       metadata: null,
       resource: sdk.resourceUrlFromServerUrl(doc.endpoint).href,

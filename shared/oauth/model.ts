@@ -3,7 +3,7 @@
  * they are in the vault under `secret_ref`; these records hold the facts.
  */
 import { createHash } from 'node:crypto'
-import type { ConnectionView } from '../registry/model.js'
+import type { PresetId } from './presets.js'
 
 export const STATES = 'oauth_states'
 export const CONNS = 'oauth_connections'
@@ -28,13 +28,19 @@ export interface AsInfo {
   revocation_endpoint: string | null
   token_endpoint_auth_methods_supported: string[] | null
   iss_parameter_supported: boolean
+  /** A provider preset (./presets.ts): its quirks apply to every request to this server. */
+  preset?: PresetId
 }
 
-/** Which client the gateway is at that server. */
+/**
+ * Which client the gateway is at that server. `client_id` pins the exact
+ * client: tokens issued to one client are never sent with another's
+ * credentials (records from before it was kept have none).
+ */
 export type ClientRef =
-  | { kind: 'preregistered' }
+  | { kind: 'preregistered'; client_id?: string }
   | { kind: 'cimd'; client_id: string }
-  | { kind: 'dcr'; key: string }
+  | { kind: 'dcr'; key: string; client_id?: string }
 
 /** `oauth_states/{state}`: one authorization request in flight. */
 export interface StateRec {
@@ -70,9 +76,18 @@ export interface ConnRec {
   generation: number
   connected_at: number
   last_refresh_at: number | null
+  /** A code, never a secret (./view.ts lists them). Set with `status`, or alone after a transient refresh failure. */
   last_error: string | null
-  status: 'connected' | 'needs_auth'
+  /**
+   * `connected`: usable. The others need the user to connect again:
+   * `revoked` (the provider refused the refresh token), `expired` (the access
+   * token expired and there is no refresh token), `needs_auth` (the client
+   * or the server changed, or the provider no longer knows the client).
+   */
+  status: ConnStatus
 }
+
+export type ConnStatus = 'connected' | 'needs_auth' | 'revoked' | 'expired'
 
 /**
  * `oauth_pending/{completionKey(completion)}`: tokens the callback obtained,
@@ -98,7 +113,13 @@ export interface PendingRec {
   confirm_by: number
 }
 
-/** `oauth_clients/{key}`: a dynamic registration, per authorization server (never reused with another). */
+/**
+ * `oauth_clients/{key}`: the current dynamic registration at one authorization
+ * server (never used with another). Replaced by a new registration when the
+ * server no longer knows it, when it never worked, or when the server's
+ * metadata changed (./registration.ts). Fields marked optional are missing
+ * from records written before they existed.
+ */
 export interface ClientRec {
   issuer: string
   redirect_uri: string
@@ -107,6 +128,13 @@ export interface ClientRec {
   secret_ref: string | null
   token_endpoint_auth_method: string | null
   registered_at: number
+  /** Digest of the metadata it was made for: issuer, registration_endpoint, token_endpoint_auth_methods_supported. */
+  as_fingerprint?: string
+  registration_endpoint?: string
+  /** The first successful code exchange with it; null until then (unconfirmed). */
+  confirmed_at?: number | null
+  /** When a start first handed it out while unconfirmed. */
+  first_used_at?: number | null
 }
 
 /** `oauth_leases/{connId}`: who may refresh a connection right now (single flight across instances). */
@@ -120,17 +148,3 @@ export const connId = (sub: string, mcpId: string) => createHash('sha256').updat
 /** Pending records are keyed by a digest: the store never holds a usable completion id. */
 export const completionKey = (completion: string) => createHash('sha256').update(`completion\u0000${completion}`).digest('hex')
 export const clientKey = (issuer: string, redirectUri: string) => createHash('sha256').update(`dcr\u0000${issuer}\u0000${redirectUri}`).digest('hex').slice(0, 40)
-
-const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString())
-
-export function connectionView(c: ConnRec | null): ConnectionView | null {
-  if (!c) return null
-  return {
-    state: c.status,
-    connected: c.status === 'connected',
-    scopes: c.scopes,
-    expires_at: iso(c.token_expires_at),
-    last_refresh_at: iso(c.last_refresh_at),
-    last_error: c.last_error,
-  }
-}

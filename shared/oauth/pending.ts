@@ -15,7 +15,7 @@ import { track } from '../background.js'
 import { MCPS, type McpDoc } from '../registry/model.js'
 import { PENDING, PENDING_TTL_MS, completionKey, type PendingRec, type StateRec } from './model.js'
 import { decodeTokens, encodeTokens } from './tokens.js'
-import { revoke } from './disconnect.js'
+import { revoke } from './revoke.js'
 import { chargeVaultWrite } from '../quota/vault-writes.js'
 
 const SWEEP_EVERY_MS = 60_000
@@ -66,7 +66,8 @@ export async function discardPending(d: Deps, p: PendingRec): Promise<void> {
   if (!raw) return
   try {
     const doc = await (await d.store()).get<McpDoc>(MCPS, p.mcp_id)
-    if (doc) await revoke(d, p, doc.data, decodeTokens(raw))
+    const r = doc ? await revoke(d, p, doc.data, decodeTokens(raw)) : null
+    if (r && !r.revoked) log('WARNING', 'revocation of discarded OAuth tokens failed', { mcp_id: p.mcp_id, reason: r.reason })
   } catch (e: any) {
     log('WARNING', 'revocation of discarded OAuth tokens failed', { mcp_id: p.mcp_id, reason: typeof e?.code === 'string' ? e.code : 'network' })
   }

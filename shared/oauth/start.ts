@@ -11,6 +11,7 @@ import { oauthFetch } from './fetch.js'
 import { STATES, STATE_TTL_MS, type StateRec } from './model.js'
 import { startBody } from './schema.js'
 import { sweepSoon } from './pending.js'
+import { presetAuthParams, presetOf } from './presets.js'
 
 const bad = (path: string, message: string) => new AppError('invalid_request', `${path} ${message}`, { errors: [{ path, message }] })
 
@@ -35,8 +36,10 @@ export async function start(d: Deps, caller: Caller, id: string, body: unknown) 
   const back = returnTo(d, b.return_to)
   const fetch = oauthFetch(d)
   const found = await discover(d, rec.data, fetch)
+  const preset = presetOf(found.as.preset)
   // MCP spec, scope challenge handling: after a 403 insufficient_scope, ask for the challenged scopes too.
-  const scope = [...new Set([...(found.scope?.split(' ') ?? []), ...(b.scopes ?? [])])].filter(Boolean).join(' ') || null
+  const scopes = [...new Set([...(found.scope?.split(' ') ?? []), ...(b.scopes ?? []), ...(preset?.scopes ?? [])])].filter(Boolean)
+  const scope = scopes.join(' ') || null
   const client = await resolveClient(d, rec.data, await readSecrets(d, rec.data), found.metadata, found.as.issuer, scope, fetch, caller.sub)
   // 256 random bits (RFC 9700 §4.7.1 asks for at least 128), single use, bound server-side to this user and MCP.
   const state = newToken()
@@ -50,6 +53,13 @@ export async function start(d: Deps, caller: Caller, id: string, body: unknown) 
     resource: found.resource,
     ...(scope ? { scope } : {}),
   })
+  if (preset) {
+    // The provider's own dialect (./presets.ts): its scope parameter and separator, its extra parameters,
+    // no resource indicator, and PKCE only where it is documented.
+    for (const k of ['scope', 'resource', 'prompt']) authorizationUrl.searchParams.delete(k)
+    if (!preset.pkce) for (const k of ['code_challenge', 'code_challenge_method']) authorizationUrl.searchParams.delete(k)
+    for (const [k, v] of Object.entries(presetAuthParams(preset, rec.data.config.oauth ?? {}, scopes))) authorizationUrl.searchParams.set(k, v)
+  }
   const expires_at = d.clock.now() + STATE_TTL_MS
   await (await d.store()).create<StateRec>(STATES, state, {
     sub: caller.sub,

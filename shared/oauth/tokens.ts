@@ -16,12 +16,16 @@ import { log, registerSecrets } from '../log.js'
 import type { Rec } from '../ports.js'
 import type { McpDoc } from '../registry/model.js'
 import { readSecrets } from '../registry/service.js'
-import { CONNS, LEASES, connId, type ConnRec, type LeaseRec, type PendingRec } from './model.js'
-import { clientInfo } from './client.js'
-import { metadataOf } from './discover.js'
+import { CONNS, LEASES, connId, type ConnRec, type ConnStatus, type LeaseRec, type PendingRec } from './model.js'
+import { dropRegistration, tokenClient } from './client.js'
 import { oauthFetch, storedEndpoint } from './fetch.js'
 import { chargeVaultWrite } from '../quota/vault-writes.js'
+import { needsAuth, type NeedsAuthReason } from './needs-auth.js'
+import { presetOf } from './presets.js'
+import { TokenError, tokenRequest } from './token-request.js'
 import type { FetchLike } from '../egress/fetch.js'
+
+export { needsAuth } from './needs-auth.js'
 
 /** Refresh this long before the access token expires. */
 const SKEW_MS = 60_000
@@ -39,9 +43,14 @@ const live = new Lru<Live>(5000)
 const inflight = new Map<string, Promise<Live>>()
 const instance = randomUUID()
 
-const startUrl = (mcpId: string) => `/api/v1/mcps/${mcpId}/oauth/start`
-export const needsAuth = (mcpId: string, message = 'Connect this MCP server first.', extra: Record<string, unknown> = {}) =>
-  new AppError('authorization_required', message, { start_url: startUrl(mcpId), ...extra })
+/** Why a stored connection needs the user, as a 409 says it. */
+function unusable(mcpId: string, c: ConnRec): AppError {
+  if (c.status === 'revoked') return needsAuth(mcpId, 'revoked', 'The provider no longer accepts this connection (revoked or expired there); connect again.')
+  if (c.status === 'expired') return needsAuth(mcpId, 'expired', 'The access token expired and the provider gave no refresh token; connect again.')
+  const reason = (REASONS as readonly string[]).includes(c.last_error ?? '') ? (c.last_error as NeedsAuthReason) : 'needs_auth'
+  return needsAuth(mcpId, reason, 'The connection to this MCP server needs you to sign in again.')
+}
+const REASONS = ['invalid_client', 'registration_gone', 'client_changed', 'endpoint_changed', 'unauthorized_client'] as const
 
 /** Tokens as the vault holds them: the token response JSON. */
 export const decodeTokens = (b: Uint8Array) => JSON.parse(new TextDecoder().decode(b)) as OAuthTokens
@@ -60,9 +69,10 @@ export async function getConnection(d: Deps, sub: string, mcpId: string): Promis
 
 async function loadLive(d: Deps, id: string, mcpId: string): Promise<Live> {
   const rec = await (await d.store()).get<ConnRec>(CONNS, id)
-  if (!rec || rec.data.status !== 'connected') throw needsAuth(mcpId, rec ? 'The connection to this MCP server needs you to sign in again.' : undefined)
+  if (!rec) throw needsAuth(mcpId, 'not_connected')
+  if (rec.data.status !== 'connected') throw unusable(mcpId, rec.data)
   const raw = await (await d.vault()).get(rec.data.secret_ref)
-  if (!raw) throw needsAuth(mcpId)
+  if (!raw) throw needsAuth(mcpId, 'not_connected')
   const l = { conn: rec.data, version: rec.version, tokens: decodeTokens(raw) }
   live.set(id, l, cacheTtl(d, l.conn))
   return l
@@ -77,7 +87,7 @@ export async function bearerFor(d: Deps, caller: Caller, rec: Rec<McpDoc>): Prom
   let l = live.get(id) ?? (await loadLive(d, id, rec.id))
   holding(l.tokens)
   // Tokens go only to the MCP server they were issued for.
-  if (l.conn.endpoint !== rec.data.endpoint) throw needsAuth(rec.id, 'The MCP server\'s endpoint changed; connect again.')
+  if (l.conn.endpoint !== rec.data.endpoint) throw needsAuth(rec.id, 'endpoint_changed', 'The MCP server\'s endpoint changed; connect again.')
   if (l.conn.token_expires_at !== null && l.conn.token_expires_at - SKEW_MS <= d.clock.now()) {
     l = await refresh(d, caller.sub, rec, l.conn.generation)
     holding(l.tokens)
@@ -116,14 +126,14 @@ async function refreshAcrossInstances(d: Deps, sub: string, rec: Rec<McpDoc>, kn
     const now = d.clock.now()
     const got = await store.transact(async (tx) => {
       const c = await tx.get<ConnRec>(CONNS, id)
-      if (!c || c.data.status !== 'connected') return { kind: 'gone' as const }
+      if (!c || c.data.status !== 'connected') return { kind: 'gone' as const, conn: c?.data ?? null }
       if (c.data.generation !== known) return { kind: 'newer' as const }
       const lease = await tx.get<LeaseRec>(LEASES, id)
       if (lease && lease.data.expires_at > now && lease.data.owner !== owner) return { kind: 'wait' as const }
       tx.set<LeaseRec>(LEASES, id, { owner, expires_at: now + LEASE_MS })
       return { kind: 'mine' as const, conn: c.data, leaseUntil: now + LEASE_MS }
     })
-    if (got.kind === 'gone') throw needsAuth(rec.id, 'The connection to this MCP server needs you to sign in again.')
+    if (got.kind === 'gone') throw got.conn ? unusable(rec.id, got.conn) : needsAuth(rec.id, 'not_connected')
     if (got.kind === 'newer') return loadLive(d, id, rec.id)
     if (got.kind === 'wait') {
       await sleep(WAIT_STEP_MS + Math.random() * WAIT_STEP_MS)
@@ -146,32 +156,41 @@ async function refreshHoldingLease(d: Deps, rec: Rec<McpDoc>, id: string, conn: 
     const current = raw ? decodeTokens(raw) : null
     if (current) holding(current)
     if (!current?.refresh_token) {
-      await markNeedsAuth(d, id, conn.generation, 'no_refresh_token')
-      throw needsAuth(rec.id, 'The access token expired and there is no refresh token; connect again.')
+      await markConn(d, id, conn.generation, 'expired', 'no_refresh_token')
+      throw needsAuth(rec.id, 'expired', 'The access token expired and the provider gave no refresh token; connect again.')
+    }
+    let client
+    try {
+      client = await tokenClient(d, conn.client, rec.data, await readSecrets(d, rec.data), rec.id, conn.as)
+    } catch (e) {
+      // The client this connection was made with is gone (replaced registration, changed client_id).
+      if (e instanceof AppError && e.code === 'authorization_required') await markConn(d, id, conn.generation, 'needs_auth', String((e.extra as { reason?: string } | undefined)?.reason ?? 'needs_auth'))
+      throw e
     }
     // The new tokens go to the vault: take the user's unit before the refresh token is spent.
     await chargeVaultWrite(d, conn.sub)
-    const { refreshAuthorization } = await import('@modelcontextprotocol/client')
-    const info = await clientInfo(d, conn.client, rec.data, await readSecrets(d, rec.data))
+    const preset = presetOf(conn.as.preset)
+    const params = new URLSearchParams({ grant_type: 'refresh_token', refresh_token: current.refresh_token })
+    if (!preset) params.set('resource', conn.resource)
     let tokens: OAuthTokens
     try {
-      tokens = await refreshAuthorization(storedEndpoint(d, conn.as.token_endpoint, 'token endpoint'), {
-        metadata: metadataOf(conn.as),
-        clientInformation: info,
-        refreshToken: current.refresh_token,
-        resource: conn.resource,
-        fetchFn: withTimeout(oauthFetch(d), REFRESH_TIMEOUT_MS),
-      })
+      tokens = await tokenRequest(withTimeout(oauthFetch(d), REFRESH_TIMEOUT_MS), storedEndpoint(d, conn.as.token_endpoint, 'token endpoint'), params, client, preset)
     } catch (e: any) {
       // The policy refuses the token endpoint: no retry will do better, and the tokens stay for when it allows it.
       if (e instanceof AppError && e.code === 'egress_denied') throw e
-      const code = typeof e?.code === 'string' ? e.code : undefined
-      if (code === 'invalid_grant' || code === 'invalid_client' || code === 'unauthorized_client') {
-        await markNeedsAuth(d, id, conn.generation, code)
-        throw needsAuth(rec.id, 'The authorization server no longer accepts this connection; connect again.')
+      const code = e instanceof TokenError ? e.code : undefined
+      if (code === 'invalid_grant') {
+        await markConn(d, id, conn.generation, 'revoked', code)
+        throw needsAuth(rec.id, 'revoked', 'The provider no longer accepts this connection (revoked or expired there); connect again.')
+      }
+      if (code === 'invalid_client' || code === 'unauthorized_client') {
+        await markConn(d, id, conn.generation, 'needs_auth', code)
+        // The provider forgot the gateway's registration: the next start registers anew.
+        if (code === 'invalid_client') await dropRegistration(d, conn.client, code).catch(() => {})
+        throw needsAuth(rec.id, code, 'The authorization server no longer accepts the gateway\'s client; connect again.')
       }
       // A transient failure keeps the tokens: the caller retries.
-      log('WARNING', 'token refresh failed', { reason: code ?? 'network', mcp_id: rec.id })
+      log('WARNING', 'token refresh failed', { reason: code ?? (e instanceof AppError ? e.code : 'network'), mcp_id: rec.id })
       await store.transact(async (tx) => {
         const c = await tx.get<ConnRec>(CONNS, id)
         if (c && c.data.generation === conn.generation) tx.set<ConnRec>(CONNS, id, { ...c.data, last_error: code ?? 'refresh_unavailable' })
@@ -216,12 +235,12 @@ async function refreshHoldingLease(d: Deps, rec: Rec<McpDoc>, id: string, conn: 
   }
 }
 
-async function markNeedsAuth(d: Deps, id: string, generation: number, reason: string) {
+async function markConn(d: Deps, id: string, generation: number, status: ConnStatus, reason: string) {
   live.delete(id)
   await (await d.store()).transact(async (tx) => {
     const c = await tx.get<ConnRec>(CONNS, id)
     // Only the generation we tried: a newer token (a fresh connect) stays.
-    if (c && c.data.generation === generation) tx.set<ConnRec>(CONNS, id, { ...c.data, status: 'needs_auth', last_error: reason })
+    if (c && c.data.generation === generation) tx.set<ConnRec>(CONNS, id, { ...c.data, status, last_error: reason })
   })
 }
 

@@ -39,9 +39,19 @@ export interface McpDoc {
   updated_at: number
 }
 
-/** A pre-registered OAuth client (its secret is in the vault), and explicit endpoints for providers without metadata. */
+/** A pre-registered OAuth client (its secret is in the vault), a provider preset, and explicit endpoints for providers without metadata. */
 export interface OAuthConfig {
   client_id?: string
+  /** How the client authenticates at the token and revocation endpoints; default from the preset or the server's metadata. */
+  token_endpoint_auth_method?: 'client_secret_basic' | 'client_secret_post' | 'none'
+  /** A built-in provider (shared/oauth/presets.ts): endpoints and quirks. */
+  provider?: 'github' | 'google' | 'microsoft' | 'auth0' | 'atlassian' | 'slack'
+  /** microsoft: the Entra ID tenant. */
+  tenant?: string
+  /** auth0: the tenant's domain. */
+  domain?: string
+  /** auth0: the API identifier. */
+  audience?: string
   auth_url?: string
   token_url?: string
   revocation_url?: string
@@ -73,14 +83,16 @@ export const mutable = (doc: McpDoc, c: Caller) => (doc.scope === 'user' ? visib
 
 const iso = (ms: number) => new Date(ms).toISOString()
 
-/** The caller's own OAuth connection, as the view shows it (no tokens). */
+/** The caller's own OAuth connection, as the view shows it (no tokens; shared/oauth/view.ts). */
 export interface ConnectionView {
-  /** `connected` (usable), `needs_auth` (the provider refused a refresh: connect again), `not_connected`. */
-  state: 'connected' | 'needs_auth' | 'not_connected'
+  state: 'connected' | 'refreshing' | 'error' | 'expired' | 'revoked' | 'needs_auth' | 'not_connected'
+  /** Usable tokens are held (connected, refreshing, error). */
   connected: boolean
   scopes: string[]
+  /** When the access token expires. */
   expires_at: string | null
-  last_refresh_at: string | null
+  last_refreshed_at: string | null
+  /** A code, never a secret. */
   last_error: string | null
 }
 
@@ -107,7 +119,7 @@ export function view(rec: Rec<McpDoc>, connection?: ConnectionView | null) {
       ...(d.type === 'stdio' ? { catalog_id: d.config.catalog_id, params: d.config.params ?? {}, env_names: d.env_names ?? [] } : {}),
     },
     ...(d.auth_type === 'oauth' && connection !== undefined
-      ? { connection: connection ?? { state: 'not_connected', connected: false, scopes: [], expires_at: null, last_refresh_at: null, last_error: null } }
+      ? { connection: connection ?? { state: 'not_connected', connected: false, scopes: [], expires_at: null, last_refreshed_at: null, last_error: null } }
       : {}),
     created_by: d.owner_id,
     created_at: iso(d.created_at),

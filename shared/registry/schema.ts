@@ -19,13 +19,27 @@ const stdioParams = { type: 'object', maxProperties: 32, propertyNames: { patter
 const envName = { pattern: '^[A-Z][A-Z0-9_]{0,63}$' }
 const stdioEnv = { type: 'object', maxProperties: 32, propertyNames: envName, additionalProperties: { type: 'string', maxLength: 8192 } }
 
-/** A pre-registered OAuth client, and endpoints for providers without metadata (e.g. GitHub). */
+// OAuth: how the client authenticates, a provider preset and its parameters (shared/oauth/presets.ts).
+const authMethod = { enum: ['client_secret_basic', 'client_secret_post', 'none'] }
+const provider = { enum: ['github', 'google', 'microsoft', 'auth0', 'atlassian', 'slack'] }
+// An Entra ID tenant: common, organizations, consumers, a tenant id or a domain (one path segment).
+const tenant = { type: 'string', pattern: '^[A-Za-z0-9][A-Za-z0-9.-]{0,99}$' }
+// A DNS name with at least two labels, e.g. example.eu.auth0.com.
+const domain = { type: 'string', maxLength: 253, pattern: '^[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?(\\.[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)+$' }
+const audience = { type: 'string', minLength: 1, maxLength: 2048, pattern: '^[\\x21-\\x7e]+$' }
+
+/** A pre-registered OAuth client, a provider preset, and endpoints for providers without metadata. */
 const oauth = {
   type: 'object',
   additionalProperties: false,
   properties: {
     client_id: clientId,
     client_secret: token,
+    token_endpoint_auth_method: authMethod,
+    provider,
+    tenant,
+    domain,
+    audience,
     auth_url: endpoint,
     token_url: endpoint,
     revocation_url: endpoint,
@@ -97,6 +111,11 @@ export const patchSchema = {
               properties: {
                 client_id: { anyOf: [clientId, { type: 'null' }] },
                 client_secret: { anyOf: [token, { type: 'null' }] },
+                token_endpoint_auth_method: { anyOf: [authMethod, { type: 'null' }] },
+                provider: { anyOf: [provider, { type: 'null' }] },
+                tenant: { anyOf: [tenant, { type: 'null' }] },
+                domain: { anyOf: [domain, { type: 'null' }] },
+                audience: { anyOf: [audience, { type: 'null' }] },
                 auth_url: { anyOf: [endpoint, { type: 'null' }] },
                 token_url: { anyOf: [endpoint, { type: 'null' }] },
                 revocation_url: { anyOf: [endpoint, { type: 'null' }] },

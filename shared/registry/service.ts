@@ -5,7 +5,8 @@ import { AppError } from '../errors.js'
 import { newId, newSecretName } from '../ids.js'
 import { audit } from '../audit.js'
 import { log, registerSecrets } from '../log.js'
-import { CONNS, connId, connectionView, type ConnRec } from '../oauth/model.js'
+import { connectionOf } from '../oauth/view.js'
+import { presetOf } from '../oauth/presets.js'
 import { catalogOf } from '../stdio/load.js'
 import { checkChoice } from '../stdio/catalog.js'
 import { checkPaths } from '../pool/paths.js'
@@ -75,13 +76,32 @@ function checkSemantics(d: Deps, doc: Pick<McpDoc, 'type' | 'endpoint' | 'auth_t
   if (secrets.client_secret && !o?.client_id) throw bad('/config/oauth/client_secret', 'needs a client_id')
   if (o && Boolean(o.auth_url) !== Boolean(o.token_url)) throw bad('/config/oauth', 'auth_url and token_url go together')
   if (o?.auth_url && !o.client_id) throw bad('/config/oauth/client_id', 'is required with explicit auth_url and token_url')
-  for (const k of ['auth_url', 'token_url', 'revocation_url'] as const) {
-    if (!o?.[k]) continue
-    const u = checkOAuthUrl(policyOf(d), o[k]!)
-    if (!u.ok) throw bad(`/config/oauth/${k}`, u.reason)
-  }
+  if (o) checkOAuthClient(d, o, secrets)
   if (doc.config.timeout_ms !== undefined && doc.config.timeout_ms > d.config.functionTimeoutMs - 1000)
     throw bad('/config/timeout_ms', `must be below the function timeout (${d.config.functionTimeoutMs - 1000} ms)`)
+}
+
+/** The OAuth client and provider preset: what each needs, and every endpoint they lead to (the OAuth endpoint rule). */
+function checkOAuthClient(d: Deps, o: OAuthConfig, secrets: Secrets) {
+  const m = o.token_endpoint_auth_method
+  if (m && !o.client_id) throw bad('/config/oauth/token_endpoint_auth_method', 'is for a pre-registered client (client_id)')
+  if (m && m !== 'none' && !secrets.client_secret) throw bad('/config/oauth/client_secret', `is required with ${m}`)
+  if (m === 'none' && secrets.client_secret) throw bad('/config/oauth/client_secret', 'is not used with token_endpoint_auth_method none')
+  if (o.tenant && o.provider !== 'microsoft') throw bad('/config/oauth/tenant', 'is only for provider microsoft')
+  for (const k of ['domain', 'audience'] as const) if (o[k] && o.provider !== 'auth0') throw bad(`/config/oauth/${k}`, 'is only for provider auth0')
+  const preset = presetOf(o.provider)
+  if (preset) {
+    if (!o.client_id) throw bad('/config/oauth/client_id', `is required with provider ${o.provider} (register the gateway there first)`)
+    if (!secrets.client_secret && m !== 'none') throw bad('/config/oauth/client_secret', `is required with provider ${o.provider}`)
+    for (const k of preset.needs) if (!o[k] && !(o.auth_url && o.token_url)) throw bad(`/config/oauth/${k}`, `is required with provider ${o.provider}`)
+  }
+  const ep = preset?.endpoints(o)
+  for (const k of ['auth_url', 'token_url', 'revocation_url'] as const) {
+    const url = o[k] ?? ep?.[k]
+    if (!url) continue
+    const u = checkOAuthUrl(policyOf(d), url)
+    if (!u.ok) throw bad(`/config/oauth/${o[k] ? k : preset!.needs[0] ?? 'provider'}`, u.reason)
+  }
 }
 
 const hasSecrets = (s: Secrets) => Boolean(s.token) || Boolean(s.client_secret) || Object.keys(s.headers ?? {}).length > 0 || Object.keys(s.env ?? {}).length > 0
@@ -284,6 +304,5 @@ export async function remove(d: Deps, caller: Caller, id: string, ifMatchHeader?
 /** The API view for this caller: OAuth configs show the caller's own connection (never tokens). */
 export async function viewFor(d: Deps, caller: Caller, rec: Rec<McpDoc>) {
   if (rec.data.auth_type !== 'oauth') return view(rec)
-  const c = await (await d.store()).get<ConnRec>(CONNS, connId(caller.sub, rec.id))
-  return view(rec, connectionView(c?.data ?? null))
+  return view(rec, await connectionOf(d, caller.sub, rec.id))
 }

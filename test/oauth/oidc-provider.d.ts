@@ -12,12 +12,20 @@ declare module 'oidc-provider' {
     method: string
     status: number
     body: unknown
+    /** The response Content-Type (Koa's setter takes a type or a full header value). */
+    type: string
+    querystring: string
+    query: Record<string, string | string[] | undefined>
+    headers: Record<string, string | string[] | undefined>
     respond?: boolean
     req: IncomingMessage
     res: ServerResponse
     oidc?: {
       route?: string
       params?: Record<string, unknown>
+      /** The parsed request body (form or JSON), once oidc-provider has read it. */
+      body?: Record<string, unknown>
+      client?: Client
     }
   }
 
@@ -39,6 +47,7 @@ declare module 'oidc-provider' {
 
   export interface Client {
     clientId: string
+    clientAuthMethod: string
     grantTypeAllowed(type: string): boolean
   }
 
@@ -60,7 +69,15 @@ declare module 'oidc-provider' {
       new (init: { accountId: string; clientId: string }): Grant
       find(id: string): Promise<Grant | undefined>
     }
+    readonly Client: {
+      find(id: string): Promise<Client | undefined>
+    }
   }
 
   export default Provider
+}
+
+declare module 'oidc-provider/lib/adapters/memory_adapter.js' {
+  /** A fresh in-memory store for one provider; pass it on to another to keep clients and grants. */
+  export function createMemoryAdapter(clockTolerance?: number): (model: string) => unknown
 }

@@ -19,12 +19,23 @@
  * `accountId` and grants exactly what was asked (or, with `deny`, answers
  * `access_denied`). Drive the browser leg with `followAuthorization` from
  * ./user-agent.ts.
+ *
+ * Options make it another server: restarted at the same issuer with its keys
+ * and an empty store (`port`, `signingKey`), accepting only some client
+ * authentication methods (`clientAuthMethods`), issuing refresh tokens by
+ * another rule (`refreshTokens`), or with another server's behaviour in front
+ * (`quirks`, ./provider-quirks.ts). It records how each token and revocation
+ * request authenticated (`clientAuth`) and every authorization request.
  */
 import { randomBytes } from 'node:crypto'
 import { createServer } from 'node:http'
 import type { AddressInfo } from 'node:net'
-import { exportJWK, generateKeyPair } from 'jose'
+import { exportJWK, generateKeyPair, type JWK } from 'jose'
 import Provider, { type Client, type KoaContext } from 'oidc-provider'
+import { createMemoryAdapter } from 'oidc-provider/lib/adapters/memory_adapter.js'
+import { authorizationQuirks, lenientRevocation, pythonSdkRules, recordClientAuth, tokenAnswerQuirks, type ClientAuthSeen, type Quirk } from './provider-quirks.js'
+
+export type { ClientAuthSeen, Quirk } from './provider-quirks.js'
 
 export interface ProviderOptions {
   /** The account every interaction logs in; it becomes the tokens' `sub`. Default `user-1`. */
@@ -37,6 +48,26 @@ export interface ProviderOptions {
   refreshTokenTtlSec?: number
   /** Resource used when an authorization request names none (otherwise the token is opaque, without `aud`). */
   defaultResource?: string
+  /** Listen on this port: a restarted provider keeps its issuer. */
+  port?: number
+  /** The signing key (a restarted provider keeps its keys, as a real one would; clients and grants are gone). */
+  signingKey?: JWK
+  /** Client authentication methods it accepts and lists in its metadata. Default none, client_secret_basic, client_secret_post. */
+  clientAuthMethods?: string[]
+  /**
+   * When it issues a refresh token: `grant` (any client allowed the grant; the default), `offline_access`
+   * (only when the scope has offline_access, no prompt=consent needed), `google` (only after an authorization
+   * request with access_type=offline and prompt=consent).
+   */
+  refreshTokens?: 'grant' | 'offline_access' | 'google'
+  /** Other servers' behaviour, emulated in front of oidc-provider (./provider-quirks.ts). */
+  quirks?: Quirk[]
+  /** Require PKCE of every client (the default), or accept authorization requests without it. */
+  pkceRequired?: boolean
+  /** Where dynamic registration is served. Default `/reg`. */
+  registrationPath?: string
+  /** Keep the clients, grants and tokens of an earlier provider (a restart that loses nothing). Default: start empty. */
+  keepStateOf?: ProviderHandle
 }
 
 export type GrantCounts = { authorization_code: number; refresh_token: number }
@@ -58,6 +89,16 @@ export interface ProviderHandle {
   readonly registrations: number
   /** Successful revocation requests (200). */
   readonly revocations: number
+  /** The signing key, to restart a provider with the same keys. */
+  signingKey: JWK
+  /** Its storage (clients, grants, tokens), for `keepStateOf`. */
+  adapter: unknown
+  /** Changes the resource tokens are for when a request names none. */
+  setDefaultResource(url: string | undefined): void
+  /** How each token and revocation request authenticated the client (live array). */
+  clientAuth: ClientAuthSeen[]
+  /** The query of every authorization request as the client sent it (live array). */
+  authorizationRequests: URLSearchParams[]
   /** The underlying oidc-provider instance, for anything not wrapped here. */
   provider: Provider
   setAccessTokenTtl(sec: number): void
@@ -94,34 +135,48 @@ export async function startProvider(opts: ProviderOptions = {}): Promise<Provide
   let revocations = 0
   let tokenFault: number | null = null
   let faulted = 0
+  const quirks = new Set(opts.quirks ?? [])
+  const clientAuth: ClientAuthSeen[] = []
+  const authorizationRequests: URLSearchParams[] = []
+  const methods = opts.clientAuthMethods ?? ['none', 'client_secret_basic', 'client_secret_post']
+  const refreshRule = opts.refreshTokens ?? 'grant'
+  /** google: grants whose authorization request asked for offline access with consent. */
+  const offline = new Map<string, boolean>()
 
   // Listen first: the issuer must carry the port, and the provider needs the issuer.
   const http = createServer()
   await new Promise<void>((resolve, reject) => {
     http.once('error', reject)
-    http.listen(0, '127.0.0.1', () => { http.off('error', reject); resolve() })
+    http.listen(opts.port ?? 0, '127.0.0.1', () => { http.off('error', reject); resolve() })
   })
   const port = (http.address() as AddressInfo).port
   const issuer = `http://127.0.0.1:${port}`
 
-  const { privateKey } = await generateKeyPair('RS256', { extractable: true })
-  const jwk = { ...(await exportJWK(privateKey)), alg: 'RS256', use: 'sig' }
+  let defaultResource = opts.defaultResource
+  // Per provider (oidc-provider's default is too, but not reachable for keepStateOf).
+  const adapter = opts.keepStateOf?.adapter ?? createMemoryAdapter()
+  const jwk = opts.signingKey ?? { ...(await exportJWK((await generateKeyPair('RS256', { extractable: true })).privateKey)), alg: 'RS256', use: 'sig' }
 
   const provider = new Provider(issuer, {
+    adapter,
     jwks: { keys: [jwk] },
+    ...(opts.registrationPath ? { routes: { registration: opts.registrationPath } } : {}),
     cookies: { keys: [randomBytes(32).toString('base64url')] },
     scopes: SCOPES,
     clientDefaults: {
       grant_types: ['authorization_code', 'refresh_token'],
       response_types: ['code'],
-      token_endpoint_auth_method: 'client_secret_basic',
+      token_endpoint_auth_method: methods.find((m) => m !== 'none') ?? 'none',
       id_token_signed_response_alg: 'RS256',
     },
-    clientAuthMethods: ['none', 'client_secret_basic', 'client_secret_post'],
-    pkce: { required: () => true },
+    clientAuthMethods: methods,
+    pkce: { required: () => opts.pkceRequired ?? true },
     rotateRefreshToken: true,
-    // Refresh tokens without offline_access: MCP clients rarely ask for it.
-    issueRefreshToken: async (_ctx: unknown, client: Client) => client.grantTypeAllowed('refresh_token'),
+    // google: its access_type parameter reaches the interaction.
+    extraParams: ['access_type'],
+    // By default refresh tokens without offline_access: MCP clients rarely ask for it.
+    ...(refreshRule === 'grant' ? { issueRefreshToken: async (_ctx: unknown, client: Client) => client.grantTypeAllowed('refresh_token') } : {}),
+    ...(refreshRule === 'google' ? { issueRefreshToken: async (_ctx: unknown, client: Client, code: { grantId?: string }) => client.grantTypeAllowed('refresh_token') && offline.get(code.grantId ?? '') === true } : {}),
     findAccount: async (_ctx: unknown, sub: string) => ({ accountId: sub, claims: async () => ({ sub }) }),
     ttl: {
       AccessToken: () => accessTokenTtl,
@@ -143,7 +198,7 @@ export async function startProvider(opts: ProviderOptions = {}): Promise<Provide
         enabled: true,
         // Several granted resources and none named at the token endpoint: fail, as the spec says.
         defaultResource: async (_ctx: unknown, _client: unknown, oneOf?: string[]) =>
-          oneOf ? (oneOf.length === 1 ? oneOf[0] : oneOf) : opts.defaultResource,
+          oneOf ? (oneOf.length === 1 ? oneOf[0] : oneOf) : defaultResource,
         useGrantedResource: async () => true,
         getResourceServerInfo: async (_ctx: unknown, resourceIndicator: string) => ({
           scope: RESOURCE_SCOPES.join(' '),
@@ -161,7 +216,12 @@ export async function startProvider(opts: ProviderOptions = {}): Promise<Provide
     process.stderr.write(`[test oauth provider] server_error: ${err?.stack ?? err}\n`)
   })
 
-  // Koa composes middleware when the server starts: the fault switch has to be installed now.
+  // Koa composes middleware when the server starts: the fault switch and the quirks have to be installed now.
+  provider.use(recordClientAuth(clientAuth))
+  provider.use(authorizationQuirks(quirks, authorizationRequests, refreshRule === 'offline_access'))
+  if (quirks.has('lenient-revocation')) provider.use(lenientRevocation)
+  if (quirks.has('python-sdk')) provider.use(pythonSdkRules(provider))
+  if (quirks.has('github') || quirks.has('slack')) provider.use(tokenAnswerQuirks(quirks))
   provider.use(async (ctx: KoaContext, next) => {
     if (tokenFault === null || ctx.method !== 'POST' || ctx.path !== '/token') return next()
     faulted++
@@ -202,10 +262,15 @@ export async function startProvider(opts: ProviderOptions = {}): Promise<Provide
     const asScopes = scopes.filter((s) => SCOPES.includes(s))
     const rsScopes = scopes.filter((s) => RESOURCE_SCOPES.includes(s))
     if (asScopes.length) grant.addOIDCScope(asScopes.join(' '))
-    const requested = details.params.resource ?? opts.defaultResource
+    const requested = details.params.resource ?? defaultResource
     const resources = requested === undefined ? [] : Array.isArray(requested) ? requested : [requested]
     for (const r of resources) if (rsScopes.length) grant.addResourceScope(r, rsScopes.join(' '))
     const grantId = await grant.save()
+    if (refreshRule === 'google') {
+      // Google: a refresh token only for a request with access_type=offline and prompt=consent.
+      const p = details.params as { access_type?: string; prompt?: string }
+      offline.set(grantId, p.access_type === 'offline' && String(p.prompt ?? '').split(' ').includes('consent'))
+    }
     return provider.interactionFinished(ctx.req, ctx.res, { login: { accountId: account }, consent: { grantId } }, { mergeWithLastSubmission: true })
   })
 
@@ -218,12 +283,17 @@ export async function startProvider(opts: ProviderOptions = {}): Promise<Provide
     jwksUrl: `${issuer}/jwks`,
     authorizationEndpoint: `${issuer}/auth`,
     tokenEndpoint: `${issuer}/token`,
-    registrationEndpoint: `${issuer}/reg`,
+    registrationEndpoint: `${issuer}${opts.registrationPath ?? '/reg'}`,
     revocationEndpoint: `${issuer}/token/revocation`,
     grants,
     grantErrors,
     get registrations() { return registrations },
     get revocations() { return revocations },
+    signingKey: jwk,
+    adapter,
+    setDefaultResource(url) { defaultResource = url },
+    clientAuth,
+    authorizationRequests,
     provider,
     setAccessTokenTtl(sec) { accessTokenTtl = sec },
     setDeny(d) { deny = d },
@@ -234,6 +304,8 @@ export async function startProvider(opts: ProviderOptions = {}): Promise<Provide
       grants.authorization_code = grants.refresh_token = 0
       grantErrors.authorization_code = grantErrors.refresh_token = 0
       registrations = revocations = faulted = 0
+      clientAuth.length = 0
+      authorizationRequests.length = 0
     },
     stop() {
       stopped ??= new Promise<void>((resolve) => {

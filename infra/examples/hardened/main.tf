@@ -77,6 +77,7 @@ module "gateway" {
     max_result_bytes   = 4194304
     default_timeout_ms = 30000
   }, var.limits)
+  quotas = var.quotas
 
   # Warm instances where latency matters; caps everywhere to bound cost and upstream load.
   functions = merge({

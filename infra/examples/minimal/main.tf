@@ -56,6 +56,7 @@ module "gateway" {
   stdio                    = var.stdio
   egress_allowlist         = var.egress_allowlist
   limits                   = var.limits
+  quotas                   = var.quotas
   storage                  = var.storage
   monitoring               = var.monitoring
   secret_env               = var.secret_env

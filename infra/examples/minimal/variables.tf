@@ -83,6 +83,12 @@ variable "limits" {
   description = "max_body_bytes, max_result_bytes, default_timeout_ms."
 }
 
+variable "quotas" {
+  type        = any
+  default     = null
+  description = "configs_per_user, configs_per_org, vault_writes_per_minute (QUOTA_*); unset keeps the defaults (100, 1000, 30)."
+}
+
 variable "storage" {
   type        = any
   default     = null

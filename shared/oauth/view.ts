@@ -1,0 +1,41 @@
+/**
+ * A user's connection as the config view shows it (`connection`): an explicit
+ * state, never a token. `not_connected` means no connection exists (never
+ * connected, or disconnected); `connected`, `refreshing` and `error` hold
+ * usable tokens; `expired`, `revoked` and `needs_auth` need the user to
+ * connect again (a 409 says the same, with `start_url`).
+ */
+import type { Deps } from '../deps.js'
+import type { ConnectionView } from '../registry/model.js'
+import { CONNS, LEASES, connId, type ConnRec, type LeaseRec } from './model.js'
+
+const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString())
+
+export function connectionView(c: ConnRec | null, refreshing: boolean, now: number): ConnectionView {
+  if (!c) return { state: 'not_connected', connected: false, scopes: [], expires_at: null, last_refreshed_at: null, last_error: null }
+  const state: ConnectionView['state'] =
+    c.status !== 'connected' ? c.status
+    : refreshing ? 'refreshing'
+    // The access token is gone and nothing can renew it: the next call would be refused.
+    : c.token_expires_at !== null && c.token_expires_at <= now && !c.has_refresh_token ? 'expired'
+    // The last refresh failed for a passing reason (an outage): tokens kept, the next call retries.
+    : c.last_error ? 'error'
+    : 'connected'
+  return {
+    state,
+    connected: state === 'connected' || state === 'refreshing' || state === 'error',
+    scopes: c.scopes,
+    expires_at: iso(c.token_expires_at),
+    last_refreshed_at: iso(c.last_refresh_at),
+    last_error: c.last_error ?? (state === 'expired' ? 'no_refresh_token' : null),
+  }
+}
+
+/** The caller's connection to one config: the record, and whether a refresh holds its lease right now. */
+export async function connectionOf(d: Deps, sub: string, mcpId: string): Promise<ConnectionView> {
+  const store = await d.store()
+  const id = connId(sub, mcpId)
+  const c = await store.get<ConnRec>(CONNS, id)
+  const refreshing = c?.data.status === 'connected' ? Boolean(await store.get<LeaseRec>(LEASES, id)) : false
+  return connectionView(c?.data ?? null, refreshing, d.clock.now())
+}
