@@ -5,7 +5,8 @@
  * opener the callback page sends the tab back to `return_to`.
  *
  * Origins: app http://127.0.0.1:APP, provider http://127.0.0.1:AS, gateway
- * http://127.0.0.1:GW. Skipped, loudly, when no chromium binary is installed.
+ * http://127.0.0.1:GW. Skipped, loudly and counted, when no chromium binary is
+ * installed; failed instead under REQUIRE_ALL_COMPONENTS=1 (CI).
  */
 import { createServer, type Server as HttpServer } from 'node:http'
 import type { AddressInfo } from 'node:net'
@@ -15,10 +16,11 @@ import type { Browser, BrowserContext } from 'playwright-core'
 import { startGateway, type Gateway } from './support/gateway.js'
 import { startProvider, type ProviderHandle } from './oauth/provider.js'
 import { startProtectedMcp, type ProtectedMcpHandle } from './oauth/protected-mcp.js'
-import { launchChromium } from './oauth/chromium.js'
+import { launchChromium, noChromium } from './oauth/chromium.js'
+import { needs } from './support/components.js'
 
-const test = suite('oauth in a browser')
-let browser: Browser | null = null
+const test = needs(suite('oauth in a browser'), noChromium())
+let browser: Browser
 let app: HttpServer
 let appOrigin = ''
 let gw: Gateway
@@ -41,7 +43,6 @@ const STEP_MS = 15_000
 
 test.before(async () => {
   browser = await launchChromium()
-  if (!browser) return
   app = createServer((req, res) => {
     // Every path serves the app page: `/` opens the popup, `/settings?...` is return_to.
     res.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store' })
@@ -94,12 +95,7 @@ async function connectInPopup(ctx: BrowserContext, authUrl: string): Promise<{ m
   return { messages, popupClosed }
 }
 
-const skip = () => {
-  console.warn('SKIPPED: oauth browser test (no chromium binary; apt-get install -y chromium)')
-}
-
 test('popup: the app hears {type: oauth_callback, status: connected} from the gateway origin; the popup closes; tools list', async () => {
-  if (!browser) return skip()
   const id = await register()
   const authUrl = await startUrl(id)
   const ctx = await browser.newContext()
@@ -120,7 +116,6 @@ test('popup: the app hears {type: oauth_callback, status: connected} from the ga
 })
 
 test('popup: a denied consent reaches the app as status error, error access_denied', async () => {
-  if (!browser) return skip()
   const id = await register()
   const authUrl = await startUrl(id)
   as.setDeny(true)
@@ -140,7 +135,6 @@ test('popup: a denied consent reaches the app as status error, error access_deni
 })
 
 test('no opener: the tab goes back to return_to with oauth_status=connected', async () => {
-  if (!browser) return skip()
   const id = await register()
   const returnTo = `${appOrigin}/settings?tab=mcp`
   const authUrl = await startUrl(id, { return_to: returnTo })

@@ -13,7 +13,8 @@ import { Client, StreamableHTTPClientTransport } from '@modelcontextprotocol/cli
 import { startProvider, type Provider } from './oauth/provider.js'
 import { startProtectedMcp, type ProtectedMcpHandle } from './oauth/protected-mcp.js'
 import { followAuthorization } from './oauth/user-agent.js'
-import { launchChromium } from './oauth/chromium.js'
+import { launchChromium, noChromium } from './oauth/chromium.js'
+import { needs } from './support/components.js'
 
 const REDIRECT_URI = 'http://127.0.0.1:9/cb'
 
@@ -256,12 +257,8 @@ test('a user agent that never leaves the provider gives up after maxHops', async
   }
 })
 
-test('chromium renders a loopback page and receives postMessage from a popup it opened', async () => {
+needs(test, noChromium())('chromium renders a loopback page and receives postMessage from a popup it opened', async () => {
   const browser = await launchChromium()
-  if (!browser) {
-    console.warn('SKIPPED: chromium popup/postMessage check (no chromium binary)')
-    return
-  }
   let http: HttpServer | undefined
   try {
     http = createServer((req, res) => {

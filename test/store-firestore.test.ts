@@ -2,7 +2,8 @@ import { randomUUID } from 'node:crypto'
 import { suite } from 'uvu'
 import * as assert from 'uvu/assert'
 import { FirestoreStore } from '../shared/adapters/store-firestore.js'
-import { emulatorFirestore, startFirestoreEmulator } from './support/firestore-emulator.js'
+import { emulatorFirestore, noEmulator, startFirestoreEmulator } from './support/firestore-emulator.js'
+import { needs } from './support/components.js'
 import { storeContract } from './store.contract.js'
 
 function testClock() {
@@ -14,46 +15,45 @@ function testClock() {
 const uniquePrefix = () => `t${randomUUID().slice(0, 8)}_`
 
 const emu = await startFirestoreEmulator()
-if (!emu) {
-  process.stderr.write('!! store-firestore.test: SKIPPED, no Firestore emulator (see warning above)\n')
-} else {
-  const firestore = await emulatorFirestore(emu)
+const gap = emu ? null : noEmulator()
+let firestore: Awaited<ReturnType<typeof emulatorFirestore>>
 
-  const contract = storeContract('FirestoreStore (emulator)', async () => {
-    const clock = testClock()
-    const store = new FirestoreStore({ projectId: emu.projectId, prefix: uniquePrefix(), clock, firestore })
-    return { store, clock, cleanup: async () => {} }
-  })
+const contract = storeContract('FirestoreStore (emulator)', async () => {
+  firestore ??= await emulatorFirestore(emu!)
+  const clock = testClock()
+  const store = new FirestoreStore({ projectId: emu!.projectId, prefix: uniquePrefix(), clock, firestore })
+  return { store, clock, cleanup: async () => {} }
+}, gap)
 
-  contract('stores records as { d, v, exp } with exp for the TTL policy', async () => {
-    const prefix = uniquePrefix()
-    const store = new FirestoreStore({ projectId: emu.projectId, prefix, firestore })
-    const expires_at = Date.now() + 60_000
-    await store.create('things', 'a', { n: 1, expires_at })
-    await store.create('things', 'b', { n: 2 })
-    const a = (await firestore.collection(`${prefix}things`).doc('a').get()).data()!
-    assert.equal(a.d, { n: 1, expires_at })
-    assert.is(a.v, 1)
-    assert.is(a.exp.toMillis(), expires_at)
-    const b = (await firestore.collection(`${prefix}things`).doc('b').get()).data()!
-    assert.is(b.exp, undefined)
-  })
+contract('stores records as { d, v, exp } with exp for the TTL policy', async () => {
+  firestore ??= await emulatorFirestore(emu!)
+  const prefix = uniquePrefix()
+  const store = new FirestoreStore({ projectId: emu!.projectId, prefix, firestore })
+  const expires_at = Date.now() + 60_000
+  await store.create('things', 'a', { n: 1, expires_at })
+  await store.create('things', 'b', { n: 2 })
+  const a = (await firestore.collection(`${prefix}things`).doc('a').get()).data()!
+  assert.equal(a.d, { n: 1, expires_at })
+  assert.is(a.v, 1)
+  assert.is(a.exp.toMillis(), expires_at)
+  const b = (await firestore.collection(`${prefix}things`).doc('b').get()).data()!
+  assert.is(b.exp, undefined)
+})
 
-  // Runs after the contract suite, which is where the shared client gets terminated.
-  const lazy = suite('FirestoreStore without an injected client')
-  lazy('creates its own client on first use and closes it', async () => {
-    // FIRESTORE_EMULATOR_HOST (set by the emulator helper) points the client at the emulator.
-    const store = new FirestoreStore({ projectId: emu.projectId, prefix: uniquePrefix() })
-    await store.ping()
-    await store.create('things', 'a', { n: 1 })
-    assert.equal((await store.get('things', 'a'))?.data, { n: 1 })
-    await store.close()
-  })
-  lazy.after(async () => {
-    await firestore.terminate()
-    await emu.stop()
-  })
+// Runs after the contract suite, which is where the shared client gets terminated.
+const lazy = needs(suite('FirestoreStore without an injected client'), gap)
+lazy('creates its own client on first use and closes it', async () => {
+  // FIRESTORE_EMULATOR_HOST (set by the emulator helper) points the client at the emulator.
+  const store = new FirestoreStore({ projectId: emu!.projectId, prefix: uniquePrefix() })
+  await store.ping()
+  await store.create('things', 'a', { n: 1 })
+  assert.equal((await store.get('things', 'a'))?.data, { n: 1 })
+  await store.close()
+})
+lazy.after(async () => {
+  await firestore?.terminate()
+  await emu!.stop()
+})
 
-  contract.run()
-  lazy.run()
-}
+contract.run()
+lazy.run()
