@@ -16,7 +16,8 @@ export interface AuditEntry {
   org: string | null
   action: 'mcp.create' | 'mcp.update' | 'mcp.delete' | 'tool.execute' | 'oauth.connect' | 'oauth.disconnect'
   mcp_id: string
-  outcome: 'ok' | 'error'
+  /** `cancelled`: the caller went away before the answer (code `cancelled`). */
+  outcome: 'ok' | 'error' | 'cancelled'
   code?: string
   duration_ms: number
   tool?: string
@@ -37,7 +38,7 @@ const BATCH_MAX = 200
 export function audit(d: Deps, e: AuditEntry): void {
   const at = d.clock.now()
   // Rides on the request's own log line (one write per request), or its own line outside a request.
-  logWithRequest(e.outcome === 'ok' ? 'INFO' : 'WARNING', `audit ${e.action} ${e.outcome}`, { audit: e })
+  logWithRequest(e.outcome === 'error' ? 'WARNING' : 'INFO', `audit ${e.action} ${e.outcome}`, { audit: e })
   let b = pending.get(d)
   if (!b) {
     let release!: () => void

@@ -11,6 +11,7 @@ import { startLegacyServer, type LegacyServerHandle } from './servers/legacy.js'
 import { startModernServer, type ModernServerHandle } from './servers/modern.js'
 import type { TestServerHandle } from './servers/tools.js'
 import { parseSse, type SseEvent } from './support/sse.js'
+import { auditFlushed } from '../shared/audit.js'
 
 const test = suite('execute stream')
 let gw: Gateway
@@ -171,6 +172,18 @@ for (const name of ['legacy', 'legacy-sse', 'modern']) {
         while (!seen() && performance.now() - abortedAt < 3000) await new Promise((res) => setTimeout(res, 10))
         assert.ok(seen(), `${accept}: upstream saw neither a cancel nor a closed connection within 3 s`)
       }
+      // Audited as cancelled, not as the caller's mistake (invalid_request) or a failure.
+      await auditFlushed()
+      const audits = (await (await gw.deps.store()).list<Record<string, unknown>>('audit', { limit: 100 })).items.map((a) => a.data)
+      const calls = audits.filter((a) => a.mcp_id === id && a.action === 'tool.execute' && a.tool === 'slow')
+      assert.is(calls.length, 2, JSON.stringify(audits))
+      for (const a of calls) {
+        assert.is(a.outcome, 'cancelled', JSON.stringify(a))
+        assert.is(a.code, 'cancelled', JSON.stringify(a))
+      }
+      const lines = gw.logs.filter((l) => l.includes(`/mcps/${id}/tools/slow/execute `))
+      assert.is(lines.length, 2)
+      for (const l of lines) assert.match(l, /"status":499\b|"code":"cancelled"/)
     } finally {
       await r.close()
     }

@@ -72,7 +72,7 @@ export async function execute(d: Deps, caller: Caller, id: string, toolName: str
   const b = check<{ arguments?: Record<string, unknown> }>(executeBody, body ?? {})
   const args = b.arguments ?? {}
   const rec = await load(d, caller, id)
-  let outcome: 'ok' | 'error' = 'error'
+  let outcome: 'ok' | 'error' | 'cancelled' = 'error'
   let code: string | undefined
   try {
     const result = await withTarget(d, caller, rec, signal, async (s, target) => {
@@ -107,6 +107,7 @@ export async function execute(d: Deps, caller: Caller, id: string, toolName: str
     return result
   } catch (e) {
     code = e instanceof AppError ? e.code : 'internal'
+    if (code === 'cancelled') outcome = 'cancelled'
     throw e
   } finally {
     audit(d, {

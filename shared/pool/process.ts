@@ -148,7 +148,7 @@ export class StdioProcess {
     this.pending.delete(id)
     clearTimeout(p.timer)
     this.write({ jsonrpc: '2.0', method: 'notifications/cancelled', params: { requestId: id, ...(reason ? { reason } : {}) } })
-    p.reject(new AppError('invalid_request', 'The request was cancelled.'))
+    p.reject(new AppError('cancelled', 'The request was cancelled.'))
   }
 
   /** SIGTERM to the group, SIGKILL after `graceMs`; resolves once the process has exited. */
