@@ -9,6 +9,7 @@ import { suite } from 'uvu'
 import * as assert from 'uvu/assert'
 import { SignJWT, generateKeyPair } from 'jose'
 import { startGateway, type Gateway, type Res } from './support/gateway.js'
+import { isProblem } from './support/assert.js'
 import { startLegacyServer, type LegacyServerHandle } from './servers/legacy.js'
 import type { RecordedRequest } from './servers/tools.js'
 import type { McpDoc } from '../shared/registry/model.js'
@@ -169,14 +170,6 @@ async function create(t: Ctx, name: FixtureName): Promise<{ id: string; tag: str
 }
 
 const call = (t: Ctx, caller: CallerName, e: Endpoint, id: string) => req(t, e.method, e.path(id), { token: t.tokens[caller], body: e.body })
-
-function isProblem(r: Res, status: number, code: string, label: string) {
-  const at = `${label}: ${r.status} ${r.text.slice(0, 300)}`
-  assert.is(r.status, status, at)
-  assert.match(r.headers.get('content-type') ?? '', /^application\/problem\+json/, at)
-  assert.is(r.json.code, code, at)
-  assert.is(r.json.status, status, at)
-}
 
 const tenancy = suite<Ctx>('tenancy', {} as Ctx)
 

@@ -1,4 +1,5 @@
 import * as assert from 'uvu/assert'
+import type { Res } from './gateway.js'
 
 /** uvu's `throws` is sync only: this awaits `fn` and checks the rejection. */
 export async function rejects(fn: () => Promise<unknown>, check?: (e: any) => boolean | void, msg?: string): Promise<any> {
@@ -12,4 +13,29 @@ export async function rejects(fn: () => Promise<unknown>, check?: (e: any) => bo
     return e
   }
   assert.unreachable(msg ?? 'expected a rejection')
+}
+
+/**
+ * A problem+json answer (RFC 9457) with this status and code: the media type,
+ * `type`, `title`, `detail`, and well-formed `errors` when present. With
+ * `path`, one of the violations must be at that JSON pointer.
+ */
+export function isProblem(r: Res, status: number, code: string, o: { path?: string; label?: string } | string = {}): void {
+  const { path, label = '' } = typeof o === 'string' ? { label: o } : o
+  const at = `${label} -> ${r.status} ${r.text.slice(0, 400)}`
+  assert.is(r.status, status, at)
+  assert.match(r.headers.get('content-type') ?? '', /^application\/problem\+json/, at)
+  assert.is(r.json?.code, code, at)
+  assert.is(r.json.status, status, at)
+  assert.is(r.json.type, `https://mcp-gateway.dev/problems/${code}`, at)
+  assert.type(r.json.title, 'string', at)
+  assert.type(r.json.detail, 'string', at)
+  if (r.json.errors !== undefined) {
+    assert.ok(Array.isArray(r.json.errors) && r.json.errors.length > 0, at)
+    for (const e of r.json.errors) assert.ok(typeof e.path === 'string' && e.path.startsWith('/') && typeof e.message === 'string', at)
+  }
+  if (path !== undefined) {
+    assert.ok(Array.isArray(r.json.errors), `${at}: no errors member`)
+    assert.ok(r.json.errors.some((e: { path: string }) => e.path === path), `${at}: no violation at ${path}`)
+  }
 }
