@@ -39,3 +39,18 @@ export function isProblem(r: Res, status: number, code: string, o: { path?: stri
     assert.ok(r.json.errors.some((e: { path: string }) => e.path === path), `${at}: no violation at ${path}`)
   }
 }
+
+/**
+ * Waits for a condition the system under test makes true (a line logged, a
+ * process gone, a request seen), polling every 10 ms, and fails naming `what`
+ * if it is not true within `ms`. For waiting on an event that has no hook;
+ * never a fixed sleep before a negative assertion.
+ */
+export async function until(cond: () => boolean | Promise<boolean>, what: string, ms = 5000): Promise<void> {
+  const end = Date.now() + ms
+  for (;;) {
+    if (await cond()) return
+    if (Date.now() > end) assert.unreachable(`timed out after ${ms} ms waiting for ${what}`)
+    await new Promise((r) => setTimeout(r, 10))
+  }
+}
