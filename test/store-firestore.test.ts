@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto'
 import { suite } from 'uvu'
 import * as assert from 'uvu/assert'
-import { FirestoreStore } from '../shared/adapters/store-firestore.js'
+import { FirestoreStore, TTL_FIELD } from '../shared/adapters/store-firestore.js'
 import { emulatorFirestore, noEmulator, startFirestoreEmulator } from './support/firestore-emulator.js'
 import { needs } from './support/components.js'
 import { storeContract } from './store.contract.js'
@@ -35,9 +35,31 @@ contract('stores records as { d, v, exp } with exp for the TTL policy', async ()
   const a = (await firestore.collection(`${prefix}things`).doc('a').get()).data()!
   assert.equal(a.d, { n: 1, expires_at })
   assert.is(a.v, 1)
-  assert.is(a.exp.toMillis(), expires_at)
+  assert.is(a[TTL_FIELD].toMillis(), expires_at)
   const b = (await firestore.collection(`${prefix}things`).doc('b').get()).data()!
-  assert.is(b.exp, undefined)
+  assert.is(b[TTL_FIELD], undefined)
+})
+
+contract('list queries need no composite index: at most one field filter, ordered by document id only', async () => {
+  firestore ??= await emulatorFirestore(emu!)
+  const sdk = await import('@google-cloud/firestore')
+  const calls: { op: string; field: string }[] = []
+  const proto = sdk.Query.prototype as unknown as Record<string, (...a: unknown[]) => unknown>
+  const orig = { where: proto.where, orderBy: proto.orderBy }
+  for (const op of ['where', 'orderBy'] as const)
+    proto[op] = function (this: unknown, ...a: unknown[]) { calls.push({ op, field: String(a[0]) }); return orig[op].apply(this, a) }
+  try {
+    const store = new FirestoreStore({ projectId: emu!.projectId, prefix: uniquePrefix(), firestore })
+    for (let i = 0; i < 5; i++) await store.create('things', `t${i}`, { tenant: i % 2 ? 'u:a' : 'o:b', n: i })
+    const page = await store.list('things', { where: { field: 'tenant', in: ['u:a', 'o:b'] }, limit: 2 })
+    await store.list('things', { where: { field: 'tenant', in: ['u:a', 'o:b'] }, limit: 2, cursor: page.next! })
+    await store.list('things', { limit: 2 })
+  } finally {
+    Object.assign(proto, orig)
+  }
+  // infra/ declares no composite index (local.composite_indexes = {}): keep it that way.
+  assert.equal([...new Set(calls.filter((c) => c.op === 'where').map((c) => c.field))], ['d.tenant'])
+  assert.equal([...new Set(calls.filter((c) => c.op === 'orderBy').map((c) => c.field))], ['__name__'])
 })
 
 // Runs after the contract suite, which is where the shared client gets terminated.
