@@ -10,6 +10,7 @@ import { StringDecoder } from 'node:string_decoder'
 import { AppError } from '../errors.js'
 import type { SpawnSpec } from '../stdio/catalog.js'
 import type { StderrLog } from './stderr.js'
+import { VERSION } from '../version.js'
 
 export type Id = string | number
 export interface Msg {
@@ -38,7 +39,7 @@ export interface Hooks {
 }
 
 export const PROTOCOL_VERSION = '2025-11-25'
-const CLIENT_INFO = { name: 'mcp-gateway-pool', version: '0.1.0' }
+const CLIENT_INFO = { name: 'mcp-gateway-pool', version: VERSION }
 /** A stdout line (one JSON-RPC message) longer than this kills the process. */
 const MAX_LINE = 16 << 20
 let seq = 0

@@ -52,6 +52,8 @@ function checkStdio(d: Deps, doc: Pick<McpDoc, 'type' | 'endpoint' | 'auth_type'
 function checkSemantics(d: Deps, doc: Pick<McpDoc, 'type' | 'endpoint' | 'auth_type' | 'config'>, secrets: Secrets) {
   if (doc.type === 'stdio') return checkStdio(d, doc, secrets)
   if (doc.config.catalog_id || doc.config.params || secrets.env) throw bad('/config', 'catalog_id, params and env are for stdio servers')
+  const hint = withScheme(doc.endpoint)
+  if (hint) throw bad('/endpoint', `must be an absolute URL with its scheme: did you mean ${hint}?`)
   const v = checkUrl(policyOf(d), doc.endpoint)
   if (!v.ok) throw bad('/endpoint', v.reason)
   if (doc.auth_type === 'bearer' && !secrets.token) throw bad('/config/token', 'is required when auth_type is bearer')
@@ -77,6 +79,15 @@ function checkSemantics(d: Deps, doc: Pick<McpDoc, 'type' | 'endpoint' | 'auth_t
   }
   if (doc.config.timeout_ms !== undefined && doc.config.timeout_ms > d.config.functionTimeoutMs - 1000)
     throw bad('/config/timeout_ms', `must be below the function timeout (${d.config.functionTimeoutMs - 1000} ms)`)
+}
+
+/** `mcp.example.com/mcp` or `localhost:3001/mcp`: the URL the user most likely meant, else null. */
+function withScheme(endpoint: string): string | null {
+  if (/^[a-z][a-z0-9+.-]*:\/\//i.test(endpoint) || !/^[A-Za-z0-9[]/.test(endpoint)) return null
+  const host = /^([^/:?#]+|\[[^\]]+\])(:\d+)?([/?#]|$)/.exec(endpoint)?.[1]
+  if (!host || (!host.includes('.') && !host.startsWith('[') && host !== 'localhost')) return null
+  const scheme = /^(localhost|127\.\d+\.\d+\.\d+|\[::1\])$/.test(host) ? 'http' : 'https'
+  return URL.canParse(`${scheme}://${endpoint}`) ? `${scheme}://${endpoint}` : null
 }
 
 const hasSecrets = (s: Secrets) => Boolean(s.token) || Boolean(s.client_secret) || Object.keys(s.headers ?? {}).length > 0 || Object.keys(s.env ?? {}).length > 0
