@@ -7,10 +7,10 @@
  */
 import { readFileSync, readdirSync } from 'node:fs'
 import { join } from 'node:path'
-import { suite, type Test } from 'uvu'
+import { suite } from 'uvu'
 import * as assert from 'uvu/assert'
 import { startGateway, type Gateway, type Res } from './support/gateway.js'
-import { isProblem } from './support/assert.js'
+import { endEach, isProblem } from './support/assert.js'
 import { auditFlushed } from '../shared/audit.js'
 import type { McpDoc, Secrets } from '../shared/registry/model.js'
 import type { Rec } from '../shared/ports.js'
@@ -107,18 +107,9 @@ function assertNoLeak(ctx: Ctx) {
   assert.not.ok(logs.includes('unhandled'), 'an unhandled error was logged')
 }
 
-/**
- * A suite whose every test ends with the leak sweep over what that test did.
- * (In the test body, not an after.each hook: uvu drops a failure when an
- * after.each hook throws after it.)
- */
-function swept<T extends Ctx>(s: Test<T>): Test<T> {
-  const t = ((name: string, fn: (ctx: T) => Promise<void>) => s(name, async (ctx) => { await fn(ctx); assertNoLeak(ctx) })) as unknown as Test<T>
-  return Object.assign(t, { before: s.before, after: s.after, only: s.only, skip: s.skip, run: s.run })
-}
 
 // ---------------------------------------------------------------------------
-const crud = swept(suite<Ctx>('registry CRUD', {} as Ctx))
+const crud = endEach(suite<Ctx>('registry CRUD', {} as Ctx), assertNoLeak)
 crud.before(boot)
 crud.before.each(fresh)
 crud.after(async (ctx) => ctx.gw.close())
@@ -614,7 +605,7 @@ const patchCases: Bad[] = [
 /** What a request would send, for gw.req. */
 const send = (c: Bad) => (c.raw !== undefined ? { raw: c.raw, headers: c.headers } : c.body !== undefined ? { body: c.body } : {})
 
-const fuzz = swept(suite<Ctx>('registry body fuzz', {} as Ctx))
+const fuzz = endEach(suite<Ctx>('registry body fuzz', {} as Ctx), assertNoLeak)
 fuzz.before(boot)
 fuzz.before.each(fresh)
 fuzz.after(async (ctx) => ctx.gw.close())

@@ -8,11 +8,11 @@
  */
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { suite, type Test } from 'uvu'
+import { suite } from 'uvu'
 import * as assert from 'uvu/assert'
 import { SignJWT, generateKeyPair } from 'jose'
 import { startGateway, type Gateway, type Res } from './support/gateway.js'
-import { isProblem } from './support/assert.js'
+import { endEach, isProblem } from './support/assert.js'
 import { startLegacyServer, type LegacyServerHandle } from './servers/legacy.js'
 import type { RecordedRequest } from './servers/tools.js'
 import type { McpDoc } from '../shared/registry/model.js'
@@ -205,13 +205,8 @@ async function sweep(t: Ctx) {
   }
 }
 
-/** The suite, each of whose tests ends with the sweep (in the body: uvu drops a failure when an after.each hook throws). */
-function swept(s: Test<Ctx>): Test<Ctx> {
-  const t = ((name: string, fn: (t: Ctx) => Promise<void>) => s(name, async (ctx) => { await fn(ctx); await sweep(ctx) })) as unknown as Test<Ctx>
-  return Object.assign(t, { before: s.before, after: s.after, only: s.only, skip: s.skip, run: s.run })
-}
 
-const tenancy = swept(suite<Ctx>('tenancy', {} as Ctx))
+const tenancy = endEach(suite<Ctx>('tenancy', {} as Ctx), sweep)
 
 tenancy.before(async (t) => {
   t.server = await startLegacyServer()

@@ -1,4 +1,5 @@
 import * as assert from 'uvu/assert'
+import type { Test } from 'uvu'
 import type { Res } from './gateway.js'
 
 /** uvu's `throws` is sync only: this awaits `fn` and checks the rejection. */
@@ -53,4 +54,14 @@ export async function until(cond: () => boolean | Promise<boolean>, what: string
     if (Date.now() > end) assert.unreachable(`timed out after ${ms} ms waiting for ${what}`)
     await new Promise((r) => setTimeout(r, 10))
   }
+}
+
+/**
+ * The suite, with `check` run at the end of each of its tests (e.g. a leak
+ * sweep over what that test did). In the test body rather than an after.each
+ * hook: uvu drops a test's failure when an after.each hook throws after it.
+ */
+export function endEach<T>(s: Test<T>, check: (ctx: T) => void | Promise<void>): Test<T> {
+  const t = ((name: string, fn: (ctx: T) => void | Promise<void>) => s(name, async (ctx) => { await fn(ctx); await check(ctx) })) as unknown as Test<T>
+  return Object.assign(t, { before: s.before, after: s.after, only: s.only, skip: s.skip, run: s.run })
 }
