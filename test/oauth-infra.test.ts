@@ -228,16 +228,18 @@ test('deny mode sends access_denied (with iss) to the callback', async () => {
 
 test('missing scope gives 403 insufficient_scope; an expired token gives 401', async () => {
   const clientId = await register()
-  as.setAccessTokenTtl(1)
+  // Long enough to make the first call on a busy machine; the wait below is computed from exp.
+  as.setAccessTokenTtl(5)
   const { tokens } = await authorize(clientId)
-  assert.is(tokens.expires_in, 1)
+  assert.is(tokens.expires_in, 5)
   mcp.setRequiredScope('mcp:write')
   const res = await post({ authorization: `Bearer ${tokens.access_token}` })
   assert.is(res.status, 403)
   assert.is(res.headers.get('www-authenticate'), `Bearer error="insufficient_scope", resource_metadata="${mcp.resourceMetadataUrl}", scope="mcp:write"`)
   mcp.setRequiredScope(undefined)
-  // exp is whole seconds; wait until it has certainly passed.
-  await new Promise((r) => setTimeout(r, 2100))
+  // exp is whole seconds; wait until it has certainly passed (time passing is what is tested).
+  const exp = decodeJwt(tokens.access_token).exp!
+  await new Promise((r) => setTimeout(r, Math.max(0, exp * 1000 + 1100 - Date.now())))
   const late = await post({ authorization: `Bearer ${tokens.access_token}` })
   assert.is(late.status, 401)
   assert.match(late.headers.get('www-authenticate') ?? '', /error="invalid_token"/)

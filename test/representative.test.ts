@@ -8,6 +8,7 @@
  * - every collection and every field written is in docs/storage-schema.md,
  *   and every key of a secret is in its Vault section;
  * - the fields list queries filter on keep Firestore's automatic index;
+ * - each function uses the store and the vault only as its IAM grants in infra/ allow;
  * - each log-based metric in infra/monitoring.tf matches the log lines the
  *   code writes, and the labels it extracts are there.
  *
@@ -129,7 +130,9 @@ test.before(async (ctx) => {
 
   // stdio, with a parameter and a secret env var.
   await ok('POST', '/mcps', { name: 'fs', type: 'stdio', config: { catalog_id: 'filesystem', params: { root: fsRoot } } })
-  await ok('POST', '/mcps', { name: 'fake', type: 'stdio', config: { catalog_id: 'fake', env: { FAKE_TOKEN: 'repr-env' } } })
+  const fake = (await ok('POST', '/mcps', { name: 'fake', type: 'stdio', config: { catalog_id: 'fake', env: { FAKE_TOKEN: 'repr-env' } } })).json.id
+  await ok('POST', `/mcps/${fake}/tools/echo/execute`, { arguments: { text: 'via the pool' } })
+  await ok('GET', '/health')
 
   await ok('GET', '/mcps?limit=10')
   await ok('DELETE', `/mcps/${h}`)
@@ -197,6 +200,24 @@ test('the fields list queries filter on keep Firestore\'s automatic index, and a
     for (const [name, f] of overrides) assert.is.not(String(f.field), field, `infra overrides the index of ${field} (${name})`)
     assert.match(sections(schema).get(col) ?? '', new RegExp(`\`${field}\`[^\\n]*quer|quer[^\\n]*\`${field}\``, 'i'), `docs: ${col}.${field} is queried`)
   }
+})
+
+test('each function uses the store and the vault only as infra/ grants it (the pool: neither)', async (ctx) => {
+  const access = (await mod('infra')).locals.access as Record<string, { firestore: string; vault: string }>
+  const uses = Object.fromEntries([...ctx.rec.uses].map(([fn, u]) => [fn, [...u].sort()]))
+  for (const fn of ['registry', 'listing', 'execute', 'oauth-start', 'oauth-callback', 'health'])
+    assert.ok(uses[fn], `the run never saw ${fn} use the store or the vault: it is not representative (${JSON.stringify(uses)})`)
+  for (const [fn, u] of Object.entries(uses)) {
+    const a = access[fn]
+    assert.ok(a, `${fn} used the store or the vault outside any function: ${u.join(', ')}`)
+    if (u.includes('store-write')) assert.is(a.firestore, 'roles/datastore.user', `${fn} writes the store`)
+    if (u.includes('store-read')) assert.ok(['roles/datastore.user', 'roles/datastore.viewer'].includes(a.firestore), `${fn} reads the store`)
+    if (u.includes('vault-read') || u.includes('vault-write')) assert.is(a.vault, 'full', `${fn} reads or writes secrets`)
+    if (u.includes('vault-ping')) assert.ok(['full', 'list'].includes(a.vault), `${fn} pings the vault`)
+  }
+  assert.is(uses['stdio-pool'], undefined, 'the pool has no data roles and touches no data')
+  assert.is(access['stdio-pool'].firestore, 'none')
+  assert.is(access['stdio-pool'].vault, 'none')
 })
 
 // ---------------------------------------------------------------------------
