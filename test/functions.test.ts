@@ -6,9 +6,8 @@
 import { suite } from 'uvu'
 import * as assert from 'uvu/assert'
 import { readFileSync, readdirSync } from 'node:fs'
-import { fileURLToPath, pathToFileURL } from 'node:url'
-import { execFile } from 'node:child_process'
-import { promisify } from 'node:util'
+import { fileURLToPath } from 'node:url'
+import { importDist, loadedPackages } from './support/trace.js'
 import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -146,19 +145,10 @@ test('the deployed bundle (package.json main) serves every function under the fr
 })
 
 test('the function entry point loads no heavy client at import time', async () => {
-  // What a cold instance loads: every npm package a process importing the entry point resolves (bench's import tracer).
-  const dir = await mkdtemp(join(tmpdir(), 'fn-trace-'))
-  try {
-    const out = join(dir, 'packages.txt')
-    await promisify(execFile)(process.execPath, ['--import', join(root, 'dist/bench/trace-imports.js'), '--input-type=module', '-e', `await import(${JSON.stringify(pathToFileURL(join(root, 'dist/functions/index.js')).href)}); process.exit(0)`], {
-      cwd: root, env: { ...process.env, BENCH_TRACE_FILE: out }, timeout: 30_000,
-    })
-    const loaded = readFileSync(out, 'utf8').split('\n').filter(Boolean)
-    assert.ok(loaded.includes('@google-cloud/functions-framework'), `the tracer saw the framework: ${loaded.join(', ')}`)
-    for (const heavy of loaded.filter((n) => /^@google-cloud\/(firestore|secret-manager)$|^@modelcontextprotocol\//.test(n))) assert.unreachable(`${heavy} is loaded at import time`)
-  } finally {
-    await rm(dir, { recursive: true, force: true })
-  }
+  // What a cold instance loads: every npm package a process importing the entry point resolves.
+  const loaded = await loadedPackages(importDist('functions/index.js'))
+  assert.ok(loaded.includes('@google-cloud/functions-framework'), `the tracer saw the framework: ${loaded.join(', ')}`)
+  for (const heavy of loaded.filter((n) => /^@google-cloud\/(firestore|secret-manager)$|^@modelcontextprotocol\//.test(n))) assert.unreachable(`${heavy} is loaded at import time`)
 })
 
 test.run()

@@ -157,7 +157,7 @@ function shapeOf(spec: { schema: Record<string, unknown>; description?: string }
   const parts: string[] = []
   if (Array.isArray(s.enum)) parts.push(`one of ${s.enum.map((x) => JSON.stringify(x)).join(', ')}`)
   else {
-    parts.push(s.type === 'integer' ? 'a whole number' : typeof s.type === 'string' ? `a ${s.type}` : 'a value')
+    parts.push(s.type === 'integer' ? 'a whole number' : typeof s.type === 'string' ? `${/^[aeiou]/.test(s.type) ? 'an' : 'a'} ${s.type}` : 'a value')
     if (typeof s.pattern === 'string') parts.push(`matching ${s.pattern}`)
     if (typeof s.minimum === 'number' || typeof s.maximum === 'number') parts.push(`from ${s.minimum ?? 'any'} to ${s.maximum ?? 'any'}`)
     if (typeof s.maxLength === 'number') parts.push(`of at most ${s.maxLength} characters`)
