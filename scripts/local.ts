@@ -3,36 +3,65 @@ process.env.GATEWAY_MODE = 'local'
 const { deps } = await import('../shared/deps.js')
 const { startLocal } = await import('../shared/local/server.js')
 const { loadOrCreateLocalKey } = await import('../shared/auth/local-key.js')
+const { VERSION } = await import('../shared/version.js')
 
 const { loadCatalogAtStart } = await import('../shared/stdio/load.js')
 
-const d = deps()
-try {
-  loadCatalogAtStart(d.config.stdioCatalog)
-} catch (e) {
-  // A bad catalog stops start-up, with its message (file, entry, problem), not every stdio request later.
-  process.stderr.write(`${(e as Error).message}\n`)
+const fail = (msg: string): never => {
+  process.stderr.write(`npm start: ${msg}\n`)
   process.exit(1)
 }
-await loadOrCreateLocalKey(d.config.dataDir)
-const local = await startLocal({ port: d.config.port })
+
+let d: ReturnType<typeof deps>
+try {
+  d = deps()
+} catch (e) {
+  // parseConfig says which variable is wrong.
+  fail((e as Error).message)
+}
+try {
+  loadCatalogAtStart(d!.config.stdioCatalog)
+} catch (e) {
+  // A bad catalog stops start-up, with its message (file, entry, problem), not every stdio request later.
+  fail((e as Error).message)
+}
+await loadOrCreateLocalKey(d!.config.dataDir)
+const c = d!.config
+const local = await startLocal({ port: c.port }).catch((e: NodeJS.ErrnoException) =>
+  fail(
+    e?.code === 'EADDRINUSE' ? `port ${c.port} is in use (another gateway?): stop it, or set PORT to another port, e.g. PORT=8081 npm start`
+    : e?.code === 'EACCES' ? `port ${c.port} needs privileges: set PORT to a port above 1023, e.g. PORT=8080 npm start`
+    : String(e?.message ?? e),
+  ),
+)
 process.stderr.write(
   [
-    `MCP gateway (local mode) listening on ${local.url}/api/v1`,
-    `  data dir: ${d.config.dataDir} (embedded store + encrypted vault)`,
+    `MCP gateway ${VERSION} (local mode) listening on ${local.url}/api/v1`,
+    `  data dir: ${c.dataDir} (embedded store + encrypted vault)`,
+    c.appOrigins.length
+      ? `  CORS: on for ${c.appOrigins.join(', ')}`
+      : '  WARNING: APP_ORIGINS is empty, so CORS is off: no browser app can call this gateway (curl and servers can). Set APP_ORIGINS=http://localhost:5173 (your app\'s origin).',
+    c.stdioCatalog
+      ? `  stdio servers: on (catalog ${c.stdioCatalog})`
+      : '  stdio servers: off (set STDIO_CATALOG=catalog/example.json to turn them on)',
     `  get a token:  TOKEN=$(npm run -s dev-token -- --user alice)`,
     `  then:         curl -H "Authorization: Bearer $TOKEN" ${local.url}/api/v1/mcps`,
     '',
   ].join('\n'),
 )
+let stopping = false
 const stop = async () => {
+  if (stopping) return
+  stopping = true
+  // Nothing below may keep the process alive: give up after 10 s.
+  setTimeout(() => process.exit(1), 10_000).unref()
   await local.close()
   const { flushed } = await import('../shared/background.js')
   const { closeAll } = await import('../shared/mcp/connect.js')
   const { stopPool } = await import('../shared/pool/instance.js')
   // stdio children get their grace (SIGTERM, then SIGKILL), audit records are flushed.
   await Promise.race([Promise.all([flushed(), closeAll(), stopPool()]), new Promise((r) => setTimeout(r, 8000))])
-  await (await d.store()).close().catch(() => {})
+  await (await d!.store()).close().catch(() => {})
   process.exit(0)
 }
 process.on('SIGINT', stop)

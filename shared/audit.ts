@@ -16,8 +16,8 @@ export interface AuditEntry {
   org: string | null
   action: 'mcp.create' | 'mcp.update' | 'mcp.delete' | 'tool.execute' | 'oauth.connect' | 'oauth.complete' | 'oauth.disconnect'
   mcp_id: string
-  /** `denied`: someone was refused something that is not theirs (e.g. another user's OAuth completion). */
-  outcome: 'ok' | 'error' | 'denied'
+  /** `denied`: someone was refused something that is not theirs (e.g. another user's OAuth completion); `cancelled`: the caller went away before the answer (code `cancelled`). */
+  outcome: 'ok' | 'error' | 'denied' | 'cancelled'
   code?: string
   duration_ms: number
   tool?: string
@@ -38,7 +38,7 @@ const BATCH_MAX = 200
 export function audit(d: Deps, e: AuditEntry): void {
   const at = d.clock.now()
   // Rides on the request's own log line (one write per request), or its own line outside a request.
-  logWithRequest(e.outcome === 'ok' ? 'INFO' : 'WARNING', `audit ${e.action} ${e.outcome}`, { audit: e })
+  logWithRequest(e.outcome === 'error' ? 'WARNING' : 'INFO', `audit ${e.action} ${e.outcome}`, { audit: e })
   let b = pending.get(d)
   if (!b) {
     let release!: () => void

@@ -127,6 +127,9 @@ export function describeConfig(c: Config) {
     egress_allowlist: c.egressAllowlist.length,
     store: c.store,
     vault: c.vault,
+    // CORS off means no browser app can call the API: say so.
+    cors: c.appOrigins.length ? 'on' : 'off',
+    stdio: c.stdioCatalog ? 'on' : 'off',
   }
 }
 

@@ -19,6 +19,7 @@ export type Code =
   | 'upstream_response_too_large'
   | 'unavailable'
   | 'upstream_timeout'
+  | 'cancelled'
 
 const STATUS: Record<Code, number> = {
   invalid_request: 400,
@@ -40,6 +41,8 @@ const STATUS: Record<Code, number> = {
   upstream_response_too_large: 502,
   unavailable: 503,
   upstream_timeout: 504,
+  // Nobody reads it (the client is gone); the request log and the audit record say what happened.
+  cancelled: 499,
 }
 
 const TITLE: Record<Code, string> = {
@@ -62,6 +65,7 @@ const TITLE: Record<Code, string> = {
   upstream_response_too_large: 'Upstream response too large',
   unavailable: 'Service unavailable',
   upstream_timeout: 'Upstream timeout',
+  cancelled: 'Client closed request',
 }
 
 export class AppError extends Error {
@@ -70,11 +74,14 @@ export class AppError extends Error {
     message: string,
     /** Extra members for the problem+json body. Must never hold secrets. */
     readonly extra?: Record<string, unknown>,
-    options?: { cause?: unknown },
+    options?: { cause?: unknown; headers?: Record<string, string> },
   ) {
     super(message, options)
     this.name = 'AppError'
+    this.headers = options?.headers
   }
+  /** Response headers that belong to this answer (e.g. the current ETag of a 412). */
+  readonly headers?: Record<string, string>
   get status(): number {
     return STATUS[this.code]
   }

@@ -1,6 +1,7 @@
 /** What /health reports: adapters reachable, configuration shape, no secrets. */
 import type { Deps } from './deps.js'
 import { describeConfig } from './config.js'
+import { VERSION } from './version.js'
 
 async function probe(f: () => Promise<void>, ms = 3000): Promise<{ ok: boolean; latency_ms: number; error?: string }> {
   const t0 = performance.now()
@@ -22,6 +23,7 @@ export async function health(d: Deps) {
   const ok = store.ok && vault.ok && configured
   return {
     status: ok ? 'ok' : 'degraded',
+    version: VERSION,
     store: { adapter: d.config.store, ...store },
     vault: { adapter: d.config.vault, ...vault },
     config: { ok: configured, ...describeConfig(d.config) },

@@ -86,7 +86,7 @@ async function handle(name: string, routes: Route[], req: IncomingMessage, res: 
       const params = decodeParams(route.path.exec(path!)!.groups ?? {})
       const caller = route.auth === false ? (undefined as unknown as Caller) : await d.verify(header(req, 'authorization'))
       const ac = new AbortController()
-      res.on('close', () => { if (!res.writableFinished) ac.abort(new AppError('invalid_request', 'client closed the request')) })
+      res.on('close', () => { if (!res.writableFinished) ac.abort(new AppError('cancelled', 'The client closed the request.')) })
       let parsed: { v: unknown } | undefined
       const ctx: Ctx = {
         req, res, deps: d, params, query: url.searchParams, caller, signal: ac.signal,
@@ -104,7 +104,7 @@ async function handle(name: string, routes: Route[], req: IncomingMessage, res: 
       }
       if (status === 413) res.setHeader('Connection', 'close')
       const retry: Record<string, string> = typeof body.retry_after === 'number' ? { 'Retry-After': String(body.retry_after) } : {}
-      if (!res.headersSent) send(res, status, body, { 'Content-Type': 'application/problem+json', ...retry })
+      if (!res.headersSent) send(res, status, body, { ...(e instanceof AppError ? e.headers : undefined), 'Content-Type': 'application/problem+json', ...retry })
       else if (!res.writableEnded) res.end()
     } finally {
       const extra = logContext.getStore()?.extra
@@ -202,10 +202,16 @@ async function readRaw(req: IncomingMessage, limit: number): Promise<Buffer> {
   if (req.readableEnded) return Buffer.alloc(0)
   const chunks: Buffer[] = []
   let n = 0
-  for await (const c of req) {
-    n += (c as Buffer).length
-    if (n > limit) throw tooBig()
-    chunks.push(c as Buffer)
+  try {
+    for await (const c of req) {
+      n += (c as Buffer).length
+      if (n > limit) throw tooBig()
+      chunks.push(c as Buffer)
+    }
+  } catch (e) {
+    // The client went away mid-body (Node reports 'aborted', ECONNRESET): nobody to answer.
+    if (!(e instanceof AppError) && (req.destroyed || req.socket?.destroyed)) throw new AppError('cancelled', 'The client closed the request.', undefined, { cause: e })
+    throw e
   }
   return Buffer.concat(chunks)
 }

@@ -42,15 +42,47 @@ function validatorFor(schema: { $id?: string }): ValidateFunction {
 
 export interface Violation { path: string; message: string }
 
-export function violations(errors: ErrorObject[] | null | undefined): Violation[] {
+/** The schema node that holds the keyword an error is about (its schemaPath without the keyword). */
+function parentOf(schema: object, e: ErrorObject): Record<string, unknown> | undefined {
+  const keys = e.schemaPath.replace(/^#\/?/, '').split('/').filter(Boolean).map((k) => k.replace(/~1/g, '/').replace(/~0/g, '~'))
+  keys.pop()
+  return keys.reduce<any>((n, k) => (n == null ? undefined : n[k]), schema)
+}
+
+/** Keywords about the form of a value: a node's `description` says in words what it must be. */
+const FORM = new Set(['type', 'minimum', 'maximum', 'exclusiveMinimum', 'exclusiveMaximum', 'multipleOf', 'pattern', 'minLength', 'maxLength', 'format', 'anyOf'])
+
+/**
+ * ajv's errors as violations a person can act on. With our own `schema`: a
+ * failed `anyOf` is one violation, not one per branch, and a node with a
+ * `description` is reported as "must be <description>" (e.g. "a whole number
+ * from 1 to 100" instead of a pattern).
+ */
+export function violations(errors: ErrorObject[] | null | undefined, schema?: object): Violation[] {
+  let list = (errors ?? []).filter((e) => e.keyword !== 'if')
+  if (schema) {
+    const anyOfs = list.filter((e) => e.keyword === 'anyOf')
+    const branchOf = (e: ErrorObject) => anyOfs.find((a) => a !== e && a.instancePath === e.instancePath && e.schemaPath.startsWith(`${a.schemaPath}/`))
+    const branches = new Map<ErrorObject, string[]>()
+    list = list.filter((e) => {
+      const a = branchOf(e)
+      if (a && e.message && e.message !== 'must be null') branches.set(a, [...(branches.get(a) ?? []), e.message])
+      return !a
+    })
+    for (const [a, msgs] of branches) a.message = [...new Set(msgs)].join(' or ') + ((parentOf(schema, a)?.anyOf as { type?: string }[] | undefined)?.some((b) => b.type === 'null') ? ', or null' : '')
+  }
+  const seen = new Set<string>()
   // An `if` failure only says which branch failed; the branch's own errors say what to fix.
-  return (errors ?? []).filter((e) => e.keyword !== 'if').map((e) => {
+  return list.map((e) => {
     let path = e.instancePath || '/'
     let message = e.message ?? 'is invalid'
+    const described = schema ? parentOf(schema, e)?.description : undefined
     if (e.keyword === 'additionalProperties') {
       const p = (e.params as { additionalProperty: string }).additionalProperty
       path = `${e.instancePath}/${p}`
-      message = 'is not a known field'
+      message = typeof described === 'string' ? `is not a known field: the body must be ${described}` : 'is not a known field'
+    } else if (typeof described === 'string' && FORM.has(e.keyword)) {
+      message = `must be ${described}`
     } else if (e.keyword === 'required') {
       path = `${e.instancePath}/${(e.params as { missingProperty: string }).missingProperty}`
       message = 'is required'
@@ -58,7 +90,7 @@ export function violations(errors: ErrorObject[] | null | undefined): Violation[
       message = `must be one of ${(e.params as { allowedValues: unknown[] }).allowedValues.map((v) => JSON.stringify(v)).join(', ')}`
     }
     return { path, message }
-  })
+  }).filter((v) => !seen.has(`${v.path} ${v.message}`) && seen.add(`${v.path} ${v.message}`))
 }
 
 /** Validates (and fills defaults into) `value`, or throws 400 with the violations. */
@@ -66,7 +98,7 @@ export function check<T>(schema: object, value: unknown, what = 'body'): T {
   const v = validatorFor(schema as { $id?: string })
   if (value === undefined) throw new AppError('invalid_request', `The ${what} must be a JSON object.`, { errors: [{ path: '/', message: 'is required' }] })
   if (!v(value)) {
-    const errors = violations(v.errors)
+    const errors = violations(v.errors, schema)
     throw new AppError('invalid_request', `The ${what} is invalid: ${errors.map((e) => `${e.path} ${e.message}`).join('; ')}`, { errors })
   }
   return value as T

@@ -11,8 +11,17 @@ import { startLegacyServer, type LegacyServerHandle } from './servers/legacy.js'
 import { startModernServer, type ModernServerHandle } from './servers/modern.js'
 import type { TestServerHandle } from './servers/tools.js'
 import { parseSse, type SseEvent } from './support/sse.js'
+import { auditFlushed } from '../shared/audit.js'
+import { endEach } from './support/assert.js'
 
-const test = suite('execute stream')
+/** Each test ends checking that the gateway logged no 500 and no caller JWT while it ran. */
+let logFrom = 0
+const test = endEach(suite('execute stream'), () => {
+  for (const l of gw.logs.slice(logFrom)) {
+    assert.not.ok(l.includes('"status":500'), l.slice(0, 300))
+    assert.not.ok(l.includes(alice), l.slice(0, 300))
+  }
+})
 let gw: Gateway
 let alice: string
 let legacy: LegacyServerHandle
@@ -69,6 +78,10 @@ test.before(async () => {
       ids[name + suffix] = r.json.id
     }
   }
+})
+
+test.before.each(() => {
+  logFrom = gw.logs.length
 })
 
 test.after(async () => {
@@ -171,18 +184,22 @@ for (const name of ['legacy', 'legacy-sse', 'modern']) {
         while (!seen() && performance.now() - abortedAt < 3000) await new Promise((res) => setTimeout(res, 10))
         assert.ok(seen(), `${accept}: upstream saw neither a cancel nor a closed connection within 3 s`)
       }
+      // Audited as cancelled, not as the caller's mistake (invalid_request) or a failure.
+      await auditFlushed()
+      const audits = (await (await gw.deps.store()).list<Record<string, unknown>>('audit', { limit: 100 })).items.map((a) => a.data)
+      const calls = audits.filter((a) => a.mcp_id === id && a.action === 'tool.execute' && a.tool === 'slow')
+      assert.is(calls.length, 2, JSON.stringify(audits))
+      for (const a of calls) {
+        assert.is(a.outcome, 'cancelled', JSON.stringify(a))
+        assert.is(a.code, 'cancelled', JSON.stringify(a))
+      }
+      const lines = gw.logs.filter((l) => l.includes(`/mcps/${id}/tools/slow/execute `))
+      assert.is(lines.length, 2)
+      for (const l of lines) assert.match(l, /"status":499\b|"code":"cancelled"/)
     } finally {
       await r.close()
     }
   })
 }
-
-test('the gateway logged no 500 and no caller JWT', () => {
-  assert.ok(gw.logs.length > 0)
-  for (const l of gw.logs) {
-    assert.not.ok(l.includes('"status":500'), l.slice(0, 300))
-    assert.not.ok(l.includes(alice), l.slice(0, 300))
-  }
-})
 
 test.run()

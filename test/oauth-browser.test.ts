@@ -7,7 +7,8 @@
  * sends the tab back to `return_to` with the completion.
  *
  * Origins: app http://127.0.0.1:APP, provider http://127.0.0.1:AS, gateway
- * http://127.0.0.1:GW. Skipped, loudly, when no chromium binary is installed.
+ * http://127.0.0.1:GW. Skipped, loudly and counted, when no chromium binary is
+ * installed; failed instead under REQUIRE_ALL_COMPONENTS=1 (CI).
  */
 import { readFileSync } from 'node:fs'
 import { createServer, type Server as HttpServer } from 'node:http'
@@ -19,11 +20,12 @@ import type { Browser, BrowserContext, Page } from 'playwright-core'
 import { startGateway, type Gateway } from './support/gateway.js'
 import { startProvider, type ProviderHandle } from './oauth/provider.js'
 import { startProtectedMcp, type ProtectedMcpHandle } from './oauth/protected-mcp.js'
-import { launchChromium } from './oauth/chromium.js'
+import { launchChromium, noChromium } from './oauth/chromium.js'
+import { needs } from './support/components.js'
 import { PENDING, completionKey, type PendingRec } from '../shared/oauth/model.js'
 
-const test = suite('oauth in a browser')
-let browser: Browser | null = null
+const test = needs(suite('oauth in a browser'), noChromium())
+let browser: Browser
 let app: HttpServer
 let appOrigin = ''
 let appPage = ''
@@ -64,7 +66,6 @@ const STEP_MS = 15_000
 
 test.before(async () => {
   browser = await launchChromium()
-  if (!browser) return
   app = createServer((_req, res) => {
     // Every path serves the app page: `/` opens the popup, `/settings?...` is return_to.
     res.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store' })
@@ -127,12 +128,7 @@ async function pendingOf(completion: string) {
   return (await (await gw.deps.store()).get<PendingRec>(PENDING, completionKey(completion)))?.data ?? null
 }
 
-const skip = () => {
-  console.warn('SKIPPED: oauth browser test (no chromium binary; apt-get install -y chromium)')
-}
-
 test('popup: the app hears {type: oauth_callback, status: pending_confirmation, mcp_id, completion} from the gateway origin; the README helper completes: connected', async () => {
-  if (!browser) return skip()
   const id = await register()
   const ctx = await browser.newContext()
   let r
@@ -160,7 +156,6 @@ test('popup: the app hears {type: oauth_callback, status: pending_confirmation, 
 })
 
 test('popup: a denied consent reaches the app as status error, error access_denied; nothing to complete', async () => {
-  if (!browser) return skip()
   const id = await register()
   as.setDeny(true)
   const ctx = await browser.newContext()
@@ -182,7 +177,6 @@ test('popup: a denied consent reaches the app as status error, error access_deni
 })
 
 test('popup blocked (window.open answers null): the helper says so and starts nothing', async () => {
-  if (!browser) return skip()
   const id = await register()
   const ctx = await browser.newContext()
   try {
@@ -202,7 +196,6 @@ test('popup blocked (window.open answers null): the helper says so and starts no
 })
 
 test('popup closed at the provider without a message: the helper rejects and nothing is connected', async () => {
-  if (!browser) return skip()
   const id = await register()
   const ctx = await browser.newContext()
   try {
@@ -223,7 +216,6 @@ test('popup closed at the provider without a message: the helper rejects and not
 })
 
 test('no opener: the tab goes back to return_to with oauth_status=pending_confirmation and the completion; the README helper completes', async () => {
-  if (!browser) return skip()
   const id = await register()
   const ctx = await browser.newContext()
   try {
@@ -249,7 +241,6 @@ test('no opener: the tab goes back to return_to with oauth_status=pending_confir
 })
 
 test('confused deputy: bob opens alice\'s authorization URL and signs in as his own provider account; his app\'s completion is 404 and alice is not connected', async () => {
-  if (!browser) return skip()
   const id = await register()
   const bob = await gw.token('bob')
   const s = await gw.req('POST', `/mcps/${id}/oauth/start`, { token: alice, body: { return_to: `${appOrigin}/settings` } })

@@ -9,7 +9,8 @@ import { randomUUID } from 'node:crypto'
 import { suite } from 'uvu'
 import * as assert from 'uvu/assert'
 import { startGateway, type Gateway } from './support/gateway.js'
-import { emulatorFirestore, startFirestoreEmulator } from './support/firestore-emulator.js'
+import { emulatorFirestore, noEmulator, startFirestoreEmulator } from './support/firestore-emulator.js'
+import { needs } from './support/components.js'
 import { startProvider, type ProviderHandle } from './oauth/provider.js'
 import { startProtectedMcp, type ProtectedMcpHandle } from './oauth/protected-mcp.js'
 import { APP, connRec, connectOAuth, registerOAuth, storedTokens } from './oauth/gateway-flow.js'
@@ -188,104 +189,100 @@ one('step-up: a 403 insufficient_scope is 409 with required_scopes, and repeatin
 one.run()
 
 // ----------------------------------------------------------- across instances
-if (!emu) {
-  process.stderr.write('!! oauth-refresh.test: cross-instance refresh SKIPPED, no Firestore emulator (see warning above)\n')
-} else {
-  const many = suite('oauth refresh across instances (Firestore emulator)')
-  let gw2: Gateway
-  let as2: ProviderHandle
-  let mcp2: ProtectedMcpHandle
-  let firestore: Awaited<ReturnType<typeof emulatorFirestore>>
+const many = needs(suite('oauth refresh across instances (Firestore emulator)'), emu ? null : noEmulator())
+let gw2: Gateway
+let as2: ProviderHandle
+let mcp2: ProtectedMcpHandle
+let firestore: Awaited<ReturnType<typeof emulatorFirestore>>
 
-  many.before(async () => {
-    firestore = await emulatorFirestore(emu)
-    const store = new FirestoreStore({ projectId: emu.projectId, prefix: `t${randomUUID().slice(0, 8)}_`, firestore })
-    as2 = await startProvider({ accessTokenTtlSec: 3600 })
-    mcp2 = await startProtectedMcp({ issuer: as2.issuer, jwksUrl: as2.jwksUrl })
-    gw2 = await startGateway({ env: { APP_ORIGINS: APP }, over: { store: async () => store } })
-  })
-  many.after(async () => {
-    await gw2?.close()
-    await mcp2?.stop()
-    await as2?.stop()
-    await firestore?.terminate()
-    await emu.stop()
-  })
+many.before(async () => {
+  firestore = await emulatorFirestore(emu!)
+  const store = new FirestoreStore({ projectId: emu!.projectId, prefix: `t${randomUUID().slice(0, 8)}_`, firestore })
+  as2 = await startProvider({ accessTokenTtlSec: 3600 })
+  mcp2 = await startProtectedMcp({ issuer: as2.issuer, jwksUrl: as2.jwksUrl })
+  gw2 = await startGateway({ env: { APP_ORIGINS: APP }, over: { store: async () => store } })
+})
+many.after(async () => {
+  await gw2?.close()
+  await mcp2?.stop()
+  await as2?.stop()
+  await firestore?.terminate()
+  await emu!.stop()
+})
 
-  many('20 instances refreshing the same generation at once: 1 refresh grant, all get the same new generation', async () => {
-    const token = await gw2.token('alice')
-    const id = await registerOAuth(gw2, token, mcp2.url)
-    await connectOAuth(gw2, id, token)
-    const rec = await load(gw2.deps, ALICE, id)
-    const c0 = (await connRec(gw2, 'alice', id))!
-    as2.reset()
-    const lives = await Promise.all(Array.from({ length: 20 }, () => _refreshAsInstance(gw2.deps, 'alice', rec, c0.data.generation)))
-    assert.is(as2.grants.refresh_token, 1, 'one refresh grant at the provider')
-    assert.is(as2.grantErrors.refresh_token, 0)
-    const gens = new Set(lives.map((l) => l.conn.generation))
-    assert.equal([...gens], [c0.data.generation + 1])
-    assert.is(new Set(lives.map((l) => l.tokens.access_token)).size, 1, 'all hold the same access token')
-    assert.is((await connRec(gw2, 'alice', id))!.data.generation, c0.data.generation + 1)
-    // And the refreshed token works upstream.
-    assert.is((await echo(gw2, id, token)).status, 200)
-  })
+many('20 instances refreshing the same generation at once: 1 refresh grant, all get the same new generation', async () => {
+  const token = await gw2.token('alice')
+  const id = await registerOAuth(gw2, token, mcp2.url)
+  await connectOAuth(gw2, id, token)
+  const rec = await load(gw2.deps, ALICE, id)
+  const c0 = (await connRec(gw2, 'alice', id))!
+  as2.reset()
+  const lives = await Promise.all(Array.from({ length: 20 }, () => _refreshAsInstance(gw2.deps, 'alice', rec, c0.data.generation)))
+  assert.is(as2.grants.refresh_token, 1, 'one refresh grant at the provider')
+  assert.is(as2.grantErrors.refresh_token, 0)
+  const gens = new Set(lives.map((l) => l.conn.generation))
+  assert.equal([...gens], [c0.data.generation + 1])
+  assert.is(new Set(lives.map((l) => l.tokens.access_token)).size, 1, 'all hold the same access token')
+  assert.is((await connRec(gw2, 'alice', id))!.data.generation, c0.data.generation + 1)
+  // And the refreshed token works upstream.
+  assert.is((await echo(gw2, id, token)).status, 200)
+})
 
-  many('a refresh token the provider rejects, seen by 10 instances at once: one attempt, all answer authorization_required', async () => {
-    const token = await gw2.token('alice')
-    const id = await registerOAuth(gw2, token, mcp2.url)
-    await connectOAuth(gw2, id, token)
-    const rec = await load(gw2.deps, ALICE, id)
-    const c0 = (await connRec(gw2, 'alice', id))!
-    const tokens = await storedTokens(gw2, 'alice', id)
-    await (await (as2.provider as any).RefreshToken.find(JSON.parse(tokens!).refresh_token)).destroy()
-    as2.reset()
-    const out = await Promise.allSettled(Array.from({ length: 10 }, () => _refreshAsInstance(gw2.deps, 'alice', rec, c0.data.generation)))
-    assert.ok(out.every((o) => o.status === 'rejected' && (o.reason as any).code === 'authorization_required'), JSON.stringify(out.map((o) => o.status === 'rejected' ? (o.reason as any).code : 'ok')))
-    assert.is(as2.grants.refresh_token, 1, 'waiters do not replay the dead refresh token')
-    const c1 = (await connRec(gw2, 'alice', id))!
-    assert.is(c1.data.status, 'revoked')
-    assert.is(c1.data.generation, c0.data.generation)
-    assert.is(await storedTokens(gw2, 'alice', id), tokens)
-  })
+many('a refresh token the provider rejects, seen by 10 instances at once: one attempt, all answer authorization_required', async () => {
+  const token = await gw2.token('alice')
+  const id = await registerOAuth(gw2, token, mcp2.url)
+  await connectOAuth(gw2, id, token)
+  const rec = await load(gw2.deps, ALICE, id)
+  const c0 = (await connRec(gw2, 'alice', id))!
+  const tokens = await storedTokens(gw2, 'alice', id)
+  await (await (as2.provider as any).RefreshToken.find(JSON.parse(tokens!).refresh_token)).destroy()
+  as2.reset()
+  const out = await Promise.allSettled(Array.from({ length: 10 }, () => _refreshAsInstance(gw2.deps, 'alice', rec, c0.data.generation)))
+  assert.ok(out.every((o) => o.status === 'rejected' && (o.reason as any).code === 'authorization_required'), JSON.stringify(out.map((o) => o.status === 'rejected' ? (o.reason as any).code : 'ok')))
+  assert.is(as2.grants.refresh_token, 1, 'waiters do not replay the dead refresh token')
+  const c1 = (await connRec(gw2, 'alice', id))!
+  assert.is(c1.data.status, 'revoked')
+  assert.is(c1.data.generation, c0.data.generation)
+  assert.is(await storedTokens(gw2, 'alice', id), tokens)
+})
 
-  many('a provider outage seen by 5 instances at once: all unavailable, tokens kept, at most one attempt each', async () => {
-    const token = await gw2.token('alice')
-    const id = await registerOAuth(gw2, token, mcp2.url)
-    await connectOAuth(gw2, id, token)
-    const rec = await load(gw2.deps, ALICE, id)
-    const c0 = (await connRec(gw2, 'alice', id))!
-    const tokens = await storedTokens(gw2, 'alice', id)
-    as2.reset()
-    as2.setTokenEndpointFault(503)
-    let out
-    try {
-      out = await Promise.allSettled(Array.from({ length: 5 }, () => _refreshAsInstance(gw2.deps, 'alice', rec, c0.data.generation)))
-    } finally {
-      as2.setTokenEndpointFault(null)
-    }
-    assert.ok(out.every((o) => o.status === 'rejected' && (o.reason as any).code === 'unavailable'))
-    assert.ok(as2.faultedTokenRequests >= 1 && as2.faultedTokenRequests <= 5, String(as2.faultedTokenRequests))
-    assert.is(await storedTokens(gw2, 'alice', id), tokens)
-    const c1 = (await connRec(gw2, 'alice', id))!
-    assert.is(c1.data.status, 'connected')
-    assert.is(c1.data.generation, c0.data.generation)
-  })
+many('a provider outage seen by 5 instances at once: all unavailable, tokens kept, at most one attempt each', async () => {
+  const token = await gw2.token('alice')
+  const id = await registerOAuth(gw2, token, mcp2.url)
+  await connectOAuth(gw2, id, token)
+  const rec = await load(gw2.deps, ALICE, id)
+  const c0 = (await connRec(gw2, 'alice', id))!
+  const tokens = await storedTokens(gw2, 'alice', id)
+  as2.reset()
+  as2.setTokenEndpointFault(503)
+  let out
+  try {
+    out = await Promise.allSettled(Array.from({ length: 5 }, () => _refreshAsInstance(gw2.deps, 'alice', rec, c0.data.generation)))
+  } finally {
+    as2.setTokenEndpointFault(null)
+  }
+  assert.ok(out.every((o) => o.status === 'rejected' && (o.reason as any).code === 'unavailable'))
+  assert.ok(as2.faultedTokenRequests >= 1 && as2.faultedTokenRequests <= 5, String(as2.faultedTokenRequests))
+  assert.is(await storedTokens(gw2, 'alice', id), tokens)
+  const c1 = (await connRec(gw2, 'alice', id))!
+  assert.is(c1.data.status, 'connected')
+  assert.is(c1.data.generation, c0.data.generation)
+})
 
-  many('a lease left by a crashed instance blocks refresh only until it expires', async () => {
-    const token = await gw2.token('alice')
-    const id = await registerOAuth(gw2, token, mcp2.url)
-    await connectOAuth(gw2, id, token)
-    const rec = await load(gw2.deps, ALICE, id)
-    const c0 = (await connRec(gw2, 'alice', id))!
-    const store = await gw2.deps.store()
-    await store.transact(async (tx) => { tx.set<LeaseRec>(LEASES, connId('alice', id), { owner: 'crashed-instance', expires_at: Date.now() + 1500 }) })
-    as2.reset()
-    const t0 = Date.now()
-    const l = await _refreshAsInstance(gw2.deps, 'alice', rec, c0.data.generation)
-    assert.ok(Date.now() - t0 >= 1000, 'it waited for the lease')
-    assert.is(l.conn.generation, c0.data.generation + 1)
-    assert.is(as2.grants.refresh_token, 1)
-  })
+many('a lease left by a crashed instance blocks refresh only until it expires', async () => {
+  const token = await gw2.token('alice')
+  const id = await registerOAuth(gw2, token, mcp2.url)
+  await connectOAuth(gw2, id, token)
+  const rec = await load(gw2.deps, ALICE, id)
+  const c0 = (await connRec(gw2, 'alice', id))!
+  const store = await gw2.deps.store()
+  await store.transact(async (tx) => { tx.set<LeaseRec>(LEASES, connId('alice', id), { owner: 'crashed-instance', expires_at: Date.now() + 1500 }) })
+  as2.reset()
+  const t0 = Date.now()
+  const l = await _refreshAsInstance(gw2.deps, 'alice', rec, c0.data.generation)
+  assert.ok(Date.now() - t0 >= 1000, 'it waited for the lease')
+  assert.is(l.conn.generation, c0.data.generation + 1)
+  assert.is(as2.grants.refresh_token, 1)
+})
 
-  many.run()
-}
+many.run()

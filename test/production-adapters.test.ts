@@ -8,15 +8,15 @@ import * as assert from 'uvu/assert'
 import { randomUUID } from 'node:crypto'
 import { FirestoreStore } from '../shared/adapters/store-firestore.js'
 import { SecretManagerVault } from '../shared/adapters/vault-secret-manager.js'
-import { emulatorFirestore, startFirestoreEmulator } from './support/firestore-emulator.js'
+import { emulatorFirestore, noEmulator, startFirestoreEmulator } from './support/firestore-emulator.js'
+import { needs } from './support/components.js'
 import { startSecretManagerFake, type SecretManagerFake } from './support/secret-manager-fake.js'
 import { startGateway, type Gateway } from './support/gateway.js'
 import { auditFlushed } from '../shared/audit.js'
 import { startLegacyServer, type LegacyServerHandle } from '../test/servers/legacy.js'
 
-const test = suite('production adapters end to end')
 const emu = await startFirestoreEmulator()
-if (!emu) process.stderr.write('!! production-adapters.test: SKIPPED, no Firestore emulator JAR\n')
+const test = needs(suite('production adapters end to end'), emu ? null : noEmulator())
 
 let gw: Gateway
 let sm: SecretManagerFake
@@ -111,4 +111,4 @@ test('health reports both production adapters reachable', async () => {
   assert.is(h.json.store.adapter, 'firestore')
 })
 
-if (emu) test.run()
+test.run()

@@ -13,6 +13,7 @@ import { startGateway, type Gateway } from './support/gateway.js'
 import { writeTestCatalog, type TestCatalog } from './support/pool.js'
 import { poolOf, stopPool } from '../shared/pool/instance.js'
 import { flushed } from '../shared/background.js'
+import { until } from './support/assert.js'
 
 const test = suite('stdio through the API')
 let gw: Gateway
@@ -145,7 +146,8 @@ test('secret env values never appear in responses, the store or the logs', async
   assert.not.match(c.text, SECRET)
   assert.equal(c.json.config.env_names, ['FAKE_TOKEN'])
   await run(alice, c.json.id, 'stderr', { text: SECRET })
-  await new Promise((r) => setTimeout(r, 200))
+  // The child's stderr line arrives on its own pipe: wait until it is logged (redacted).
+  await until(() => gw.logs.some((l) => l.includes('"stdio stderr"') && l.includes('[redacted]')), 'the stderr line in the log')
   await flushed()
   const doc = await (await gw.deps.store()).get('mcps', c.json.id)
   assert.not.match(JSON.stringify(doc), SECRET)

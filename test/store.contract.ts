@@ -3,6 +3,7 @@ import * as assert from 'uvu/assert'
 import { AppError } from '../shared/errors.js'
 import type { Store } from '../shared/ports.js'
 import { rejects } from './support/assert.js'
+import { needs, type Missing } from './support/components.js'
 
 export interface ContractFixture {
   store: Store
@@ -18,8 +19,8 @@ const code = (c: string) => (e: unknown) => e instanceof AppError && e.code === 
  * The behaviour every Store adapter promises (shared/ports.ts). Returns the suite
  * so the caller can add adapter-specific tests before `.run()`.
  */
-export function storeContract(name: string, make: () => Promise<ContractFixture>): Test<Ctx> {
-  const test = suite<Ctx>(`Store contract: ${name}`, {} as Ctx)
+export function storeContract(name: string, make: () => Promise<ContractFixture>, gap: Missing | null = null): Test<Ctx> {
+  const test = needs(suite<Ctx>(`Store contract: ${name}`, {} as Ctx), gap)
   test.before.each(async (ctx) => {
     ctx.f = undefined as never // a failing make() must not leave the last test's fixture behind
     ctx.f = await make()

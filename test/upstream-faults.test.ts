@@ -7,6 +7,7 @@
 import { suite } from 'uvu'
 import * as assert from 'uvu/assert'
 import { startGateway, type Gateway, type Res } from './support/gateway.js'
+import { isProblem } from './support/assert.js'
 import { startLegacyServer, type LegacyServerHandle } from './servers/legacy.js'
 import { startModernServer, type ModernServerHandle } from './servers/modern.js'
 import { freePort } from './support/net.js'
@@ -24,12 +25,6 @@ async function timed<T>(fn: () => Promise<T>): Promise<{ r: T; ms: number }> {
   const t0 = performance.now()
   const r = await fn()
   return { r, ms: performance.now() - t0 }
-}
-
-function isProblem(r: Res, status: number, code: string) {
-  assert.is(r.status, status, r.text)
-  assert.is(r.json?.code, code, r.text)
-  assert.ok(r.headers.get('content-type')?.startsWith('application/problem+json'), r.headers.get('content-type') ?? '')
 }
 
 // --- faults ------------------------------------------------------------------

@@ -13,6 +13,7 @@ import { spawnGateway, type GatewayProc } from '../bench/gateway-proc.js'
 import { MCP_STATE } from '../shared/mcp/state.js'
 import { flushed } from '../shared/background.js'
 import { _sweep } from '../shared/mcp/connect.js'
+import { until } from './support/assert.js'
 
 const test = suite('upstream state')
 let gw: Gateway
@@ -101,8 +102,7 @@ test('an idle warm session is closed after five minutes; the next call starts a 
   assert.equal(rpc(legacy), ['tools/call'], 'still warm after a minute')
   legacy.reset()
   _sweep(Date.now() + 6 * 60_000)
-  await new Promise((r) => setTimeout(r, 100))
-  assert.ok(legacy.requests.some((r) => r.method === 'DELETE'), 'the upstream session was released')
+  await until(() => legacy.requests.some((r) => r.method === 'DELETE'), 'the upstream session to be released (DELETE)')
   legacy.reset()
   assert.is((await call()).status, 200)
   assert.equal(rpc(legacy), ['initialize', 'notifications/initialized', 'tools/call'])

@@ -6,6 +6,9 @@ import { systemClock, type Clock, type ListQuery, type Page, type Rec, type Stor
 
 type Sdk = typeof import('@google-cloud/firestore')
 
+/** The field a Firestore TTL policy deletes on (infra/ sets the policy on it). */
+export const TTL_FIELD = 'exp'
+
 /** The stored document: `exp` mirrors `d.expires_at` for a TTL policy on field `exp`. */
 interface Doc {
   d: unknown
@@ -262,7 +265,7 @@ export class FirestoreStore implements Store {
 
 function toDoc(sdk: Sdk, d: unknown, v: number): Doc {
   const exp = (d as { expires_at?: unknown } | null)?.expires_at
-  return typeof exp === 'number' ? { d, v, exp: sdk.Timestamp.fromMillis(exp) } : { d, v }
+  return typeof exp === 'number' ? { d, v, [TTL_FIELD]: sdk.Timestamp.fromMillis(exp) } : { d, v }
 }
 
 /** Records are JSON: a round trip drops `undefined` (which Firestore rejects) and unshares the caller's object. */

@@ -7,6 +7,7 @@ import { jwtVerify } from 'jose/jwt/verify'
 import { createLocalJWKSet } from 'jose/jwks/local'
 import { createRemoteJWKSet } from 'jose/jwks/remote'
 import type { JWTPayload, JWTVerifyGetKey } from 'jose'
+import { JOSEAlgNotAllowed, JOSEError, JWKSInvalid, JWKSNoMatchingKey, JWKSTimeout, JWSInvalid, JWSSignatureVerificationFailed, JWTClaimValidationFailed, JWTExpired, JWTInvalid } from 'jose/errors'
 import { Lru } from '../cache.js'
 import type { Config } from '../config.js'
 import { AppError } from '../errors.js'
@@ -32,7 +33,7 @@ export function makeVerifier(auth: Config['auth'], keys: JWTVerifyGetKey, now: (
   const seen = new Lru<Caller>(5000, now)
   return async (authorization) => {
     const m = /^Bearer +([A-Za-z0-9\-_]+\.[A-Za-z0-9\-_]+\.[A-Za-z0-9\-_]+) *$/i.exec(authorization ?? '')
-    if (!m) throw new AppError('unauthenticated', 'A bearer ID token is required.', undefined)
+    if (!m) throw new AppError('unauthenticated', malformed(authorization))
     const digest = createHash('sha256').update(m[1]).digest('base64url')
     const hit = seen.get(digest)
     if (hit) return hit
@@ -52,12 +53,8 @@ async function verify(auth: Config['auth'], keys: JWTVerifyGetKey, token: string
       clockTolerance: 30,
       requiredClaims: ['sub', 'exp'],
     }))
-  } catch (e: any) {
-    // JWKS fetch failures are ours, not the caller's: 503 rather than 401.
-    const jose = typeof e?.code === 'string' && e.code.startsWith('ERR_J')
-    if (!jose || e.code === 'ERR_JWKS_TIMEOUT')
-      throw new AppError('unavailable', 'Token keys are unavailable; retry shortly.', undefined, { cause: e })
-    throw new AppError('unauthenticated', 'The ID token is invalid or expired.', undefined, { cause: e })
+  } catch (e) {
+    throw rejected(e)
   }
   const sub = payload.sub
   if (typeof sub !== 'string' || !ID.test(sub)) throw new AppError('unauthenticated', 'The ID token has no usable subject.')
@@ -66,6 +63,36 @@ async function verify(auth: Config['auth'], keys: JWTVerifyGetKey, token: string
   const role = payload[auth.adminClaim]
   const admin = Boolean(org) && (role === auth.adminValue || role === true || (Array.isArray(role) && role.includes(auth.adminValue)))
   return { caller: { sub, org, admin }, exp: payload.exp! }
+}
+
+/** Why an Authorization header is not a bearer JWT at all: no token, another scheme, or a malformed token. */
+function malformed(h: string | undefined): string {
+  if (!h?.trim() || /^Bearer *$/i.test(h.trim())) return 'No ID token was sent: send Authorization: Bearer <ID token>.'
+  if (!/^Bearer /i.test(h)) return 'The Authorization header must be "Bearer <ID token>".'
+  return 'The bearer token is malformed: an ID token is a JWT, three base64url parts separated by dots.'
+}
+
+const CLAIM: Record<string, string> = {
+  iss: 'The ID token is from another issuer than this gateway accepts.',
+  aud: 'The ID token is for another audience than this gateway.',
+  nbf: 'The ID token is not valid yet (nbf); check the clock.',
+  iat: 'The ID token was issued in the future (iat); check the clock.',
+}
+
+/** What jose's verdict means for the caller, by its error class (jose/errors), never by message. */
+function rejected(e: unknown): AppError {
+  const no = (msg: string) => new AppError('unauthenticated', msg, undefined, { cause: e })
+  // Key-set failures are ours, not the caller's: 503 rather than 401.
+  if (e instanceof JWKSTimeout || e instanceof JWKSInvalid || !(e instanceof JOSEError))
+    return new AppError('unavailable', 'Token keys are unavailable; retry shortly.', undefined, { cause: e })
+  if (e instanceof JWTExpired) return no('The ID token has expired: get a fresh one.')
+  if (e instanceof JWTClaimValidationFailed)
+    return no(e.reason === 'missing' ? `The ID token has no "${e.claim}" claim.` : CLAIM[e.claim] ?? `The ID token's "${e.claim}" claim is not acceptable.`)
+  if (e instanceof JWSInvalid || e instanceof JWTInvalid) return no('The bearer token is malformed: it is not a signed JWT with a JSON header and claims.')
+  if (e instanceof JOSEAlgNotAllowed) return no('The ID token is signed with an algorithm this gateway does not accept.')
+  if (e instanceof JWKSNoMatchingKey) return no('The ID token is signed by a key this gateway does not know.')
+  if (e instanceof JWSSignatureVerificationFailed) return no('The ID token\'s signature does not verify.')
+  return no('The ID token is invalid.')
 }
 
 export const remoteKeys = (url: string) => createRemoteJWKSet(new URL(url), { timeoutDuration: 5000, cooldownDuration: 30_000 })

@@ -239,7 +239,7 @@ export async function withClient<T>(d: Deps, t: Target, outer: AbortSignal, fn: 
     if (!ac.signal.aborted) ac.abort(e)
   }
   let gone: AppError | undefined
-  const onOuter = () => fail((gone = new AppError('invalid_request', 'The client closed the request.')))
+  const onOuter = () => fail((gone = new AppError('cancelled', 'The client closed the request.')))
   if (outer.aborted) onOuter()
   outer.addEventListener('abort', onOuter, { once: true })
   const opts = { signal: ac.signal, timeout: t.timeoutMs, maxTotalTimeout: t.timeoutMs }

@@ -77,7 +77,7 @@ export async function execute(d: Deps, caller: Caller, id: string, toolName: str
   checkArgumentDepth(args)
   warmCompiler()
   const rec = await load(d, caller, id)
-  let outcome: 'ok' | 'error' = 'error'
+  let outcome: 'ok' | 'error' | 'cancelled' = 'error'
   let code: string | undefined
   try {
     const result = await withTarget(d, caller, rec, signal, async (s, target) => {
@@ -115,6 +115,7 @@ export async function execute(d: Deps, caller: Caller, id: string, toolName: str
     return result
   } catch (e) {
     code = e instanceof AppError ? e.code : 'internal'
+    if (code === 'cancelled') outcome = 'cancelled'
     throw e
   } finally {
     audit(d, {

@@ -1,2 +1,4 @@
 /** How the gateway names itself to MCP servers (clientInfo). */
-export const GATEWAY_INFO = { name: 'mcp-gateway-gcp', version: '0.1.0' }
+import { NAME, VERSION } from '../version.js'
+
+export const GATEWAY_INFO = { name: NAME, version: VERSION }

@@ -17,5 +17,6 @@ export const promptBody = {
 export const executeBody = {
   $id: 'mcp.execute-body',
   type: 'object', additionalProperties: false,
+  description: '{"arguments": {...}}, with the tool\'s arguments inside "arguments"',
   properties: { arguments: { type: 'object' } },
 } as const

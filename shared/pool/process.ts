@@ -11,6 +11,7 @@ import { AppError } from '../errors.js'
 import type { SpawnSpec } from '../stdio/catalog.js'
 import type { StderrLog } from './stderr.js'
 import { NotificationGate } from '../mcp/notify.js'
+import { VERSION } from '../version.js'
 
 export type Id = string | number
 export interface Msg {
@@ -39,7 +40,7 @@ export interface Hooks {
 }
 
 export const PROTOCOL_VERSION = '2025-11-25'
-const CLIENT_INFO = { name: 'mcp-gateway-pool', version: '0.1.0' }
+const CLIENT_INFO = { name: 'mcp-gateway-pool', version: VERSION }
 /** A stdout line (one JSON-RPC message) longer than this kills the process. */
 const MAX_LINE = 16 << 20
 /** Bytes of our answers to its requests that a server may leave unread on its stdin. */
@@ -152,7 +153,7 @@ export class StdioProcess {
     this.pending.delete(id)
     clearTimeout(p.timer)
     this.write({ jsonrpc: '2.0', method: 'notifications/cancelled', params: { requestId: id, ...(reason ? { reason } : {}) } })
-    p.reject(new AppError('invalid_request', 'The request was cancelled.'))
+    p.reject(new AppError('cancelled', 'The request was cancelled.'))
   }
 
   /** SIGTERM to the group, SIGKILL after `graceMs`; resolves once the process has exited. */

@@ -9,7 +9,7 @@ const name = { type: 'string', minLength: 1, maxLength: 100, pattern: '^[^\\u000
 // Parsed and checked against the egress policy in the service (a WHATWG URL, not RFC 3986's grammar).
 const endpoint = { type: 'string', minLength: 1, maxLength: 2048, pattern: '^[^\\s\\u0000-\\u001f\\u007f]+$' }
 const token = { type: 'string', minLength: 1, maxLength: 16384, pattern: '^[\\x21-\\x7e]+$' }
-const timeout = { type: 'integer', minimum: 100, maximum: 3_600_000 }
+const timeout = { type: 'integer', minimum: 100, maximum: 3_600_000, description: 'a whole number of milliseconds from 100 to 3600000' }
 // RFC 6749 §3.3 scope-token characters.
 const scopes = { type: 'array', maxItems: 50, uniqueItems: true, items: { type: 'string', pattern: '^[\\x21\\x23-\\x5b\\x5d-\\x7e]{1,200}$' } }
 const clientId = { type: 'string', minLength: 1, maxLength: 2048, pattern: '^[\\x21-\\x7e]+$' }
@@ -92,7 +92,7 @@ export const patchSchema = {
       type: 'object',
       additionalProperties: false,
       properties: {
-        timeout_ms: { anyOf: [timeout, { type: 'null' }] },
+        timeout_ms: { anyOf: [timeout, { type: 'null' }], description: 'a whole number of milliseconds from 100 to 3600000, or null to unset it' },
         headers: { anyOf: [{ type: 'object', maxProperties: 32, propertyNames: headerName, additionalProperties: headerValue }, { type: 'null' }] },
         secret_headers: {
           anyOf: [
@@ -135,8 +135,8 @@ export const listQuerySchema = {
   type: 'object',
   additionalProperties: false,
   properties: {
-    limit: { type: 'string', pattern: '^(100|[1-9][0-9]?)$' },
-    cursor: { type: 'string', maxLength: 512, pattern: '^[A-Za-z0-9_-]+$' },
+    limit: { type: 'string', pattern: '^(100|[1-9][0-9]?)$', description: 'a whole number from 1 to 100' },
+    cursor: { type: 'string', maxLength: 512, pattern: '^[A-Za-z0-9_-]+$', description: 'the next_cursor of the page before, unchanged' },
   },
 } as const
 

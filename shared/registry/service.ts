@@ -16,7 +16,7 @@ import type { Rec } from '../ports.js'
 import { check } from '../validate.js'
 import { checkOAuthUrl, checkUrl, policyOf } from '../egress/policy.js'
 import { createSchema, listQuerySchema, patchSchema, RESERVED_HEADERS } from './schema.js'
-import { MCPS, mutable, secretValues, tenantOf, tenantsOf, view, visible, type AuthType, type McpDoc, type McpType, type OAuthConfig, type Secrets } from './model.js'
+import { etag, MCPS, mutable, secretValues, tenantOf, tenantsOf, view, visible, type AuthType, type McpDoc, type McpType, type OAuthConfig, type Secrets } from './model.js'
 
 interface CreateBody {
   name: string
@@ -58,6 +58,8 @@ function checkStdio(d: Deps, doc: Pick<McpDoc, 'type' | 'endpoint' | 'auth_type'
 function checkSemantics(d: Deps, doc: Pick<McpDoc, 'type' | 'endpoint' | 'auth_type' | 'config'>, secrets: Secrets) {
   if (doc.type === 'stdio') return checkStdio(d, doc, secrets)
   if (doc.config.catalog_id || doc.config.params || secrets.env) throw bad('/config', 'catalog_id, params and env are for stdio servers')
+  const hint = withScheme(doc.endpoint)
+  if (hint) throw bad('/endpoint', `must be an absolute URL with its scheme: did you mean ${hint}?`)
   const v = checkUrl(policyOf(d), doc.endpoint)
   if (!v.ok) throw bad('/endpoint', v.reason)
   if (doc.auth_type === 'bearer' && !secrets.token) throw bad('/config/token', 'is required when auth_type is bearer')
@@ -102,6 +104,15 @@ function checkOAuthClient(d: Deps, o: OAuthConfig, secrets: Secrets) {
     const u = checkOAuthUrl(policyOf(d), url)
     if (!u.ok) throw bad(`/config/oauth/${o[k] ? k : preset!.needs[0] ?? 'provider'}`, u.reason)
   }
+}
+
+/** `mcp.example.com/mcp` or `localhost:3001/mcp`: the URL the user most likely meant, else null. */
+function withScheme(endpoint: string): string | null {
+  if (/^[a-z][a-z0-9+.-]*:\/\//i.test(endpoint) || !/^[A-Za-z0-9[]/.test(endpoint)) return null
+  const host = /^([^/:?#]+|\[[^\]]+\])(:\d+)?([/?#]|$)/.exec(endpoint)?.[1]
+  if (!host || (!host.includes('.') && !host.startsWith('[') && host !== 'localhost')) return null
+  const scheme = /^(localhost|127\.\d+\.\d+\.\d+|\[::1\])$/.test(host) ? 'http' : 'https'
+  return URL.canParse(`${scheme}://${endpoint}`) ? `${scheme}://${endpoint}` : null
 }
 
 const hasSecrets = (s: Secrets) => Boolean(s.token) || Boolean(s.client_secret) || Object.keys(s.headers ?? {}).length > 0 || Object.keys(s.env ?? {}).length > 0
@@ -189,11 +200,30 @@ export async function list(d: Deps, caller: Caller, query: URLSearchParams) {
   return { items: page.items.filter((r) => visible(r.data, caller)), next: page.next }
 }
 
-function ifMatch(header: string | undefined): number | undefined {
+/**
+ * If-Match (RFC 9110 §13.1.1): `*` or a list of entity tags, compared
+ * strongly (a weak tag never matches). Undefined when absent. A 412 carries
+ * the current ETag, so the client can read again and retry.
+ */
+function ifMatch(header: string | undefined): ((rec: Rec<McpDoc>) => void) | undefined {
   if (header === undefined) return undefined
-  const m = /^"v(\d+)"$/.exec(header.trim())
-  if (!m) throw new AppError('precondition_failed', 'If-Match must be an ETag from this API.')
-  return Number(m[1])
+  const v = header.trim()
+  if (v === '*') return () => {}
+  const tags = v.split(',').map((t) => t.trim())
+  if (!tags.every((t) => /^(W\/)?"[\x21\x23-\x7e\x80-\xff]*"$/.test(t)))
+    throw new AppError('precondition_failed', 'If-Match must be * or ETags from this API, like "v3".')
+  return (rec) => {
+    if (!tags.includes(etag(rec))) throw changed(rec)
+  }
+}
+
+const changed = (rec: Rec<McpDoc> | null) =>
+  new AppError('precondition_failed', 'The MCP server was changed since you read it: read it again (the ETag header is its current version).', undefined, rec ? { headers: { ETag: etag(rec) } } : undefined)
+
+/** A write that lost the version race: 412 with the winner's ETag. */
+async function lostRace(d: Deps, id: string, e: unknown): Promise<never> {
+  if (!(e instanceof AppError) || e.code !== 'precondition_failed') throw e
+  throw changed(await (await d.store()).get<McpDoc>(MCPS, id))
 }
 
 export async function patch(d: Deps, caller: Caller, id: string, body: unknown, ifMatchHeader?: string): Promise<Rec<McpDoc>> {
@@ -202,7 +232,7 @@ export async function patch(d: Deps, caller: Caller, id: string, body: unknown, 
   const expected = ifMatch(ifMatchHeader)
   const rec = await load(d, caller, id)
   if (!mutable(rec.data, caller)) throw new AppError('forbidden', 'Only org admins can change org-scoped MCP servers.')
-  if (expected !== undefined && expected !== rec.version) throw new AppError('precondition_failed', 'The MCP server was changed since you read it.')
+  expected?.(rec)
   if (b.scope !== undefined && b.scope !== rec.data.scope) throw bad('/scope', 'cannot be changed; create a new MCP server instead')
   const old = rec.data
   const oldSecrets = await readSecrets(d, old)
@@ -272,7 +302,7 @@ export async function patch(d: Deps, caller: Caller, id: string, body: unknown, 
     out = await (await d.store()).update<McpDoc>(MCPS, id, () => next, { ifVersion: rec.version })
   } catch (e) {
     if (newRef) await vault!.delete(newRef).catch(() => {})
-    throw e
+    return lostRace(d, id, e)
   }
   if (secretsChanged && old.secret_ref) {
     await vault!.delete(old.secret_ref).catch((e) => log('ERROR', 'replaced secret of an MCP server not deleted', { secret_ref: old.secret_ref, error: String(e?.message ?? e) }))
@@ -286,9 +316,9 @@ export async function remove(d: Deps, caller: Caller, id: string, ifMatchHeader?
   const expected = ifMatch(ifMatchHeader)
   const rec = await load(d, caller, id)
   if (!mutable(rec.data, caller)) throw new AppError('forbidden', 'Only org admins can delete org-scoped MCP servers.')
-  if (expected !== undefined && expected !== rec.version) throw new AppError('precondition_failed', 'The MCP server was changed since you read it.')
+  expected?.(rec)
   // Frees the tenant's quota place in the same transaction.
-  await deleteCounted(d, id, rec.version)
+  await deleteCounted(d, id, rec.version).catch((e) => lostRace(d, id, e))
   // Every user's OAuth connection to it goes too (tokens included).
   if (rec.data.auth_type === 'oauth') {
     const { deleteConnectionsOf } = await import('../oauth/disconnect.js')

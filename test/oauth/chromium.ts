@@ -3,12 +3,13 @@
  * cookies), driven by `playwright-core` against the system binary: nothing is
  * ever downloaded. CI installs it with `apt-get install -y chromium`.
  *
- * `launchChromium()` resolves to null, after a loud warning on stderr, when no
- * binary is found; tests then skip with a message instead of failing.
+ * Suites gate their tests with `needs(test, noChromium())`: skipped loudly
+ * (and counted) when no binary is found, failed under REQUIRE_ALL_COMPONENTS=1.
  */
 import { accessSync, constants } from 'node:fs'
 import { delimiter, join } from 'node:path'
 import { chromium, type Browser } from 'playwright-core'
+import { missing, type Missing } from '../support/components.js'
 
 const NAMES = ['chromium', 'chromium-browser', 'google-chrome-stable', 'google-chrome']
 
@@ -35,15 +36,14 @@ export function findChromium(env: NodeJS.ProcessEnv = process.env): string | nul
   return null
 }
 
-/** Launches headless Chromium, or returns null (with a loud stderr warning) when none is installed. */
-export async function launchChromium(): Promise<Browser | null> {
+/** null when a chromium binary is there; else chromium as a missing component, for `needs()`. */
+export function noChromium(): Missing | null {
+  return findChromium() ? null : missing(`chromium (tried ${NAMES.join(', ')} on PATH and $CHROMIUM_PATH)`, 'apt-get install -y chromium')
+}
+
+/** Launches headless Chromium; throws when none is installed (gate the tests with `noChromium()`). */
+export async function launchChromium(): Promise<Browser> {
   const executablePath = findChromium()
-  if (!executablePath) {
-    process.stderr.write(
-      '\n!!! WARNING: no chromium binary on PATH (tried ' + NAMES.join(', ') + ').\n' +
-      '!!! Browser tests are SKIPPED. Install it with: apt-get install -y chromium\n\n',
-    )
-    return null
-  }
+  if (!executablePath) throw new Error('no chromium binary: gate this test with needs(test, noChromium())')
   return chromium.launch({ executablePath, args: CHROMIUM_ARGS, timeout: 30_000 })
 }

@@ -2,6 +2,7 @@ import { spawn, execFileSync, type ChildProcess } from 'node:child_process'
 import { existsSync } from 'node:fs'
 import type { Firestore } from '@google-cloud/firestore'
 import { freePort } from './net.js'
+import { missing, type Missing } from './components.js'
 
 export interface FirestoreEmulator {
   /** `127.0.0.1:PORT` */
@@ -13,6 +14,9 @@ export interface FirestoreEmulator {
 }
 
 const PACKAGE = 'google-cloud-cli-firestore-emulator'
+
+/** For `needs()`: the emulator as a missing component (announced once). */
+export const noEmulator = (): Missing => missing('the Firestore emulator', `apt-get install ${PACKAGE} (and a Java 17+ runtime)`)
 const FALLBACK_JAR = '/usr/lib/google-cloud-sdk/platform/cloud-firestore-emulator/cloud-firestore-emulator.jar'
 const READY = 'Dev App Server is now running'
 const START_TIMEOUT_MS = 30_000
@@ -29,16 +33,14 @@ function findJar(): string | null {
 
 /**
  * Starts the official Firestore emulator (Java) on a free loopback port, or
- * returns null, with a loud warning, when it is not installed. Sets
+ * returns null, with a loud warning, when it is not installed (gate the
+ * suite with `needs(test, emu ? null : noEmulator())`). Sets
  * FIRESTORE_EMULATOR_HOST and METADATA_SERVER_DETECTION=none for this process.
  */
 export async function startFirestoreEmulator(projectId = 'demo-test'): Promise<FirestoreEmulator | null> {
   const jar = findJar()
   if (!jar) {
-    process.stderr.write(
-      `\n${'!'.repeat(72)}\n!! Firestore emulator NOT FOUND: Firestore tests are SKIPPED.\n` +
-        `!! Install it with: apt-get install ${PACKAGE} (and a Java 17+ runtime)\n${'!'.repeat(72)}\n\n`,
-    )
+    noEmulator()
     return null
   }
   const port = await freePort()
