@@ -27,3 +27,6 @@ export function lazy(name: string): Handler {
   }
   return async (req, res) => (await (h ??= load()))(req, res)
 }
+
+/** Every function's handler by name, each loading its module on first call (local mode serves them all on one port). */
+export const handlers = (): Record<string, Handler> => Object.fromEntries(Object.keys(FUNCTIONS).map((n) => [n, lazy(n)]))

@@ -4,7 +4,7 @@ import { start } from '../shared/oauth/start.js'
 import { disconnect } from '../shared/oauth/disconnect.js'
 import { complete } from '../shared/oauth/complete.js'
 import { etag } from '../shared/registry/model.js'
-import { load } from '../shared/registry/service.js'
+import { load } from '../shared/registry/read.js'
 import { audit } from '../shared/audit.js'
 
 const routes: Route[] = [

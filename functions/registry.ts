@@ -1,6 +1,8 @@
 /** `registry`: MCP config CRUD under /api/v1/mcps. */
 import { serve, header, type Route } from '../shared/http.js'
-import { create, list, load, patch, remove, viewFor } from '../shared/registry/service.js'
+import { list, load } from '../shared/registry/read.js'
+import { create, patch, remove } from '../shared/registry/write.js'
+import { viewFor } from '../shared/oauth/view.js'
 import { etag } from '../shared/registry/model.js'
 import { catalogView } from '../shared/stdio/view.js'
 

@@ -2,6 +2,7 @@
 process.env.GATEWAY_MODE = 'local'
 const { deps } = await import('../shared/deps.js')
 const { startLocal } = await import('../shared/local/server.js')
+const { handlers } = await import('../functions/names.js')
 const { loadOrCreateLocalKey } = await import('../shared/auth/local-key.js')
 const { VERSION } = await import('../shared/version.js')
 
@@ -27,7 +28,7 @@ try {
 }
 await loadOrCreateLocalKey(d!.config.dataDir)
 const c = d!.config
-const local = await startLocal({ port: c.port }).catch((e: NodeJS.ErrnoException) =>
+const local = await startLocal({ port: c.port, handlers: handlers() }).catch((e: NodeJS.ErrnoException) =>
   fail(
     e?.code === 'EADDRINUSE' ? `port ${c.port} is in use (another gateway?): stop it, or set PORT to another port, e.g. PORT=8081 npm start`
     : e?.code === 'EACCES' ? `port ${c.port} needs privileges: set PORT to a port above 1023, e.g. PORT=8080 npm start`

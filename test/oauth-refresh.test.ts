@@ -15,7 +15,7 @@ import { startProvider, type ProviderHandle } from './oauth/provider.js'
 import { startProtectedMcp, type ProtectedMcpHandle } from './oauth/protected-mcp.js'
 import { APP, connRec, connectOAuth, registerOAuth, storedTokens } from './oauth/gateway-flow.js'
 import { FirestoreStore } from '../shared/adapters/store-firestore.js'
-import { load } from '../shared/registry/service.js'
+import { load } from '../shared/registry/read.js'
 import { _refreshAsInstance } from '../shared/oauth/tokens.js'
 import { LEASES, connId, type LeaseRec } from '../shared/oauth/model.js'
 

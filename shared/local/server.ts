@@ -1,10 +1,11 @@
 /**
  * Local mode: every function on one port, routed by firebase.json's rewrites,
- * with the embedded store and the encrypted local vault.
+ * with the embedded store and the encrypted local vault. The functions are
+ * passed in by name (functions/names.ts `handlers()`): shared/ never imports
+ * functions/.
  */
-import { createServer, type Server } from 'node:http'
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
 import { fileURLToPath } from 'node:url'
-import { FUNCTIONS, lazy, type Handler } from '../../functions/names.js'
 import { problem, AppError } from '../errors.js'
 import { loadRewrites, matchRewrite } from './routes.js'
 
@@ -12,9 +13,13 @@ export const FIREBASE_JSON = fileURLToPath(new URL('../../../firebase.json', imp
 
 export interface Local { server: Server; url: string; close(): Promise<void> }
 
-export async function startLocal(opts: { port: number; host?: string; firebaseJson?: string }): Promise<Local> {
+/** A function's HTTP handler, as the Functions Framework calls it. */
+export type Handler = (req: IncomingMessage, res: ServerResponse) => Promise<void>
+
+/** Serves `handlers` (function name → handler) on `port`, each at the paths firebase.json rewrites to its name. */
+export async function startLocal(opts: { port: number; host?: string; firebaseJson?: string; handlers: Readonly<Record<string, Handler>> }): Promise<Local> {
   const rewrites = loadRewrites(opts.firebaseJson ?? FIREBASE_JSON)
-  const handlers = new Map<string, Handler>(Object.keys(FUNCTIONS).map((n) => [n, lazy(n)]))
+  const handlers = new Map(Object.entries(opts.handlers))
   const server = createServer((req, res) => {
     const path = new URL(req.url ?? '/', 'http://x').pathname
     const fn = matchRewrite(rewrites, path)

@@ -3,30 +3,11 @@ import { createHash } from 'node:crypto'
 import type { Caller } from '../auth/caller.js'
 import type { Deps } from '../deps.js'
 import { AppError } from '../errors.js'
-import { Lru } from '../cache.js'
 import type { Rec } from '../ports.js'
-import { secretValues, type McpDoc, type Secrets } from '../registry/model.js'
+import type { McpDoc } from '../registry/model.js'
 import { registerSecrets } from '../log.js'
-import { readSecrets } from '../registry/service.js'
+import { secretsOf } from '../registry/read.js'
 import { withClient, type Session, type Target } from './connect.js'
-
-// Keyed by record id and version: any change to the config makes a new key,
-// so a stale secret is never used. Bounded, and short-lived.
-const secretCache = new Lru<Secrets>(1000)
-const SECRET_TTL = 5 * 60_000
-
-async function secretsOf(d: Deps, rec: Rec<McpDoc>): Promise<Secrets> {
-  if (!rec.data.secret_ref) return {}
-  const key = `${rec.id}:${rec.version}`
-  let secrets = secretCache.get(key)
-  if (!secrets) {
-    secrets = await readSecrets(d, rec.data)
-    secretCache.set(key, secrets, SECRET_TTL)
-  }
-  // Read from the cache too: this request holds them, so its responses and log lines mask them.
-  registerSecrets(secretValues(secrets))
-  return secrets
-}
 
 /** The config's timeout, capped a second below the function's own. */
 const timeoutOf = (d: Deps, doc: McpDoc) => Math.min(doc.config.timeout_ms ?? d.config.defaultTimeoutMs, d.config.functionTimeoutMs - 1000)

@@ -1,13 +1,31 @@
 /**
- * A user's connection as the config view shows it (`connection`): an explicit
+ * A config as its caller sees it: OAuth configs show the caller's own
+ * connection (`connection`), and their status is the caller's.
+ *
+ * A user's connection as the config view shows it: an explicit
  * state, never a token. `not_connected` means no connection exists (never
  * connected, or disconnected); `connected`, `refreshing` and `error` hold
  * usable tokens; `expired`, `revoked` and `needs_auth` need the user to
  * connect again (a 409 says the same, with `start_url`).
  */
+import type { Caller } from '../auth/caller.js'
 import type { Deps } from '../deps.js'
-import type { ConnectionView } from '../registry/model.js'
+import type { Rec } from '../ports.js'
+import { view, type McpDoc } from '../registry/model.js'
 import { CONNS, LEASES, connId, type ConnRec, type LeaseRec } from './model.js'
+
+/** The caller's own OAuth connection, as the view shows it (no tokens). */
+export interface ConnectionView {
+  state: 'connected' | 'refreshing' | 'error' | 'expired' | 'revoked' | 'needs_auth' | 'not_connected'
+  /** Usable tokens are held (connected, refreshing, error). */
+  connected: boolean
+  scopes: string[]
+  /** When the access token expires. */
+  expires_at: string | null
+  last_refreshed_at: string | null
+  /** A code, never a secret. */
+  last_error: string | null
+}
 
 const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString())
 
@@ -38,4 +56,14 @@ export async function connectionOf(d: Deps, sub: string, mcpId: string): Promise
   const c = await store.get<ConnRec>(CONNS, id)
   const refreshing = c?.data.status === 'connected' ? Boolean(await store.get<LeaseRec>(LEASES, id)) : false
   return connectionView(c?.data ?? null, refreshing, d.clock.now())
+}
+
+/** The API view of a config for this caller: OAuth configs with the caller's own connection (never tokens). */
+export async function viewFor(d: Deps, caller: Caller, rec: Rec<McpDoc>) {
+  const v = view(rec)
+  if (rec.data.auth_type !== 'oauth') return v
+  const connection = await connectionOf(d, caller.sub, rec.id)
+  const { created_by, created_at, updated_at, ...rest } = v
+  // OAuth configs are connected per user: the status is the caller's own.
+  return { ...rest, status: connection.connected ? ('ready' as const) : ('needs_auth' as const), connection, created_by, created_at, updated_at }
 }

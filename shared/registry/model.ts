@@ -83,24 +83,12 @@ export const mutable = (doc: McpDoc, c: Caller) => (doc.scope === 'user' ? visib
 
 const iso = (ms: number) => new Date(ms).toISOString()
 
-/** The caller's own OAuth connection, as the view shows it (no tokens; shared/oauth/view.ts). */
-export interface ConnectionView {
-  state: 'connected' | 'refreshing' | 'error' | 'expired' | 'revoked' | 'needs_auth' | 'not_connected'
-  /** Usable tokens are held (connected, refreshing, error). */
-  connected: boolean
-  scopes: string[]
-  /** When the access token expires. */
-  expires_at: string | null
-  last_refreshed_at: string | null
-  /** A code, never a secret. */
-  last_error: string | null
-}
-
-/** The API view: never a secret, only whether one is set. */
-export function view(rec: Rec<McpDoc>, connection?: ConnectionView | null) {
+/**
+ * The API view: never a secret, only whether one is set. OAuth configs are
+ * shown with the caller's own connection (shared/oauth/view.ts `viewFor`).
+ */
+export function view(rec: Rec<McpDoc>) {
   const d = rec.data
-  // OAuth configs are connected per user: the status is the caller's own.
-  const status = d.auth_type === 'oauth' && connection !== undefined ? (connection?.connected ? 'ready' : 'needs_auth') : d.status
   return {
     id: rec.id,
     name: d.name,
@@ -109,7 +97,7 @@ export function view(rec: Rec<McpDoc>, connection?: ConnectionView | null) {
     auth_type: d.auth_type,
     scope: d.scope,
     org_id: d.org_id,
-    status,
+    status: d.status,
     config: {
       ...(d.config.timeout_ms !== undefined ? { timeout_ms: d.config.timeout_ms } : {}),
       headers: d.config.headers ?? {},
@@ -118,9 +106,6 @@ export function view(rec: Rec<McpDoc>, connection?: ConnectionView | null) {
       ...(d.auth_type === 'oauth' ? { oauth: { ...(d.config.oauth ?? {}), has_client_secret: Boolean(d.has_client_secret) } } : {}),
       ...(d.type === 'stdio' ? { catalog_id: d.config.catalog_id, params: d.config.params ?? {}, env_names: d.env_names ?? [] } : {}),
     },
-    ...(d.auth_type === 'oauth' && connection !== undefined
-      ? { connection: connection ?? { state: 'not_connected', connected: false, scopes: [], expires_at: null, last_refreshed_at: null, last_error: null } }
-      : {}),
     created_by: d.owner_id,
     created_at: iso(d.created_at),
     updated_at: iso(d.updated_at),

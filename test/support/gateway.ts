@@ -10,6 +10,7 @@ import { makeDeps, setDeps, type Deps } from '../../shared/deps.js'
 import { parseConfig } from '../../shared/config.js'
 import { setLogSink } from '../../shared/log.js'
 import { startLocal } from '../../shared/local/server.js'
+import { handlers } from '../../functions/names.js'
 import { devToken } from '../../shared/auth/dev-token.js'
 import { auditFlushed } from '../../shared/audit.js'
 import { closeAll } from '../../shared/mcp/connect.js'
@@ -39,7 +40,7 @@ export async function startGateway(o: { env?: Record<string, string>; over?: Par
   setDeps(deps)
   const logs: string[] = []
   const prevSink = setLogSink((l) => logs.push(l))
-  const local = await startLocal({ port: 0 })
+  const local = await startLocal({ port: 0, handlers: handlers() })
   // The OAuth callback and client metadata URLs derive from where the gateway really listens.
   if (!o.env?.PUBLIC_BASE_URL) config.publicBaseUrl = local.url
   // In local mode the stdio pool is this same server.

@@ -1,22 +1,18 @@
-/** MCP config CRUD: tenancy, validation, secrets in the vault, audit. */
+/** Writing MCP configs: create, patch and delete, with tenancy, quotas, secrets in the vault, If-Match and audit. */
 import type { Caller } from '../auth/caller.js'
 import type { Deps } from '../deps.js'
 import { AppError } from '../errors.js'
 import { newId, newSecretName } from '../ids.js'
 import { audit } from '../audit.js'
-import { log, registerSecrets } from '../log.js'
-import { connectionOf } from '../oauth/view.js'
-import { presetOf } from '../oauth/presets.js'
-import { catalogOf } from '../stdio/load.js'
-import { checkChoice } from '../stdio/catalog.js'
-import { checkPaths } from '../pool/paths.js'
+import { log } from '../log.js'
 import { createCounted, deleteCounted, roomFor } from '../quota/configs.js'
 import { chargeVaultWrite } from '../quota/vault-writes.js'
 import type { Rec } from '../ports.js'
 import { check } from '../validate.js'
-import { checkOAuthUrl, checkUrl, policyOf } from '../egress/policy.js'
-import { createSchema, listQuerySchema, patchSchema, RESERVED_HEADERS } from './schema.js'
-import { etag, MCPS, mutable, secretValues, tenantOf, tenantsOf, view, visible, type AuthType, type McpDoc, type McpType, type OAuthConfig, type Secrets } from './model.js'
+import { createSchema, patchSchema } from './schema.js'
+import { etag, MCPS, mutable, tenantOf, type AuthType, type McpDoc, type McpType, type OAuthConfig, type Secrets } from './model.js'
+import { load, readSecrets } from './read.js'
+import { bad, checkSemantics } from './rules.js'
 
 interface CreateBody {
   name: string
@@ -37,103 +33,8 @@ type PatchBody = Partial<Omit<CreateBody, 'config'>> & {
   }
 }
 
-const bad = (path: string, message: string) => new AppError('invalid_request', `${path} ${message}`, { errors: [{ path, message }] })
-
-/** stdio configs: a catalog entry and its declared parameters and env vars, nothing else (nothing starts here). */
-function checkStdio(d: Deps, doc: Pick<McpDoc, 'type' | 'endpoint' | 'auth_type' | 'config'>, secrets: Secrets) {
-  const cat = catalogOf(d)
-  if (!cat) throw bad('/type', 'stdio servers need the stdio pool')
-  if (doc.endpoint) throw bad('/endpoint', 'is not used by stdio servers')
-  if (doc.auth_type !== 'none') throw bad('/auth_type', 'must be none for stdio servers (their env vars carry credentials)')
-  if (doc.config.headers || secrets.headers || doc.config.oauth) throw bad('/config', 'headers and oauth do not apply to stdio servers')
-  if (!doc.config.catalog_id) throw bad('/config/catalog_id', 'is required for stdio servers')
-  const choice = checkChoice(cat, { catalog_id: doc.config.catalog_id, params: doc.config.params ?? {}, env: secrets.env ?? {} })
-  // Refused here, not only at spawn: a root in the pool's homes or the gateway's data never registers.
-  checkPaths(cat, choice, [d.config.poolDataDir, d.config.dataDir])
-  // The choice travels to the pool in one request header: keep it well under Node's 16 KiB header limit.
-  if (Buffer.byteLength(JSON.stringify(secrets.env ?? {})) + Buffer.byteLength(JSON.stringify(doc.config.params ?? {})) > 6144)
-    throw bad('/config', 'params and env may hold at most 6 KiB in all')
-}
-
-function checkSemantics(d: Deps, doc: Pick<McpDoc, 'type' | 'endpoint' | 'auth_type' | 'config'>, secrets: Secrets) {
-  if (doc.type === 'stdio') return checkStdio(d, doc, secrets)
-  if (doc.config.catalog_id || doc.config.params || secrets.env) throw bad('/config', 'catalog_id, params and env are for stdio servers')
-  const hint = withScheme(doc.endpoint)
-  if (hint) throw bad('/endpoint', `must be an absolute URL with its scheme: did you mean ${hint}?`)
-  const v = checkUrl(policyOf(d), doc.endpoint)
-  if (!v.ok) throw bad('/endpoint', v.reason)
-  if (doc.auth_type === 'bearer' && !secrets.token) throw bad('/config/token', 'is required when auth_type is bearer')
-  if (doc.auth_type !== 'bearer' && secrets.token) throw bad('/config/token', 'is only allowed when auth_type is bearer')
-  const names = new Set<string>()
-  for (const [where, map] of [['headers', doc.config.headers], ['secret_headers', secrets.headers]] as const) {
-    for (const h of Object.keys(map ?? {})) {
-      const k = h.toLowerCase()
-      if (RESERVED_HEADERS.has(k)) throw bad(`/config/${where}/${h}`, 'is set by the gateway and cannot be configured')
-      if (names.has(k)) throw bad(`/config/${where}/${h}`, 'is set twice')
-      names.add(k)
-    }
-  }
-  const o = doc.config.oauth
-  if (o && doc.auth_type !== 'oauth') throw bad('/config/oauth', 'is only allowed when auth_type is oauth')
-  if (secrets.client_secret && !o?.client_id) throw bad('/config/oauth/client_secret', 'needs a client_id')
-  if (o && Boolean(o.auth_url) !== Boolean(o.token_url)) throw bad('/config/oauth', 'auth_url and token_url go together')
-  if (o?.auth_url && !o.client_id) throw bad('/config/oauth/client_id', 'is required with explicit auth_url and token_url')
-  if (o) checkOAuthClient(d, o, secrets)
-  if (doc.config.timeout_ms !== undefined && doc.config.timeout_ms > d.config.functionTimeoutMs - 1000)
-    throw bad('/config/timeout_ms', `must be below the function timeout (${d.config.functionTimeoutMs - 1000} ms)`)
-}
-
-/** The OAuth client and provider preset: what each needs, and every endpoint they lead to (the OAuth endpoint rule). */
-function checkOAuthClient(d: Deps, o: OAuthConfig, secrets: Secrets) {
-  const m = o.token_endpoint_auth_method
-  if (m && !o.client_id) throw bad('/config/oauth/token_endpoint_auth_method', 'is for a pre-registered client (client_id)')
-  if (m && m !== 'none' && !secrets.client_secret) throw bad('/config/oauth/client_secret', `is required with ${m}`)
-  if (m === 'none' && secrets.client_secret) throw bad('/config/oauth/client_secret', 'is not used with token_endpoint_auth_method none')
-  if (o.tenant && o.provider !== 'microsoft') throw bad('/config/oauth/tenant', 'is only for provider microsoft')
-  for (const k of ['domain', 'audience'] as const) if (o[k] && o.provider !== 'auth0') throw bad(`/config/oauth/${k}`, 'is only for provider auth0')
-  const preset = presetOf(o.provider)
-  if (preset) {
-    if (!o.client_id) throw bad('/config/oauth/client_id', `is required with provider ${o.provider} (register the gateway there first)`)
-    if (!secrets.client_secret && m !== 'none') throw bad('/config/oauth/client_secret', `is required with provider ${o.provider}`)
-    for (const k of preset.needs) if (!o[k] && !(o.auth_url && o.token_url)) throw bad(`/config/oauth/${k}`, `is required with provider ${o.provider}`)
-  }
-  const ep = preset?.endpoints(o)
-  for (const k of ['auth_url', 'token_url', 'revocation_url'] as const) {
-    const url = o[k] ?? ep?.[k]
-    if (!url) continue
-    const u = checkOAuthUrl(policyOf(d), url)
-    if (!u.ok) throw bad(`/config/oauth/${o[k] ? k : preset!.needs[0] ?? 'provider'}`, u.reason)
-  }
-}
-
-/** `mcp.example.com/mcp` or `localhost:3001/mcp`: the URL the user most likely meant, else null. */
-function withScheme(endpoint: string): string | null {
-  if (/^[a-z][a-z0-9+.-]*:\/\//i.test(endpoint) || !/^[A-Za-z0-9[]/.test(endpoint)) return null
-  const host = /^([^/:?#]+|\[[^\]]+\])(:\d+)?([/?#]|$)/.exec(endpoint)?.[1]
-  if (!host || (!host.includes('.') && !host.startsWith('[') && host !== 'localhost')) return null
-  const scheme = /^(localhost|127\.\d+\.\d+\.\d+|\[::1\])$/.test(host) ? 'http' : 'https'
-  return URL.canParse(`${scheme}://${endpoint}`) ? `${scheme}://${endpoint}` : null
-}
-
 const hasSecrets = (s: Secrets) => Boolean(s.token) || Boolean(s.client_secret) || Object.keys(s.headers ?? {}).length > 0 || Object.keys(s.env ?? {}).length > 0
 const encode = (s: Secrets) => new TextEncoder().encode(JSON.stringify(s))
-
-/** Reads a config the caller may see, else 404 (never 403: existence is not revealed). */
-export async function load(d: Deps, caller: Caller, id: string): Promise<Rec<McpDoc>> {
-  if (!/^[A-Za-z0-9_-]{1,64}$/.test(id)) throw new AppError('not_found', 'No such MCP server.')
-  const rec = await (await d.store()).get<McpDoc>(MCPS, id)
-  if (!rec || !visible(rec.data, caller)) throw new AppError('not_found', 'No such MCP server.')
-  return rec
-}
-
-export async function readSecrets(d: Deps, doc: McpDoc): Promise<Secrets> {
-  if (!doc.secret_ref) return {}
-  const raw = await (await d.vault()).get(doc.secret_ref)
-  const secrets = raw ? (JSON.parse(new TextDecoder().decode(raw)) as Secrets) : {}
-  // This request now holds them: its responses and log lines mask them.
-  registerSecrets(secretValues(secrets))
-  return secrets
-}
 
 export async function create(d: Deps, caller: Caller, body: unknown): Promise<Rec<McpDoc>> {
   const t0 = performance.now()
@@ -192,12 +93,6 @@ export async function create(d: Deps, caller: Caller, body: unknown): Promise<Re
     if (doc.secret_ref) await (await d.vault()).delete(doc.secret_ref).catch(() => {})
     throw e
   }
-}
-
-export async function list(d: Deps, caller: Caller, query: URLSearchParams) {
-  const q = check<{ limit?: string; cursor?: string }>(listQuerySchema, Object.fromEntries(query), 'query')
-  const page = await (await d.store()).list<McpDoc>(MCPS, { where: { field: 'tenant', in: tenantsOf(caller) }, limit: Number(q.limit ?? 50), cursor: q.cursor })
-  return { items: page.items.filter((r) => visible(r.data, caller)), next: page.next }
 }
 
 /**
@@ -319,7 +214,8 @@ export async function remove(d: Deps, caller: Caller, id: string, ifMatchHeader?
   expected?.(rec)
   // Frees the tenant's quota place in the same transaction.
   await deleteCounted(d, id, rec.version).catch((e) => lostRace(d, id, e))
-  // Every user's OAuth connection to it goes too (tokens included).
+  // Every user's OAuth connection to it goes too (tokens included): the one call
+  // from the registry into oauth/, which reads configs (./read.ts) but never writes them.
   if (rec.data.auth_type === 'oauth') {
     const { deleteConnectionsOf } = await import('../oauth/disconnect.js')
     await deleteConnectionsOf(d, id).catch((e) => log('ERROR', 'OAuth connections of a deleted MCP server not deleted', { mcp_id: id, error: String(e?.message ?? e) }))
@@ -329,10 +225,4 @@ export async function remove(d: Deps, caller: Caller, id: string, ifMatchHeader?
     await (await d.vault()).delete(rec.data.secret_ref).catch((e) => log('ERROR', 'secret of a deleted MCP server not deleted', { secret_ref: rec.data.secret_ref, error: String(e?.message ?? e) }))
   }
   audit(d, { actor: caller.sub, org: caller.org ?? null, action: 'mcp.delete', mcp_id: id, outcome: 'ok', duration_ms: Math.round(performance.now() - t0) })
-}
-
-/** The API view for this caller: OAuth configs show the caller's own connection (never tokens). */
-export async function viewFor(d: Deps, caller: Caller, rec: Rec<McpDoc>) {
-  if (rec.data.auth_type !== 'oauth') return view(rec)
-  return view(rec, await connectionOf(d, caller.sub, rec.id))
 }
