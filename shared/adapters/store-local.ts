@@ -1,6 +1,5 @@
-import * as fs from 'node:fs'
-import { join } from 'node:path'
 import { AppError } from '../errors.js'
+import { Journal, type JournalWrite } from './journal.js'
 import { MAX_DOC_BYTES, MAX_TX_WRITES, checkList, decodeCursor, encodeCursor } from './store-limits.js'
 import { systemClock, type Clock, type ListQuery, type Page, type Rec, type Store, type TxOps } from '../ports.js'
 
@@ -27,9 +26,9 @@ const COMPACT_MIN = 1 << 20
 
 /**
  * Embedded Store for local runs and tests: a Map per collection in memory, made
- * durable by an append-only JSON-lines journal (`store.jsonl`, one line per commit)
- * that is replayed and compacted on open. A lock file (`store.lock`) keeps a
- * second process from writing the same journal.
+ * durable by the journal (./journal.ts: one line per commit, replayed and
+ * compacted on open, one process per directory). This file is the Store's
+ * semantics: versions, expiry, preconditions, transactions, Firestore's limits.
  *
  * Writes (single ops and transactions) are serialised by an async mutex; reads see
  * the last committed state. Do not call the store's own methods from inside a
@@ -38,24 +37,20 @@ const COMPACT_MIN = 1 << 20
 export class LocalStore implements Store {
   private readonly cols = new Map<string, Map<string, Entry>>()
   private tail: Promise<void> = Promise.resolve()
-  private fd = -1
-  private journalBytes = 0
+  private journal!: Journal
   private liveBytes = 0
 
-  private constructor(
-    private readonly dir: string,
-    private readonly clock: Clock,
-  ) {}
+  private constructor(private readonly clock: Clock) {}
 
   static async open({ dir, clock = systemClock }: { dir: string; clock?: Clock }): Promise<LocalStore> {
-    fs.mkdirSync(dir, { recursive: true, mode: 0o700 })
-    const s = new LocalStore(dir, clock)
-    lock(join(dir, 'store.lock'))
+    const s = new LocalStore(clock)
+    s.journal = Journal.open(dir, (ops) => {
+      for (const op of ops) s.apply(op.c, op.i, op.x ? undefined : entry(JSON.stringify(op.d), op.v!))
+    })
     try {
-      s.replay()
       s.compact()
     } catch (e) {
-      unlock(join(dir, 'store.lock'))
+      s.journal.abandon()
       throw e
     }
     return s
@@ -168,19 +163,13 @@ export class LocalStore implements Store {
 
   /** Waits for running writes, then releases the journal and the lock. Idempotent. */
   async close(): Promise<void> {
-    await this.locked(async () => {
-      if (this.fd < 0) return
-      await this.flushing
-      fs.closeSync(this.fd)
-      this.fd = -1
-      unlock(join(this.dir, 'store.lock'))
-    }, false)
+    await this.locked(() => this.journal.close(), false)
   }
 
   // ---- internals ----
 
   private alive(): void {
-    if (this.fd < 0) throw new Error('LocalStore is closed')
+    if (!this.journal.isOpen) throw new Error('LocalStore is closed')
   }
 
   /**
@@ -211,27 +200,6 @@ export class LocalStore implements Store {
 
   /** Set by `commit` while `fn` runs: the flush that covers its write. */
   private synced?: Promise<void>
-  private flushing: Promise<void> = Promise.resolve()
-  private queued?: Promise<void>
-
-  /** A flush that starts after now; writes made before it starts share it. */
-  private durable(): Promise<void> {
-    if (this.queued) return this.queued
-    const p = this.flushing.then(() => {
-      this.queued = undefined
-      const fd = this.fd
-      return new Promise<void>((resolve, reject) =>
-        fs.fdatasync(fd, (err) => {
-          // Compaction rewrote and fsynced the journal under a new fd: that covers us.
-          if (!err || fd !== this.fd) resolve()
-          else reject(new AppError('unavailable', 'store unavailable', undefined, { cause: err }))
-        }),
-      )
-    })
-    this.queued = p
-    this.flushing = p.catch(() => {})
-    return p
-  }
 
   /** The record if it exists and has not expired. */
   private live(col: string, id: string): Entry | undefined {
@@ -240,30 +208,17 @@ export class LocalStore implements Store {
   }
 
   /**
-   * Journals the writes as one line (made durable by `durable()`), then applies them in memory; returns
-   * the new entries (undefined for deletes). An expired record counts as absent, so
+   * Journals the writes as one line (made durable by the journal's next flush), then applies them in memory;
+   * returns the new entries (undefined for deletes). An expired record counts as absent, so
    * writing over it restarts its version at 1.
    */
   private commit(ws: Write[]): (Entry | undefined)[] {
     const next = ws.map((w) => (w.s === null ? undefined : entry(w.s, (this.live(w.col, w.id)?.v ?? 0) + 1)))
-    // The data is already serialised: splice it in rather than stringify it again.
-    const parts = ws.map((w, i) =>
-      next[i]
-        ? `{"c":${JSON.stringify(w.col)},"i":${JSON.stringify(w.id)},"v":${next[i]!.v},"d":${w.s}}`
-        : `{"c":${JSON.stringify(w.col)},"i":${JSON.stringify(w.id)},"x":1}`,
-    )
-    const buf = Buffer.from(`[${parts.join(',')}]\n`)
-    try {
-      fs.writeSync(this.fd, buf)
-    } catch (e) {
-      // Drop a partial line so the journal stays replayable; memory is untouched.
-      try { fs.ftruncateSync(this.fd, this.journalBytes) } catch {}
-      throw new AppError('unavailable', 'store unavailable', undefined, { cause: e })
-    }
-    this.journalBytes += buf.length
-    this.synced = this.durable()
+    // On failure memory is untouched: the journal and the maps still agree.
+    this.journal.append(ws.map((w, i) => ({ col: w.col, id: w.id, v: next[i]?.v ?? 0, s: next[i] ? w.s : null })))
+    this.synced = this.journal.durable()
     ws.forEach((w, i) => this.apply(w.col, w.id, next[i]))
-    if (this.journalBytes > COMPACT_MIN && this.journalBytes > COMPACT_RATIO * this.liveBytes) this.compact()
+    if (this.journal.bytes > COMPACT_MIN && this.journal.bytes > COMPACT_RATIO * this.liveBytes) this.compact()
     return next
   }
 
@@ -281,92 +236,19 @@ export class LocalStore implements Store {
     this.liveBytes += size(col, id, e)
   }
 
-  private replay(): void {
-    const file = join(this.dir, 'store.jsonl')
-    let text: string
-    try {
-      text = fs.readFileSync(file, 'utf8')
-    } catch (e) {
-      if ((e as NodeJS.ErrnoException).code === 'ENOENT') return
-      throw e
-    }
-    const lines = text.split('\n')
-    lines.forEach((line, n) => {
-      if (!line) return
-      let ops: { c: string; i: string; v?: number; d?: unknown; x?: 1 }[]
-      try {
-        ops = JSON.parse(line)
-      } catch (e) {
-        // Only the last line can be torn by a crash mid-write; anything else is corruption.
-        if (n === lines.length - 1) return
-        throw new Error(`${file}: line ${n + 1} is corrupt`, { cause: e })
-      }
-      for (const op of ops) this.apply(op.c, op.i, op.x ? undefined : entry(JSON.stringify(op.d), op.v!))
-    })
-  }
-
-  /** Rewrites the journal with only live records: temp file, fsync, rename, fsync dir. */
+  /** Rewrites the journal with only the live records. */
   private compact(): void {
-    const file = join(this.dir, 'store.jsonl')
-    const tmp = `${file}.tmp`
-    const now = this.clock.now()
-    const fd = fs.openSync(tmp, 'w', 0o600)
-    let bytes = 0
-    try {
-      for (const [col, m] of this.cols) {
-        for (const [id, e] of m) {
-          // Expired records read as missing; compaction is where they are finally dropped.
-          if (e.exp !== undefined && e.exp <= now) {
-            this.apply(col, id, undefined)
-            continue
-          }
-          const b = Buffer.from(`[{"c":${JSON.stringify(col)},"i":${JSON.stringify(id)},"v":${e.v},"d":${e.s}}]\n`)
-          fs.writeSync(fd, b)
-          bytes += b.length
-        }
+    this.journal.rewrite(this.liveRecords(this.clock.now()))
+  }
+
+  private *liveRecords(now: number): Generator<JournalWrite> {
+    for (const [col, m] of this.cols) {
+      for (const [id, e] of m) {
+        // Expired records read as missing; compaction is where they are finally dropped.
+        if (e.exp !== undefined && e.exp <= now) this.apply(col, id, undefined)
+        else yield { col, id, v: e.v, s: e.s }
       }
-      fs.fsyncSync(fd)
-    } finally {
-      fs.closeSync(fd)
     }
-    fs.renameSync(tmp, file)
-    const dfd = fs.openSync(this.dir, 'r')
-    try { fs.fsyncSync(dfd) } finally { fs.closeSync(dfd) }
-    if (this.fd >= 0) fs.closeSync(this.fd)
-    this.fd = fs.openSync(file, 'a', 0o600)
-    this.journalBytes = bytes
-  }
-}
-
-function lock(file: string): void {
-  for (let attempt = 0; attempt < 2; attempt++) {
-    try {
-      fs.writeFileSync(file, String(process.pid), { flag: 'wx', mode: 0o600 })
-      return
-    } catch (e) {
-      if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e
-    }
-    const pid = Number(fs.readFileSync(file, 'utf8').trim())
-    if (Number.isInteger(pid) && pid > 0 && alive(pid)) {
-      throw new Error(`LocalStore: ${file} is held by running process ${pid}${pid === process.pid ? ' (this one)' : ''}; only one process may open the store`)
-    }
-    fs.rmSync(file, { force: true }) // stale lock of a dead process: steal it
-  }
-  throw new Error(`LocalStore: could not take ${file}`)
-}
-
-function unlock(file: string): void {
-  try {
-    if (fs.readFileSync(file, 'utf8').trim() === String(process.pid)) fs.rmSync(file, { force: true })
-  } catch {}
-}
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0)
-    return true
-  } catch (e) {
-    return (e as NodeJS.ErrnoException).code === 'EPERM'
   }
 }
 
