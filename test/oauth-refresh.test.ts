@@ -16,7 +16,7 @@ import { startProtectedMcp, type ProtectedMcpHandle } from './oauth/protected-mc
 import { APP, connRec, connectOAuth, registerOAuth, storedTokens } from './oauth/gateway-flow.js'
 import { FirestoreStore } from '../shared/adapters/store-firestore.js'
 import { load } from '../shared/registry/read.js'
-import { _refreshAsInstance } from '../shared/oauth/tokens.js'
+import { _refreshAsInstance } from '../shared/oauth/refresh.js'
 import { LEASES, connId, type LeaseRec } from '../shared/oauth/model.js'
 
 const ALICE = { sub: 'alice', admin: false }

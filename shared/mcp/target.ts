@@ -18,7 +18,7 @@ export async function targetFor(d: Deps, caller: Caller, rec: Rec<McpDoc>): Prom
   let oauth: { generation: number } | undefined
   let bearer: string | undefined
   if (doc.auth_type === 'oauth') {
-    const { bearerFor } = await import('../oauth/tokens.js')
+    const { bearerFor } = await import('../oauth/refresh.js')
     const b = await bearerFor(d, caller, rec)
     oauth = { generation: b.generation }
     bearer = b.token
@@ -64,7 +64,7 @@ export async function withTarget<T>(d: Deps, caller: Caller, rec: Rec<McpDoc>, s
         }
         throw e
       }
-      const { refreshAfter401 } = await import('../oauth/tokens.js')
+      const { refreshAfter401 } = await import('../oauth/refresh.js')
       await refreshAfter401(d, caller, rec, target.oauth.generation)
       target = await targetFor(d, caller, rec)
     }
