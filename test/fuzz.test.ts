@@ -28,7 +28,7 @@ import {
   ACCEPTS, BAD_AUTH, BAD_IF_MATCH, JSON_TYPES, NOT_JSON_TYPES, PROTO_KEYS, hostileValue, malformedBody, noiseHeaders, oddString, pathSuffix, pct, segmentTrick,
 } from './support/hostile-input.js'
 import { serviceToken } from '../shared/auth/service.js'
-import { encodeSpec } from '../shared/pool/bridge.js'
+import { encodeSpec } from '../shared/pool/spec.js'
 import { stopPool } from '../shared/pool/instance.js'
 import { FUNCTIONS } from '../functions/names.js'
 import { registeredRoutes } from '../shared/http.js'

@@ -14,7 +14,7 @@ import { fileURLToPath } from 'node:url'
 import { makeDeps } from '../shared/deps.js'
 import { parseConfig } from '../shared/config.js'
 import { serviceToken } from '../shared/auth/service.js'
-import { encodeSpec } from '../shared/pool/bridge.js'
+import { encodeSpec } from '../shared/pool/spec.js'
 import { freePort, waitForPort } from './support/net.js'
 import { alive } from './support/pool.js'
 

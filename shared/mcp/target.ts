@@ -8,6 +8,8 @@ import type { McpDoc } from '../registry/model.js'
 import { registerSecrets } from '../log.js'
 import { secretsOf } from '../registry/read.js'
 import { withClient, type Session, type Target } from './connect.js'
+import { encodeSpec, SPEC_HEADER } from '../pool/spec.js'
+import { startUrl } from '../oauth/needs-auth.js'
 
 /** The config's timeout, capped a second below the function's own. */
 const timeoutOf = (d: Deps, doc: McpDoc) => Math.min(doc.config.timeout_ms ?? d.config.defaultTimeoutMs, d.config.functionTimeoutMs - 1000)
@@ -60,7 +62,7 @@ export async function withTarget<T>(d: Deps, caller: Caller, rec: Rec<McpDoc>, s
       const unauthorized = e instanceof AppError && e.code === 'authorization_required' && (e.extra as { upstream_status?: number } | undefined)?.upstream_status === 401
       if (!target.oauth || !unauthorized || attempt > 0) {
         if (e instanceof AppError && e.code === 'authorization_required' && rec.data.auth_type === 'oauth') {
-          throw new AppError('authorization_required', e.message, { ...(e.extra ?? {}), start_url: `/api/v1/mcps/${rec.id}/oauth/start` })
+          throw new AppError('authorization_required', e.message, { ...(e.extra ?? {}), start_url: startUrl(rec.id) })
         }
         throw e
       }
@@ -92,7 +94,7 @@ async function stdioTarget(d: Deps, caller: Caller, rec: Rec<McpDoc>): Promise<T
     state: { sub: caller.sub, id: rec.id, version: rec.version },
     type: 'http',
     endpoint: `${poolUrl}/api/v1/pool/mcp`,
-    headers: { Authorization: `Bearer ${token}`, 'X-Stdio-Spec': Buffer.from(JSON.stringify(spec)).toString('base64url') },
+    headers: { Authorization: `Bearer ${token}`, [SPEC_HEADER]: encodeSpec(spec) },
     timeoutMs: timeoutOf(d, doc),
   }
 }

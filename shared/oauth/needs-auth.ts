@@ -24,6 +24,7 @@ export type NeedsAuthReason =
   /** A connection marked as needing the user for a reason recorded before reasons were kept. */
   | 'needs_auth'
 
+/** Where the user connects this MCP server: the one builder of `start_url`. */
 export const startUrl = (mcpId: string) => `/api/v1/mcps/${mcpId}/oauth/start`
 
 export const needsAuth = (mcpId: string, reason: NeedsAuthReason, message = 'Connect this MCP server first.', extra: Record<string, unknown> = {}) =>

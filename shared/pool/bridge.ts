@@ -2,41 +2,18 @@
  * Each pooled stdio server as a stateless streamable-HTTP MCP endpoint (2025
  * era, no Mcp-Session-Id), so the gateway reaches stdio servers on the same
  * client path as every other server. What to run comes in `X-Stdio-Spec`
- * (base64url JSON `{owner, mcp_id, choice}`) and is re-checked against the
- * pool's own catalog: the caller's word is never taken for a command.
+ * (./spec.ts) and is re-checked against the pool's own catalog: the caller's
+ * word is never taken for a command.
  */
 import { header, type Ctx, type Reply } from '../http.js'
 import { AppError, problem } from '../errors.js'
 import { SseWriter } from '../sse.js'
 import { checkChoice } from '../stdio/catalog.js'
-import { Pool, type PoolSpec } from './manager.js'
+import type { Pool } from './manager.js'
+import { parseSpec, SPEC_HEADER, type PoolSpec } from './spec.js'
 import type { Msg } from './process.js'
 import { poolOf } from './instance.js'
 import { registerSecrets } from '../log.js'
-
-export const SPEC_HEADER = 'x-stdio-spec'
-const OWNER = /^[A-Za-z0-9_.@:|+-]{1,128}$/
-const MCP_ID = /^[A-Za-z0-9_-]{1,128}$/
-
-/** `X-Stdio-Spec` for a spec: what the gateway sends. */
-export const encodeSpec = (s: PoolSpec) => Buffer.from(JSON.stringify(s)).toString('base64url')
-
-/** Decodes and checks `X-Stdio-Spec`; 400 for anything malformed or not in the catalog. */
-export function parseSpec(raw: string | undefined, catalog: Parameters<typeof checkChoice>[0]): PoolSpec {
-  const bad = (m: string) => new AppError('invalid_request', `X-Stdio-Spec ${m}`)
-  if (!raw || raw.length > 64 << 10 || !/^[A-Za-z0-9_-]+$/.test(raw)) throw bad('is required (base64url JSON)')
-  let v: any
-  try {
-    v = JSON.parse(Buffer.from(raw, 'base64url').toString('utf8'))
-  } catch {
-    throw bad('is not base64url JSON')
-  }
-  if (!v || typeof v !== 'object' || Array.isArray(v)) throw bad('must be an object')
-  if (typeof v.owner !== 'string' || !OWNER.test(v.owner)) throw bad('has no usable owner')
-  if (typeof v.mcp_id !== 'string' || !MCP_ID.test(v.mcp_id)) throw bad('has no usable mcp_id')
-  if (!v.choice || typeof v.choice !== 'object') throw bad('has no choice')
-  return { owner: v.owner, mcp_id: v.mcp_id, choice: checkChoice(catalog, v.choice) }
-}
 
 /** Deeper JSON than the gateway ever sends; serialising it for the process would overflow the stack. */
 const MAX_DEPTH = 1000
@@ -69,7 +46,7 @@ function message(body: unknown): Msg {
 /** POST /api/v1/pool/mcp, after the service token was verified. */
 export async function poolMcp(c: Ctx): Promise<Reply | null> {
   const { pool, catalog } = poolOf(c.deps)
-  const spec = parseSpec(header(c.req, SPEC_HEADER), catalog)
+  const spec = parseSpec(header(c.req, SPEC_HEADER), (choice) => checkChoice(catalog, choice))
   // The user's env values (secrets among them): masked in what this request writes and logs.
   registerSecrets(Object.values(spec.choice.env))
   const m = message(await c.body())

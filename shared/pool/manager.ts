@@ -8,13 +8,11 @@
 import { chmodSync, mkdirSync, statSync } from 'node:fs'
 import { AppError } from '../errors.js'
 import { log, logContext } from '../log.js'
-import { baseEnv, choiceHash, spawnSpec, type Catalog, type CatalogEntry, type StdioChoice } from '../stdio/catalog.js'
+import { baseEnv, choiceHash, spawnSpec, type Catalog, type CatalogEntry } from '../stdio/catalog.js'
 import { StdioProcess, type CallOpts, type Id, type Msg } from './process.js'
 import { StderrLog } from './stderr.js'
 import { checkPaths, homeOf, preparePaths, realPath } from './paths.js'
-
-/** What the gateway asks for: the owner is the calling user; the choice is re-checked against the pool's catalog. */
-export interface PoolSpec { owner: string; mcp_id: string; choice: StdioChoice }
+import type { PoolSpec } from './spec.js'
 
 export interface PoolOptions {
   catalog: Catalog

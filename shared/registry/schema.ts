@@ -1,4 +1,5 @@
 /** JSON Schemas of the registry API bodies (docs/api.md mirrors them). */
+import { SPEC_HEADER } from '../pool/spec.js'
 
 // RFC 9110 §5.1 token characters for header names.
 const headerName = { type: 'string', pattern: "^[!#$%&'*+.^_`|~0-9A-Za-z-]{1,100}$" }
@@ -6,7 +7,7 @@ const headerName = { type: 'string', pattern: "^[!#$%&'*+.^_`|~0-9A-Za-z-]{1,100
 // other control or non-Latin-1 character, which fetch refuses to send (every call would fail).
 const headerValue = { type: 'string', maxLength: 8192, pattern: '^[\\t\\x20-\\x7e\\x80-\\xff]*$' }
 const name = { type: 'string', minLength: 1, maxLength: 100, pattern: '^[^\\u0000-\\u001f\\u007f]+$' }
-// Parsed and checked against the egress policy in the service (a WHATWG URL, not RFC 3986's grammar).
+// Parsed and checked against the egress policy in ./rules.ts (a WHATWG URL, not RFC 3986's grammar).
 const endpoint = { type: 'string', minLength: 1, maxLength: 2048, pattern: '^[^\\s\\u0000-\\u001f\\u007f]+$' }
 const token = { type: 'string', minLength: 1, maxLength: 16384, pattern: '^[\\x21-\\x7e]+$' }
 const timeout = { type: 'integer', minimum: 100, maximum: 3_600_000, description: 'a whole number of milliseconds from 100 to 3600000' }
@@ -144,5 +145,5 @@ export const listQuerySchema = {
 export const RESERVED_HEADERS = new Set([
   'authorization', 'host', 'content-length', 'content-type', 'accept', 'connection', 'transfer-encoding', 'te', 'upgrade',
   'keep-alive', 'proxy-authorization', 'proxy-connection', 'expect', 'mcp-session-id', 'mcp-protocol-version', 'last-event-id',
-  'forwarded', 'x-forwarded-for', 'x-forwarded-host', 'x-forwarded-proto', 'cookie2', 'x-stdio-spec',
+  'forwarded', 'x-forwarded-for', 'x-forwarded-host', 'x-forwarded-proto', 'cookie2', SPEC_HEADER,
 ])
