@@ -4,7 +4,7 @@
  */
 import { http } from '@google-cloud/functions-framework'
 import { FUNCTIONS, lazy } from './names.js'
-import { installBodyErrorHandler } from '../shared/ff-errors.js'
+import { installBodyErrorHandler } from '../shared/body-errors.js'
 import { installShutdown, onShutdown } from '../shared/shutdown.js'
 import { loadCatalogAtStart } from '../shared/stdio/load.js'
 
@@ -16,5 +16,5 @@ installBodyErrorHandler()
 installShutdown()
 // Audit records and learned state written in the background, and warm upstream sessions.
 onShutdown(async () => (await import('../shared/background.js')).flushed())
-onShutdown(async () => (await import('../shared/mcp/connect.js')).closeAll())
+onShutdown(async () => (await import('../shared/mcp/sessions.js')).closeSessions())
 for (const name of Object.keys(FUNCTIONS)) http(name, lazy(name))

@@ -5,9 +5,9 @@
  */
 import { serve, header, type Ctx, type Reply, type Route } from '../shared/http.js'
 import { AppError } from '../shared/errors.js'
-import { verifyServiceToken } from '../shared/auth/service.js'
-import { poolHealth, poolMcp } from '../shared/pool/bridge.js'
-import { installExitHandlers } from '../shared/pool/instance.js'
+import { verifyServiceToken } from '../shared/auth/service-token.js'
+import { poolHealth, poolMcp } from '../shared/stdio-pool/bridge.js'
+import { installExitHandlers } from '../shared/stdio-pool/instance.js'
 
 installExitHandlers()
 

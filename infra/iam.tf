@@ -17,7 +17,7 @@ resource "google_service_account" "fn" {
 
   lifecycle {
     precondition {
-      # shared/registry/service.ts rejects a config timeout_ms above the registry's own timeout.
+      # shared/registry/rules.ts rejects a config timeout_ms above the registry's own timeout.
       condition     = each.key != "registry" || local.functions["registry"].timeout_seconds >= local.functions["execute"].timeout_seconds
       error_message = "functions: the registry's timeout_seconds must be at least execute's, or configs can't ask for execute's full timeout."
     }

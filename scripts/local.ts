@@ -58,10 +58,10 @@ const stop = async () => {
   setTimeout(() => process.exit(1), 10_000).unref()
   await local.close()
   const { flushed } = await import('../shared/background.js')
-  const { closeAll } = await import('../shared/mcp/connect.js')
-  const { stopPool } = await import('../shared/pool/instance.js')
+  const { closeSessions } = await import('../shared/mcp/sessions.js')
+  const { stopPool } = await import('../shared/stdio-pool/instance.js')
   // stdio children get their grace (SIGTERM, then SIGKILL), audit records are flushed.
-  await Promise.race([Promise.all([flushed(), closeAll(), stopPool()]), new Promise((r) => setTimeout(r, 8000))])
+  await Promise.race([Promise.all([flushed(), closeSessions(), stopPool()]), new Promise((r) => setTimeout(r, 8000))])
   await (await d!.store()).close().catch(() => {})
   process.exit(0)
 }

@@ -27,9 +27,9 @@ import { APP, CLAIMS, TEMPLATES, authHeader, methodOf, pathOf, request, send, va
 import {
   ACCEPTS, BAD_AUTH, BAD_IF_MATCH, JSON_TYPES, NOT_JSON_TYPES, PROTO_KEYS, hostileValue, malformedBody, noiseHeaders, oddString, pathSuffix, pct, segmentTrick,
 } from './support/hostile-input.js'
-import { serviceToken } from '../shared/auth/service.js'
-import { encodeSpec } from '../shared/pool/spec.js'
-import { stopPool } from '../shared/pool/instance.js'
+import { serviceToken } from '../shared/auth/service-token.js'
+import { encodeSpec } from '../shared/stdio-pool/spec.js'
+import { stopPool } from '../shared/stdio-pool/instance.js'
 import { FUNCTIONS } from '../functions/names.js'
 import { registeredRoutes } from '../shared/http.js'
 import { loadRewrites, matchRewrite } from '../shared/local/routes.js'

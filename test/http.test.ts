@@ -12,7 +12,7 @@ import { SignJWT, generateKeyPair, importJWK } from 'jose'
 import { startGateway, type Gateway, type Res } from './support/gateway.js'
 import { isProblem } from './support/assert.js'
 import { loadOrCreateLocalKey } from '../shared/auth/local-key.js'
-import type { McpDoc } from '../shared/registry/model.js'
+import type { McpConfig } from '../shared/registry/model.js'
 
 const ENDPOINT = 'https://mcp.example.com/mcp'
 const ok = { name: 'ok', type: 'http', endpoint: ENDPOINT }
@@ -37,7 +37,7 @@ async function fresh(ctx: Ctx) {
 }
 const call = (ctx: Ctx, method: string, path: string, o: Parameters<Gateway['req']>[2] = {}): Promise<Res> =>
   ctx.gw.req(method, path, { token: ctx.token, ...o })
-const mine = async (ctx: Ctx) => (await (await ctx.gw.deps.store()).list<McpDoc>('mcps', { where: { field: 'tenant', in: [`u:${ctx.user}`] }, limit: 100 })).items
+const mine = async (ctx: Ctx) => (await (await ctx.gw.deps.store()).list<McpConfig>('mcps', { where: { field: 'tenant', in: [`u:${ctx.user}`] }, limit: 100 })).items
 async function createOk(ctx: Ctx): Promise<string> {
   const r = await call(ctx, 'POST', '/mcps', { body: ok })
   assert.is(r.status, 201, r.text)
@@ -223,7 +223,7 @@ auth.after(async (ctx) => ctx.gw.close())
 
 auth('every registry endpoint answers 401 problem+json, saying what is wrong, to a missing, malformed, forged or expired token', async (ctx) => {
   const id = await createOk(ctx)
-  const before = (await (await ctx.gw.deps.store()).get<McpDoc>('mcps', id))!.version
+  const before = (await (await ctx.gw.deps.store()).get<McpConfig>('mcps', id))!.version
   const count = (await mine(ctx)).length
   const endpoints: [string, string, unknown?][] = [
     ['POST', '/mcps', ok], ['GET', '/mcps'], ['GET', `/mcps/${id}`],
@@ -238,7 +238,7 @@ auth('every registry endpoint answers 401 problem+json, saying what is wrong, to
     }
   }
   assert.is((await mine(ctx)).length, count)
-  assert.is((await (await ctx.gw.deps.store()).get<McpDoc>('mcps', id))!.version, before)
+  assert.is((await (await ctx.gw.deps.store()).get<McpConfig>('mcps', id))!.version, before)
   // Not even the signature of a token shows up in a log line.
   const logs = ctx.gw.logs.slice(ctx.logFrom).join('\n')
   for (const [label, authorization] of ctx.bad) {

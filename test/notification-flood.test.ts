@@ -13,7 +13,7 @@ import { startHostileNotify, type HostileNotifyHandle } from './servers/hostile-
 import { startModernServer, type ModernServerHandle } from './servers/modern.js'
 import { parseSse } from './support/sse.js'
 import { fakeSpec, poolHeaders, writeTestCatalog, type TestCatalog } from './support/pool.js'
-import { stopPool } from '../shared/pool/instance.js'
+import { stopPool } from '../shared/stdio-pool/instance.js'
 import { rm } from 'node:fs/promises'
 
 /** RSS growth allowed while one flooded call runs (before the fix: about 800 MB for list_changed, 400 MB for progress). */

@@ -15,8 +15,8 @@ import { startGateway, type Gateway } from './support/gateway.js'
 import { freePort, waitForPort } from './support/net.js'
 import { makeDeps } from '../shared/deps.js'
 import { parseConfig } from '../shared/config.js'
-import { stopPool } from '../shared/pool/instance.js'
-import type { PoolSpec } from '../shared/pool/spec.js'
+import { stopPool } from '../shared/stdio-pool/instance.js'
+import type { PoolSpec } from '../shared/stdio-pool/spec.js'
 import { fakeSpec, poolHeaders, settledUnder, writeTestCatalog, type TestCatalog } from './support/pool.js'
 
 const test = suite('pool http')

@@ -10,7 +10,7 @@ import * as assert from 'uvu/assert'
 import { readdir } from 'node:fs/promises'
 import { join } from 'node:path'
 import { startGateway, type Gateway, type Res } from './support/gateway.js'
-import { MCPS, type McpDoc } from '../shared/registry/model.js'
+import { MCPS, type McpConfig } from '../shared/registry/model.js'
 
 const test = suite('quotas')
 let gw: Gateway
@@ -111,7 +111,7 @@ test('configs from before quotas existed are counted', async () => {
   const store = await gw.deps.store()
   const now = Date.now()
   for (let i = 0; i < 4; i++) {
-    const doc: McpDoc = {
+    const doc: McpConfig = {
       name: `old${i}`, type: 'http', endpoint: 'http://127.0.0.1:9/mcp', auth_type: 'none', scope: 'user', tenant: 'u:hank', owner_id: 'hank', org_id: null,
       config: {}, secret_ref: null, has_token: false, secret_header_names: [], has_client_secret: false, status: 'ready', created_at: now, updated_at: now,
     }

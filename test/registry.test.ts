@@ -12,7 +12,7 @@ import * as assert from 'uvu/assert'
 import { startGateway, type Gateway, type Res } from './support/gateway.js'
 import { endEach, isProblem } from './support/assert.js'
 import { auditFlushed } from '../shared/audit.js'
-import type { McpDoc, Secrets } from '../shared/registry/model.js'
+import type { McpConfig, Secrets } from '../shared/registry/model.js'
 import type { Rec } from '../shared/ports.js'
 
 const ENDPOINT = 'https://mcp.example.com/mcp'
@@ -66,8 +66,8 @@ async function createOk(ctx: Ctx, body: unknown, token = ctx.token): Promise<Res
   return r
 }
 
-async function stored(ctx: Ctx, id: string): Promise<Rec<McpDoc> | null> {
-  return (await ctx.gw.deps.store()).get<McpDoc>('mcps', id)
+async function stored(ctx: Ctx, id: string): Promise<Rec<McpConfig> | null> {
+  return (await ctx.gw.deps.store()).get<McpConfig>('mcps', id)
 }
 
 async function vaulted(ctx: Ctx, ref: string | null): Promise<Secrets | null> {

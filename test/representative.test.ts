@@ -32,7 +32,7 @@ import { mod, root } from './fixtures/terraform.js'
 import { LocalStore } from '../shared/adapters/store-local.js'
 import { LocalVault } from '../shared/adapters/vault-local.js'
 import { auditFlushed } from '../shared/audit.js'
-import { stopPool } from '../shared/pool/instance.js'
+import { stopPool } from '../shared/stdio-pool/instance.js'
 
 /**
  * Values kept as given (user or upstream data, not schema): recorded, not descended.

@@ -25,7 +25,7 @@ import { policyOf } from '../shared/egress/policy.js'
 import type { Lookup } from '../shared/egress/fetch.js'
 import { localKeys, makeVerifier, type Verify } from '../shared/auth/caller.js'
 import { loadOrCreateLocalKey } from '../shared/auth/local-key.js'
-import { MCPS, type McpDoc } from '../shared/registry/model.js'
+import { MCPS, type McpConfig } from '../shared/registry/model.js'
 import { STATES, type AsInfo, type StateRec } from '../shared/oauth/model.js'
 import { activateConnection } from '../shared/oauth/tokens.js'
 import { savePending } from '../shared/oauth/pending.js'
@@ -34,7 +34,7 @@ import type { OAuthTokens } from '@modelcontextprotocol/client'
 import type { Deps } from '../shared/deps.js'
 
 /** A confirmed connection, as the callback and oauth/complete leave it. */
-async function saveConnection(d: Deps, s: StateRec, doc: McpDoc, t: OAuthTokens): Promise<void> {
+async function saveConnection(d: Deps, s: StateRec, doc: McpConfig, t: OAuthTokens): Promise<void> {
   const completion = await savePending(d, s, doc, t)
   const p = await (await d.store()).take<PendingRec>(PENDING, completionKey(completion))
   await activateConnection(d, p!)
@@ -146,10 +146,10 @@ const oauthRefused = (r: Res) => r.status === 502 && r.json?.upstream?.reason ==
 const notFollowed = (r: Res) => r.status === 502 && r.json?.code === 'upstream_error'
 
 /** A config written straight to the store: what a policy tightened since registration, or an older version, left behind. */
-async function seed(doc: Pick<McpDoc, 'type' | 'endpoint'> & Partial<McpDoc>): Promise<string> {
+async function seed(doc: Pick<McpConfig, 'type' | 'endpoint'> & Partial<McpConfig>): Promise<string> {
   const id = `ssrf-${++seq}`
   const now = Date.now()
-  await (await gw.deps.store()).create<McpDoc>(MCPS, id, {
+  await (await gw.deps.store()).create<McpConfig>(MCPS, id, {
     name: 'seeded', auth_type: 'none', scope: 'user', tenant: `u:${SUB}`, owner_id: SUB, org_id: null,
     config: { timeout_ms: 5000 }, secret_ref: null, has_token: false, secret_header_names: [], status: 'ready', created_at: now, updated_at: now,
     ...doc,
@@ -163,7 +163,7 @@ const asInfo = (over: Partial<AsInfo>): AsInfo => ({
 })
 
 /** An OAuth config with a pre-registered client and an authorization request in flight whose AS is `as`. */
-async function seedState(as: AsInfo): Promise<{ id: string; state: string; rec: StateRec; doc: McpDoc }> {
+async function seedState(as: AsInfo): Promise<{ id: string; state: string; rec: StateRec; doc: McpConfig }> {
   const id = await seed({ type: 'http', endpoint: `${up.origin}/as/0`, auth_type: 'oauth', status: 'needs_auth', config: { timeout_ms: 5000, oauth: { client_id: 'ssrf-client' } } })
   const state = `s${String(++seq).padStart(42, '0')}`
   const rec: StateRec = {
@@ -171,7 +171,7 @@ async function seedState(as: AsInfo): Promise<{ id: string; state: string; rec: 
     resource: `${up.origin}/as/0`, scope: null, return_to: null, app_origin: null, expires_at: Date.now() + 600_000,
   }
   await (await gw.deps.store()).create<StateRec>(STATES, state, rec)
-  const doc = (await (await gw.deps.store()).get<McpDoc>(MCPS, id))!.data
+  const doc = (await (await gw.deps.store()).get<McpConfig>(MCPS, id))!.data
   return { id, state, rec, doc }
 }
 
@@ -316,7 +316,7 @@ test('authorization server metadata, the URL named in authorization_servers: 502
 
 test('dynamic client registration at the metadata\'s registration_endpoint: refused as an OAuth endpoint, or egress_denied', async () => {
   // In process: under production rules, metadata comes only from an https authorization server.
-  const doc: McpDoc = { name: 'x', type: 'http', endpoint: `${up.origin}/as/0`, auth_type: 'oauth', scope: 'user', tenant: `u:${SUB}`, owner_id: SUB, org_id: null, config: {}, secret_ref: null, has_token: false, secret_header_names: [], status: 'needs_auth', created_at: 0, updated_at: 0 }
+  const doc: McpConfig = { name: 'x', type: 'http', endpoint: `${up.origin}/as/0`, auth_type: 'oauth', scope: 'user', tenant: `u:${SUB}`, owner_id: SUB, org_id: null, config: {}, secret_ref: null, has_token: false, secret_header_names: [], status: 'needs_auth', created_at: 0, updated_at: 0 }
   await everywhere('DCR registration_endpoint', async (u, i) => {
     const issuer = `https://as${i}.example.com`
     const metadata = { issuer, authorization_endpoint: `${issuer}/authorize`, token_endpoint: `${issuer}/token`, registration_endpoint: u.url, response_types_supported: ['code'], code_challenge_methods_supported: ['S256'] }
@@ -368,7 +368,7 @@ test('a resource_metadata hint over plain http, even to an allowlisted host, is 
 })
 
 test('a registration_endpoint over plain http, even to an allowlisted host, is refused: nothing is posted to it', async () => {
-  const doc: McpDoc = { name: 'x', type: 'http', endpoint: `${up.origin}/as/0`, auth_type: 'oauth', scope: 'user', tenant: `u:${SUB}`, owner_id: SUB, org_id: null, config: {}, secret_ref: null, has_token: false, secret_header_names: [], status: 'needs_auth', created_at: 0, updated_at: 0 }
+  const doc: McpConfig = { name: 'x', type: 'http', endpoint: `${up.origin}/as/0`, auth_type: 'oauth', scope: 'user', tenant: `u:${SUB}`, owner_id: SUB, org_id: null, config: {}, secret_ref: null, has_token: false, secret_header_names: [], status: 'needs_auth', created_at: 0, updated_at: 0 }
   const issuer = 'https://plain-registration.example.com'
   const metadata = { issuer, authorization_endpoint: `${issuer}/authorize`, token_endpoint: `${issuer}/token`, registration_endpoint: `${up.origin}/register`, response_types_supported: ['code'], code_challenge_methods_supported: ['S256'] }
   const e = await rejects(() => resolveClient(gw.deps, doc, {}, metadata as any, issuer, null, oauthFetch(gw.deps)))

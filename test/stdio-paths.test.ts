@@ -13,7 +13,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { startGateway, type Gateway } from './support/gateway.js'
-import { poolOf, stopPool } from '../shared/pool/instance.js'
+import { poolOf, stopPool } from '../shared/stdio-pool/instance.js'
 
 const EXAMPLE = fileURLToPath(new URL('../../catalog/example.json', import.meta.url))
 const text = (r: { json: any }) => (r.json.content ?? []).map((c: { text?: string }) => c.text ?? '').join('\n') as string

@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { startGateway, type Gateway } from './support/gateway.js'
 import { writeTestCatalog, type TestCatalog } from './support/pool.js'
-import { poolOf, stopPool } from '../shared/pool/instance.js'
+import { poolOf, stopPool } from '../shared/stdio-pool/instance.js'
 import { flushed } from '../shared/background.js'
 import { until } from './support/assert.js'
 

@@ -15,7 +15,7 @@ import { startGateway, type Gateway, type Res } from './support/gateway.js'
 import { endEach, isProblem } from './support/assert.js'
 import { startLegacyServer, type LegacyServerHandle } from './servers/legacy.js'
 import type { RecordedRequest } from './servers/tools.js'
-import type { McpDoc } from '../shared/registry/model.js'
+import type { McpConfig } from '../shared/registry/model.js'
 import { auditFlushed } from '../shared/audit.js'
 
 // ---------------------------------------------------------------------------
@@ -246,13 +246,13 @@ for (const [fname, f] of Object.entries(FIXTURES) as [FixtureName, Fixture][]) {
       const verdict = want.status < 300 ? `is allowed ${e.what}` : `gets ${want.status}, and nothing reaches the upstream, for ${e.what}`
       tenancy(`${CALLERS[caller].who} ${verdict} on ${f.what}`, async (t) => {
         const { id, tag } = await create(t, fname)
-        const before = (await (await t.gw.deps.store()).get<McpDoc>('mcps', id))!
+        const before = (await (await t.gw.deps.store()).get<McpConfig>('mcps', id))!
         const r = await call(t, caller, e, id)
         const label = `${caller} ${e.method} ${fname}`
         // Anything the call set off in the background is done.
         await auditFlushed()
         const got = reached(t, tag)
-        const stored = await (await t.gw.deps.store()).get<McpDoc>('mcps', id)
+        const stored = await (await t.gw.deps.store()).get<McpConfig>('mcps', id)
         if (want.status >= 400) {
           isProblem(r, want.status, want.code!, label)
           assert.is(got.length, 0, `${label}: ${got.length} request(s) reached the upstream`)

@@ -12,7 +12,7 @@ import { startModernServer, type ModernServerHandle } from './servers/modern.js'
 import { spawnGateway, type GatewayProc } from '../bench/gateway-proc.js'
 import { MCP_STATE } from '../shared/mcp/state.js'
 import { flushed } from '../shared/background.js'
-import { _sweep } from '../shared/mcp/connect.js'
+import { _sweep } from '../shared/mcp/sessions.js'
 import { until } from './support/assert.js'
 
 const test = suite('upstream state')

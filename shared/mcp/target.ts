@@ -4,17 +4,17 @@ import type { Caller } from '../auth/caller.js'
 import type { Deps } from '../deps.js'
 import { AppError } from '../errors.js'
 import type { Rec } from '../ports.js'
-import type { McpDoc } from '../registry/model.js'
+import type { McpConfig } from '../registry/model.js'
 import { registerSecrets } from '../log.js'
 import { secretsOf } from '../registry/read.js'
-import { withClient, type Session, type Target } from './connect.js'
-import { encodeSpec, SPEC_HEADER } from '../pool/spec.js'
+import { withSession, type Session, type Target } from './sessions.js'
+import { encodeSpec, SPEC_HEADER } from '../stdio-pool/spec.js'
 import { startUrl } from '../oauth/needs-auth.js'
 
 /** The config's timeout, capped a second below the function's own. */
-const timeoutOf = (d: Deps, doc: McpDoc) => Math.min(doc.config.timeout_ms ?? d.config.defaultTimeoutMs, d.config.functionTimeoutMs - 1000)
+const timeoutOf = (d: Deps, doc: McpConfig) => Math.min(doc.config.timeout_ms ?? d.config.defaultTimeoutMs, d.config.functionTimeoutMs - 1000)
 
-export async function targetFor(d: Deps, caller: Caller, rec: Rec<McpDoc>): Promise<Target> {
+export async function targetFor(d: Deps, caller: Caller, rec: Rec<McpConfig>): Promise<Target> {
   const doc = rec.data
   if (doc.type === 'stdio') return stdioTarget(d, caller, rec)
   let oauth: { generation: number } | undefined
@@ -52,12 +52,12 @@ export async function targetFor(d: Deps, caller: Caller, rec: Rec<McpDoc>): Prom
  * 401 refreshes the token once (unless another call already did) and tries
  * again; a second 401 is the user's to fix (409 authorization_required).
  */
-export async function withTarget<T>(d: Deps, caller: Caller, rec: Rec<McpDoc>, signal: AbortSignal, fn: (s: Session, t: Target) => Promise<T>, o: { fresh?: boolean } = {}): Promise<T> {
+export async function withTarget<T>(d: Deps, caller: Caller, rec: Rec<McpConfig>, signal: AbortSignal, fn: (s: Session, t: Target) => Promise<T>, o: { fresh?: boolean } = {}): Promise<T> {
   let target = await targetFor(d, caller, rec)
   for (let attempt = 0; ; attempt++) {
     try {
       const t = target
-      return await withClient(d, t, signal, (s) => fn(s, t), o)
+      return await withSession(d, t, signal, (s) => fn(s, t), o)
     } catch (e) {
       const unauthorized = e instanceof AppError && e.code === 'authorization_required' && (e.extra as { upstream_status?: number } | undefined)?.upstream_status === 401
       if (!target.oauth || !unauthorized || attempt > 0) {
@@ -79,12 +79,12 @@ export async function withTarget<T>(d: Deps, caller: Caller, rec: Rec<McpDoc>, s
  * The pool re-checks the choice against its own catalog; the owner is the
  * caller, so one user's process never serves another.
  */
-async function stdioTarget(d: Deps, caller: Caller, rec: Rec<McpDoc>): Promise<Target> {
+async function stdioTarget(d: Deps, caller: Caller, rec: Rec<McpConfig>): Promise<Target> {
   const { poolUrl, poolAudience } = d.config
   if (!poolUrl) throw new AppError('unavailable', 'The stdio pool is not configured (POOL_URL).')
   const doc = rec.data
   const secrets = await secretsOf(d, rec)
-  const { serviceToken } = await import('../auth/service.js')
+  const { serviceToken } = await import('../auth/service-token.js')
   const token = await serviceToken(d, poolAudience ?? poolUrl)
   registerSecrets([token])
   const spec = { owner: caller.sub, mcp_id: rec.id, choice: { catalog_id: doc.config.catalog_id!, params: doc.config.params ?? {}, env: secrets.env ?? {} } }

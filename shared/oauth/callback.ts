@@ -10,7 +10,7 @@ import type { Deps } from '../deps.js'
 import { AppError } from '../errors.js'
 import { log } from '../log.js'
 import { audit } from '../audit.js'
-import { MCPS, type McpDoc } from '../registry/model.js'
+import { MCPS, type McpConfig } from '../registry/model.js'
 import { readSecrets } from '../registry/read.js'
 import { STATES, type StateRec } from './model.js'
 import { confirmRegistration, dropRegistration, tokenClient } from './client.js'
@@ -47,7 +47,7 @@ export async function callback(d: Deps, q: URLSearchParams): Promise<Outcome> {
   } catch {
     return outcome(fail('issuer_mismatch', s))
   }
-  const mcp = await (await d.store()).get<McpDoc>(MCPS, s.mcp_id)
+  const mcp = await (await d.store()).get<McpConfig>(MCPS, s.mcp_id)
   if (!mcp || mcp.data.auth_type !== 'oauth') return outcome(fail('invalid_state', s))
   let completion: string
   try {

@@ -10,10 +10,10 @@ import type { Deps } from '../deps.js'
 import { AppError } from '../errors.js'
 import { newSecretName } from '../ids.js'
 import { log, registerSecrets } from '../log.js'
-import type { McpDoc, Secrets } from '../registry/model.js'
+import type { McpConfig, Secrets } from '../registry/model.js'
 import type { FetchLike } from '../egress/fetch.js'
 import { CLIENTS, clientKey, type AsInfo, type ClientRec, type ClientRef } from './model.js'
-import { checkOAuthUrl } from './discover.js'
+import { discoveredEndpoint } from './discover.js'
 import { chargeVaultWrite } from '../quota/vault-writes.js'
 import { pickAuthMethod, registrationMethod } from './client-auth.js'
 import { presetOf } from './presets.js'
@@ -46,7 +46,7 @@ export function clientMetadataDocument(d: Deps) {
 export interface ResolvedClient { ref: ClientRef; info: OAuthClientInformationMixed }
 
 export async function resolveClient(
-  d: Deps, doc: McpDoc, secrets: Secrets, metadata: AuthorizationServerMetadata | null, issuer: string | null, scope: string | null, fetch: FetchLike,
+  d: Deps, doc: McpConfig, secrets: Secrets, metadata: AuthorizationServerMetadata | null, issuer: string | null, scope: string | null, fetch: FetchLike,
   /** The user on whose behalf a registration (and its secret) would be written. */
   sub?: string,
 ): Promise<ResolvedClient> {
@@ -69,7 +69,7 @@ export async function resolveClient(
  * revocation requests of a connection (or a state in flight) made with `ref`.
  * 409 authorization_required when that client is no longer the one in use.
  */
-export async function tokenClient(d: Deps, ref: ClientRef, doc: McpDoc, secrets: Secrets, mcpId: string, as: AsInfo): Promise<TokenClient> {
+export async function tokenClient(d: Deps, ref: ClientRef, doc: McpConfig, secrets: Secrets, mcpId: string, as: AsInfo): Promise<TokenClient> {
   const supported = as.token_endpoint_auth_methods_supported
   if (ref.kind === 'preregistered') {
     const o = doc.config.oauth
@@ -166,7 +166,7 @@ async function register(
   d: Deps, metadata: AuthorizationServerMetadata, issuer: string, scope: string | null, fetch: FetchLike,
   key: string, fingerprint: string, replacing: string | null, sub?: string,
 ): Promise<ResolvedClient> {
-  checkOAuthUrl(d, metadata.registration_endpoint, 'registration endpoint')
+  discoveredEndpoint(d, metadata.registration_endpoint, 'registration endpoint')
   // A registration may return a secret for the vault: counted before it exists.
   if (sub) await chargeVaultWrite(d, sub)
   const { registerClient } = await import('@modelcontextprotocol/client')

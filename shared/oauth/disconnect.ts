@@ -6,7 +6,7 @@ import type { Caller } from '../auth/caller.js'
 import type { Deps } from '../deps.js'
 import { log } from '../log.js'
 import type { Rec } from '../ports.js'
-import type { McpDoc } from '../registry/model.js'
+import type { McpConfig } from '../registry/model.js'
 import { CONNS, LEASES, connId, type ConnRec } from './model.js'
 import { decodeTokens, forgetConnection } from './tokens.js'
 import { revoke, type Revocation } from './revoke.js'
@@ -16,7 +16,7 @@ import { revoke, type Revocation } from './revoke.js'
  * the record whatever it answered. Says whether the provider confirmed the
  * revocation; nothing to revoke (not connected) counts as revoked.
  */
-export async function disconnect(d: Deps, caller: Caller, rec: Rec<McpDoc>): Promise<Revocation> {
+export async function disconnect(d: Deps, caller: Caller, rec: Rec<McpConfig>): Promise<Revocation> {
   const store = await d.store()
   const vault = await d.vault()
   const id = connId(caller.sub, rec.id)

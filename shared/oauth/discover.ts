@@ -7,8 +7,8 @@
 import type { AuthorizationServerMetadata } from '@modelcontextprotocol/client'
 import type { Deps } from '../deps.js'
 import { AppError } from '../errors.js'
-import { checkOAuthUrl as checkEndpoint, policyOf } from '../egress/policy.js'
-import type { McpDoc } from '../registry/model.js'
+import { checkOAuthUrl, policyOf } from '../egress/policy.js'
+import type { McpConfig } from '../registry/model.js'
 import type { FetchLike } from '../egress/fetch.js'
 import type { AsInfo } from './model.js'
 import { GATEWAY_INFO } from '../mcp/info.js'
@@ -24,10 +24,14 @@ export interface Discovered {
 
 const fail = (reason: string, message: string) => new AppError('upstream_error', message, { upstream: { reason } })
 
-export function checkOAuthUrl(d: Deps, url: string | undefined, what: string, whose = 'authorization server'): string {
+/**
+ * An endpoint as discovered (metadata, or the config's own): present and
+ * allowed by the egress policy, else 502 upstream_error oauth_metadata_invalid.
+ */
+export function discoveredEndpoint(d: Deps, url: string | undefined, what: string, whose = 'authorization server'): string {
   if (!url) throw fail('oauth_metadata_invalid', `The ${whose} has no ${what}.`)
   // javascript:, data:, file: and the like fail here, as do plain http (outside local loopback) and private addresses.
-  const v = checkEndpoint(policyOf(d), url)
+  const v = checkOAuthUrl(policyOf(d), url)
   if (!v.ok) throw fail('oauth_metadata_invalid', `The ${whose}'s ${what} ${v.reason}.`)
   return v.url.href
 }
@@ -45,7 +49,7 @@ async function probe(endpoint: string, fetch: FetchLike, sdk: typeof import('@mo
   return hints
 }
 
-export async function discover(d: Deps, doc: McpDoc, fetch: FetchLike): Promise<Discovered> {
+export async function discover(d: Deps, doc: McpConfig, fetch: FetchLike): Promise<Discovered> {
   const sdk = await import('@modelcontextprotocol/client')
   const o = doc.config.oauth
   const configuredScope = o?.scopes?.length ? o.scopes.join(' ') : null
@@ -57,9 +61,9 @@ export async function discover(d: Deps, doc: McpDoc, fetch: FetchLike): Promise<
     return {
       as: {
         issuer: null,
-        authorization_endpoint: checkOAuthUrl(d, o?.auth_url ?? ep?.auth_url, 'authorization endpoint'),
-        token_endpoint: checkOAuthUrl(d, o?.token_url ?? ep?.token_url, 'token endpoint'),
-        revocation_endpoint: revocationUrl ? checkOAuthUrl(d, revocationUrl, 'revocation endpoint') : null,
+        authorization_endpoint: discoveredEndpoint(d, o?.auth_url ?? ep?.auth_url, 'authorization endpoint'),
+        token_endpoint: discoveredEndpoint(d, o?.token_url ?? ep?.token_url, 'token endpoint'),
+        revocation_endpoint: revocationUrl ? discoveredEndpoint(d, revocationUrl, 'revocation endpoint') : null,
         token_endpoint_auth_methods_supported: null,
         iss_parameter_supported: false,
         ...(o?.provider ? { preset: o.provider } : {}),
@@ -77,7 +81,7 @@ export async function discover(d: Deps, doc: McpDoc, fetch: FetchLike): Promise<
     throw fail('unreachable', 'The MCP server could not be reached to discover its authorization server.')
   }
   // A metadata URL the server names is an OAuth endpoint like any other (https, public).
-  if (hints.resourceMetadataUrl) checkOAuthUrl(d, hints.resourceMetadataUrl.href, 'resource_metadata URL', 'MCP server')
+  if (hints.resourceMetadataUrl) discoveredEndpoint(d, hints.resourceMetadataUrl.href, 'resource_metadata URL', 'MCP server')
   let prm: Awaited<ReturnType<typeof sdk.discoverOAuthProtectedResourceMetadata>> | undefined
   try {
     prm = await sdk.discoverOAuthProtectedResourceMetadata(doc.endpoint, { resourceMetadataUrl: hints.resourceMetadataUrl }, fetch)
@@ -93,7 +97,7 @@ export async function discover(d: Deps, doc: McpDoc, fetch: FetchLike): Promise<
     throw fail('resource_mismatch', 'The MCP server\'s protected resource metadata names a different resource.')
   }
   const asUrl = prm?.authorization_servers?.[0] ?? new URL('/', doc.endpoint).href
-  checkOAuthUrl(d, asUrl, 'issuer URL')
+  discoveredEndpoint(d, asUrl, 'issuer URL')
   let metadata: AuthorizationServerMetadata | undefined
   try {
     metadata = await sdk.discoverAuthorizationServerMetadata(asUrl, { fetchFn: fetch })
@@ -109,9 +113,9 @@ export async function discover(d: Deps, doc: McpDoc, fetch: FetchLike): Promise<
   return {
     as: {
       issuer: metadata.issuer ?? null,
-      authorization_endpoint: checkOAuthUrl(d, metadata.authorization_endpoint, 'authorization endpoint'),
-      token_endpoint: checkOAuthUrl(d, metadata.token_endpoint, 'token endpoint'),
-      revocation_endpoint: revocation(metadata) ? checkOAuthUrl(d, revocation(metadata), 'revocation endpoint') : null,
+      authorization_endpoint: discoveredEndpoint(d, metadata.authorization_endpoint, 'authorization endpoint'),
+      token_endpoint: discoveredEndpoint(d, metadata.token_endpoint, 'token endpoint'),
+      revocation_endpoint: revocation(metadata) ? discoveredEndpoint(d, revocation(metadata), 'revocation endpoint') : null,
       token_endpoint_auth_methods_supported: metadata.token_endpoint_auth_methods_supported ?? null,
       iss_parameter_supported: (metadata as { authorization_response_iss_parameter_supported?: boolean }).authorization_response_iss_parameter_supported === true,
     },

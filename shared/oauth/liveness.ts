@@ -13,7 +13,7 @@ import { randomBytes } from 'node:crypto'
 import type { AuthorizationServerMetadata } from '@modelcontextprotocol/client'
 import type { Deps } from '../deps.js'
 import type { FetchLike } from '../egress/fetch.js'
-import { checkOAuthUrl } from './discover.js'
+import { discoveredEndpoint } from './discover.js'
 import { revocationRequest } from './revocation-request.js'
 import { TokenError, tokenRequest, type TokenClient } from './token-request.js'
 
@@ -24,12 +24,12 @@ export async function probeClient(d: Deps, metadata: AuthorizationServerMetadata
   const revocation = (metadata as { revocation_endpoint?: string }).revocation_endpoint
   try {
     if (revocation) {
-      const a = await revocationRequest(fetch, checkOAuthUrl(d, revocation, 'revocation endpoint'), client, nonce, 'refresh_token')
+      const a = await revocationRequest(fetch, discoveredEndpoint(d, revocation, 'revocation endpoint'), client, nonce, 'refresh_token')
       if (a.status >= 200 && a.status < 300) return 'alive'
       return a.error === 'invalid_client' || (a.status === 401 && a.error === 'unauthorized_client') ? 'forgotten' : 'unknown'
     }
     const params = new URLSearchParams({ grant_type: 'refresh_token', refresh_token: nonce })
-    await tokenRequest(fetch, checkOAuthUrl(d, metadata.token_endpoint, 'token endpoint'), params, client)
+    await tokenRequest(fetch, discoveredEndpoint(d, metadata.token_endpoint, 'token endpoint'), params, client)
     return 'alive'
   } catch (e) {
     if (e instanceof TokenError) return e.code === 'invalid_client' ? 'forgotten' : e.code === 'invalid_grant' ? 'alive' : 'unknown'

@@ -12,7 +12,7 @@ import type { Deps } from '../deps.js'
 import { newSecretName } from '../ids.js'
 import { log, registerSecrets } from '../log.js'
 import { track } from '../background.js'
-import { MCPS, type McpDoc } from '../registry/model.js'
+import { MCPS, type McpConfig } from '../registry/model.js'
 import { PENDING, PENDING_TTL_MS, completionKey, type PendingRec, type StateRec } from './model.js'
 import { decodeTokens, encodeTokens } from './tokens.js'
 import { revoke } from './revoke.js'
@@ -23,7 +23,7 @@ const SWEEP_PAGE = 100
 const SWEEP_PAGES = 5
 
 /** Keeps the exchanged tokens pending and returns the completion id (256 random bits) for the initiator's app. */
-export async function savePending(d: Deps, s: StateRec, doc: McpDoc, tokens: OAuthTokens): Promise<string> {
+export async function savePending(d: Deps, s: StateRec, doc: McpConfig, tokens: OAuthTokens): Promise<string> {
   const vault = await d.vault()
   const secretRef = newSecretName()
   // Counted before the write, like every vault write made for a user.
@@ -65,7 +65,7 @@ export async function discardPending(d: Deps, p: PendingRec): Promise<void> {
   await vault.delete(p.secret_ref)
   if (!raw) return
   try {
-    const doc = await (await d.store()).get<McpDoc>(MCPS, p.mcp_id)
+    const doc = await (await d.store()).get<McpConfig>(MCPS, p.mcp_id)
     const r = doc ? await revoke(d, p, doc.data, decodeTokens(raw)) : null
     if (r && !r.revoked) log('WARNING', 'revocation of discarded OAuth tokens failed', { mcp_id: p.mcp_id, reason: r.reason })
   } catch (e: any) {

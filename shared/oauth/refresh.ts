@@ -12,7 +12,7 @@ import type { Deps } from '../deps.js'
 import { AppError } from '../errors.js'
 import { log } from '../log.js'
 import type { Rec } from '../ports.js'
-import type { McpDoc } from '../registry/model.js'
+import type { McpConfig } from '../registry/model.js'
 import { readSecrets } from '../registry/read.js'
 import { CONNS, LEASES, connId, type ConnRec, type LeaseRec } from './model.js'
 import { dropRegistration, tokenClient } from './client.js'
@@ -39,7 +39,7 @@ const instance = randomUUID()
  * The access token to send to this MCP server for this caller, refreshed if it
  * is about to expire. Throws 409 authorization_required when there is none.
  */
-export async function bearerFor(d: Deps, caller: Caller, rec: Rec<McpDoc>): Promise<{ token: string; generation: number }> {
+export async function bearerFor(d: Deps, caller: Caller, rec: Rec<McpConfig>): Promise<{ token: string; generation: number }> {
   const id = connId(caller.sub, rec.id)
   let l = cached(id) ?? (await loadLive(d, id, rec.id))
   holding(l.tokens)
@@ -53,12 +53,12 @@ export async function bearerFor(d: Deps, caller: Caller, rec: Rec<McpDoc>): Prom
 }
 
 /** After an upstream 401: refresh once, unless another call already did. */
-export async function refreshAfter401(d: Deps, caller: Caller, rec: Rec<McpDoc>, generation: number): Promise<void> {
+export async function refreshAfter401(d: Deps, caller: Caller, rec: Rec<McpConfig>, generation: number): Promise<void> {
   forgetConnection(connId(caller.sub, rec.id))
   await refresh(d, caller.sub, rec, generation)
 }
 
-function refresh(d: Deps, sub: string, rec: Rec<McpDoc>, known: number): Promise<Live> {
+function refresh(d: Deps, sub: string, rec: Rec<McpConfig>, known: number): Promise<Live> {
   const id = connId(sub, rec.id)
   // One refresh per connection per instance; across instances, the lease.
   let p = inflight.get(id)
@@ -74,7 +74,7 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))
 const withTimeout = (f: FetchLike, ms: number): FetchLike => (url, init = {}) =>
   f(url, { ...init, signal: init.signal ? AbortSignal.any([init.signal, AbortSignal.timeout(ms)]) : AbortSignal.timeout(ms) })
 
-async function refreshAcrossInstances(d: Deps, sub: string, rec: Rec<McpDoc>, known: number): Promise<Live> {
+async function refreshAcrossInstances(d: Deps, sub: string, rec: Rec<McpConfig>, known: number): Promise<Live> {
   const store = await d.store()
   const id = connId(sub, rec.id)
   const owner = `${instance}:${randomUUID()}`
@@ -101,7 +101,7 @@ async function refreshAcrossInstances(d: Deps, sub: string, rec: Rec<McpDoc>, kn
   throw new AppError('unavailable', 'Another refresh of this connection is taking long; retry shortly.', { retry_after: 5 })
 }
 
-async function refreshHoldingLease(d: Deps, rec: Rec<McpDoc>, id: string, conn: ConnRec, owner: string, leaseUntil: number): Promise<Live> {
+async function refreshHoldingLease(d: Deps, rec: Rec<McpConfig>, id: string, conn: ConnRec, owner: string, leaseUntil: number): Promise<Live> {
   const store = await d.store()
   const vault = await d.vault()
   const release = () => store.transact(async (tx) => {
@@ -193,4 +193,4 @@ async function refreshHoldingLease(d: Deps, rec: Rec<McpDoc>, id: string, conn: 
 }
 
 /** Tests: a refresh as a separate instance would run it (no in-process single flight). */
-export const _refreshAsInstance = (d: Deps, sub: string, rec: Rec<McpDoc>, known: number) => refreshAcrossInstances(d, sub, rec, known)
+export const _refreshAsInstance = (d: Deps, sub: string, rec: Rec<McpConfig>, known: number) => refreshAcrossInstances(d, sub, rec, known)

@@ -8,7 +8,7 @@ import type { OAuthTokens } from '@modelcontextprotocol/client'
 import type { Deps } from '../deps.js'
 import { AppError } from '../errors.js'
 import { log } from '../log.js'
-import type { McpDoc } from '../registry/model.js'
+import type { McpConfig } from '../registry/model.js'
 import { readSecrets } from '../registry/read.js'
 import type { ConnRec } from './model.js'
 import { tokenClient } from './client.js'
@@ -28,7 +28,7 @@ export type RevocationFailure =
 
 export type Revocation = { revoked: true } | { revoked: false; reason: RevocationFailure; provider_status?: number }
 
-export async function revoke(d: Deps, c: Pick<ConnRec, 'client' | 'as' | 'mcp_id'>, doc: McpDoc, t: OAuthTokens): Promise<Revocation> {
+export async function revoke(d: Deps, c: Pick<ConnRec, 'client' | 'as' | 'mcp_id'>, doc: McpConfig, t: OAuthTokens): Promise<Revocation> {
   if (!c.as.revocation_endpoint) return { revoked: false, reason: 'revocation_unsupported' }
   try {
     const endpoint = storedEndpoint(d, c.as.revocation_endpoint, 'revocation endpoint')

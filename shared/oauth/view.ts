@@ -11,7 +11,7 @@
 import type { Caller } from '../auth/caller.js'
 import type { Deps } from '../deps.js'
 import type { Rec } from '../ports.js'
-import { view, type McpDoc } from '../registry/model.js'
+import { view, type McpConfig } from '../registry/model.js'
 import { CONNS, LEASES, connId, type ConnRec, type LeaseRec } from './model.js'
 
 /** The caller's own OAuth connection, as the view shows it (no tokens). */
@@ -59,7 +59,7 @@ export async function connectionOf(d: Deps, sub: string, mcpId: string): Promise
 }
 
 /** The API view of a config for this caller: OAuth configs with the caller's own connection (never tokens). */
-export async function viewFor(d: Deps, caller: Caller, rec: Rec<McpDoc>) {
+export async function viewFor(d: Deps, caller: Caller, rec: Rec<McpConfig>) {
   const v = view(rec)
   if (rec.data.auth_type !== 'oauth') return v
   const connection = await connectionOf(d, caller.sub, rec.id)

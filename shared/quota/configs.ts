@@ -7,7 +7,7 @@
 import type { Deps } from '../deps.js'
 import { AppError } from '../errors.js'
 import type { Rec } from '../ports.js'
-import { MCPS, type McpDoc } from '../registry/model.js'
+import { MCPS, type McpConfig } from '../registry/model.js'
 import { QUOTAS, quotaId, type QuotaRec } from './model.js'
 
 /** What `roomFor` found: the count to start from when the counter does not exist yet. */
@@ -29,7 +29,7 @@ async function countConfigs(d: Deps, tenant: string): Promise<number> {
   let n = 0
   let cursor: string | undefined
   do {
-    const page = await store.list<McpDoc>(MCPS, { where: { field: 'tenant', in: [tenant] }, limit: 1000, cursor })
+    const page = await store.list<McpConfig>(MCPS, { where: { field: 'tenant', in: [tenant] }, limit: 1000, cursor })
     n += page.items.length
     cursor = page.next ?? undefined
   } while (cursor)
@@ -45,7 +45,7 @@ export async function roomFor(d: Deps, tenant: string): Promise<Room> {
 }
 
 /** Creates the config and counts it, atomically; 429 when a concurrent create took the last place. */
-export async function createCounted(d: Deps, room: Room, id: string, doc: McpDoc): Promise<Rec<McpDoc>> {
+export async function createCounted(d: Deps, room: Room, id: string, doc: McpConfig): Promise<Rec<McpConfig>> {
   const qid = quotaId(room.tenant)
   return (await d.store()).transact(async (tx) => {
     const c = await tx.get<QuotaRec>(QUOTAS, qid)
@@ -53,7 +53,7 @@ export async function createCounted(d: Deps, room: Room, id: string, doc: McpDoc
     if (used >= room.limit) throw full(room)
     if (await tx.get(MCPS, id)) throw new AppError('conflict', `${MCPS}/${id} already exists`)
     tx.set<QuotaRec>(QUOTAS, qid, { tenant: room.tenant, configs: used + 1, updated_at: d.clock.now() })
-    tx.set<McpDoc>(MCPS, id, doc)
+    tx.set<McpConfig>(MCPS, id, doc)
     return { id, data: doc, version: 1 }
   })
 }
@@ -61,7 +61,7 @@ export async function createCounted(d: Deps, room: Room, id: string, doc: McpDoc
 /** Deletes the config (if still at `version`) and frees its place, atomically; false if it was gone. */
 export async function deleteCounted(d: Deps, id: string, version: number): Promise<boolean> {
   return (await d.store()).transact(async (tx) => {
-    const cur = await tx.get<McpDoc>(MCPS, id)
+    const cur = await tx.get<McpConfig>(MCPS, id)
     if (!cur) return false
     if (cur.version !== version) throw new AppError('precondition_failed', `${MCPS}/${id} has changed`)
     tx.delete(MCPS, id)

@@ -8,7 +8,8 @@ export type McpType = 'http' | 'sse' | 'stdio'
 export type AuthType = 'none' | 'bearer' | 'oauth'
 export type Status = 'ready' | 'needs_auth' | 'error'
 
-export interface McpDoc {
+/** `mcps/{id}`: one registered MCP server, as a user or org configured it (secrets are in the vault under `secret_ref`). */
+export interface McpConfig {
   name: string
   type: McpType
   endpoint: string
@@ -75,11 +76,11 @@ export const tenantOf = (scope: 'user' | 'org', caller: Caller) => (scope === 'u
 export const tenantsOf = (caller: Caller) => [`u:${caller.sub}`, ...(caller.org ? [`o:${caller.org}`] : [])]
 
 /** Can the caller see (and use) this config? Others get 404. */
-export const visible = (doc: McpDoc, c: Caller) =>
+export const visible = (doc: McpConfig, c: Caller) =>
   doc.scope === 'user' ? doc.tenant === `u:${c.sub}` : Boolean(c.org) && doc.tenant === `o:${c.org}`
 
 /** Can the caller change it? Org configs: admins of that org only. */
-export const mutable = (doc: McpDoc, c: Caller) => (doc.scope === 'user' ? visible(doc, c) : visible(doc, c) && c.admin)
+export const mutable = (doc: McpConfig, c: Caller) => (doc.scope === 'user' ? visible(doc, c) : visible(doc, c) && c.admin)
 
 const iso = (ms: number) => new Date(ms).toISOString()
 
@@ -87,7 +88,7 @@ const iso = (ms: number) => new Date(ms).toISOString()
  * The API view: never a secret, only whether one is set. OAuth configs are
  * shown with the caller's own connection (shared/oauth/view.ts `viewFor`).
  */
-export function view(rec: Rec<McpDoc>) {
+export function view(rec: Rec<McpConfig>) {
   const d = rec.data
   return {
     id: rec.id,

@@ -8,17 +8,17 @@ import type { Deps } from '../deps.js'
 import { AppError } from '../errors.js'
 import { checkOAuthUrl, checkUrl, policyOf } from '../egress/policy.js'
 import { presetOf } from '../oauth/presets.js'
-import { checkPaths } from '../pool/paths.js'
+import { checkPaths } from '../stdio-pool/paths.js'
 import { checkChoice } from '../stdio/catalog.js'
 import { catalogOf } from '../stdio/load.js'
-import type { McpDoc, OAuthConfig, Secrets } from './model.js'
+import type { McpConfig, OAuthConfig, Secrets } from './model.js'
 import { RESERVED_HEADERS } from './schema.js'
 
 /** 400 with one violation at `path` (a JSON pointer into the body). */
 export const bad = (path: string, message: string) => new AppError('invalid_request', `${path} ${message}`, { errors: [{ path, message }] })
 
 /** stdio configs: a catalog entry and its declared parameters and env vars, nothing else (nothing starts here). */
-function checkStdio(d: Deps, doc: Pick<McpDoc, 'type' | 'endpoint' | 'auth_type' | 'config'>, secrets: Secrets) {
+function checkStdio(d: Deps, doc: Pick<McpConfig, 'type' | 'endpoint' | 'auth_type' | 'config'>, secrets: Secrets) {
   const cat = catalogOf(d)
   if (!cat) throw bad('/type', 'stdio servers need the stdio pool')
   if (doc.endpoint) throw bad('/endpoint', 'is not used by stdio servers')
@@ -34,7 +34,7 @@ function checkStdio(d: Deps, doc: Pick<McpDoc, 'type' | 'endpoint' | 'auth_type'
 }
 
 /** Throws 400 for the first rule `doc` with `secrets` breaks. */
-export function checkSemantics(d: Deps, doc: Pick<McpDoc, 'type' | 'endpoint' | 'auth_type' | 'config'>, secrets: Secrets) {
+export function checkSemantics(d: Deps, doc: Pick<McpConfig, 'type' | 'endpoint' | 'auth_type' | 'config'>, secrets: Secrets) {
   if (doc.type === 'stdio') return checkStdio(d, doc, secrets)
   if (doc.config.catalog_id || doc.config.params || secrets.env) throw bad('/config', 'catalog_id, params and env are for stdio servers')
   const hint = withScheme(doc.endpoint)

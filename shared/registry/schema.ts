@@ -1,5 +1,5 @@
 /** JSON Schemas of the registry API bodies (docs/api.md mirrors them). */
-import { SPEC_HEADER } from '../pool/spec.js'
+import { SPEC_HEADER } from '../stdio-pool/spec.js'
 
 // RFC 9110 §5.1 token characters for header names.
 const headerName = { type: 'string', pattern: "^[!#$%&'*+.^_`|~0-9A-Za-z-]{1,100}$" }

@@ -10,7 +10,7 @@ import { chargeVaultWrite } from '../quota/vault-writes.js'
 import type { Rec } from '../ports.js'
 import { check } from '../validate.js'
 import { createSchema, patchSchema } from './schema.js'
-import { etag, MCPS, mutable, tenantOf, type AuthType, type McpDoc, type McpType, type OAuthConfig, type Secrets } from './model.js'
+import { etag, MCPS, mutable, tenantOf, type AuthType, type McpConfig, type McpType, type OAuthConfig, type Secrets } from './model.js'
 import { load, readSecrets } from './read.js'
 import { bad, checkSemantics } from './rules.js'
 
@@ -36,7 +36,7 @@ type PatchBody = Partial<Omit<CreateBody, 'config'>> & {
 const hasSecrets = (s: Secrets) => Boolean(s.token) || Boolean(s.client_secret) || Object.keys(s.headers ?? {}).length > 0 || Object.keys(s.env ?? {}).length > 0
 const encode = (s: Secrets) => new TextEncoder().encode(JSON.stringify(s))
 
-export async function create(d: Deps, caller: Caller, body: unknown): Promise<Rec<McpDoc>> {
+export async function create(d: Deps, caller: Caller, body: unknown): Promise<Rec<McpConfig>> {
   const t0 = performance.now()
   const b = check<CreateBody>(createSchema, body)
   if (b.scope === 'org' && !caller.org) throw new AppError('forbidden', 'Only members of an org can create org-scoped MCP servers.')
@@ -50,7 +50,7 @@ export async function create(d: Deps, caller: Caller, body: unknown): Promise<Re
     ...(cfg.env && Object.keys(cfg.env).length ? { env: cfg.env } : {}),
   }
   const now = d.clock.now()
-  const doc: McpDoc = {
+  const doc: McpConfig = {
     name: b.name,
     type: b.type,
     endpoint: b.endpoint ?? '',
@@ -100,7 +100,7 @@ export async function create(d: Deps, caller: Caller, body: unknown): Promise<Re
  * strongly (a weak tag never matches). Undefined when absent. A 412 carries
  * the current ETag, so the client can read again and retry.
  */
-function ifMatch(header: string | undefined): ((rec: Rec<McpDoc>) => void) | undefined {
+function ifMatch(header: string | undefined): ((rec: Rec<McpConfig>) => void) | undefined {
   if (header === undefined) return undefined
   const v = header.trim()
   if (v === '*') return () => {}
@@ -112,16 +112,16 @@ function ifMatch(header: string | undefined): ((rec: Rec<McpDoc>) => void) | und
   }
 }
 
-const changed = (rec: Rec<McpDoc> | null) =>
+const changed = (rec: Rec<McpConfig> | null) =>
   new AppError('precondition_failed', 'The MCP server was changed since you read it: read it again (the ETag header is its current version).', undefined, rec ? { headers: { ETag: etag(rec) } } : undefined)
 
 /** A write that lost the version race: 412 with the winner's ETag. */
 async function lostRace(d: Deps, id: string, e: unknown): Promise<never> {
   if (!(e instanceof AppError) || e.code !== 'precondition_failed') throw e
-  throw changed(await (await d.store()).get<McpDoc>(MCPS, id))
+  throw changed(await (await d.store()).get<McpConfig>(MCPS, id))
 }
 
-export async function patch(d: Deps, caller: Caller, id: string, body: unknown, ifMatchHeader?: string): Promise<Rec<McpDoc>> {
+export async function patch(d: Deps, caller: Caller, id: string, body: unknown, ifMatchHeader?: string): Promise<Rec<McpConfig>> {
   const t0 = performance.now()
   const b = check<PatchBody>(patchSchema, body)
   const expected = ifMatch(ifMatchHeader)
@@ -165,7 +165,7 @@ export async function patch(d: Deps, caller: Caller, id: string, body: unknown, 
   }
   // Leaving bearer auth drops the token with it, unless the caller set one explicitly (then the check below complains).
   if (auth_type !== 'bearer' && old.auth_type === 'bearer' && c.token === undefined) delete secrets.token
-  const next: McpDoc = {
+  const next: McpConfig = {
     ...old,
     name: b.name ?? old.name,
     type: b.type ?? old.type,
@@ -192,9 +192,9 @@ export async function patch(d: Deps, caller: Caller, id: string, body: unknown, 
       await vault!.put(newRef, encode(secrets))
     }
   }
-  let out: Rec<McpDoc>
+  let out: Rec<McpConfig>
   try {
-    out = await (await d.store()).update<McpDoc>(MCPS, id, () => next, { ifVersion: rec.version })
+    out = await (await d.store()).update<McpConfig>(MCPS, id, () => next, { ifVersion: rec.version })
   } catch (e) {
     if (newRef) await vault!.delete(newRef).catch(() => {})
     return lostRace(d, id, e)

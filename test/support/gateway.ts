@@ -13,7 +13,7 @@ import { startLocal } from '../../shared/local/server.js'
 import { handlers } from '../../functions/names.js'
 import { devToken } from '../../shared/auth/dev-token.js'
 import { auditFlushed } from '../../shared/audit.js'
-import { closeAll } from '../../shared/mcp/connect.js'
+import { closeSessions } from '../../shared/mcp/sessions.js'
 
 export interface Res {
   status: number
@@ -77,7 +77,7 @@ export async function startGateway(o: { env?: Record<string, string>; over?: Par
     async close() {
       await local.close()
       await auditFlushed()
-      await closeAll()
+      await closeSessions()
       setLogSink(prevSink)
       await (await deps.store()).close().catch(() => {})
       await (await deps.vault()).close().catch(() => {})

@@ -9,9 +9,9 @@ import { createRequire } from 'node:module'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import type { Deps } from '../../shared/deps.js'
-import { serviceToken } from '../../shared/auth/service.js'
-import { encodeSpec } from '../../shared/pool/spec.js'
-import type { PoolSpec } from '../../shared/pool/spec.js'
+import { serviceToken } from '../../shared/auth/service-token.js'
+import { encodeSpec } from '../../shared/stdio-pool/spec.js'
+import type { PoolSpec } from '../../shared/stdio-pool/spec.js'
 
 const require = createRequire(import.meta.url)
 const script = (pkg: string) => require.resolve(`${pkg}/dist/index.js`)

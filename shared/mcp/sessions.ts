@@ -231,7 +231,7 @@ export interface ConnectOptions {
   fresh?: boolean
 }
 
-export async function withClient<T>(d: Deps, t: Target, outer: AbortSignal, fn: (s: Session) => Promise<T>, o: ConnectOptions = {}): Promise<T> {
+export async function withSession<T>(d: Deps, t: Target, outer: AbortSignal, fn: (s: Session) => Promise<T>, o: ConnectOptions = {}): Promise<T> {
   const ac = new AbortController()
   let failure: AppError | undefined
   const fail = (e: AppError) => {
@@ -308,7 +308,7 @@ function noteDropped(gates: NotificationGate[]): void {
 export const _sweep = (now: number) => sweep(now)
 
 /** Close every warm connection (shutdown, tests). */
-export async function closeAll(): Promise<void> {
+export async function closeSessions(): Promise<void> {
   const all = [...warm.values()]
   warm.clear()
   for (const e of all) {
