@@ -2,6 +2,7 @@
  * Configuration is a pure function of the environment, so tests pass a plain object.
  * Every knob is documented in README.md ("Configuration").
  */
+import { formatPolicy, parsePolicy, type Policy } from './ratelimit/policy.js'
 export type Mode = 'local' | 'production'
 
 export interface Config {
@@ -98,6 +99,7 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
     port: int(env.PORT, 8080, 0, 65535, 'PORT'),
     publicBaseUrl: baseUrl(env.PUBLIC_BASE_URL, 'PUBLIC_BASE_URL') ?? (local ? `http://127.0.0.1:${env.PORT || 8080}` : null),
     ...parsePoolConfig(env, local),
+    ...parseRateLimitConfig(env),
   }
 }
 
@@ -114,6 +116,13 @@ export function describeConfig(c: Config) {
     egress_allowlist: c.egressAllowlist.length,
     store: c.store,
     vault: c.vault,
+    rate_limit: {
+      user: c.rateLimit.user && formatPolicy(c.rateLimit.user),
+      user_mcp: c.rateLimit.userMcp && formatPolicy(c.rateLimit.userMcp),
+      org: c.rateLimit.org && formatPolicy(c.rateLimit.org),
+      store: c.rateLimit.redisUrl ? 'redis' : 'memory',
+      fail: c.rateLimit.fail,
+    },
   }
 }
 
@@ -143,5 +152,44 @@ function parsePoolConfig(env: Record<string, string | undefined>, local: boolean
     poolInvokers: list(env.POOL_INVOKERS).map((e) => e.toLowerCase()),
     poolDataDir: env.POOL_DATA_DIR || `${(env.TMPDIR || '/tmp').replace(/\/+$/, '')}/mcp-gateway-pool`,
     poolMaxProcesses: int(env.POOL_MAX_PROCESSES, 50, 1, 1000, 'POOL_MAX_PROCESSES'),
+  }
+}
+
+// ---- rate limits (shared/ratelimit) --------------------------------------------------------
+export interface Config {
+  rateLimit: {
+    /** RATE_LIMIT_USER, RATE_LIMIT_USER_MCP, RATE_LIMIT_ORG: null means no limit. */
+    user: Policy | null
+    userMcp: Policy | null
+    org: Policy | null
+    /** REDIS_URL: buckets shared by every instance; null keeps them in this instance's memory. */
+    redisUrl: string | null
+    /** RATE_LIMIT_FAIL: what a call gets while Redis is unreachable. */
+    fail: 'open' | 'closed'
+  }
+}
+
+function policyVar(env: Record<string, string | undefined>, name: string): Policy | null {
+  const v = env[name]
+  if (v === undefined || v.trim() === '') return null
+  const r = parsePolicy(v)
+  if (!r.ok) throw new Error(`config: ${name} ${r.reason}; got ${JSON.stringify(v.slice(0, 64))}`)
+  return r.policy
+}
+
+function parseRateLimitConfig(env: Record<string, string | undefined>) {
+  const fail = env.RATE_LIMIT_FAIL || 'open'
+  if (fail !== 'open' && fail !== 'closed') throw new Error('config: RATE_LIMIT_FAIL must be open or closed')
+  const redisUrl = env.REDIS_URL || null
+  // The URL may hold a password: the message never repeats it.
+  if (redisUrl && !/^rediss?:\/\/[^\s]+$/.test(redisUrl)) throw new Error('config: REDIS_URL must be a redis:// or rediss:// URL')
+  return {
+    rateLimit: {
+      user: policyVar(env, 'RATE_LIMIT_USER'),
+      userMcp: policyVar(env, 'RATE_LIMIT_USER_MCP'),
+      org: policyVar(env, 'RATE_LIMIT_ORG'),
+      redisUrl,
+      fail: fail as 'open' | 'closed',
+    },
   }
 }

@@ -12,6 +12,7 @@ export type Code =
   | 'payload_too_large'
   | 'unsupported_media_type'
   | 'not_acceptable'
+  | 'rate_limited'
   | 'internal'
   | 'upstream_error'
   | 'upstream_response_too_large'
@@ -31,6 +32,7 @@ const STATUS: Record<Code, number> = {
   precondition_failed: 412,
   payload_too_large: 413,
   unsupported_media_type: 415,
+  rate_limited: 429,
   internal: 500,
   upstream_error: 502,
   upstream_response_too_large: 502,
@@ -51,6 +53,7 @@ const TITLE: Record<Code, string> = {
   precondition_failed: 'Precondition failed',
   payload_too_large: 'Payload too large',
   unsupported_media_type: 'Unsupported media type',
+  rate_limited: 'Too many requests',
   internal: 'Internal server error',
   upstream_error: 'Upstream error',
   upstream_response_too_large: 'Upstream response too large',

@@ -13,12 +13,15 @@ import { resultView } from './views.js'
 import { loadState, saveState, toolsFresh, type StateKey } from './state.js'
 import type { Target } from './connect.js'
 import { checkArguments } from './args.js'
+import { rateLimit } from '../ratelimit/limit.js'
 
 export interface Hooks {
   /** Called once the call is about to start (validation passed): streaming writes its headers here. */
   onStart?(): void
   onProgress?(p: { progress: number; total: number | null; message: string | null }): void
   onLog?(l: { level: string; logger: string | null; data: unknown }): void
+  /** The RateLimit and RateLimit-Policy response fields, when limits apply (also before a 429). */
+  onRateLimit?(headers: Record<string, string>): void
 }
 
 export type ToolResultView = ReturnType<typeof resultView>
@@ -72,6 +75,7 @@ export async function execute(d: Deps, caller: Caller, id: string, toolName: str
   const b = check<{ arguments?: Record<string, unknown> }>(executeBody, body ?? {})
   const args = b.arguments ?? {}
   const rec = await load(d, caller, id)
+  await rateLimit(d, caller, rec, toolName, hooks.onRateLimit)
   let outcome: 'ok' | 'error' = 'error'
   let code: string | undefined
   try {
