@@ -6,6 +6,11 @@ import { http } from '@google-cloud/functions-framework'
 import { FUNCTIONS, lazy } from './names.js'
 import { installBodyErrorHandler } from '../shared/ff-errors.js'
 import { installShutdown, onShutdown } from '../shared/shutdown.js'
+import { parseConfig } from '../shared/config.js'
+
+// A bad setting (e.g. RATE_LIMIT_USER=lots) stops the instance at start-up, naming the variable,
+// instead of failing its first request.
+parseConfig(process.env)
 
 installBodyErrorHandler()
 installShutdown()

@@ -20,7 +20,7 @@ export interface RedisServer {
   port: number
   /** Kills the server now (SIGKILL: no goodbye to clients), as an outage would. */
   kill(): Promise<void>
-  /** Starts it again on the same port (empty: no persistence). */
+  /** Starts it again on the same port (empty: no persistence); nothing when it is running. */
   restart(): Promise<void>
   stop(): Promise<void>
 }
@@ -33,7 +33,9 @@ export async function startRedis(): Promise<RedisServer> {
   const port = await freePort()
   const dir = await mkdtemp(join(tmpdir(), 'gw-redis-'))
   let child: ChildProcess | undefined
+  const running = () => Boolean(child && child.exitCode === null && child.signalCode === null)
   const start = async () => {
+    if (running()) return
     const c = spawn(REDIS_SERVER!, ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', dir, '--protected-mode', 'no', '--loglevel', 'warning'], { stdio: 'ignore' })
     live.add(c)
     c.once('exit', () => live.delete(c))
