@@ -145,7 +145,7 @@ test('env: every variable the code reads in production is wired, and none that i
   const localOnly = ['DATA_DIR', 'LOCAL_VAULT_KEY', 'EGRESS_ALLOW_LOOPBACK', 'STORE', 'VAULT', 'PORT', 'GCLOUD_PROJECT', 'FIREBASE_PROJECT', 'TMPDIR']
   const platform = ['LOG_EXECUTION_ID', 'FUNCTION_TIMEOUT_SEC']
   const set = new Set(
-    ['common_env', 'stdio_env', 'pool_client_env', 'pool_server_env'].flatMap((l) => Object.keys(m.locals[l])).concat('FUNCTION_TIMEOUT_SEC'),
+    ['common_env', 'stdio_env', 'pool_client_env', 'pool_server_env', 'rate_limit_env', 'redis_env'].flatMap((l) => Object.keys(m.locals[l])).concat('FUNCTION_TIMEOUT_SEC'),
   )
   for (const k of read) assert.ok(set.has(k) || localOnly.includes(k), `${k} is read by shared/config.ts but not set by infra/`)
   for (const k of set) assert.ok(read.has(k) || platform.includes(k), `infra/ sets ${k}, which the code does not read`)
@@ -206,7 +206,7 @@ test('Hosting: a site whose release is firebase.json, each rewrite to its functi
 test('monitoring: log-based metrics match what the code logs; an error-rate alert; a dashboard', async () => {
   const m = await mod('infra')
   const metrics = m.locals.log_metrics
-  assert.equal(Object.keys(metrics).sort(), ['oauth_flows', 'oauth_refresh_failures', 'request_failures', 'tool_executions'])
+  assert.equal(Object.keys(metrics).sort(), ['oauth_flows', 'oauth_refresh_failures', 'rate_limit_blocks', 'rate_limit_unchecked', 'request_failures', 'tool_executions'])
   const src = (f: string) => readFileSync(join(root, f), 'utf8')
   assert.match(metrics.tool_executions.filter, /jsonPayload\.audit\.action=\\?"tool\.execute/)
   assert.match(src('shared/audit.ts'), /'tool\.execute'/)

@@ -83,6 +83,12 @@ variable "limits" {
   description = "Over this example's limits: max_body_bytes, max_result_bytes, default_timeout_ms."
 }
 
+variable "rate_limit" {
+  type        = any
+  default     = null
+  description = "Rate limits on tool calls (user, user_mcp, org, fail) and the optional Memorystore instance (redis)."
+}
+
 variable "storage" {
   type        = any
   default     = null

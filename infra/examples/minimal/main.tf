@@ -57,6 +57,7 @@ module "gateway" {
   egress_allowlist         = var.egress_allowlist
   limits                   = var.limits
   storage                  = var.storage
+  rate_limit               = var.rate_limit
   monitoring               = var.monitoring
   secret_env               = var.secret_env
   secret_replica_locations = var.secret_replica_locations
