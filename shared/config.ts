@@ -169,8 +169,7 @@ export interface Config {
   }
 }
 
-function policyVar(env: Record<string, string | undefined>, name: string): Policy | null {
-  const v = env[name]
+function policyVar(name: string, v: string | undefined): Policy | null {
   if (v === undefined || v.trim() === '') return null
   const r = parsePolicy(v)
   if (!r.ok) throw new Error(`config: ${name} ${r.reason}; got ${JSON.stringify(v.slice(0, 64))}`)
@@ -185,9 +184,9 @@ function parseRateLimitConfig(env: Record<string, string | undefined>) {
   if (redisUrl && !/^rediss?:\/\/[^\s]+$/.test(redisUrl)) throw new Error('config: REDIS_URL must be a redis:// or rediss:// URL')
   return {
     rateLimit: {
-      user: policyVar(env, 'RATE_LIMIT_USER'),
-      userMcp: policyVar(env, 'RATE_LIMIT_USER_MCP'),
-      org: policyVar(env, 'RATE_LIMIT_ORG'),
+      user: policyVar('RATE_LIMIT_USER', env.RATE_LIMIT_USER),
+      userMcp: policyVar('RATE_LIMIT_USER_MCP', env.RATE_LIMIT_USER_MCP),
+      org: policyVar('RATE_LIMIT_ORG', env.RATE_LIMIT_ORG),
       redisUrl,
       fail: fail as 'open' | 'closed',
     },

@@ -86,7 +86,8 @@ function unreachable(d: Deps, e: unknown): void {
   const reason = typeof cause?.code === 'string' ? cause.code : redact(String(cause?.message ?? cause ?? 'unreachable')).slice(0, 200)
   if (!storeDown) {
     storeDown = true
-    log('ERROR', `rate limiter store unreachable; failing ${fail} until it is back`, { rate_limit: { store: 'unreachable', fail }, reason })
+    // Not a `rate_limit` field: the log-based metric counts the per-call lines below, once each.
+    log('ERROR', `rate limiter store unreachable; failing ${fail} until it is back`, { fail, reason })
   }
   // Rides on the request's own log line: the log-based metric counts every call that went unchecked.
   logWithRequest('WARNING', 'rate limiter store unreachable', { rate_limit: { store: 'unreachable', fail } })
