@@ -10,7 +10,7 @@ import { MemoryRateLimitStore } from '../shared/adapters/ratelimit-memory.js'
 import { RedisRateLimitStore } from '../shared/adapters/ratelimit-redis.js'
 import { AppError } from '../shared/errors.js'
 import { rateLimitContract } from './ratelimit.contract.js'
-import { needsRedis, startRedis, type RedisServer } from './support/redis.js'
+import { needsRedis, REDIS_SERVER, startRedis, type RedisServer } from './support/redis.js'
 import { rejects } from './support/assert.js'
 
 const SEC = 1_000_000
@@ -21,11 +21,17 @@ rateLimitContract('memory', async () => ({ store: new MemoryRateLimitStore(), pr
 // ---- Redis: one server for the file, a fresh key prefix per test ------------------------------------
 
 let redis: RedisServer | undefined
-const shared = needsRedis(rateLimitContract('redis', async () => {
-  redis ??= await startRedis()
-  return { store: await RedisRateLimitStore.open(redis.url), prefix: `t${n++}:`, cleanup: async () => {} }
-}))
-shared.run()
+if (REDIS_SERVER) {
+  rateLimitContract('redis', async () => {
+    redis ??= await startRedis()
+    return { store: await RedisRateLimitStore.open(redis.url), prefix: `t${n++}:`, cleanup: async () => {} }
+  }).run()
+} else {
+  // The contract registers its tests as it is built: without redis-server, one stand-in says why.
+  const missing = needsRedis(suite('RateLimitStore contract: redis'))
+  missing('the shared contract against a real redis-server', () => {})
+  missing.run()
+}
 
 const only = needsRedis(suite('RedisRateLimitStore'))
 only.before(async () => {
