@@ -15,7 +15,7 @@ import { freePort } from '../test/support/net.js'
 import { spawnChild } from './proc.js'
 import { summarize, sleep, type Summary } from './stats.js'
 
-export const HEAVY = ['@google-cloud/firestore', '@google-cloud/secret-manager', '@modelcontextprotocol/client', 'undici', 'ajv']
+export const HEAVY = ['@google-cloud/firestore', '@google-cloud/secret-manager', '@modelcontextprotocol/client', 'undici', 'ajv', 'ioredis']
 const FF_MAIN = 'node_modules/@google-cloud/functions-framework/build/src/main.js'
 const WAIT_MS = 30_000
 

@@ -14,7 +14,7 @@ import { memOf, resetPeak, spawnChild, type Child } from './proc.js'
 export interface GatewayProc {
   base: string
   pid: number
-  token(user: string): Promise<string>
+  token(user: string, claims?: { org?: string }): Promise<string>
   mem(): ReturnType<typeof memOf>
   /** Distinct warning lines the gateway printed to stderr (e.g. MaxListenersExceededWarning). */
   warnings(): string[]
@@ -24,11 +24,11 @@ export interface GatewayProc {
   stop(): Promise<void>
 }
 
-async function start(port: number, dataDir: string): Promise<Child> {
+async function start(port: number, dataDir: string, env: Record<string, string>): Promise<Child> {
   let child: Child | undefined
   try {
     child = spawnChild(['dist/scripts/local.js'], {
-      env: { ...process.env, GATEWAY_MODE: 'local', PORT: String(port), DATA_DIR: dataDir, METADATA_SERVER_DETECTION: 'none' },
+      env: { ...process.env, GATEWAY_MODE: 'local', PORT: String(port), DATA_DIR: dataDir, METADATA_SERVER_DETECTION: 'none', ...env },
     })
     const exited = new Promise<never>((_, rej) => child!.proc.once('exit', (c) => rej(new Error(`gateway exited (${c}): ${child!.stderr()}`))))
     await Promise.race([waitForPort(port, 20_000), exited])
@@ -39,12 +39,13 @@ async function start(port: number, dataDir: string): Promise<Child> {
   }
 }
 
-export async function spawnGateway(): Promise<GatewayProc> {
+/** `env`: extra settings for the child (e.g. rate limits). */
+export async function spawnGateway(env: Record<string, string> = {}): Promise<GatewayProc> {
   const dataDir = await mkdtemp(join(tmpdir(), 'gw-bench-'))
   const port = await freePort()
   let c: Child
   try {
-    c = await start(port, dataDir)
+    c = await start(port, dataDir, env)
   } catch (e) {
     await rm(dataDir, { recursive: true, force: true })
     throw e
@@ -53,13 +54,13 @@ export async function spawnGateway(): Promise<GatewayProc> {
   return {
     base: `http://127.0.0.1:${port}/api/v1`,
     get pid() { return c.pid },
-    token: (user) => devToken(config, { user, ttlSec: 3600 }),
+    token: (user, claims = {}) => devToken(config, { user, ttlSec: 3600, ...claims }),
     mem: () => memOf(c.pid),
     warnings: () => [...new Set(c.stderr().split('\n').filter((l) => /warning/i.test(l) && !/--trace-warnings/.test(l)).map((l) => l.replace(/^\(node:\d+\) /, '').replace(/\d+ (abort )?listeners added/, 'N $1listeners added')))],
     resetPeak: () => resetPeak(c.pid),
     async restart() {
       await c.stop()
-      c = await start(port, dataDir)
+      c = await start(port, dataDir, env)
     },
     async stop() {
       await c.stop()

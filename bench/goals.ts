@@ -44,6 +44,14 @@ export function goals(r: Results): Goal[] {
       ? { goal: `throughput at c64 ≥ 50% of direct, zero errors (${t.server})`, measured: `${f(top.ratio * 100, 0)}%, ${top.gateway.errors} errors`, pass: top.ratio >= 0.5 && top.gateway.errors === 0 }
       : { goal: `throughput at c64 ≥ 50% of direct, zero errors (${t.server})`, measured: 'not run (quick)', pass: null })
   }
+  for (const x of r.rate_limit ?? []) {
+    for (const p of x.pairs) {
+      const rtt = x.alone.redis_ping?.p50
+      if (p.store === 'memory') g.push({ goal: 'rate limits add ≤ 0.2 ms to execute p50 (memory adapter)', measured: `${f(p.added_p50_ms, 3)} ms (${f(p.with.p50, 2)} vs ${f(p.without.p50, 2)}); a take alone ${f(x.alone.memory_take.p50 * 1000, 1)} µs`, pass: p.added_p50_ms <= 0.2 })
+      else g.push({ goal: 'rate limits add ≤ 1 Redis round trip to execute p50 (Redis adapter)', measured: `${f(p.added_p50_ms, 3)} ms vs PING ${f(rtt ?? NaN, 3)} ms; a take alone ${f((x.alone.redis_take?.p50 ?? NaN), 3)} ms`, pass: rtt === undefined ? null : p.added_p50_ms <= rtt })
+    }
+    if (x.note) g.push({ goal: 'rate limits with the Redis adapter', measured: x.note, pass: null })
+  }
   if (typeof r.stdio === 'string') g.push({ goal: 'stdio pool', measured: r.stdio, pass: null })
   else {
     g.push({ goal: 'stdio: warm pool call ≤ 1/20 of spawn-per-call', measured: `${f(r.stdio.pool_warm.p50, 2)} vs ${f(r.stdio.spawn_per_call.p50, 0)} ms = 1/${f(r.stdio.ratio, 0)}`, pass: r.stdio.ratio >= 20 })

@@ -1,6 +1,7 @@
 /** Renders the results as Markdown tables. */
 import type { Results } from './run.js'
 import type { Summary } from './stats.js'
+import type { RateLimitResult } from './ratelimit.js'
 
 const f = (n: number | null | undefined, d = 2) => (n !== null && n !== undefined && Number.isFinite(n) ? n.toFixed(d) : 'n/a')
 const row = (cells: (string | number)[]) => `| ${cells.join(' | ')} |`
@@ -96,6 +97,27 @@ export function markdown(r: Results): string {
           `Spawn-per-call / warm pool p50: ${f(r.stdio.ratio)}×; warm pool − streamable HTTP p50: ${f(r.stdio.delta_vs_http_ms)} ms.`,
         ].join('\n'),
     '',
+    markdownRateLimit(r.rate_limit ?? []),
+    '',
   ]
   return out.join('\n')
+}
+
+/** Item 8, also printed alone by `node dist/bench/ratelimit.js`. */
+export function markdownRateLimit(rs: RateLimitResult[]): string {
+  const us = (s: Summary | null) => (s ? `${f(s.p50 * 1000, 1)} µs` : 'n/a')
+  return [
+    '## 8. Rate limiter (execute, ms; interleaved, same process: a caller under RATE_LIMIT_ORG vs one under no limit)',
+    '',
+    table(['server', 'store', 'path', 'p50', 'p95', 'p99', 'calls/s', 'errors', 'n'], rs.flatMap((r) => r.pairs.flatMap((p) => [
+      [r.server, p.store, 'without limits', ...lat(p.without)],
+      [r.server, p.store, 'with limits (one token per call)', ...lat(p.with)],
+    ]))),
+    '',
+    rs.map((r) => [
+      ...r.pairs.map((p) => `${p.store}: added p50 ${f(p.added_p50_ms, 3)} ms`),
+      `the limiter alone, p50: memory take ${us(r.alone.memory_take)}; Redis take ${us(r.alone.redis_take)} vs PING (one round trip) ${us(r.alone.redis_ping)}`,
+      ...(r.note ? [r.note] : []),
+    ].join('  \n')).join('\n\n'),
+  ].join('\n')
 }

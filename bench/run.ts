@@ -16,6 +16,7 @@ import { startModernServer } from '../test/servers/modern.js'
 import { startEverything, type EverythingHandle } from '../test/support/everything.js'
 import { writeTestCatalog, type TestCatalog } from '../test/support/pool.js'
 import { stdioBench, type StdioResult } from './stdio.js'
+import { rateLimitBench, type RateLimitResult } from './ratelimit.js'
 import { spawnUpstreams, type UpstreamProc } from './upstream-proc.js'
 import type { TestServerHandle } from '../test/servers/tools.js'
 import { api } from './api.js'
@@ -44,6 +45,8 @@ export interface Results {
   cold_start: ColdStart[]
   throughput: ThroughputResult[]
   stdio: StdioResult | string
+  /** Item 8: execute with and without rate limits. */
+  rate_limit: RateLimitResult[]
 }
 
 export interface BenchOptions {
@@ -112,6 +115,9 @@ export async function runBench(o: BenchOptions = {}): Promise<{ results: Results
     const stdioId = await a.register('stdio-everything', '', { type: 'stdio', endpoint: undefined, config: { catalog_id: 'everything' } })
     const stdio = await stdioBench(a, stdioId, evId, p.stdio)
 
+    say('8. rate limiter')
+    const rl = [await rateLimitBench(upProc.modern, '2026-07-28 (modern.ts)', p.latency)]
+
     say('4. listing tools')
     const list: ListingResult[] = []
     for (const u of ups) list.push(await listing(a, u.server, u.h.url, p.listing))
@@ -141,7 +147,7 @@ export async function runBench(o: BenchOptions = {}): Promise<{ results: Results
         gateway_warnings: gatewayWarnings, bench_warnings: [...benchWarnings],
       },
       goals: [], latency: lat, floor: floors, upstream, store_ops: ops, listing: list, cold_start: cold, throughput: tp,
-      stdio,
+      stdio, rate_limit: rl,
     }
     results.goals = goals(results)
     const md = markdown(results)

@@ -13,8 +13,9 @@ const routes: Route[] = [
     run: async (c) => {
       const body = await c.body()
       const { id, tool } = c.params
+      const onRateLimit = (h: Record<string, string>) => { for (const [k, v] of Object.entries(h)) c.res.setHeader(k, v) }
       if (!(header(c.req, 'accept') ?? '').includes('text/event-stream')) {
-        return { status: 200, body: await execute(c.deps, c.caller, id, tool, body, c.signal) }
+        return { status: 200, body: await execute(c.deps, c.caller, id, tool, body, c.signal, { onRateLimit }) }
       }
       const sse = new SseWriter(c.res)
       try {
@@ -22,6 +23,7 @@ const routes: Route[] = [
           onStart: () => sse.start(),
           onProgress: (p) => sse.send('progress', p),
           onLog: (l) => sse.send('log', l),
+          onRateLimit,
         })
         sse.send('result', result)
       } catch (e) {

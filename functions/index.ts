@@ -6,6 +6,12 @@ import { http } from '@google-cloud/functions-framework'
 import { FUNCTIONS, lazy } from './names.js'
 import { installBodyErrorHandler } from '../shared/body-errors.js'
 import { installShutdown, onShutdown } from '../shared/shutdown.js'
+import { parseConfig } from '../shared/config.js'
+
+// A bad setting (e.g. RATE_LIMIT_USER=lots) stops the instance at start-up, naming the variable,
+// instead of failing its first request.
+parseConfig(process.env)
+
 import { loadCatalogAtStart } from '../shared/stdio/load.js'
 
 // A bad stdio catalog (say, one that lets users set NODE_OPTIONS) stops the instance here,

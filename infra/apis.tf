@@ -21,7 +21,7 @@ locals {
     "secretmanager.googleapis.com",
     "serviceusage.googleapis.com",
     "storage.googleapis.com",
-  ], var.auth.issuer == null ? ["identitytoolkit.googleapis.com"] : [])
+  ], var.auth.issuer == null ? ["identitytoolkit.googleapis.com"] : [], var.rate_limit.redis.enabled ? ["redis.googleapis.com"] : [])
 }
 
 resource "google_project_service" "apis" {

@@ -117,6 +117,8 @@ locals {
         { for ek, ev in local.stdio_env : ek => ev if local.access[name].stdio },
         { for ek, ev in local.pool_client_env : ek => ev if local.access[name].calls_pool },
         { for ek, ev in local.pool_server_env : ek => ev if name == local.pool_name },
+        { for ek, ev in local.rate_limit_env : ek => ev if ev != null && contains(local.rate_limit_readers, name) },
+        { for ek, ev in local.redis_env : ek => ev if ev != null && contains(local.rate_limit_takers, name) },
       ) : k => v if v != null && v != ""
     }
   }
@@ -192,6 +194,7 @@ module "functions" {
   settings              = each.value
   env                   = local.env[each.key]
   secret_env            = local.secret_env[each.key]
+  vpc                   = local.vpc[each.key]
   public                = local.access[each.key].public
   # no_iam_check: the public functions are public by Cloud Run's setting, with no IAM member at all
   # (an allUsers member is what domain-restricted sharing refuses).

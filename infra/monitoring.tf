@@ -38,6 +38,24 @@ locals {
         code    = "EXTRACT(jsonPayload.audit.code)"
       }
     }
+    # A call refused by a rate limit is an audit record (tool.execute, denied, rate_limited) naming
+    # the policy that set its Retry-After (shared/ratelimit/limit.ts).
+    rate_limit_blocks = {
+      description = "Tool calls refused by a rate limit (429 rate_limited), by policy: user, user-mcp or org."
+      filter      = "${local.log_scope} AND jsonPayload.audit.code=\"rate_limited\""
+      labels = {
+        policy = "EXTRACT(jsonPayload.audit.rate_limit.policy)"
+      }
+    }
+    # Calls whose limits could not be checked because Redis was unreachable, by what they got
+    # (RATE_LIMIT_FAIL: open admitted them, closed answered 503). One per call, on its request line.
+    rate_limit_unchecked = {
+      description = "Tool calls whose rate limits could not be checked (Redis unreachable), by RATE_LIMIT_FAIL."
+      filter      = "${local.log_scope} AND jsonPayload.rate_limit.store=\"unreachable\""
+      labels = {
+        fail = "EXTRACT(jsonPayload.rate_limit.fail)"
+      }
+    }
     # Transient refresh failures; a refused refresh (invalid_grant) shows as authorization_required.
     oauth_refresh_failures = {
       description = "OAuth token refreshes that failed, by reason."
@@ -131,6 +149,7 @@ locals {
     failures = { title = "Failed requests by code", metric = "request_failures", by = "code" }
     oauth    = { title = "OAuth connect/complete/disconnect by outcome", metric = "oauth_flows", by = "outcome" }
     refresh  = { title = "OAuth refresh failures by reason", metric = "oauth_refresh_failures", by = "reason" }
+    limits   = { title = "Rate-limit blocks by policy", metric = "rate_limit_blocks", by = "policy" }
   }
   run_charts = {
     requests  = { title = "Requests by function and status class", metric = "run.googleapis.com/request_count", aligner = "ALIGN_RATE", reducer = "REDUCE_SUM", by = ["resource.label.\"service_name\"", "metric.label.\"response_code_class\""] }
@@ -190,6 +209,7 @@ locals {
     { widget = "failures", yPos = 32, width = 24, height = 16 },
     { widget = "oauth", xPos = 24, yPos = 32, width = 24, height = 16 },
     { widget = "refresh", yPos = 48, width = 24, height = 16 },
+    { widget = "limits", xPos = 24, yPos = 48, width = 24, height = 16 },
   ]
   dashboard_tiles = [for t in local.dashboard_layout : merge({ for k, v in t : k => v if k != "widget" }, { widget = local.widgets[t.widget] })]
 }

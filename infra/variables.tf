@@ -120,6 +120,44 @@ variable "quotas" {
   description = "QUOTA_CONFIGS_PER_USER, QUOTA_CONFIGS_PER_ORG and QUOTA_VAULT_WRITES_PER_MINUTE; unset keeps the code's defaults (100, 1000, 30). Secret Manager's write quota is per project, shared by every tenant."
 }
 
+variable "rate_limit" {
+  type = object({
+    user     = optional(string)
+    user_mcp = optional(string)
+    org      = optional(string)
+    fail     = optional(string)
+    redis = optional(object({
+      enabled             = optional(bool, false)
+      tier                = optional(string, "BASIC")
+      memory_size_gb      = optional(number, 1)
+      redis_version       = optional(string)
+      network             = optional(string, "default")
+      subnetwork          = optional(string)
+      deletion_protection = optional(bool, false)
+    }), {})
+  })
+  default     = {}
+  nullable    = false
+  description = "Rate limits on tool calls: RATE_LIMIT_USER, RATE_LIMIT_USER_MCP and RATE_LIMIT_ORG as <count>/<s|m|h>[,burst=<n>] (null: no limit), and RATE_LIMIT_FAIL (open, the default, or closed). redis.enabled creates a Memorystore for Redis instance (tier, memory_size_gb, redis_version) on the VPC network (a name, or a Shared VPC path) and gives execute Direct VPC egress to it through subnetwork (null: the subnetwork named like the network), so the limits hold across instances; without it each instance counts on its own."
+
+  validation {
+    condition     = alltrue([for v in [var.rate_limit.user, var.rate_limit.user_mcp, var.rate_limit.org] : v == null || can(regex("^[1-9][0-9]{0,5}/[smh](,burst=[1-9][0-9]{0,5})?$", v))])
+    error_message = "rate_limit: user, user_mcp and org are <count>/<s|m|h> with an optional ,burst=<n> (e.g. 600/m,burst=50), counts up to 999999."
+  }
+  validation {
+    condition     = var.rate_limit.fail == null || contains(["open", "closed"], coalesce(var.rate_limit.fail, "open"))
+    error_message = "rate_limit.fail is \"open\" or \"closed\"."
+  }
+  validation {
+    condition     = contains(["BASIC", "STANDARD_HA"], var.rate_limit.redis.tier) && var.rate_limit.redis.memory_size_gb >= 1
+    error_message = "rate_limit.redis: tier is BASIC or STANDARD_HA, memory_size_gb at least 1."
+  }
+  validation {
+    condition     = !var.rate_limit.redis.enabled || anytrue([for v in [var.rate_limit.user, var.rate_limit.user_mcp, var.rate_limit.org] : v != null])
+    error_message = "rate_limit.redis.enabled without any of user, user_mcp or org would pay for an instance that counts nothing."
+  }
+}
+
 variable "storage" {
   type = object({
     collection_prefix = optional(string, "mcpgw_")

@@ -4,8 +4,9 @@ terraform {
 
   required_providers {
     google = {
+      # 7.21: Direct VPC egress on google_cloudfunctions2_function (rate_limit.redis).
       source  = "hashicorp/google"
-      version = "~> 7.0"
+      version = "~> 7.21"
       # google.apis: the caller's configuration without user_project_override, used only to
       # enable the project's APIs and read the project (apis.tf); the examples show both.
       configuration_aliases = [google.apis]

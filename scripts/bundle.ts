@@ -24,7 +24,7 @@ await build({
   target: 'node20',
   sourcemap: 'linked',
   logLevel: 'warning',
-  external: ['@google-cloud/*', '@modelcontextprotocol/*', 'undici', 'express', 'ajv', 'ajv/*', 'ajv-formats'],
+  external: ['@google-cloud/*', '@modelcontextprotocol/*', 'undici', 'express', 'ajv', 'ajv/*', 'ajv-formats', 'ioredis'],
 })
 // shared/validate.ts loads the precompiled validators relative to its own file.
 mkdirSync(`${dist}bundle/generated`, { recursive: true })

@@ -16,12 +16,14 @@ export interface AuditEntry {
   org: string | null
   action: 'mcp.create' | 'mcp.update' | 'mcp.delete' | 'tool.execute' | 'oauth.connect' | 'oauth.complete' | 'oauth.disconnect'
   mcp_id: string
-  /** `denied`: someone was refused something that is not theirs (e.g. another user's OAuth completion); `cancelled`: the caller went away before the answer (code `cancelled`). */
+  /** `denied`: someone was refused something that is not theirs (e.g. another user's OAuth completion), or a limit refused the call; `cancelled`: the caller went away before the answer (code `cancelled`). */
   outcome: 'ok' | 'error' | 'denied' | 'cancelled'
   code?: string
   duration_ms: number
   tool?: string
   argument_names?: string[]
+  /** A rate-limit block (code rate_limited): the policy that set Retry-After. */
+  rate_limit?: { policy: string }
 }
 
 interface Pending { records: [string, Record<string, unknown>][]; done: Promise<void>; timer: NodeJS.Timeout; release(): void }

@@ -4,6 +4,7 @@
  */
 import { splitEntry } from './egress/allowlist.js'
 
+import { formatPolicy, parsePolicy, type Policy } from './ratelimit/policy.js'
 export type Mode = 'local' | 'production'
 
 export interface Config {
@@ -111,6 +112,7 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
     publicBaseUrl: baseUrl(env.PUBLIC_BASE_URL, 'PUBLIC_BASE_URL') ?? (local ? `http://127.0.0.1:${env.PORT || 8080}` : null),
     ...parsePoolConfig(env, local),
     ...parseQuotaConfig(env),
+    ...parseRateLimitConfig(env),
   }
 }
 
@@ -130,6 +132,13 @@ export function describeConfig(c: Config) {
     // CORS off means no browser app can call the API: say so.
     cors: c.appOrigins.length ? 'on' : 'off',
     stdio: c.stdioCatalog ? 'on' : 'off',
+    rate_limit: {
+      user: c.rateLimit.user && formatPolicy(c.rateLimit.user),
+      user_mcp: c.rateLimit.userMcp && formatPolicy(c.rateLimit.userMcp),
+      org: c.rateLimit.org && formatPolicy(c.rateLimit.org),
+      store: c.rateLimit.redisUrl ? 'redis' : 'memory',
+      fail: c.rateLimit.fail,
+    },
   }
 }
 
@@ -181,6 +190,44 @@ function parseQuotaConfig(env: Record<string, string | undefined>) {
       configsPerUser: int(env.QUOTA_CONFIGS_PER_USER, 100, 1, 1_000_000, 'QUOTA_CONFIGS_PER_USER'),
       configsPerOrg: int(env.QUOTA_CONFIGS_PER_ORG, 1000, 1, 1_000_000, 'QUOTA_CONFIGS_PER_ORG'),
       vaultWritesPerMinute: int(env.QUOTA_VAULT_WRITES_PER_MINUTE, 30, 1, 1_000_000, 'QUOTA_VAULT_WRITES_PER_MINUTE'),
+    },
+  }
+}
+
+// ---- rate limits (shared/ratelimit) --------------------------------------------------------
+export interface Config {
+  rateLimit: {
+    /** RATE_LIMIT_USER, RATE_LIMIT_USER_MCP, RATE_LIMIT_ORG: null means no limit. */
+    user: Policy | null
+    userMcp: Policy | null
+    org: Policy | null
+    /** REDIS_URL: buckets shared by every instance; null keeps them in this instance's memory. */
+    redisUrl: string | null
+    /** RATE_LIMIT_FAIL: what a call gets while Redis is unreachable. */
+    fail: 'open' | 'closed'
+  }
+}
+
+function policyVar(name: string, v: string | undefined): Policy | null {
+  if (v === undefined || v.trim() === '') return null
+  const r = parsePolicy(v)
+  if (!r.ok) throw new Error(`config: ${name} ${r.reason}; got ${JSON.stringify(v.slice(0, 64))}`)
+  return r.policy
+}
+
+function parseRateLimitConfig(env: Record<string, string | undefined>) {
+  const fail = env.RATE_LIMIT_FAIL || 'open'
+  if (fail !== 'open' && fail !== 'closed') throw new Error('config: RATE_LIMIT_FAIL must be open or closed')
+  const redisUrl = env.REDIS_URL || null
+  // The URL may hold a password: the message never repeats it.
+  if (redisUrl && !/^rediss?:\/\/[^\s]+$/.test(redisUrl)) throw new Error('config: REDIS_URL must be a redis:// or rediss:// URL')
+  return {
+    rateLimit: {
+      user: policyVar('RATE_LIMIT_USER', env.RATE_LIMIT_USER),
+      userMcp: policyVar('RATE_LIMIT_USER_MCP', env.RATE_LIMIT_USER_MCP),
+      org: policyVar('RATE_LIMIT_ORG', env.RATE_LIMIT_ORG),
+      redisUrl,
+      fail: fail as 'open' | 'closed',
     },
   }
 }

@@ -6,7 +6,7 @@
  */
 import type { Config } from './config.js'
 import { parseConfig } from './config.js'
-import type { Clock, Store, Vault } from './ports.js'
+import type { Clock, RateLimitStore, Store, Vault } from './ports.js'
 import { systemClock } from './ports.js'
 import type { Verify } from './auth/caller.js'
 import type { Lookup } from './egress/fetch.js'
@@ -16,6 +16,8 @@ export interface Deps {
   clock: Clock
   store(): Promise<Store>
   vault(): Promise<Vault>
+  /** Rate-limit buckets: Redis when REDIS_URL is set (shared by every instance), else this instance's memory. */
+  limiter(): Promise<RateLimitStore>
   verify: Verify
   /** Name resolution for the egress check (tests pass their own); default: the system resolver. */
   lookup?: Lookup
@@ -45,6 +47,14 @@ export function makeDeps(config: Config, over: Partial<Omit<Deps, 'config'>> = {
     const { LocalVault } = await import('./adapters/vault-local.js')
     return LocalVault.open({ dir: config.dataDir, key: config.localVaultKey })
   })
+  const limiter = over.limiter ?? once(async (): Promise<RateLimitStore> => {
+    if (config.rateLimit.redisUrl) {
+      const { RedisRateLimitStore } = await import('./adapters/ratelimit-redis.js')
+      return RedisRateLimitStore.open(config.rateLimit.redisUrl)
+    }
+    const { MemoryRateLimitStore } = await import('./adapters/ratelimit-memory.js')
+    return new MemoryRateLimitStore()
+  })
   let verifier: Verify | undefined
   const verify: Verify = over.verify ?? (async (h) => {
     if (!verifier) {
@@ -60,7 +70,7 @@ export function makeDeps(config: Config, over: Partial<Omit<Deps, 'config'>> = {
     }
     return verifier(h)
   })
-  return { config, clock, store, vault, verify, ...(over.lookup ? { lookup: over.lookup } : {}) }
+  return { config, clock, store, vault, limiter, verify, ...(over.lookup ? { lookup: over.lookup } : {}) }
 }
 
 let current: Deps | undefined

@@ -129,7 +129,7 @@ function cors(d: Deps, req: IncomingMessage, res: ServerResponse) {
   if (!origin || !d.config.appOrigins.includes(origin)) return
   res.setHeader('Access-Control-Allow-Origin', origin)
   res.setHeader('Access-Control-Allow-Credentials', 'false')
-  res.setHeader('Access-Control-Expose-Headers', 'ETag, X-Request-Id, Retry-After')
+  res.setHeader('Access-Control-Expose-Headers', 'ETag, X-Request-Id, Retry-After, RateLimit, RateLimit-Policy')
   if (req.method === 'OPTIONS') {
     res.setHeader('Access-Control-Allow-Methods', 'GET, POST, PATCH, DELETE, OPTIONS')
     res.setHeader('Access-Control-Allow-Headers', 'Authorization, Content-Type, Accept, If-Match')

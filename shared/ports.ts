@@ -81,3 +81,27 @@ export interface Clock {
 }
 
 export const systemClock: Clock = { now: () => Date.now() }
+
+/** One token bucket of the rate limiter: a token every `intervalUs`, at most `burst` stored. */
+export interface Bucket {
+  key: string
+  intervalUs: number
+  burst: number
+}
+
+/**
+ * The rate limiter's buckets (GCRA, shared/ratelimit/gcra.ts): in memory per
+ * instance, or in Redis shared by every instance. Both pass test/ratelimit.contract.ts.
+ *
+ * - `take` takes one token from every bucket, or from none when any is empty,
+ *   atomically. `debtUs[i]` is how far bucket i's theoretical arrival time is
+ *   ahead of `nowUs` afterwards (0: full), from which the caller derives what
+ *   is left and when the next token comes.
+ * - A store that cannot be reached throws AppError('unavailable'), promptly:
+ *   the limiter decides whether that admits or refuses the call.
+ */
+export interface RateLimitStore {
+  take(buckets: Bucket[], nowUs: number): Promise<{ ok: boolean; debtUs: number[] }>
+  ping(): Promise<void>
+  close(): Promise<void>
+}

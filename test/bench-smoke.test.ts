@@ -35,7 +35,7 @@ test('writes the JSON and the Markdown it prints', async () => {
   const json: Results = JSON.parse(await readFile(out.json, 'utf8'))
   assert.equal(json.goals, out.results.goals)
   assert.is(await readFile(out.md, 'utf8'), out.markdown)
-  for (const h of ['## Goals', '## 1.', '## 2.', '## 3.', '## 4.', '## 5.', '## 6.', '## 7.']) assert.ok(out.markdown.includes(h), h)
+  for (const h of ['## Goals', '## 1.', '## 2.', '## 3.', '## 4.', '## 5.', '## 6.', '## 7.', '## 8.']) assert.ok(out.markdown.includes(h), h)
   assert.ok(out.markdown.includes('stdio via the warm pool'))
   assert.ok(json.meta.quick)
   finite(json.meta.cpus, 'cpus')
@@ -95,6 +95,19 @@ test('cold start and throughput rows are present and finite', () => {
       assert.ok(l.gateway.calls > 0 && l.direct.calls > 0)
     }
   }
+})
+
+test('rate limiter: execute with and without limits, per store, and the limiter alone', () => {
+  const [r] = out.results.rate_limit
+  assert.ok(r, 'item 8 ran')
+  assert.ok(r!.pairs.length >= 1 && r!.pairs[0]!.store === 'memory')
+  for (const p of r!.pairs) {
+    summary(p.without, `${p.store} without limits`)
+    summary(p.with, `${p.store} with limits`)
+    finite(p.added_p50_ms, 'added p50')
+  }
+  finite(r!.alone.memory_take.p50, 'memory take')
+  assert.ok(r!.pairs.length === 2 ? r!.alone.redis_ping !== null : r!.note !== null, 'a Redis row, or a note saying why not')
 })
 
 test('every goal has a verdict or says why not', () => {

@@ -70,6 +70,7 @@ const API: [RegExp, string | null][] = [
   [/^google_monitoring_/, 'monitoring'],
   [/^google_cloudfunctions2_/, 'cloudfunctions'],
   [/^google_cloud_run_v2_/, 'run'],
+  [/^google_redis_/, 'redis'],
   [/^(terraform_data|time_sleep)$/, null],
 ]
 const apiOf = (type: string) => {

@@ -160,7 +160,7 @@ test('env: every variable the code reads in production is wired, and none that i
   const localOnly = ['DATA_DIR', 'LOCAL_VAULT_KEY', 'EGRESS_ALLOW_LOOPBACK', 'STORE', 'VAULT', 'PORT', 'GCLOUD_PROJECT', 'FIREBASE_PROJECT', 'TMPDIR']
   const platform = ['LOG_EXECUTION_ID', 'FUNCTION_TIMEOUT_SEC']
   const set = new Set(
-    ['common_env', 'stdio_env', 'pool_client_env', 'pool_server_env'].flatMap((l) => Object.keys(m.locals[l])).concat('FUNCTION_TIMEOUT_SEC'),
+    ['common_env', 'stdio_env', 'pool_client_env', 'pool_server_env', 'rate_limit_env', 'redis_env'].flatMap((l) => Object.keys(m.locals[l])).concat('FUNCTION_TIMEOUT_SEC'),
   )
   for (const k of read) assert.ok(set.has(k) || localOnly.includes(k), `${k} is read by shared/config.ts but not set by infra/`)
   for (const k of set) assert.ok(read.has(k) || platform.includes(k), `infra/ sets ${k}, which the code does not read`)
@@ -214,7 +214,7 @@ test('Hosting: a site whose release is firebase.json, each rewrite to its functi
 test('monitoring: log-based metrics match what the code logs; an error-rate alert; a dashboard', async () => {
   const m = await mod('infra')
   const metrics = m.locals.log_metrics
-  assert.equal(Object.keys(metrics).sort(), ['oauth_flows', 'oauth_refresh_failures', 'request_failures', 'tool_executions'])
+  assert.equal(Object.keys(metrics).sort(), ['oauth_flows', 'oauth_refresh_failures', 'rate_limit_blocks', 'rate_limit_unchecked', 'request_failures', 'tool_executions'])
   // That each filter matches the log lines the code really writes is checked in representative.test.ts.
   assert.is(metrics.request_failures.labels.code, 'EXTRACT(jsonPayload.code)')
   assert.is(m.resource.google_logging_metric.this.for_each, '${{ for k, v in local.log_metrics : k => v if local.monitor }}')

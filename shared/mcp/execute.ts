@@ -15,12 +15,15 @@ import type { Target } from './sessions.js'
 import { checkArguments, prepareSchema } from './args.js'
 import { checkArgumentDepth, checkResultDepth } from './depth.js'
 import { warmCompiler } from './schema-compile.js'
+import { rateLimit } from '../ratelimit/limit.js'
 
 export interface Hooks {
   /** Called once the call is about to start (validation passed): streaming writes its headers here. */
   onStart?(): void
   onProgress?(p: { progress: number; total: number | null; message: string | null }): void
   onLog?(l: { level: string; logger: string | null; data: unknown }): void
+  /** The RateLimit and RateLimit-Policy response fields, when limits apply (also before a 429). */
+  onRateLimit?(headers: Record<string, string>): void
 }
 
 export type ToolResultView = ReturnType<typeof resultView>
@@ -77,6 +80,7 @@ export async function execute(d: Deps, caller: Caller, id: string, toolName: str
   checkArgumentDepth(args)
   warmCompiler()
   const rec = await load(d, caller, id)
+  await rateLimit(d, caller, rec, toolName, hooks.onRateLimit)
   let outcome: 'ok' | 'error' | 'cancelled' = 'error'
   let code: string | undefined
   try {

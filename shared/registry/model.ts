@@ -27,6 +27,8 @@ export interface McpConfig {
     /** stdio: the catalog entry and its (non-secret) parameters; env values are in the vault. */
     catalog_id?: string
     params?: Record<string, string | number | boolean>
+    /** Lowers RATE_LIMIT_USER_MCP for this MCP (shared/ratelimit). */
+    rate_limit?: string
   }
   /** Opaque vault name holding `Secrets`, or null when the config has none. */
   secret_ref: string | null
@@ -101,6 +103,7 @@ export function view(rec: Rec<McpConfig>) {
     status: d.status,
     config: {
       ...(d.config.timeout_ms !== undefined ? { timeout_ms: d.config.timeout_ms } : {}),
+      ...(d.config.rate_limit !== undefined ? { rate_limit: d.config.rate_limit } : {}),
       headers: d.config.headers ?? {},
       has_token: d.has_token,
       secret_header_names: d.secret_header_names,

@@ -8,6 +8,7 @@ import type { Deps } from '../deps.js'
 import { AppError } from '../errors.js'
 import { checkOAuthUrl, checkUrl, policyOf } from '../egress/policy.js'
 import { presetOf } from '../oauth/presets.js'
+import { checkConfigRateLimit } from '../ratelimit/check.js'
 import { checkPaths } from '../stdio-pool/paths.js'
 import { checkChoice } from '../stdio/catalog.js'
 import { catalogOf } from '../stdio/load.js'
@@ -35,6 +36,7 @@ function checkStdio(d: Deps, doc: Pick<McpConfig, 'type' | 'endpoint' | 'auth_ty
 
 /** Throws 400 for the first rule `doc` with `secrets` breaks. */
 export function checkSemantics(d: Deps, doc: Pick<McpConfig, 'type' | 'endpoint' | 'auth_type' | 'config'>, secrets: Secrets) {
+  checkConfigRateLimit(d, doc.config.rate_limit)
   if (doc.type === 'stdio') return checkStdio(d, doc, secrets)
   if (doc.config.catalog_id || doc.config.params || secrets.env) throw bad('/config', 'catalog_id, params and env are for stdio servers')
   const hint = withScheme(doc.endpoint)

@@ -1,5 +1,6 @@
 /** JSON Schemas of the registry API bodies (docs/api.md mirrors them). */
 import { SPEC_HEADER } from '../stdio-pool/spec.js'
+import { POLICY_PATTERN } from '../ratelimit/policy.js'
 
 // RFC 9110 §5.1 token characters for header names.
 const headerName = { type: 'string', pattern: "^[!#$%&'*+.^_`|~0-9A-Za-z-]{1,100}$" }
@@ -19,6 +20,8 @@ const catalogId = { type: 'string', pattern: '^[a-z0-9][a-z0-9-]{0,62}$' }
 const stdioParams = { type: 'object', maxProperties: 32, propertyNames: { pattern: '^[a-z][a-z0-9_]{0,63}$' }, additionalProperties: { anyOf: [{ type: 'string', maxLength: 4096 }, { type: 'number' }, { type: 'boolean' }] } }
 const envName = { pattern: '^[A-Z][A-Z0-9_]{0,63}$' }
 const stdioEnv = { type: 'object', maxProperties: 32, propertyNames: envName, additionalProperties: { type: 'string', maxLength: 8192 } }
+// A token bucket for this MCP, per user: `<count>/<s|m|h>[,burst=<n>]` (shared/ratelimit/policy.ts); it may only lower RATE_LIMIT_USER_MCP.
+const rateLimit = { type: 'string', maxLength: 40, pattern: POLICY_PATTERN }
 
 // OAuth: how the client authenticates, a provider preset and its parameters (shared/oauth/presets.ts).
 const authMethod = { enum: ['client_secret_basic', 'client_secret_post', 'none'] }
@@ -71,6 +74,7 @@ export const createSchema = {
         catalog_id: catalogId,
         params: stdioParams,
         env: stdioEnv,
+        rate_limit: rateLimit,
       },
     },
   },
@@ -102,6 +106,7 @@ export const patchSchema = {
           ],
         },
         token: { anyOf: [token, { type: 'null' }] },
+        rate_limit: { anyOf: [rateLimit, { type: 'null' }] },
         params: stdioParams,
         env: { type: 'object', maxProperties: 32, propertyNames: envName, additionalProperties: { anyOf: [{ type: 'string', maxLength: 8192 }, { type: 'null' }] } },
         oauth: {

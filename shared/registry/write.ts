@@ -22,14 +22,14 @@ interface CreateBody {
   scope: 'user' | 'org'
   config?: {
     timeout_ms?: number; headers?: Record<string, string>; secret_headers?: Record<string, string>; token?: string; oauth?: OAuthConfig & { client_secret?: string }
-    catalog_id?: string; params?: Record<string, string | number | boolean>; env?: Record<string, string>
+    catalog_id?: string; params?: Record<string, string | number | boolean>; env?: Record<string, string>; rate_limit?: string
   }
 }
 type OAuthPatch = { [K in keyof (OAuthConfig & { client_secret?: string })]?: (OAuthConfig & { client_secret?: string })[K] | null }
 type PatchBody = Partial<Omit<CreateBody, 'config'>> & {
   config?: {
     timeout_ms?: number | null; headers?: Record<string, string> | null; secret_headers?: Record<string, string | null> | null; token?: string | null; oauth?: OAuthPatch | null
-    params?: Record<string, string | number | boolean>; env?: Record<string, string | null>
+    params?: Record<string, string | number | boolean>; env?: Record<string, string | null>; rate_limit?: string | null
   }
 }
 
@@ -65,6 +65,7 @@ export async function create(d: Deps, caller: Caller, body: unknown): Promise<Re
       ...(cfg.oauth ? { oauth: oauthCfg } : {}),
       ...(cfg.catalog_id !== undefined ? { catalog_id: cfg.catalog_id } : {}),
       ...(cfg.params !== undefined ? { params: cfg.params } : {}),
+      ...(cfg.rate_limit !== undefined ? { rate_limit: cfg.rate_limit } : {}),
     },
     secret_ref: null,
     has_token: Boolean(secrets.token),
@@ -153,6 +154,7 @@ export async function patch(d: Deps, caller: Caller, id: string, body: unknown, 
     config.oauth = o
   }
   if (c.params !== undefined) config.params = c.params
+  if (c.rate_limit !== undefined) c.rate_limit === null ? delete config.rate_limit : (config.rate_limit = c.rate_limit)
   if (c.env !== undefined) {
     secrets.env = { ...(secrets.env ?? {}) }
     for (const [k, v] of Object.entries(c.env)) v === null ? delete secrets.env[k] : (secrets.env[k] = v)

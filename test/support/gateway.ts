@@ -81,6 +81,7 @@ export async function startGateway(o: { env?: Record<string, string>; over?: Par
       setLogSink(prevSink)
       await (await deps.store()).close().catch(() => {})
       await (await deps.vault()).close().catch(() => {})
+      await (await deps.limiter()).close().catch(() => {})
       setDeps(undefined)
       await rm(dataDir, { recursive: true, force: true })
     },

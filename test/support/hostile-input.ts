@@ -103,7 +103,8 @@ export const BAD_AUTH: fc.Arbitrary<string> = fc.oneof(
 
 
 /** If-Match values that are not one of this API's ETags. */
-export const BAD_IF_MATCH = ['*', 'W/"v1"', '"v1", "v2"', 'v1', '"1"', '""', '"v"', '"v-1"', '"v1.5"', '"v99999999999999999999999"', '"v1"x', ' ', 'x'.repeat(4000)]
+// `*` and a list naming the current tag match (RFC 9110 §13.1.1): not here.
+export const BAD_IF_MATCH = ['W/"v1"', '"v98", "v99"', 'v1', '"1"', '""', '"v"', '"v-1"', '"v1.5"', '"v99999999999999999999999"', '"v1"x', ' ', 'x'.repeat(4000)]
 
 export const ACCEPTS = ['*/*', 'application/json', 'application/problem+json', 'text/event-stream', 'text/html', 'text/event-stream;q=0', 'application/json, text/event-stream', 'image/png', '', 'garbage;;;=', '*/*;q=0']
 

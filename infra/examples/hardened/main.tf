@@ -66,6 +66,7 @@ module "gateway" {
   public_base_url  = var.public_base_url
   stdio            = var.stdio
   storage          = var.storage
+  rate_limit       = var.rate_limit
 
   firestore = merge({
     delete_protection      = true

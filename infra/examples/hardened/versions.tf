@@ -5,7 +5,7 @@ terraform {
   required_providers {
     google = {
       source  = "hashicorp/google"
-      version = "~> 7.0"
+      version = "~> 7.21"
     }
     google-beta = {
       source  = "hashicorp/google-beta"

@@ -58,6 +58,7 @@ module "gateway" {
   limits                   = var.limits
   quotas                   = var.quotas
   storage                  = var.storage
+  rate_limit               = var.rate_limit
   monitoring               = var.monitoring
   secret_env               = var.secret_env
   secret_replica_locations = var.secret_replica_locations

@@ -89,6 +89,12 @@ variable "quotas" {
   description = "configs_per_user, configs_per_org, vault_writes_per_minute (QUOTA_*); unset keeps the defaults (100, 1000, 30)."
 }
 
+variable "rate_limit" {
+  type        = any
+  default     = null
+  description = "Rate limits on tool calls (user, user_mcp, org, fail) and the optional Memorystore instance (redis)."
+}
+
 variable "storage" {
   type        = any
   default     = null

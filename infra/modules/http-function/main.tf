@@ -37,6 +37,16 @@ resource "google_cloudfunctions2_function" "this" {
     all_traffic_on_latest_revision   = true
     environment_variables            = var.env
 
+    # Direct VPC egress (Cloud Functions API, google provider >= 7.21); null keeps the API's default.
+    direct_vpc_egress = var.vpc == null ? null : var.vpc.egress
+    dynamic "direct_vpc_network_interface" {
+      for_each = var.vpc == null ? [] : [var.vpc]
+      content {
+        network    = direct_vpc_network_interface.value.network
+        subnetwork = direct_vpc_network_interface.value.subnetwork
+      }
+    }
+
     dynamic "secret_environment_variables" {
       for_each = var.secret_env
       content {

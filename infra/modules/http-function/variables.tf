@@ -136,6 +136,21 @@ variable "invoker_members" {
   }
 }
 
+variable "vpc" {
+  type = object({
+    network    = string
+    subnetwork = optional(string)
+    egress     = optional(string, "VPC_EGRESS_PRIVATE_RANGES_ONLY")
+  })
+  default     = null
+  description = "Direct VPC egress: the network (a name or a full path) and subnetwork the instances take addresses from; null: none. egress VPC_EGRESS_PRIVATE_RANGES_ONLY sends only private destinations through the VPC."
+
+  validation {
+    condition     = var.vpc == null || contains(["VPC_EGRESS_PRIVATE_RANGES_ONLY", "VPC_EGRESS_ALL_TRAFFIC"], try(var.vpc.egress, ""))
+    error_message = "vpc.egress is VPC_EGRESS_PRIVATE_RANGES_ONLY or VPC_EGRESS_ALL_TRAFFIC."
+  }
+}
+
 variable "ingress_settings" {
   type        = string
   default     = "ALLOW_ALL"
