@@ -30,7 +30,10 @@ test.before(async () => {
   ;({ privateKey: key } = await generateKeyPair('RS256', { extractable: true }).then((p) => ({ privateKey: p.privateKey, pub: p.publicKey })).then(async (p) => {
     const jwk = { ...(await exportJWK(p.pub)), kid: 'k1', alg: 'RS256', use: 'sig' }
     jwks = createServer((req, res) => {
-      if (!jwksUp) return req.socket.destroy()
+      if (!jwksUp) {
+        req.socket.destroy()
+        return
+      }
       res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ keys: [jwk] }))
     })
     await new Promise<void>((r) => jwks.listen(0, '127.0.0.1', () => r()))
@@ -88,10 +91,21 @@ test('wrong audience, wrong issuer, expired, foreign key, alg none and garbage a
   assert.is(r.status, 401)
 })
 
+test('the Bearer scheme is case-insensitive (RFC 7235 §2.1): bearer, BEARER and Bearer are one', async () => {
+  const t = await sign({ sub: 'user-case' })
+  for (const scheme of ['Bearer', 'bearer', 'BEARER', 'bEaReR']) {
+    const r = await gw.req('GET', '/mcps', { headers: { authorization: `${scheme} ${t}` } })
+    assert.is(r.status, 200, `${scheme}: ${r.text}`)
+  }
+  // The scheme, not the token: a token is not a scheme, and Basic is not Bearer in any case.
+  assert.is((await gw.req('GET', '/mcps', { headers: { authorization: `basic ${t}` } })).status, 401)
+  assert.is((await gw.req('GET', '/mcps', { headers: { authorization: t } })).status, 401)
+})
+
 test('tokens never appear in logs', async () => {
   const t = await sign({ sub: 'user-9' })
   await gw.req('GET', '/mcps', { token: t })
-  assert.not.ok(gw.logs.some((l) => l.includes(t.split('.')[2])))
+  assert.not.ok(gw.logs.some((l) => l.includes(t.split('.')[2]!)))
 })
 
 test('an unreachable JWKS with no cached keys is 503, not 401', async () => {

@@ -61,7 +61,7 @@ test('local: a cached ES256 token under its own issuer, for the pool audience', 
   assert.is(d.config.poolAudience, 'http://127.0.0.1:8080')
   const t1 = await serviceToken(d, d.config.poolAudience!)
   assert.is(await serviceToken(d, d.config.poolAudience!), t1, 'cached')
-  const claims = JSON.parse(Buffer.from(t1.split('.')[1], 'base64url').toString())
+  const claims = JSON.parse(Buffer.from(t1.split('.')[1]!, 'base64url').toString())
   assert.is(claims.iss, LOCAL_SERVICE_ISSUER)
   assert.is(claims.sub, 'gateway')
   assert.is(claims.exp - claims.iat, 600)
@@ -72,6 +72,13 @@ test('local: a cached ES256 token under its own issuer, for the pool audience', 
   clock.t += 5 * 60_000
   await rejects(() => verifyServiceToken(d, `Bearer ${t1}`), unauth)
   await verifyServiceToken(d, `Bearer ${t2}`)
+})
+
+test('the Bearer scheme of a service token is case-insensitive (RFC 7235 §2.1)', async () => {
+  const d = local()
+  const t = await serviceToken(d, d.config.poolAudience!)
+  for (const scheme of ['Bearer', 'bearer', 'BEARER']) await verifyServiceToken(d, `${scheme} ${t}`)
+  await rejects(() => verifyServiceToken(d, `Basic ${t}`), unauth)
 })
 
 test('local: user tokens, other audiences, other subjects and no token are refused', async () => {
@@ -92,8 +99,8 @@ test('production: the metadata server gives the ID token, fetched once and cache
   const t2 = await serviceToken(d, AUD, { metadataUrl: metaUrl })
   assert.is(t1, t2)
   assert.is(seen.length, 1)
-  assert.is(seen[0].flavor, 'Google')
-  assert.is(seen[0].url, `/identity?audience=${encodeURIComponent(AUD)}&format=full`)
+  assert.is(seen[0]!.flavor, 'Google')
+  assert.is(seen[0]!.url, `/identity?audience=${encodeURIComponent(AUD)}&format=full`)
   metaStatus = 500
   await rejects(() => serviceToken(d, 'https://other.example', { metadataUrl: metaUrl }), (e) => e.code === 'unavailable')
   metaStatus = 200

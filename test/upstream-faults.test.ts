@@ -6,6 +6,8 @@
  */
 import { suite } from 'uvu'
 import * as assert from 'uvu/assert'
+import { createServer } from 'node:http'
+import type { AddressInfo } from 'node:net'
 import { startGateway, type Gateway, type Res } from './support/gateway.js'
 import { isProblem } from './support/assert.js'
 import { startLegacyServer, type LegacyServerHandle } from './servers/legacy.js'
@@ -35,6 +37,7 @@ let alice: string
 let legacy: LegacyServerHandle
 let modern: ModernServerHandle
 const ids: Record<string, string> = {}
+const echoOn = (id: string) => gw.req('POST', `/mcps/${id}/tools/echo/execute`, { token: alice, body: { arguments: { message: 'x' } } })
 const exec = (server: string, tool: string, args?: unknown) =>
   gw.req('POST', `/mcps/${ids[server]}/tools/${tool}/execute`, { token: alice, body: args === undefined ? {} : { arguments: args } })
 
@@ -66,6 +69,30 @@ faults('a server that is down is a quick 502 upstream_error', async () => {
   assert.ok(ms < QUICK_MS, `${ms} ms`)
   const list = await gw.req('GET', `/mcps/${r.json.id}/tools`, { token: alice })
   isProblem(list, 502, 'upstream_error')
+})
+
+faults('an SSE server that refuses its stream: its HTTP status, as for streamable HTTP (503 is 502 http_status, 401 is 409)', async () => {
+  let status = 503
+  const refusing = createServer((req, res) => {
+    req.resume()
+    res.writeHead(status, { 'content-type': 'text/plain' }).end('no')
+  })
+  await new Promise<void>((r) => refusing.listen(0, '127.0.0.1', () => r()))
+  try {
+    const { port } = refusing.address() as AddressInfo
+    const r = await addMcp(gw, alice, { name: 'refusing-sse', type: 'sse', endpoint: `http://127.0.0.1:${port}/sse` })
+    assert.is(r.status, 201, r.text)
+    const down = await echoOn(r.json.id)
+    isProblem(down, 502, 'upstream_error')
+    assert.equal(down.json.upstream, { http_status: 503 }, down.text)
+    status = 401
+    const unauthorized = await echoOn(r.json.id)
+    isProblem(unauthorized, 409, 'authorization_required')
+    assert.is(unauthorized.json.upstream_status, 401, unauthorized.text)
+  } finally {
+    refusing.closeAllConnections()
+    await new Promise((r) => refusing.close(r))
+  }
 })
 
 for (const name of ['legacy', 'legacy-sse', 'modern']) {

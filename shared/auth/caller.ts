@@ -11,6 +11,7 @@ import { JOSEAlgNotAllowed, JOSEError, JWKSInvalid, JWKSNoMatchingKey, JWKSTimeo
 import { Lru } from '../cache.js'
 import type { Config } from '../config.js'
 import { AppError } from '../errors.js'
+import { bearerJwt } from './bearer.js'
 
 export interface Caller {
   /** The user id (`sub`). */
@@ -32,12 +33,12 @@ const CACHE_MS = 5 * 60_000
 export function makeVerifier(auth: Config['auth'], keys: JWTVerifyGetKey, now: () => number = Date.now): Verify {
   const seen = new Lru<Caller>(5000, now)
   return async (authorization) => {
-    const m = /^Bearer +([A-Za-z0-9\-_]+\.[A-Za-z0-9\-_]+\.[A-Za-z0-9\-_]+) *$/i.exec(authorization ?? '')
-    if (!m) throw new AppError('unauthenticated', malformed(authorization))
-    const digest = createHash('sha256').update(m[1]).digest('base64url')
+    const token = bearerJwt(authorization)
+    if (!token) throw new AppError('unauthenticated', malformed(authorization))
+    const digest = createHash('sha256').update(token).digest('base64url')
     const hit = seen.get(digest)
     if (hit) return hit
-    const caller = await verify(auth, keys, m[1])
+    const caller = await verify(auth, keys, token)
     seen.set(digest, caller.caller, Math.min(CACHE_MS, caller.exp * 1000 - now()))
     return caller.caller
   }

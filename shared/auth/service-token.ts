@@ -13,10 +13,12 @@ import { decodeJwt } from 'jose/jwt/decode'
 import { createLocalJWKSet } from 'jose/jwks/local'
 import { createRemoteJWKSet } from 'jose/jwks/remote'
 import type { JWTVerifyGetKey } from 'jose'
+import { JOSEError, JWKSInvalid, JWKSTimeout } from 'jose/errors'
 import type { Deps } from '../deps.js'
 import { AppError } from '../errors.js'
 import { Lru } from '../cache.js'
 import { loadOrCreateLocalKey } from './local-key.js'
+import { bearerJwt } from './bearer.js'
 
 export const LOCAL_SERVICE_ISSUER = 'urn:mcp-gateway:local-service'
 const GOOGLE_ISSUER = 'https://accounts.google.com'
@@ -87,13 +89,13 @@ const verified = new Lru<number>(1000)
  * Throws `unauthenticated` (401), or `unavailable` when keys can't be fetched.
  */
 export async function verifyServiceToken(d: Deps, authorization: string | undefined, o: ServiceAuthOptions = {}): Promise<void> {
-  const m = /^Bearer +([A-Za-z0-9\-_]+\.[A-Za-z0-9\-_]+\.[A-Za-z0-9\-_]+) *$/i.exec(authorization ?? '')
-  if (!m) throw new AppError('unauthenticated', 'A service token is required.')
+  const token = bearerJwt(authorization)
+  if (!token) throw new AppError('unauthenticated', 'A service token is required.')
   const audience = d.config.poolAudience
   if (!audience) throw new AppError('unavailable', 'The pool audience is not configured (POOL_AUDIENCE or POOL_URL).')
   const local = d.config.mode === 'local'
   const vkey = local ? `local|${d.config.dataDir}` : 'google'
-  const cacheKey = `${vkey}|${audience}|${d.config.poolInvokers.join(',')}|${createHash('sha256').update(m[1]).digest('base64url')}`
+  const cacheKey = `${vkey}|${audience}|${d.config.poolInvokers.join(',')}|${createHash('sha256').update(token).digest('base64url')}`
   if (!o.googleKeys && (verified.get(cacheKey) ?? 0) > d.clock.now()) return
   let v = o.googleKeys ? Promise.resolve({ keys: o.googleKeys, issuer: GOOGLE_ISSUER }) : verifiers.get(vkey)
   if (!v) {
@@ -106,7 +108,7 @@ export async function verifyServiceToken(d: Deps, authorization: string | undefi
   const { keys, issuer } = await v
   let payload: Record<string, unknown>
   try {
-    ;({ payload } = await jwtVerify(m[1], keys, {
+    ;({ payload } = await jwtVerify(token, keys, {
       issuer,
       audience,
       algorithms: local ? ['ES256'] : ['RS256'],
@@ -114,9 +116,10 @@ export async function verifyServiceToken(d: Deps, authorization: string | undefi
       requiredClaims: ['exp', 'iat', 'sub'],
       currentDate: new Date(d.clock.now()),
     }))
-  } catch (e: any) {
-    const jose = typeof e?.code === 'string' && e.code.startsWith('ERR_J')
-    if (!jose || e.code === 'ERR_JWKS_TIMEOUT') throw new AppError('unavailable', 'Token keys are unavailable; retry shortly.', undefined, { cause: e })
+  } catch (e) {
+    // By jose's error classes (jose/errors): a key set that cannot be fetched or read is ours (503), the rest the caller's.
+    if (!(e instanceof JOSEError) || e instanceof JWKSTimeout || e instanceof JWKSInvalid)
+      throw new AppError('unavailable', 'Token keys are unavailable; retry shortly.', undefined, { cause: e })
     throw new AppError('unauthenticated', 'The service token is invalid or expired.', undefined, { cause: e })
   }
   if (local && payload.sub !== 'gateway') throw new AppError('unauthenticated', 'The service token has the wrong subject.')

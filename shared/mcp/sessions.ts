@@ -12,6 +12,7 @@ import { AppError } from '../errors.js'
 import { EgressDenied, guardedFetch, TooLarge, type FetchLike } from '../egress/fetch.js'
 import { policyOf } from '../egress/policy.js'
 import { upstreamError } from './errors.js'
+import { loadSdk, sdkIfLoaded } from './sdk.js'
 import { outputValidators } from './args.js'
 import { GATEWAY_INFO } from './info.js'
 import { watchEndpoint } from './sse-endpoint.js'
@@ -19,8 +20,6 @@ import { CALL_LIMITS, NotificationGate, STREAM_LIMITS } from './notify.js'
 import { logWithRequest } from '../log.js'
 import { eraFresh, forgetState, loadState, saveState, type StateKey } from './state.js'
 
-let sdk: Promise<typeof import('@modelcontextprotocol/client')> | undefined
-const loadSdk = () => (sdk ??= import('@modelcontextprotocol/client'))
 
 export interface Target {
   /** Partition of per-connection state: caller, config id and version. Never shared across callers. */
@@ -221,9 +220,10 @@ function until<T>(p: Promise<T>, signal: AbortSignal): Promise<T> {
   })
 }
 
+/** The server forgot our session: HTTP 404 (or 400) to a request that carried it. */
 const sessionGone = (e: unknown) => {
-  const s = (e as any)?.status ?? (e as any)?.data?.status
-  return s === 404 || s === 400
+  const sdk = sdkIfLoaded()
+  return Boolean(sdk && e instanceof sdk.SdkHttpError && (e.status === 404 || e.status === 400))
 }
 
 export interface ConnectOptions {

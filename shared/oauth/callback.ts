@@ -19,6 +19,7 @@ import { savePending } from './pending.js'
 import type { Outcome } from './page.js'
 import { presetOf } from './presets.js'
 import { TokenError, tokenRequest } from './token-request.js'
+import { loadSdk } from '../mcp/sdk.js'
 
 // What start() hands out; `__x__` ids are reserved by the store (Firestore), so never ours.
 const STATE_SHAPE = /^(?!__.*__$)[A-Za-z0-9_-]{43}$/
@@ -39,7 +40,7 @@ export async function callback(d: Deps, q: URLSearchParams): Promise<Outcome> {
   if (error) return outcome(fail(error === 'access_denied' ? 'access_denied' : 'authorization_failed', s))
   const code = q.get('code')
   if (!code || code.length > 4096) return outcome(fail('invalid_request', s))
-  const { validateAuthorizationResponseIssuer } = await import('@modelcontextprotocol/client')
+  const { validateAuthorizationResponseIssuer } = await loadSdk()
   const iss = q.get('iss') ?? undefined
   try {
     // RFC 9207 §2.4: a response from a different issuer (mix-up attack) is dropped before any exchange.

@@ -21,6 +21,7 @@ import { needsAuth } from './needs-auth.js'
 import { asFingerprint, staleReason } from './registration.js'
 import { probeClient } from './liveness.js'
 import type { TokenClient } from './token-request.js'
+import { loadSdk } from '../mcp/sdk.js'
 
 export const callbackUrl = (d: Deps) => `${publicBase(d)}/api/v1/oauth/callback`
 export const metadataDocumentUrl = (d: Deps) => `${publicBase(d)}/api/v1/oauth/client-metadata.json`
@@ -169,7 +170,7 @@ async function register(
   discoveredEndpoint(d, metadata.registration_endpoint, 'registration endpoint')
   // A registration may return a secret for the vault: counted before it exists.
   if (sub) await chargeVaultWrite(d, sub)
-  const { registerClient } = await import('@modelcontextprotocol/client')
+  const { registerClient } = await loadSdk()
   // The registration serves every MCP server behind this issuer and later step-ups, and a registered
   // `scope` limits what the client may ask for (RFC 7591 §2): register all the server advertises.
   const regScope = [...new Set([...(metadata.scopes_supported ?? []), ...(scope?.split(' ') ?? [])])].filter(Boolean).join(' ')

@@ -13,6 +13,7 @@ import type { FetchLike } from '../egress/fetch.js'
 import type { AsInfo } from './model.js'
 import { GATEWAY_INFO } from '../mcp/info.js'
 import { presetOf } from './presets.js'
+import { loadSdk } from '../mcp/sdk.js'
 
 export interface Discovered {
   as: AsInfo
@@ -50,7 +51,7 @@ async function probe(endpoint: string, fetch: FetchLike, sdk: typeof import('@mo
 }
 
 export async function discover(d: Deps, doc: McpConfig, fetch: FetchLike): Promise<Discovered> {
-  const sdk = await import('@modelcontextprotocol/client')
+  const sdk = await loadSdk()
   const o = doc.config.oauth
   const configuredScope = o?.scopes?.length ? o.scopes.join(' ') : null
   const preset = presetOf(o?.provider)

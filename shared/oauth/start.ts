@@ -12,6 +12,7 @@ import { STATES, STATE_TTL_MS, type StateRec } from './model.js'
 import { startBody } from './schema.js'
 import { sweepSoon } from './pending.js'
 import { presetAuthParams, presetOf } from './presets.js'
+import { loadSdk } from '../mcp/sdk.js'
 
 const bad = (path: string, message: string) => new AppError('invalid_request', `${path} ${message}`, { errors: [{ path, message }] })
 
@@ -44,7 +45,7 @@ export async function start(d: Deps, caller: Caller, id: string, body: unknown) 
   // 256 random bits (RFC 9700 §4.7.1 asks for at least 128), single use, bound server-side to this user and MCP.
   const state = newToken()
   const redirect = callbackUrl(d)
-  const { startAuthorization } = await import('@modelcontextprotocol/client')
+  const { startAuthorization } = await loadSdk()
   const { authorizationUrl, codeVerifier } = await startAuthorization(found.as.issuer ?? found.as.authorization_endpoint, {
     metadata: found.metadata ?? metadataOf(found.as),
     clientInformation: client.info,
