@@ -60,4 +60,4 @@ export async function floor(server: string, url: string, era: Era, o: { rounds: 
 }
 
 const at = process.argv.indexOf('--proxy')
-if (at > 0) proxy(Number(process.argv[at + 1]), process.argv[at + 2])
+if (at > 0) proxy(Number(process.argv[at + 1]), process.argv[at + 2] ?? '')

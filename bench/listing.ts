@@ -16,7 +16,7 @@ export async function listing(a: Api, server: string, url: string, o: { rounds: 
   for (let i = 0; i < o.rounds + o.warmup; i++) fresh.push(await a.register(`list-${server}-${i}`, url))
   const r = await interleave(
     {
-      cold: () => a.listTools(fresh[n++]),
+      cold: () => a.listTools(fresh[n++]!),
       warm: () => a.listTools(steady),
     },
     o,

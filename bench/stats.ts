@@ -17,7 +17,7 @@ export interface Summary {
 export function percentile(sorted: number[], p: number): number {
   if (sorted.length === 0) return NaN
   const rank = Math.ceil((p / 100) * sorted.length)
-  return sorted[Math.min(sorted.length, Math.max(1, rank)) - 1]
+  return sorted[Math.min(sorted.length, Math.max(1, rank)) - 1] ?? NaN
 }
 
 export function summarize(samples: number[], errors = 0): Summary {
@@ -44,27 +44,25 @@ export type Op = () => Promise<boolean | void>
  * variant always runs right after another), `warmup` rounds unrecorded, then
  * `rounds` recorded. Sequential and bounded: rounds × variants calls in all.
  */
-export async function interleave(variants: Record<string, Op>, o: { rounds: number; warmup: number }): Promise<Record<string, Summary>> {
-  const names = Object.keys(variants)
-  const samples = Object.fromEntries(names.map((n) => [n, [] as number[]]))
-  const errors = Object.fromEntries(names.map((n) => [n, 0]))
+export async function interleave<K extends string>(variants: Record<K, Op>, o: { rounds: number; warmup: number }): Promise<Record<K, Summary>> {
+  const runs = (Object.entries(variants) as [K, Op][]).map(([name, op]) => ({ name, op, samples: [] as number[], errors: 0 }))
   for (let r = 0; r < o.warmup + o.rounds; r++) {
-    for (let k = 0; k < names.length; k++) {
-      const name = names[(r + k) % names.length]
+    for (let k = 0; k < runs.length; k++) {
+      const v = runs[(r + k) % runs.length]!
       const t0 = performance.now()
       let ok = true
       try {
-        ok = (await variants[name]()) !== false
+        ok = (await v.op()) !== false
       } catch {
         ok = false
       }
       const ms = performance.now() - t0
       if (r < o.warmup) continue
-      if (ok) samples[name].push(ms)
-      else errors[name]++
+      if (ok) v.samples.push(ms)
+      else v.errors++
     }
   }
-  return Object.fromEntries(names.map((n) => [n, summarize(samples[n], errors[n])]))
+  return Object.fromEntries(runs.map((v) => [v.name, summarize(v.samples, v.errors)])) as Record<K, Summary>
 }
 
 export const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms))

@@ -7,7 +7,8 @@ export function packageOf(pathOrUrl: string): string | undefined {
   const i = p.lastIndexOf('node_modules/')
   if (i < 0) return undefined
   const [a, b] = p.slice(i + 'node_modules/'.length).split('/')
-  return a.startsWith('@') ? (b ? `${a}/${b}` : undefined) : a || undefined
+  if (!a) return undefined
+  return a.startsWith('@') ? (b ? `${a}/${b}` : undefined) : a
 }
 
 let out: string | undefined

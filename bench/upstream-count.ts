@@ -27,7 +27,7 @@ const SETTLE_MS = 100
 function count(reqs: RecordedRequest[], calls: number): PathCount {
   const by: Record<string, number> = {}
   for (const r of reqs) by[r.method] = (by[r.method] ?? 0) + 1
-  for (const k of Object.keys(by)) by[k] /= calls
+  for (const [k, n] of Object.entries(by)) by[k] = n / calls
   return { calls, posts: by.POST ?? 0, by_method: by, jsonrpc: [] }
 }
 

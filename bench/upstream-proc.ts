@@ -30,7 +30,7 @@ export async function spawnUpstreams(): Promise<UpstreamProc> {
     const t = setTimeout(() => reject(new Error(`upstream process did not start: ${child.stderr()}`)), 15_000)
     child.proc.stdout!.on('data', (c: Buffer) => {
       buf += c.toString()
-      const line = buf.split('\n')[0]
+      const line = buf.split('\n', 1)[0] ?? ''
       if (buf.includes('\n')) {
         clearTimeout(t)
         try { resolve(JSON.parse(line)) } catch (e) { reject(e) }

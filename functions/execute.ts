@@ -12,7 +12,8 @@ const routes: Route[] = [
     method: 'POST', path: /^\/mcps\/(?<id>[^/]+)\/tools\/(?<tool>[^/]+)\/execute$/,
     run: async (c) => {
       const body = await c.body()
-      const { id, tool } = c.params
+      const id = c.param('id')
+      const tool = c.param('tool')
       const onRateLimit = (h: Record<string, string>) => { for (const [k, v] of Object.entries(h)) c.res.setHeader(k, v) }
       if (!(header(c.req, 'accept') ?? '').includes('text/event-stream')) {
         return { status: 200, body: await execute(c.deps, c.caller, id, tool, body, c.signal, { onRateLimit }) }

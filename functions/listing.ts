@@ -6,17 +6,17 @@ const routes: Route[] = [
   {
     method: 'GET', path: /^\/mcps\/(?<id>[^/]+)\/tools$/,
     // `Cache-Control: no-cache` asks for a fresh tools/list instead of the cached one.
-    run: async (c) => ({ status: 200, body: await listTools(c.deps, c.caller, c.params.id, c.signal, { refresh: /no-cache/i.test(header(c.req, 'cache-control') ?? '') }) }),
+    run: async (c) => ({ status: 200, body: await listTools(c.deps, c.caller, c.param('id'), c.signal, { refresh: /no-cache/i.test(header(c.req, 'cache-control') ?? '') }) }),
   },
-  { method: 'GET', path: /^\/mcps\/(?<id>[^/]+)\/resources$/, run: async (c) => ({ status: 200, body: await listResources(c.deps, c.caller, c.params.id, c.signal) }) },
+  { method: 'GET', path: /^\/mcps\/(?<id>[^/]+)\/resources$/, run: async (c) => ({ status: 200, body: await listResources(c.deps, c.caller, c.param('id'), c.signal) }) },
   {
     method: 'GET', path: /^\/mcps\/(?<id>[^/]+)\/resources\/read$/,
-    run: async (c) => ({ status: 200, body: await readResource(c.deps, c.caller, c.params.id, c.query, c.signal) }),
+    run: async (c) => ({ status: 200, body: await readResource(c.deps, c.caller, c.param('id'), c.query, c.signal) }),
   },
-  { method: 'GET', path: /^\/mcps\/(?<id>[^/]+)\/prompts$/, run: async (c) => ({ status: 200, body: await listPrompts(c.deps, c.caller, c.params.id, c.signal) }) },
+  { method: 'GET', path: /^\/mcps\/(?<id>[^/]+)\/prompts$/, run: async (c) => ({ status: 200, body: await listPrompts(c.deps, c.caller, c.param('id'), c.signal) }) },
   {
     method: 'POST', path: /^\/mcps\/(?<id>[^/]+)\/prompts\/(?<name>[^/]+)\/get$/,
-    run: async (c) => ({ status: 200, body: await getPrompt(c.deps, c.caller, c.params.id, c.params.name, await c.body(), c.signal) }),
+    run: async (c) => ({ status: 200, body: await getPrompt(c.deps, c.caller, c.param('id'), c.param('name'), await c.body(), c.signal) }),
   },
 ]
 

@@ -19,11 +19,13 @@ export const FUNCTIONS: Record<string, () => Promise<{ handler: Handler }>> = {
 
 /** A handler that imports its module on the first request. */
 export function lazy(name: string): Handler {
+  const module = FUNCTIONS[name]
+  if (!module) throw new Error(`no function named ${name}`)
   let h: Promise<Handler> | undefined
   const load = () => {
     // Caller verification is needed by every function but health: load it alongside.
     if (name !== 'health') void import('../shared/auth/caller.js').catch(() => {})
-    return FUNCTIONS[name]().then((m) => m.handler)
+    return module().then((m) => m.handler)
   }
   return async (req, res) => (await (h ??= load()))(req, res)
 }

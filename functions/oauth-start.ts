@@ -10,13 +10,13 @@ import { audit } from '../shared/audit.js'
 const routes: Route[] = [
   {
     method: 'POST', path: /^\/mcps\/(?<id>[^/]+)\/oauth\/start$/,
-    run: async (c) => ({ status: 200, body: await start(c.deps, c.caller, c.params.id, await c.body()) }),
+    run: async (c) => ({ status: 200, body: await start(c.deps, c.caller, c.param('id'), await c.body()) }),
   },
   {
     // Only the user who started the flow turns the callback's pending tokens into their connection.
     method: 'POST', path: /^\/mcps\/(?<id>[^/]+)\/oauth\/complete$/,
     run: async (c) => {
-      const { rec, view } = await complete(c.deps, c.caller, c.params.id, await c.body())
+      const { rec, view } = await complete(c.deps, c.caller, c.param('id'), await c.body())
       return { status: 200, body: view, headers: { ETag: etag(rec) } }
     },
   },
@@ -26,7 +26,7 @@ const routes: Route[] = [
     method: 'DELETE', path: /^\/mcps\/(?<id>[^/]+)\/oauth$/,
     run: async (c) => {
       const t0 = performance.now()
-      const rec = await load(c.deps, c.caller, c.params.id)
+      const rec = await load(c.deps, c.caller, c.param('id'))
       const r = await disconnect(c.deps, c.caller, rec)
       audit(c.deps, { actor: c.caller.sub, org: c.caller.org ?? null, action: 'oauth.disconnect', mcp_id: rec.id, outcome: r.revoked ? 'ok' : 'error', ...(r.revoked ? {} : { code: r.reason }), duration_ms: Math.round(performance.now() - t0) })
       if (r.revoked) return { status: 204 }

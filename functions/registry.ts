@@ -31,21 +31,21 @@ const routes: Route[] = [
   {
     method: 'GET', path: ONE,
     run: async (c) => {
-      const rec = await load(c.deps, c.caller, c.params.id)
+      const rec = await load(c.deps, c.caller, c.param('id'))
       return { status: 200, body: await viewFor(c.deps, c.caller, rec), headers: { ETag: etag(rec) } }
     },
   },
   {
     method: 'PATCH', path: ONE,
     run: async (c) => {
-      const rec = await patch(c.deps, c.caller, c.params.id, await c.body(), header(c.req, 'if-match'))
+      const rec = await patch(c.deps, c.caller, c.param('id'), await c.body(), header(c.req, 'if-match'))
       return { status: 200, body: await viewFor(c.deps, c.caller, rec), headers: { ETag: etag(rec) } }
     },
   },
   {
     method: 'DELETE', path: ONE,
     run: async (c) => {
-      await remove(c.deps, c.caller, c.params.id, header(c.req, 'if-match'))
+      await remove(c.deps, c.caller, c.param('id'), header(c.req, 'if-match'))
       return { status: 204 }
     },
   },

@@ -16,7 +16,8 @@ export interface Ctx {
   req: IncomingMessage
   res: ServerResponse
   deps: Deps
-  params: Record<string, string>
+  /** A named group of the route's path, percent-decoded. Asking for a group the pattern lacks is a bug (500). */
+  param(name: string): string
   query: URLSearchParams
   /** Set when the route requires auth (the default). */
   caller: Caller
@@ -89,7 +90,12 @@ async function handle(name: string, routes: Route[], req: IncomingMessage, res: 
       res.on('close', () => { if (!res.writableFinished) ac.abort(new AppError('cancelled', 'The client closed the request.')) })
       let parsed: { v: unknown } | undefined
       const ctx: Ctx = {
-        req, res, deps: d, params, query: url.searchParams, caller, signal: ac.signal,
+        req, res, deps: d, query: url.searchParams, caller, signal: ac.signal,
+        param: (n) => {
+          const v = params[n]
+          if (v === undefined) throw new Error(`route ${route.path} has no group ${n}`)
+          return v
+        },
         body: async () => (parsed ??= { v: await readJson(req, d.config.maxBodyBytes) }).v,
       }
       const reply = await route.run(ctx)
@@ -174,7 +180,7 @@ function decodeParams(g: Record<string, string | undefined>): Record<string, str
 async function readJson(req: IncomingMessage, limit: number): Promise<unknown> {
   const raw = await readRaw(req, limit)
   if (!raw.length) return undefined
-  const type = (header(req, 'content-type') ?? '').split(';')[0].trim().toLowerCase()
+  const type = (header(req, 'content-type') ?? '').split(';', 1)[0]?.trim().toLowerCase() ?? ''
   if (type !== 'application/json' && !type.endsWith('+json'))
     throw new AppError('unsupported_media_type', 'Send the body as application/json.')
   let text: string

@@ -73,7 +73,7 @@ test('upstream counts, store ops and listing have cold and warm rows', () => {
     assert.ok(u.cold.jsonrpc.includes('tools/call'))
   }
   assert.is(r.store_ops.length, 1)
-  for (const p of [r.store_ops[0].cold, r.store_ops[0].warm]) {
+  for (const p of [r.store_ops[0]!.cold, r.store_ops[0]!.warm]) {
     finite(p.store.reads, 'store reads')
     finite(p.vault.reads, 'vault reads')
   }
@@ -85,7 +85,7 @@ test('cold start and throughput rows are present and finite', () => {
   const r = out.results
   assert.equal(r.cold_start.map((c) => c.function), ['trivial', 'registry'])
   for (const c of r.cold_start) { finite(c.spawn_to_2xx.p50, `${c.function} cold start`); finite(c.ratio_vs_trivial, 'ratio') }
-  assert.equal(r.cold_start[0].heavy_modules, [], 'the trivial function loads nothing heavy')
+  assert.equal(r.cold_start[0]!.heavy_modules, [], 'the trivial function loads nothing heavy')
   assert.is(r.throughput.length, 2)
   for (const t of r.throughput) {
     assert.ok(t.levels.length >= 1)

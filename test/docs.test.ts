@@ -21,7 +21,7 @@ function configTable(): Set<string> {
   const names = new Set<string>()
   for (const row of rows) {
     const first = row.split(' | ')[0]
-    for (const m of first.matchAll(/`([A-Z][A-Z0-9_]*)`/g)) names.add(m[1])
+    for (const m of (first ?? '').matchAll(/`([A-Z][A-Z0-9_]*)`/g)) names.add(m[1]!)
   }
   return names
 }
@@ -33,7 +33,7 @@ function processEnvNames(): Set<string> {
     for (const e of readdirSync(dir)) {
       const p = join(dir, e)
       if (statSync(p).isDirectory()) walk(p)
-      else if (p.endsWith('.ts')) for (const m of readFileSync(p, 'utf8').matchAll(/process\.env(?:\.([A-Z][A-Z0-9_]*)|\[['"]([A-Z][A-Z0-9_]*)['"]\])/g)) names.add(m[1] ?? m[2])
+      else if (p.endsWith('.ts')) for (const m of readFileSync(p, 'utf8').matchAll(/process\.env(?:\.([A-Z][A-Z0-9_]*)|\[['"]([A-Z][A-Z0-9_]*)['"]\])/g)) names.add((m[1] ?? m[2])!)
     }
   }
   for (const d of ['shared', 'functions', 'scripts']) walk(join(root, d))

@@ -92,7 +92,7 @@ test.after(async () => {
 for (const name of ['legacy', 'legacy-sse', 'modern']) {
   const sse = name === 'legacy-sse'
   test(`${name}: progress steps stream as progress events, then one result`, async () => {
-    const s = await stream(ids[name], 'progress', { steps: 3 })
+    const s = await stream(ids[name]!, 'progress', { steps: 3 })
     assert.is(s.status, 200)
     assert.ok(s.type.startsWith('text/event-stream'), s.type)
     const progress = s.events.filter((e) => e.event === 'progress').map((e) => e.data)
@@ -109,20 +109,20 @@ for (const name of ['legacy', 'legacy-sse', 'modern']) {
 
   test(`${name}: failures after the stream opened are exactly one error event`, async () => {
     const cases: [string, string, unknown, string][] = [
-      [ids[name], 'rpc_error', {}, 'upstream_error'],
-      [ids[`${name}-hang`], 'slow', { ms: 5000 }, 'upstream_timeout'],
-      [ids[name], 'big', { bytes: 200_000 }, 'upstream_response_too_large'],
-      [ids[name], 'drop', {}, 'upstream_error'],
+      [ids[name]!, 'rpc_error', {}, 'upstream_error'],
+      [ids[`${name}-hang`]!, 'slow', { ms: 5000 }, 'upstream_timeout'],
+      [ids[name]!, 'big', { bytes: 200_000 }, 'upstream_response_too_large'],
+      [ids[name]!, 'drop', {}, 'upstream_error'],
     ]
     for (const [id, tool, args, code] of cases) {
       const s = await stream(id, tool, args)
       assert.is(s.status, 200, `${tool}: ${s.text}`)
       const end = terminal(s.events)
       assert.is(end.length, 1, `${tool}: ${s.text}`)
-      assert.is(end[0].event, 'error', tool)
-      assert.is(end[0].data.code, code, `${tool}: ${JSON.stringify(end[0].data)}`)
-      assert.is(end[0].data.status, code === 'upstream_timeout' ? 504 : 502)
-      if (tool === 'rpc_error') assert.equal(end[0].data.upstream, { code: -32001, message: 'deliberate failure' })
+      assert.is(end[0]!.event, 'error', tool)
+      assert.is(end[0]!.data.code, code, `${tool}: ${JSON.stringify(end[0]!.data)}`)
+      assert.is(end[0]!.data.status, code === 'upstream_timeout' ? 504 : 502)
+      if (tool === 'rpc_error') assert.equal(end[0]!.data.upstream, { code: -32001, message: 'deliberate failure' })
     }
   })
 
@@ -132,17 +132,17 @@ for (const name of ['legacy', 'legacy-sse', 'modern']) {
     assert.is(s.status, 200, s.text)
     const end = terminal(s.events)
     assert.is(end.length, 1, s.text)
-    assert.is(end[0].event, 'error')
-    assert.is(end[0].data.status, 400)
-    assert.ok(end[0].data.errors.some((e: { path: string }) => e.path === '/arguments/message'), s.text)
+    assert.is(end[0]!.event, 'error')
+    assert.is(end[0]!.data.status, 400)
+    assert.ok(end[0]!.data.errors.some((e: { path: string }) => e.path === '/arguments/message'), s.text)
   })
 
   test(`${name}: once the tools were listed, failures before the stream opened are plain problem+json`, async () => {
-    const listed = await gw.req('GET', `/mcps/${ids[name]}/tools`, { token: alice })
+    const listed = await gw.req('GET', `/mcps/${ids[name]!}/tools`, { token: alice })
     assert.is(listed.status, 200, listed.text)
     const cases: [string, string, unknown, number][] = [
-      [ids[name], 'echo', { message: 7 }, 400],
-      [ids[name], 'no_such_tool', {}, 404],
+      [ids[name]!, 'echo', { message: 7 }, 400],
+      [ids[name]!, 'no_such_tool', {}, 404],
       ['no-such-mcp', 'echo', { message: 'x' }, 404],
     ]
     for (const [id, tool, args, status] of cases) {
@@ -156,7 +156,7 @@ for (const name of ['legacy', 'legacy-sse', 'modern']) {
   })
 
   test(`${name}: a caller who disconnects cancels the upstream call`, async () => {
-    const upstream = servers()[name]
+    const upstream = servers()[name]!
     const r = await relay(upstream.port)
     try {
       const endpoint = sse ? r.url.replace(/\/mcp$/, '/sse') : r.url

@@ -61,25 +61,25 @@ msgs('a bad limit says "1 to 100", not a regular expression', async (ctx) => {
 msgs('an endpoint without a scheme suggests the URL the user meant', async (ctx) => {
   const r = await post(ctx, { ...ok, endpoint: 'mcp.example.com/mcp' })
   isProblem(r, 400, 'invalid_request', { path: '/endpoint' })
-  assert.match(errorsOf(r)[0].message, 'did you mean https://mcp.example.com/mcp?')
+  assert.match(errorsOf(r)[0]!.message, 'did you mean https://mcp.example.com/mcp?')
   const l = await post(ctx, { ...ok, endpoint: 'localhost:3001/mcp' })
-  assert.match(errorsOf(l)[0].message, 'did you mean http://localhost:3001/mcp?')
+  assert.match(errorsOf(l)[0]!.message, 'did you mean http://localhost:3001/mcp?')
   // Not a host at all: no suggestion.
-  assert.not.match(errorsOf(await post(ctx, { ...ok, endpoint: 'not a url' }))[0].message, 'did you mean')
+  assert.not.match(errorsOf(await post(ctx, { ...ok, endpoint: 'not a url' }))[0]!.message, 'did you mean')
 })
 
 msgs('tool arguments at the top level of an execute body: the message shows {"arguments": ...}', async (ctx) => {
   const made = await post(ctx, ok)
   const r = await ctx.gw.req('POST', `/mcps/${made.json.id}/tools/echo/execute`, { token: ctx.token, body: { message: 'hi' } })
   isProblem(r, 400, 'invalid_request', { path: '/message' })
-  assert.match(errorsOf(r)[0].message, '{"arguments": {...}}')
+  assert.match(errorsOf(r)[0]!.message, '{"arguments": {...}}')
 })
 
 msgs('a catalog parameter that does not fit says what it must look like', async (ctx) => {
   const r = await post(ctx, { name: 'fs', type: 'stdio', config: { catalog_id: 'filesystem', params: { root: '/etc' } } })
   isProblem(r, 400, 'invalid_request', { path: '/config/params/root' })
   // The root is a path inside the user's own storage (the example catalog's form): the message shows its shape.
-  assert.match(errorsOf(r)[0].message, /^must be a string matching \^\[A-Za-z0-9\._-\]\+.* of at most 200 characters/)
+  assert.match(errorsOf(r)[0]!.message, /^must be a string matching \^\[A-Za-z0-9\._-\]\+.* of at most 200 characters/)
 })
 
 msgs('/health says whether CORS and stdio are on, and the version from package.json', async (ctx) => {
@@ -231,7 +231,7 @@ cli('SIGTERM to `npm start` stops the gateway: no process of it is left, the por
 /** The README's "Try it" shell block, pointed at this test's ports. */
 function tryIt(o: { everything: number; gateway: number; token?: string }): string {
   const readme = readFileSync(join(root, 'README.md'), 'utf8')
-  const block = /## Try it[\s\S]*?```sh\n([\s\S]*?)```/.exec(readme)![1]
+  const block = /## Try it[\s\S]*?```sh\n([\s\S]*?)```/.exec(readme)![1]!
   let sh = block
     .replace(/^PORT=3001 (node .*) &$/m, `PORT=${o.everything} $1 & EV=$!; trap 'kill $EV' EXIT`)
     .replaceAll('127.0.0.1:3001', `127.0.0.1:${o.everything}`)

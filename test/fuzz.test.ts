@@ -117,7 +117,7 @@ function inject(body: unknown, pointer: string, text: string, key?: string): str
   }
   // An own member, even for "__proto__" (assignment would set the prototype instead); an array gets one more element.
   if (key !== undefined && Array.isArray(at)) at.push(MARK)
-  else Object.defineProperty(at, key ?? parts[parts.length - 1], { value: MARK, enumerable: true, configurable: true, writable: true })
+  else Object.defineProperty(at, key ?? parts[parts.length - 1]!, { value: MARK, enumerable: true, configurable: true, writable: true })
   return JSON.stringify(copy).replace(JSON.stringify(MARK), () => text)
 }
 
@@ -378,7 +378,7 @@ for (const t of TEMPLATES) {
     await check(fc.tuple(t.valid(fx), fc.constantFrom(...others)), async ([v, method]) => {
       const r = await request(fx, t, v, await varsFor(fx, t, v), { method })
       refused(t, 'method', r, `${method} ${t.route}`, t.upcoming ? undefined : [405])
-      if (r.status === 405) assert.ok(String(r.headers.allow ?? '').includes(methodOf(t)), `Allow: ${r.headers.allow}`)
+      if (r.status === 405) assert.ok(String(r.headers.allow ?? '').includes(methodOf(t)!), `Allow: ${r.headers.allow}`)
     })
   })
 }
@@ -391,7 +391,7 @@ for (const t of TEMPLATES.filter((x) => varsOf(x).includes('id') && x.auth === '
     await check(fc.tuple(t.valid(fx), who, fc.boolean()), async ([v, w, org]) => {
       const all = await varsFor(fx, t, v)
       // bob, erin and ivan see neither alice's configs nor acme's (ivan's org is "ACME", not "acme").
-      const id = org ? fx.ids.org : all.id
+      const id = org ? fx.ids.org : all.id!
       const store = await fx.gw.deps.store()
       const before = (await store.get('mcps', id))?.version
       const r = await request(fx, t, { ...v, as: w }, { ...all, id })

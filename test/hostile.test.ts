@@ -249,9 +249,9 @@ hostile.after(async (t) => {
       ? [r.mode, r.era, `PENDING: finding ${r.pending}`, '', '', '', '', '']
       : [r.mode, r.era, r.answer, num(r.ms), num(r.peakMB), num(r.retainedMB), `${num(r.otherMaxMs)} (${r.otherCalls})`, num(r.loopMaxMs)])
   }
-  const widths = table[0].map((_, i) => Math.max(...table.map((row) => row[i].length)))
+  const widths = table[0]!.map((_, i) => Math.max(...table.map((row) => row[i]!.length)))
   console.log(`\nhostile upstreams (timeout ${TIMEOUT_MS} ms; bounds: answer < ${TIMEOUT_MS + SLACK_MS} ms, RSS peak Δ < ${RSS_BOUND_MB} MB, bob < ${OTHER_USER_MS} ms)`)
-  for (const row of table) console.log('  ' + row.map((c, i) => c.padEnd(widths[i])).join('  '))
+  for (const row of table) console.log('  ' + row.map((c, i) => c.padEnd(widths[i]!)).join('  '))
   await t.gw?.close()
   await Promise.all([t.hs?.stop(), t.healthy?.stop()])
   assert.ok(t.hs.child.exitCode !== null || t.hs.child.signalCode !== null, 'the hostile server process is gone')

@@ -24,7 +24,7 @@ function refs(m: Module, v: unknown): Set<string> {
   const s = JSON.stringify(v)
   const out = new Set<string>()
   for (const [, t, n] of s.matchAll(/(?<![\w.-])([a-z][a-z0-9_]*)\.([a-z_][a-z0-9_-]*)/g))
-    if (m.resource[t]?.[n]) out.add(`${t}.${n}`)
+    if (m.resource[t!]?.[n!]) out.add(`${t}.${n}`)
   for (const [, t, n] of s.matchAll(/\bdata\.([a-z0-9_]+)\.([a-z0-9_-]+)/g)) out.add(`data.${t}.${n}`)
   for (const [, n] of s.matchAll(/\bmodule\.([a-z0-9_-]+)/g)) out.add(`module.${n}`)
   for (const [, n] of s.matchAll(/\blocal\.([a-z0-9_]+)/g)) out.add(`local.${n}`)
@@ -91,7 +91,7 @@ test('the providers send the project as quota project; APIs are enabled through 
   // Read at plan time, before the APIs are enabled.
   assert.is(gw.data.google_project.this.provider, '${google.apis}')
   for (const [t, byName] of Object.entries(gw.resource))
-    for (const [n, b] of Object.entries(byName)) if (t !== 'google_project_service') assert.is.not(b.provider, '${google.apis}', `${t}.${n}`)
+    for (const [n, b] of Object.entries<any>(byName)) if (t !== 'google_project_service') assert.is.not(b.provider, '${google.apis}', `${t}.${n}`)
   assert.ok(String(gw.locals.apis).includes('"serviceusage.googleapis.com"'), 'Service Usage is enabled too')
 
   for (const dir of EXAMPLES) {
@@ -99,8 +99,8 @@ test('the providers send the project as quota project; APIs are enabled through 
     for (const name of ['google', 'google-beta']) {
       const def = (m.provider[name] ?? []).filter((b) => !b.alias)
       assert.is(def.length, 1, `${dir}: one default ${name} provider`)
-      assert.is(def[0].user_project_override, true, `${dir}: ${name} user_project_override`)
-      assert.is(def[0].billing_project, '${var.project_id}', `${dir}: ${name} billing_project`)
+      assert.is(def[0]!.user_project_override, true, `${dir}: ${name} user_project_override`)
+      assert.is(def[0]!.billing_project, '${var.project_id}', `${dir}: ${name} billing_project`)
     }
     const apis = (m.provider.google ?? []).find((b) => b.alias === 'apis')
     assert.ok(apis, `${dir}: provider google.apis`)
@@ -147,10 +147,10 @@ async function guideSettings(gw: Module): Promise<Map<string, Set<string>>> {
       if (v && typeof v === 'object' && !Array.isArray(v)) for (const a of Object.keys(v)) add(k, a)
     }
   }
-  for (const [, body] of guide.matchAll(/```(?:hcl|terraform)\n([\s\S]*?)```/g)) addParsed(await parse('guide.tfvars', body))
-  for (const [, span] of guide.matchAll(/`([a-z_][a-z0-9_]* = [^`]+)`/g)) addParsed(await parse('guide.tfvars', span))
-  for (const [, name, attr] of guide.matchAll(/`([a-z_][a-z0-9_]*)\.([a-z_][a-z0-9_]*)(?: = [^`]+)?`/g)) if (gw.variable[name]) add(name, attr)
-  for (const [, name] of guide.matchAll(/-var[= ]['"]?([a-z_][a-z0-9_]*)=/g)) add(name)
+  for (const [, body] of guide.matchAll(/```(?:hcl|terraform)\n([\s\S]*?)```/g)) addParsed(await parse('guide.tfvars', body!))
+  for (const [, span] of guide.matchAll(/`([a-z_][a-z0-9_]* = [^`]+)`/g)) addParsed(await parse('guide.tfvars', span!))
+  for (const [, name, attr] of guide.matchAll(/`([a-z_][a-z0-9_]*)\.([a-z_][a-z0-9_]*)(?: = [^`]+)?`/g)) if (gw.variable[name!]) add(name!, attr)
+  for (const [, name] of guide.matchAll(/-var[= ]['"]?([a-z_][a-z0-9_]*)=/g)) add(name!)
   return out
 }
 
@@ -192,7 +192,7 @@ test('every resource of an API the module enables is created after that API is e
   assert.ok(checked >= 25, `only ${checked} checked`)
   // Data sources are read at plan time, before any API is enabled: only through the alias.
   for (const [t, byName] of Object.entries(gw.data))
-    for (const [n, d] of Object.entries(byName)) if (t.startsWith('google_')) assert.is(d.provider, '${google.apis}', `data.${t}.${n}`)
+    for (const [n, d] of Object.entries<any>(byName)) if (t.startsWith('google_')) assert.is(d.provider, '${google.apis}', `data.${t}.${n}`)
 
   // What an example adds waits too: it takes the project from an output that waits for the APIs.
   for (const dir of EXAMPLES) {
@@ -201,7 +201,7 @@ test('every resource of an API the module enables is created after that API is e
       for (const [n, b] of Object.entries(byName)) {
         if (!apiOf(t)) continue
         const outs = [...JSON.stringify(b).matchAll(/module\.gateway\.([a-z0-9_]+)/g)].map((x) => x[1])
-        assert.ok(outs.some((o) => (gw.output[o]?.depends_on ?? []).includes(`\${${ENABLE}}`)), `${dir}: ${t}.${n} does not wait for the module's APIs`)
+        assert.ok(outs.some((o) => (gw.output[o!]?.depends_on ?? []).includes(`\${${ENABLE}}`)), `${dir}: ${t}.${n} does not wait for the module's APIs`)
       }
   }
 })

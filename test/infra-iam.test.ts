@@ -54,7 +54,7 @@ test('Secret Manager: custom roles, bound only under the prefix condition; nobod
   for (const [dir, mm] of await modules())
     for (const [type, byName] of Object.entries(mm.resource))
       if (/^google_project_iam_/.test(type))
-        for (const [name, r] of Object.entries(byName)) assert.not.match(String(r.role ?? ''), /^roles\/secretmanager\./, `${dir}: ${type}.${name}`)
+        for (const [name, r] of Object.entries<any>(byName)) assert.not.match(String(r.role ?? ''), /^roles\/secretmanager\./, `${dir}: ${type}.${name}`)
   assert.is(m.locals.secret_name_prefix, 'projects/${data.google_project.this.number}/secrets/${local.secret_prefix}')
   assert.is(m.locals.secret_condition, 'resource.name.startsWith("${local.secret_name_prefix}")')
   const vault = m.resource.google_project_iam_member.vault

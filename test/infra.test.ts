@@ -56,7 +56,7 @@ const used = (m: Module) => new Set([...m.text.matchAll(/\bvar\.([A-Za-z_][A-Za-
 
 test('every variable used is declared, with a type and a description, and every declared one is used', async () => {
   for (const [dir, m] of await modules()) {
-    for (const v of used(m)) assert.ok(m.variable[v], `${dir}: var.${v} is used but not declared`)
+    for (const v of used(m)) assert.ok(m.variable[v!], `${dir}: var.${v} is used but not declared`)
     for (const [name, v] of Object.entries(m.variable)) {
       assert.ok(v.type, `${dir}: variable ${name} has no type`)
       assert.ok(typeof v.description === 'string' && v.description.length > 10, `${dir}: variable ${name} has no description`)
@@ -229,7 +229,7 @@ test('outputs: API base, OAuth callback and client metadata URLs (routed by fire
   assert.match(m.output.api_base_url.value, /\/api\/v1$/)
   const route = (path: string) => firebase.hosting.rewrites.find((r: any) => new RegExp(r.regex).test(path))?.function.functionId
   for (const [out, fn] of [['oauth_callback_url', 'oauth-callback'], ['client_metadata_url', 'oauth-callback']]) {
-    const path = /\}(\/api\/v1\/.*)$/.exec(m.output[out].value)![1]
+    const path = /\}(\/api\/v1\/.*)$/.exec(m.output[out!].value)![1]!
     assert.is(route(path), fn, out)
   }
   assert.match(m.output.execute_stream_url.value, /module\.functions\["execute"\]\.uri/)

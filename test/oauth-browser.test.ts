@@ -41,8 +41,8 @@ function readmeSnippet(gateway: string): string {
   const m = /```js\n(\/\/ The app's side of connecting an OAuth MCP server[\s\S]*?)```/.exec(readFileSync(README, 'utf8'))
   assert.ok(m, 'the README has the connect snippet')
   const decl = /^const GATEWAY = '[^']*'/m
-  assert.match(m![1], decl)
-  return m![1].replace(decl, `const GATEWAY = ${JSON.stringify(gateway)}`)
+  assert.match(m![1]!, decl)
+  return m![1]!.replace(decl, `const GATEWAY = ${JSON.stringify(gateway)}`)
 }
 
 /** The app: the README snippet plus a harness that records every message and each helper's outcome. */
@@ -138,10 +138,10 @@ test('popup: the app hears {type: oauth_callback, status: pending_confirmation, 
     await ctx.close()
   }
   assert.is(r.messages.length, 1, JSON.stringify(r.messages))
-  assert.is(r.messages[0].origin, new URL(gw.url).origin, 'posted by the gateway callback page')
-  const completion = r.messages[0].data.completion
+  assert.is(r.messages[0]!.origin, new URL(gw.url).origin, 'posted by the gateway callback page')
+  const completion = r.messages[0]!.data.completion
   assert.match(String(completion), /^[A-Za-z0-9_-]{43}$/)
-  assert.equal(r.messages[0].data, { type: 'oauth_callback', status: 'pending_confirmation', mcp_id: id, completion })
+  assert.equal(r.messages[0]!.data, { type: 'oauth_callback', status: 'pending_confirmation', mcp_id: id, completion })
   assert.ok(r.popupClosed, 'the callback page closes its popup')
   assert.ok(r.result.ok, JSON.stringify(r.result))
   assert.is(r.result.body.id, id)
@@ -167,8 +167,8 @@ test('popup: a denied consent reaches the app as status error, error access_deni
     await ctx.close()
   }
   assert.is(r.messages.length, 1, JSON.stringify(r.messages))
-  assert.is(r.messages[0].origin, new URL(gw.url).origin)
-  assert.equal(r.messages[0].data, { type: 'oauth_callback', mcp_id: id, status: 'error', error: 'access_denied' })
+  assert.is(r.messages[0]!.origin, new URL(gw.url).origin)
+  assert.equal(r.messages[0]!.data, { type: 'oauth_callback', mcp_id: id, status: 'error', error: 'access_denied' })
   assert.ok(r.popupClosed)
   assert.not.ok(r.result.ok)
   assert.match(r.result.message ?? '', 'access_denied')

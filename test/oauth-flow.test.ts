@@ -64,7 +64,7 @@ async function connect(id: string, token = alice, body?: Record<string, unknown>
   return { ...a, complete: c }
 }
 
-const outcome = (html: string) => JSON.parse(/<script type="application\/json" id="d">(.*?)<\/script>/s.exec(html)![1])
+const outcome = (html: string) => JSON.parse(/<script type="application\/json" id="d">(.*?)<\/script>/s.exec(html)![1]!)
 
 /** The pending record of a completion, and whether its tokens are still in the vault. */
 async function pendingOf(completion: string) {

@@ -92,7 +92,7 @@ async function whoami(accessToken: string): Promise<string> {
   await client.connect(new StreamableHTTPClientTransport(new URL(mcp.url), { requestInit: { headers: { authorization: `Bearer ${accessToken}` } } }))
   try {
     const r = await client.callTool({ name: 'whoami', arguments: {} })
-    return (r.content as { type: string; text: string }[])[0].text
+    return (r.content as { type: string; text: string }[])[0]!.text
   } finally {
     await client.close()
   }

@@ -142,7 +142,9 @@ test('github token answers as the parser reads them: form-encoded tokens, comma 
   // Labelled JSON but form-encoded: read all the same.
   assert.is(parseTokenResponse(200, 'application/json', 'access_token=gho_x&token_type=bearer', q).access_token, 'gho_x')
   for (const [error, code] of [['bad_verification_code', 'invalid_grant'], ['incorrect_client_credentials', 'invalid_client'], ['bad_refresh_token', 'invalid_grant'], ['something_new', 'token_error']]) {
-    const e = (() => { try { parseTokenResponse(200, 'application/json', JSON.stringify({ error, error_description: 'secret-looking text' }), q) } catch (x) { return x } })()
+    const e = (() => { try { parseTokenResponse(200, 'application/json', JSON.stringify({ error, error_description: 'secret-looking text' }), q) } catch (x) { return x }
+      return undefined
+    })()
     assert.ok(e instanceof TokenError)
     assert.is((e as TokenError).code, code)
     assert.not.match((e as TokenError).message, /secret-looking/)
@@ -215,7 +217,9 @@ test('slack: comma-separated user_scope, the user token nested under authed_user
   assert.is((await whoami(id)).status, 200)
   assert.equal(as.clientAuth.map(methodOf), ['client_secret_basic', 'client_secret_basic'])
   // Slack's refusals: HTTP 200 with ok: false.
-  const e = (() => { try { parseTokenResponse(200, 'application/json', '{"ok":false,"error":"invalid_refresh_token"}', PRESETS.slack) } catch (x) { return x } })()
+  const e = (() => { try { parseTokenResponse(200, 'application/json', '{"ok":false,"error":"invalid_refresh_token"}', PRESETS.slack) } catch (x) { return x }
+    return undefined
+  })()
   assert.is((e as TokenError).code, 'invalid_grant')
 })
 

@@ -109,7 +109,7 @@ test('progress streams as SSE before the response, with the caller’s token', a
 test('no token, a user token or a foreign key: 401, and nothing is spawned', async () => {
   const before = (await health()).spawns
   const spec = fakeSpec('mallory', 'x')
-  const { 'x-stdio-spec': xs } = await poolHeaders(gw.deps, spec)
+  const xs = (await poolHeaders(gw.deps, spec))['x-stdio-spec']!
   const other = await mkdtemp(join(tmpdir(), 'pool-key-'))
   const foreign = (await poolHeaders(makeDeps(parseConfig({ GATEWAY_MODE: 'local', DATA_DIR: other })), spec)).authorization
   await rm(other, { recursive: true, force: true })

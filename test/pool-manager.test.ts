@@ -67,7 +67,7 @@ test('20 parallel calls multiplex on one server-everything process, ids mapped b
     lat.push(performance.now() - t)
   }
   lat.sort((a, b) => a - b)
-  console.log(`  everything: spawn+initialize ${spawnMs.toFixed(0)} ms, warm echo p50 ${lat[25].toFixed(2)} ms (in-process pool)`)
+  console.log(`  everything: spawn+initialize ${spawnMs.toFixed(0)} ms, warm echo p50 ${lat[25]!.toFixed(2)} ms (in-process pool)`)
   const st = pool.stats()
   assert.is(st.spawns, 1)
   assert.is(st.size, 1)
@@ -76,12 +76,12 @@ test('20 parallel calls multiplex on one server-everything process, ids mapped b
 
 test('progress is routed by token to its own request, tokens mapped back', async () => {
   const s = fakeSpec('alice', 'prog')
-  const seen: Record<string, number[]> = { a: [], b: [] }
+  const seen: Record<'a' | 'b', number[]> = { a: [], b: [] }
   const [a, b] = await Promise.all(
     (['a', 'b'] as const).map((k) => call(s, 'progress', { steps: k === 'a' ? 3 : 5 }, 1, { meta: { progressToken: 'tok' }, onNotify: (m) => { assert.is(m.params!.progressToken, 'tok'); seen[k].push(m.params!.progress) } })),
   )
-  assert.is(text(a), 'steps 3')
-  assert.is(text(b), 'steps 5')
+  assert.is(text(a!), 'steps 3')
+  assert.is(text(b!), 'steps 5')
   assert.equal(seen.a, [1, 2, 3])
   assert.equal(seen.b, [1, 2, 3, 4, 5])
 })
@@ -156,7 +156,7 @@ test('idle processes are evicted after the TTL (injected clock)', async () => {
 })
 
 test('per-owner cap: the least recently used idle process goes; busy ones never do', async () => {
-  const [a, b, c] = ['m1', 'm2', 'm3'].map((m) => fakeSpec('dave', m))
+  const [a, b, c] = (['m1', 'm2', 'm3'] as const).map((m) => fakeSpec('dave', m)) as [PoolSpec, PoolSpec, PoolSpec]
   const pa = Number(text(await call(a, 'pid')))
   const pb = Number(text(await call(b, 'pid')))
   clock.t += 10
@@ -183,7 +183,7 @@ test('instance cap: LRU eviction across owners', async () => {
       clock.t += 10
       pids.push(Number(text(await small.request(fakeSpec(o, 'x'), { jsonrpc: '2.0', id: 1, method: 'tools/call', params: { name: 'pid' } }))))
     }
-    await until(() => !alive(pids[0]), 'the least recently used process to exit')
+    await until(() => !alive(pids[0]!), 'the least recently used process to exit')
     assert.equal(pids.map(alive), [false, true, true])
     assert.is(small.stats().size, 2)
     assert.is(small.stats().evictions, 1)
@@ -216,7 +216,7 @@ test('the child gets exactly the safe base plus declared vars; secrets never rea
   assert.ok(lines.length > 0 && lines.length <= 64, `bounded: ${lines.length}`)
   assert.ok(lines.every((l) => l.includes('[redacted]')))
   assert.not.ok(logs.some((l) => l.includes(secret)), 'the secret never appears')
-  assert.is(JSON.parse(lines[0]).catalog_id, 'fake')
+  assert.is(JSON.parse(lines[0]!).catalog_id, 'fake')
 })
 
 test('a path parameter that leaves its home through a symlink is 400 at spawn, and nothing starts or is created outside', async () => {

@@ -55,8 +55,8 @@ test('register, list tools, execute and delete with Firestore and Secret Manager
   assert.not.match(text, 'hdr-secret-1')
   const names = [...sm.secrets().keys()]
   assert.is(names.length, 1)
-  assert.not.match(names[0], id)
-  assert.not.match(names[0], 'alice')
+  assert.not.match(names[0]!, id)
+  assert.not.match(names[0]!, 'alice')
 
   const tools = await gw.req('GET', `/mcps/${id}/tools`, { token: alice })
   assert.is(tools.status, 200, tools.text)

@@ -216,8 +216,8 @@ test('each function uses the store and the vault only as infra/ grants it (the p
     if (u.includes('vault-ping')) assert.ok(['full', 'list'].includes(a.vault), `${fn} pings the vault`)
   }
   assert.is(uses['stdio-pool'], undefined, 'the pool has no data roles and touches no data')
-  assert.is(access['stdio-pool'].firestore, 'none')
-  assert.is(access['stdio-pool'].vault, 'none')
+  assert.is(access['stdio-pool']!.firestore, 'none')
+  assert.is(access['stdio-pool']!.vault, 'none')
 })
 
 // ---------------------------------------------------------------------------
@@ -227,13 +227,13 @@ function matches(filter: string, line: Record<string, unknown>): boolean {
   return filter.split(/ AND /).every((term) => {
     if (term.startsWith('${local.log_scope}')) return true
     let m = /^jsonPayload\.([\w.]+):\*$/.exec(term)
-    if (m) return at(m[1]) !== undefined && at(m[1]) !== null
+    if (m) return at(m[1]!) !== undefined && at(m[1]!) !== null
     m = /^jsonPayload\.([\w.]+)=~"(.*)"$/.exec(term)
-    if (m) return typeof at(m[1]) === 'string' && new RegExp(m[2].replace(/\\"/g, '"')).test(at(m[1]) as string)
+    if (m) return typeof at(m[1]!) === 'string' && new RegExp(m[2]!.replace(/\\"/g, '"')).test(at(m[1]!) as string)
     m = /^jsonPayload\.([\w.]+)=\((.*)\)$/.exec(term)
-    if (m) return m[2].split(' OR ').map((s) => JSON.parse(s)).includes(at(m[1]))
+    if (m) return m[2]!.split(' OR ').map((s) => JSON.parse(s)).includes(at(m[1]!))
     m = /^jsonPayload\.([\w.]+)="(.*)"$/.exec(term)
-    if (m) return at(m[1]) === m[2]
+    if (m) return at(m[1]!) === m[2]
     throw new Error(`a filter term this test cannot evaluate: ${term}`)
   })
 }

@@ -79,7 +79,7 @@ test('node entries run the package script with a heap cap', async () => {
   const s = spawnSpec(cat, checkChoice(cat, { catalog_id: 'mem' }), '/h')
   assert.is(s.command, process.execPath)
   assert.is(s.args[0], '--max-old-space-size=128')
-  assert.match(s.args[1], /server-memory\/dist\/index\.js$/)
+  assert.match(s.args[1]!, /server-memory\/dist\/index\.js$/)
 })
 
 test('choices that do not fit are 400 with the path of the problem', async () => {
@@ -170,8 +170,8 @@ test('operators cannot allow the whole filesystem, relative or dotted prefixes, 
 test('the shipped example catalog loads, and its filesystem root is a path inside the home', async () => {
   const cat = loadCatalog(fileURLToPath(new URL('../../catalog/example.json', import.meta.url)))
   const fs = cat.entries.get('filesystem')!
-  assert.is(fs.params.root.kind, 'path')
-  assert.is(fs.params.root.allow_prefixes, undefined)
+  assert.is(fs.params.root!.kind, 'path')
+  assert.is(fs.params.root!.allow_prefixes, undefined)
   assert.is(pathError(() => checkChoice(cat, { catalog_id: 'filesystem', params: { root: '/tmp/alice' } })).path, '/config/params/root')
   assert.is(spawnSpec(cat, checkChoice(cat, { catalog_id: 'filesystem', params: { root: 'notes' } }), '/pool/h').args.at(-1), '/pool/h/notes')
 })

@@ -45,7 +45,7 @@ contract('list queries need no composite index: at most one field filter, ordere
   const sdk = await import('@google-cloud/firestore')
   const calls: { op: string; field: string }[] = []
   const proto = sdk.Query.prototype as unknown as Record<string, (...a: unknown[]) => unknown>
-  const orig = { where: proto.where, orderBy: proto.orderBy }
+  const orig = { where: proto.where!, orderBy: proto.orderBy! }
   for (const op of ['where', 'orderBy'] as const)
     proto[op] = function (this: unknown, ...a: unknown[]) { calls.push({ op, field: String(a[0]) }); return orig[op].apply(this, a) }
   try {

@@ -92,7 +92,7 @@ test('legacy (2025) server: initialize + Mcp-Session-Id, then the era cache skip
   const warm = rpc(legacy.requests)
   assert.not.ok(warm.includes('server/discover'), `warm call probed again: ${warm}`)
   assert.equal(warm, ['tools/call'], 'the warm call reuses the upstream session: one POST, no initialize')
-  assert.is(posts(legacy.requests)[0].headers['mcp-session-id'], sid, 'same Mcp-Session-Id as the first call')
+  assert.is(posts(legacy.requests)[0]!.headers['mcp-session-id'], sid, 'same Mcp-Session-Id as the first call')
   measured.legacy_warm = posts(legacy.requests).length
 })
 

@@ -47,7 +47,7 @@ test('a tampered byte anywhere in the file is an integrity error, never garbage'
   const orig = await readFile(fileOf(dir, 's'))
   for (const i of [0, 5, 20, orig.length - 1]) {
     const bad = Buffer.from(orig)
-    bad[i] ^= 0x01
+    bad[i]! ^= 0x01
     await writeFile(fileOf(dir, 's'), bad)
     await rejects(() => v.get('s'), (e) => e.message === 'vault: integrity check failed', `byte ${i}`)
   }

@@ -59,7 +59,7 @@ test('puts send dataCrc32c (the fake verifies it as the real API does)', async (
   await v.put('crc', Buffer.from('abc'))
   assert.ok(fake.calls.slice(before).some((c) => c.method === 'AddSecretVersion'))
   const s = fake.secrets().get(`projects/${projectId}/secrets/mcpgw-crc`)!
-  assert.is(s.versions[0].crc, crc32c(Buffer.from('abc')))
+  assert.is(s.versions[0]!.crc, crc32c(Buffer.from('abc')))
 })
 
 test('secret ids are the prefix plus the opaque name, nothing else', async () => {

@@ -105,7 +105,7 @@ export class LocalStore implements Store {
       const e = this.live(col, id)
       if (!e) continue
       const data = JSON.parse(e.s) as T
-      if (q.where && !q.where.in.includes((data as Record<string, never>)?.[q.where.field])) continue
+      if (q.where && !(q.where.in as unknown[]).includes((data as Record<string, unknown> | null)?.[q.where.field])) continue
       if (items.length === q.limit) return { items, next: encodeCursor(items[items.length - 1]!.id) }
       items.push({ id, data, version: e.v })
     }

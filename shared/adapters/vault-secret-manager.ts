@@ -34,7 +34,8 @@ const CRC_TABLE = (() => {
 /** CRC32C (Castagnoli), as Secret Manager's `data_crc32c` expects. */
 export function crc32c(data: Uint8Array): number {
   let c = 0xffffffff
-  for (let i = 0; i < data.length; i++) c = CRC_TABLE[(c ^ data[i]) & 0xff] ^ (c >>> 8)
+  // The index is masked to 0..255: the table has 256 entries.
+  for (const b of data) c = CRC_TABLE[(c ^ b) & 0xff]! ^ (c >>> 8)
   return (c ^ 0xffffffff) >>> 0
 }
 

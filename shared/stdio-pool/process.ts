@@ -141,9 +141,9 @@ export class StdioProcess {
 
   /** A caller's `notifications/cancelled`: forwarded only when exactly one in-flight request has that caller id. */
   cancelCaller(callerId: Id, reason?: string): boolean {
-    const ids = [...this.pending].filter(([, p]) => p.callerId === callerId).map(([id]) => id)
-    if (ids.length !== 1) return false
-    this.abort(ids[0], reason)
+    const [id, ...more] = [...this.pending].filter(([, p]) => p.callerId === callerId).map(([id]) => id)
+    if (id === undefined || more.length) return false
+    this.abort(id, reason)
     return true
   }
 

@@ -51,7 +51,7 @@ function context(): Context {
 const outcome = (html: string) => {
   const m = /<script type="application\/json" id="d">(.*?)<\/script>/s.exec(html)
   if (!m) throw new Error(`the callback answered no outcome: ${html.slice(0, 200)}`)
-  return JSON.parse(m[1]) as { status: string; error: string | null; mcp_id: string | null; completion: string | null }
+  return JSON.parse(m[1]!) as { status: string; error: string | null; mcp_id: string | null; completion: string | null }
 }
 
 class Driver {
@@ -118,7 +118,7 @@ async function main(): Promise<number> {
     const names = (tools.json.tools as { name: string }[]).map((t) => t.name)
     log('tools', names)
     if (names.length) {
-      const call = await d.authorized(id, 'POST', `/mcps/${id}/tools/${encodeURIComponent(names[0])}/execute`, { arguments: {} })
+      const call = await d.authorized(id, 'POST', `/mcps/${id}/tools/${encodeURIComponent(names[0]!)}/execute`, { arguments: {} })
       if (call.status !== 200) throw new Error(`execute answered ${call.status}`)
       log('result', call.json)
     }

@@ -113,7 +113,7 @@ function resultDirs(out: string): Map<string, string> {
       if (!statSync(p).isDirectory()) continue
       if (existsSync(join(p, 'checks.json'))) {
         const m = /^(.*)-\d{4}-\d{2}-\d{2}T\d{2}-\d{2}-\d{2}-\d{3}Z$/.exec(relative(out, p).split(sep).join('/'))
-        if (m) dirs.set(m[1], p)
+        if (m) dirs.set(m[1]!, p)
       } else walk(p)
     }
   }
@@ -127,7 +127,7 @@ function driverSummary(dir: string): string {
   const done = /\[driver\] done after (\d+) authorization/.exec(err)
   if (done) return `ok, ${done[1]} authorization(s)`
   const failed = /\[driver\] FAILED: (?:Error: )?([^\n]*)/.exec(err)
-  return failed ? `exit 1: ${failed[1].slice(0, 90)}` : 'no driver outcome'
+  return failed ? `exit 1: ${failed[1]!.slice(0, 90)}` : 'no driver outcome'
 }
 
 function verdictOf(scenario: string, bad: Check[]): Row['verdict'] {
@@ -140,8 +140,8 @@ function verdictOf(scenario: string, bad: Check[]): Row['verdict'] {
 function table(rows: Row[]): string {
   const head = ['scenario', 'result', 'ok', 'fail', 'warn', 'driver']
   const cells = rows.map((r) => [r.scenario, r.verdict, String(r.passed), String(r.failed), String(r.warnings), r.driver])
-  const w = head.map((h, i) => Math.max(h.length, ...cells.map((c) => c[i].length)))
-  const line = (c: string[]) => c.map((x, i) => (i >= 2 && i <= 4 ? x.padStart(w[i]) : x.padEnd(w[i]))).join('  ').trimEnd()
+  const w = head.map((h, i) => Math.max(h.length, ...cells.map((c) => c[i]!.length)))
+  const line = (c: string[]) => c.map((x, i) => (i >= 2 && i <= 4 ? x.padStart(w[i]!) : x.padEnd(w[i]!))).join('  ').trimEnd()
   return [line(head), w.map((n) => '-'.repeat(n)).join('  '), ...cells.map(line)].join('\n')
 }
 
@@ -160,7 +160,7 @@ async function main(): Promise<number> {
       env,
     )
     // The suite's own summary names every scenario it ran, also those that left no checks.json.
-    const listed = [...stdout.matchAll(/^[✓✗] (\S+): /gm)].map((m) => m[1])
+    const listed = [...stdout.matchAll(/^[✓✗] (\S+): /gm)].map((m) => m[1]!)
     if (!listed.length) {
       process.stderr.write(stdout)
       throw new Error(`the conformance suite ran no scenario (exit ${code})`)
@@ -186,7 +186,7 @@ async function main(): Promise<number> {
       if (r.verdict === 'pass') continue
       console.log(`\n${r.verdict} ${r.scenario}`)
       for (const c of r.bad) console.log(`  ${c.status} ${c.id}: ${c.errorMessage ?? c.description ?? ''}`)
-      if (r.verdict === 'expected') console.log(`  expected because ${EXPECTED_FAILURES[r.scenario].reason}`)
+      if (r.verdict === 'expected') console.log(`  expected because ${EXPECTED_FAILURES[r.scenario]?.reason}`)
       if (r.verdict === 'STALE') console.log('  listed in EXPECTED_FAILURES but passes now: remove the entry')
     }
     const broken = rows.filter((r) => r.verdict === 'FAIL' || r.verdict === 'STALE')

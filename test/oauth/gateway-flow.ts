@@ -11,7 +11,7 @@ import { CONNS, connId, type ConnRec } from '../../shared/oauth/model.js'
 export const APP = 'https://app.example.test'
 
 /** The JSON outcome embedded in the callback page. */
-export const outcome = (html: string) => JSON.parse(/<script type="application\/json" id="d">(.*?)<\/script>/s.exec(html)![1])
+export const outcome = (html: string) => JSON.parse(/<script type="application\/json" id="d">(.*?)<\/script>/s.exec(html)![1]!)
 
 export async function registerOAuth(gw: Gateway, token: string, endpoint: string, extra: Record<string, unknown> = {}): Promise<string> {
   const r = await gw.req('POST', '/mcps', { token, body: { name: 'protected', type: 'http', endpoint, auth_type: 'oauth', ...extra } })

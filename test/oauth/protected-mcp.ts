@@ -122,7 +122,7 @@ export async function startProtectedMcp(opts: ProtectedMcpOptions): Promise<Prot
     }
     let payload
     try {
-      ({ payload } = await jwtVerify(m[1], jwks, { issuer: opts.issuer, audience: url, typ: 'at+jwt', clockTolerance: 0 }))
+      ({ payload } = await jwtVerify(m[1]!, jwks, { issuer: opts.issuer, audience: url, typ: 'at+jwt', clockTolerance: 0 }))
     } catch {
       challenge(res, 401, 'invalid_token')
       return null
@@ -133,7 +133,7 @@ export async function startProtectedMcp(opts: ProtectedMcpOptions): Promise<Prot
       return null
     }
     return {
-      token: m[1],
+      token: m[1]!,
       clientId: String(payload.client_id ?? ''),
       scopes,
       ...(payload.exp !== undefined ? { expiresAt: payload.exp } : {}),

@@ -21,7 +21,7 @@ function pathMatches(cookiePath: string, path: string): boolean {
 }
 
 function store(jar: Map<string, Cookie>, setCookie: string, url: URL): void {
-  const [pair, ...attrs] = setCookie.split(';')
+  const [pair = '', ...attrs] = setCookie.split(';')
   const eq = pair.indexOf('=')
   if (eq < 1) return
   const name = pair.slice(0, eq).trim()
@@ -29,7 +29,7 @@ function store(jar: Map<string, Cookie>, setCookie: string, url: URL): void {
   let path = url.pathname.replace(/\/[^/]*$/, '') || '/'
   let expired = false
   for (const a of attrs) {
-    const [k, v = ''] = a.split('=').map((s) => s.trim())
+    const [k = '', v = ''] = a.split('=').map((s) => s.trim())
     const key = k.toLowerCase()
     if (key === 'path' && v.startsWith('/')) path = v
     else if (key === 'max-age' && Number(v) <= 0) expired = true

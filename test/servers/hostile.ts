@@ -91,7 +91,7 @@ function drip(write: (s: string) => void, isClosed: () => boolean, onClose: (f: 
   const timer = setInterval(() => {
     if (isClosed() || Date.now() - t0 > DRIP_CAP_MS) return clearInterval(timer)
     const s = text()
-    write(s[i++ % s.length])
+    write(s[i++ % s.length]!)
   }, DRIP_MS)
   onClose(() => clearInterval(timer))
 }
@@ -199,7 +199,7 @@ async function call(mode: Mode, era: Era, m: Msg, req: IncomingMessage, res: Ser
 
 async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
   const path = /^\/(legacy|modern)\/([a-z0-9]+)\/mcp$/.exec(new URL(req.url ?? '/', 'http://x').pathname)
-  if (!path || !(path[2] in MODES)) return json(res, 404, { error: 'not found' })
+  if (!path || !(path[2]! in MODES)) return json(res, 404, { error: 'not found' })
   const era = path[1] as Era
   const mode = path[2] as Mode
   // No standalone stream, and sessions end by themselves.

@@ -174,9 +174,9 @@ export const TEMPLATES: Template[] = [
 // ---------------------------------------------------------------------------
 // Requests and checks
 
-export const methodOf = (t: Template) => t.route.split(' ')[0]
-export const patternOf = (t: Template) => t.route.split(' ')[1]
-export const varsOf = (t: Template) => [...patternOf(t).matchAll(/\{(\w+)\}/g)].map((m) => m[1])
+export const methodOf = (t: Template) => t.route.split(' ')[0]!
+export const patternOf = (t: Template) => t.route.split(' ')[1]!
+export const varsOf = (t: Template) => [...patternOf(t).matchAll(/\{(\w+)\}/g)].map((m) => m[1]!)
 
 /** The path as sent: each var percent-encoded, unless `encoded` gives its text as sent. */
 export function pathOf(t: Template, vars: Record<string, string>, encoded: Record<string, string> = {}, suffix = '', query?: string) {

@@ -83,7 +83,7 @@ export async function startSecretManagerFake(): Promise<SecretManagerFake> {
   const versionOf = (name: string): [FakeSecret, FakeVersion] => {
     const m = /^(projects\/[^/]+\/secrets\/[^/]+)\/versions\/([^/]+)$/.exec(name)
     if (!m) throw new RpcError(grpc.status.INVALID_ARGUMENT, 'Invalid resource field value in the request.')
-    const s = secretOf(m[1])
+    const s = secretOf(m[1]!)
     const v =
       m[2] === 'latest'
         ? s.versions.filter((x) => x.state === 'ENABLED').at(-1)
