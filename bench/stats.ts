@@ -37,7 +37,7 @@ export function summarize(samples: number[], errors = 0): Summary {
 }
 
 /** A measured operation: resolves true on success, false (or throws) on an error. */
-export type Op = () => Promise<boolean | void>
+export type Op = () => Promise<unknown>
 
 /**
  * Runs the variants interleaved (A B C, then B C A, ...: the order rotates so no

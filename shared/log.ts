@@ -130,7 +130,7 @@ export function log(severity: Severity, message: string, fields: Record<string, 
 /** `X-Cloud-Trace-Context: TRACE/SPAN;o=1` or W3C `traceparent` → `projects/P/traces/TRACE`. */
 export function traceOf(headers: Record<string, string | string[] | undefined>, projectId?: string): string | undefined {
   const x = headers['x-cloud-trace-context']
-  const tp = headers['traceparent']
+  const tp = headers.traceparent
   let id: string | undefined
   if (typeof x === 'string') id = /^([0-9a-f]{32})/i.exec(x)?.[1]
   if (!id && typeof tp === 'string') id = /^[0-9a-f]{2}-([0-9a-f]{32})-/i.exec(tp)?.[1]

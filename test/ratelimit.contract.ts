@@ -31,7 +31,7 @@ class Reference {
     })
     const ok = buckets.every((x, i) => lv[i]! >= x.intervalUs)
     const after = ok ? lv.map((l, i) => l - buckets[i]!.intervalUs) : lv
-    if (ok) buckets.forEach((x, i) => this.level.set(x.key, { l: after[i]!, at: now }))
+    if (ok) for (const [i, x] of buckets.entries()) this.level.set(x.key, { l: after[i]!, at: now })
     return { ok, debtUs: after.map((l, i) => buckets[i]!.intervalUs * buckets[i]!.burst - l) }
   }
 }

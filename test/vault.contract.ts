@@ -62,7 +62,7 @@ export function vaultContract(name: string, make: () => Promise<Made>): void {
     const vals = Array.from({ length: 10 }, () => randomBytes(48))
     await Promise.all(vals.map((v, i) => vault.put(`conc-${i}`, v)))
     const got = await Promise.all(vals.map((_, i) => vault.get(`conc-${i}`)))
-    got.forEach((g, i) => same(g, vals[i]!))
+    for (const [i, g] of got.entries()) same(g, vals[i]!)
   })
 
   test('a 60 KiB value round-trips', async ({ made }) => {

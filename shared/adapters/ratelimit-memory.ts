@@ -13,7 +13,7 @@ export class MemoryRateLimitStore implements RateLimitStore {
 
   async take(buckets: Bucket[], nowUs: number) {
     const r = takeAll(buckets.map((b) => this.tats.get(b.key) ?? null), buckets, nowUs)
-    if (r.ok) buckets.forEach((b, i) => this.tats.set(b.key, r.tats[i]!))
+    if (r.ok) for (const [i, b] of buckets.entries()) this.tats.set(b.key, r.tats[i]!)
     if (this.tats.size > this.sweepAt) this.sweep(nowUs)
     return { ok: r.ok, debtUs: r.debtUs }
   }

@@ -217,7 +217,7 @@ export class LocalStore implements Store {
     // On failure memory is untouched: the journal and the maps still agree.
     this.journal.append(ws.map((w, i) => ({ col: w.col, id: w.id, v: next[i]?.v ?? 0, s: next[i] ? w.s : null })))
     this.synced = this.journal.durable()
-    ws.forEach((w, i) => this.apply(w.col, w.id, next[i]))
+    for (const [i, w] of ws.entries()) this.apply(w.col, w.id, next[i])
     if (this.journal.bytes > COMPACT_MIN && this.journal.bytes > COMPACT_RATIO * this.liveBytes) this.compact()
     return next
   }

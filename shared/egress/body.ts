@@ -109,7 +109,7 @@ export function collectEvents(body: Readable, status: number, h: Headers, opts: 
   let answered = false
   let n = 0
   const onPassed = (p: Passed) => {
-    if (p.ev && p.ev.event && p.ev.event !== 'message') return void (plain = false)
+    if (p.ev?.event && p.ev.event !== 'message') return void (plain = false)
     if (p.ev && !p.ev.data) return // priming events carry only an id
     const m = p.m
     if (!m) return void (plain = false)

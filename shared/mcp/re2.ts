@@ -65,7 +65,7 @@ export function lazyRe2(pattern: string): { test(s: string): boolean } {
           re = null
         }
       }
-      return re !== null && re.test(s)
+      return re?.test(s) ?? false
     },
   }
 }

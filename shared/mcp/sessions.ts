@@ -309,6 +309,8 @@ export const _sweep = (now: number) => sweep(now)
 
 /** Close every warm connection (shutdown, tests). */
 export async function closeSessions(): Promise<void> {
+  clearInterval(sweeper)
+  sweeper = undefined
   const all = [...warm.values()]
   warm.clear()
   for (const e of all) {

@@ -49,7 +49,7 @@ export async function callback(d: Deps, q: URLSearchParams): Promise<Outcome> {
     return outcome(fail('issuer_mismatch', s))
   }
   const mcp = await (await d.store()).get<McpConfig>(MCPS, s.mcp_id)
-  if (!mcp || mcp.data.auth_type !== 'oauth') return outcome(fail('invalid_state', s))
+  if (mcp?.data.auth_type !== 'oauth') return outcome(fail('invalid_state', s))
   let completion: string
   try {
     const client = await tokenClient(d, s.client, mcp.data, await readSecrets(d, mcp.data), s.mcp_id, s.as)

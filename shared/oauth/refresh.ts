@@ -83,7 +83,7 @@ async function refreshAcrossInstances(d: Deps, sub: string, rec: Rec<McpConfig>,
     const now = d.clock.now()
     const got = await store.transact(async (tx) => {
       const c = await tx.get<ConnRec>(CONNS, id)
-      if (!c || c.data.status !== 'connected') return { kind: 'gone' as const, conn: c?.data ?? null }
+      if (c?.data.status !== 'connected') return { kind: 'gone' as const, conn: c?.data ?? null }
       if (c.data.generation !== known) return { kind: 'newer' as const }
       const lease = await tx.get<LeaseRec>(LEASES, id)
       if (lease && lease.data.expires_at > now && lease.data.owner !== owner) return { kind: 'wait' as const }

@@ -79,6 +79,7 @@ export const createSchema = {
     },
   },
   if: { required: ['type'], properties: { type: { enum: ['http', 'sse'] } } },
+  // biome-ignore lint/suspicious/noThenProperty: JSON Schema's if/then, not a thenable
   then: { properties: { endpoint }, required: ['endpoint'] },
 } as const
 

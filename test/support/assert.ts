@@ -3,7 +3,7 @@ import type { Test } from 'uvu'
 import type { Res } from './gateway.js'
 
 /** uvu's `throws` is sync only: this awaits `fn` and checks the rejection. */
-export async function rejects(fn: () => Promise<unknown>, check?: (e: any) => boolean | void, msg?: string): Promise<any> {
+export async function rejects(fn: () => Promise<unknown>, check?: (e: any) => unknown, msg?: string): Promise<any> {
   try {
     await fn()
   } catch (e) {
