@@ -33,6 +33,10 @@ import { LocalStore } from '../shared/adapters/store-local.js'
 import { LocalVault } from '../shared/adapters/vault-local.js'
 import { auditFlushed } from '../shared/audit.js'
 import { stopPool } from '../shared/stdio-pool/instance.js'
+import { MemoryRateLimitStore } from '../shared/adapters/ratelimit-memory.js'
+import { RedisRateLimitStore } from '../shared/adapters/ratelimit-redis.js'
+import type { RateLimitStore } from '../shared/ports.js'
+import { freePort } from './support/net.js'
 
 /**
  * Values kept as given (user or upstream data, not schema): recorded, not descended.
@@ -56,16 +60,28 @@ test.before(async (ctx) => {
   ctx.rec = recorded()
   const data = await mkdtemp(join(tmpdir(), 'repr-'))
   const poolDir = await mkdtemp(join(tmpdir(), 'repr-pool-'))
-  const fsRoot = await mkdtemp(join(tmpdir(), 'repr-fs-'))
-  ctx.dirs = [data, poolDir, fsRoot]
+  ctx.dirs = [data, poolDir]
   ctx.cat = await writeTestCatalog()
   let store: Promise<ReturnType<typeof recordingStore>> | undefined
   let vault: Promise<ReturnType<typeof recordingVault>> | undefined
+  // Rate limits in memory, until the run switches them to a Redis with no server behind it (an outage).
+  const memory = new MemoryRateLimitStore()
+  const gone = await RedisRateLimitStore.open(`redis://127.0.0.1:${await freePort()}`, { connectTimeoutMs: 200, commandTimeoutMs: 200 })
+  let outage = false
+  const limiter: RateLimitStore = {
+    take: (b, now) => (outage ? gone : memory).take(b, now),
+    ping: () => memory.ping(),
+    close: async () => {
+      await gone.close()
+      await memory.close()
+    },
+  }
   ctx.gw = await startGateway({
     env: { DATA_DIR: data, STDIO_CATALOG: ctx.cat.file, POOL_DATA_DIR: poolDir, APP_ORIGINS: APP },
     over: {
       store: () => (store ??= LocalStore.open({ dir: `${data}/store` }).then((s) => recordingStore(s, ctx.rec, OPAQUE))),
       vault: () => (vault ??= LocalVault.open({ dir: data }).then((v) => recordingVault(v, ctx.rec))),
+      limiter: async () => limiter,
     },
   })
   ctx.up = await startLegacyServer()
@@ -129,9 +145,18 @@ test.before(async (ctx) => {
   })
 
   // stdio, with a parameter and a secret env var.
-  await ok('POST', '/mcps', { name: 'fs', type: 'stdio', config: { catalog_id: 'filesystem', params: { root: fsRoot } } })
-  const fake = (await ok('POST', '/mcps', { name: 'fake', type: 'stdio', config: { catalog_id: 'fake', env: { FAKE_TOKEN: 'repr-env' } } })).json.id
+  await ok('POST', '/mcps', { name: 'fs', type: 'stdio', config: { catalog_id: 'filesystem', params: { root: 'notes' } } })
+  const fake = (await ok('POST', '/mcps', { name: 'fake', type: 'stdio', config: { catalog_id: 'fake', env: { FAKE_TOKEN: 'repr-env' }, rate_limit: '1/h' } })).json.id
   await ok('POST', `/mcps/${fake}/tools/echo/execute`, { arguments: { text: 'via the pool' } })
+  // The config's own rate limit: the second call within the hour is refused.
+  await ok('POST', `/mcps/${fake}/tools/echo/execute`, { arguments: { text: 'once more' } }, [429])
+  // The limiter's store is unreachable: the call goes through (RATE_LIMIT_FAIL=open), unchecked.
+  outage = true
+  try {
+    await ok('POST', `/mcps/${fake}/tools/echo/execute`, { arguments: { text: 'unchecked' } })
+  } finally {
+    outage = false
+  }
   await ok('GET', '/health')
 
   await ok('GET', '/mcps?limit=10')
