@@ -14,14 +14,18 @@ const KEEP_MS = 90 * 24 * 3600 * 1000
 export interface AuditEntry {
   actor: string
   org: string | null
-  action: 'mcp.create' | 'mcp.update' | 'mcp.delete' | 'tool.execute' | 'oauth.connect' | 'oauth.complete' | 'oauth.disconnect'
+  action: 'mcp.create' | 'mcp.update' | 'mcp.delete' | 'tool.execute' | 'tool.blocked' | 'tool.approve' | 'oauth.connect' | 'oauth.complete' | 'oauth.disconnect'
   mcp_id: string
-  /** `denied`: someone was refused something that is not theirs (e.g. another user's OAuth completion). */
+  /** `tool.blocked` of a prompt, `tool.approve`: which kind of definition (tools otherwise). */
+  kind?: 'tool' | 'prompt' | 'resource'
+  /** `denied`: someone was refused something that is not theirs (e.g. another user's OAuth completion), or the tool policy refused a call (`tool.blocked`). */
   outcome: 'ok' | 'error' | 'denied'
   code?: string
   duration_ms: number
   tool?: string
   argument_names?: string[]
+  /** `tool.approve`: the names (URIs for resources) approved, at most 50. */
+  names?: string[]
 }
 
 interface Pending { records: [string, Record<string, unknown>][]; done: Promise<void>; timer: NodeJS.Timeout; release(): void }

@@ -19,6 +19,14 @@ const stdioParams = { type: 'object', maxProperties: 32, propertyNames: { patter
 const envName = { pattern: '^[A-Z][A-Z0-9_]{0,63}$' }
 const stdioEnv = { type: 'object', maxProperties: 32, propertyNames: envName, additionalProperties: { type: 'string', maxLength: 8192 } }
 
+// config.tool_policy: tool names or globs (`*`, `?`), matched by shared/governance/glob.ts, never as RegExps.
+const toolGlobs = { type: 'array', maxItems: 100, uniqueItems: true, items: { type: 'string', minLength: 1, maxLength: 128, pattern: '^[^\\u0000-\\u001f\\u007f]+$' } }
+const toolPolicy = {
+  type: 'object',
+  additionalProperties: false,
+  properties: { mode: { enum: ['pin', 'open'] }, allow: toolGlobs, deny: toolGlobs },
+}
+
 /** A pre-registered OAuth client, and endpoints for providers without metadata (e.g. GitHub). */
 const oauth = {
   type: 'object',
@@ -56,6 +64,7 @@ export const createSchema = {
         catalog_id: catalogId,
         params: stdioParams,
         env: stdioEnv,
+        tool_policy: toolPolicy,
       },
     },
   },
@@ -88,6 +97,7 @@ export const patchSchema = {
         },
         token: { anyOf: [token, { type: 'null' }] },
         params: stdioParams,
+        tool_policy: { anyOf: [toolPolicy, { type: 'null' }] },
         env: { type: 'object', maxProperties: 32, propertyNames: envName, additionalProperties: { anyOf: [{ type: 'string', maxLength: 8192 }, { type: 'null' }] } },
         oauth: {
           anyOf: [
