@@ -206,11 +206,14 @@ test('Hosting: a site whose release is firebase.json, each rewrite to its functi
 test('monitoring: log-based metrics match what the code logs; an error-rate alert; a dashboard', async () => {
   const m = await mod('infra')
   const metrics = m.locals.log_metrics
-  assert.equal(Object.keys(metrics).sort(), ['oauth_flows', 'oauth_refresh_failures', 'request_failures', 'tool_executions'])
+  assert.equal(Object.keys(metrics).sort(), ['oauth_flows', 'oauth_refresh_failures', 'request_failures', 'tool_blocks', 'tool_executions'])
   const src = (f: string) => readFileSync(join(root, f), 'utf8')
   assert.match(metrics.tool_executions.filter, /jsonPayload\.audit\.action=\\?"tool\.execute/)
   assert.match(src('shared/audit.ts'), /'tool\.execute'/)
   assert.match(src('shared/audit.ts'), /'oauth\.connect'/)
+  assert.match(metrics.tool_blocks.filter, /jsonPayload\.audit\.action=\\?"tool\.blocked/)
+  assert.match(src('shared/mcp/execute.ts'), /blocked \? 'tool\.blocked' : 'tool\.execute'/)
+  assert.match(src('shared/governance/gate.ts'), /action: 'tool\.blocked'/)
   assert.match(src('shared/oauth/callback.ts'), /action: 'oauth\.connect'/)
   assert.match(metrics.oauth_refresh_failures.filter, /token refresh failed/)
   assert.match(src('shared/oauth/tokens.ts'), /log\('WARNING', 'token refresh failed', \{ reason:/)
