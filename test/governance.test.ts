@@ -411,17 +411,24 @@ test('server-everything: every tool is approved on the first listing and its cal
   }
 })
 
-test('every block is an audit record in the store too', async () => {
+test('every block and every approval is an audit record in the store too', async () => {
   await auditFlushed()
   const store = await gw.deps.store()
   const codes = new Set<string>()
+  const approved: { actor: string; kind?: string; names?: string[] }[] = []
   let cursor: string | undefined
   do {
-    const page = await store.list<{ action: string; code?: string }>('audit', { limit: 1000, cursor })
-    for (const r of page.items) if (r.data.action === 'tool.blocked') codes.add(r.data.code!)
+    const page = await store.list<{ action: string; code?: string; actor: string; kind?: string; names?: string[] }>('audit', { limit: 1000, cursor })
+    for (const r of page.items) {
+      if (r.data.action === 'tool.blocked') codes.add(r.data.code!)
+      if (r.data.action === 'tool.approve') approved.push(r.data)
+    }
     cursor = page.next ?? undefined
   } while (cursor)
   assert.equal([...codes].sort(), ['tool_blocked', 'tool_denied', 'tool_not_approved'])
+  assert.ok(approved.some((a) => a.actor === 'dave' && a.kind === 'tool' && a.names?.includes('echo')))
+  assert.ok(approved.some((a) => a.actor === 'alice' && a.kind === 'resource' && a.names?.includes('test://a')))
+  assert.not.ok(approved.some((a) => a.actor === 'carol'), 'refused approvals approve nothing')
 })
 
 test.run()
