@@ -1,12 +1,18 @@
-/** `listing`: tools, resources and prompts of one MCP server. */
+/** `listing`: tools, resources and prompts of one MCP server, and the review and approval of their definitions. */
 import { serve, header, type Route } from '../shared/http.js'
-import { getPrompt, listPrompts, listResources, listTools, readResource } from '../shared/mcp/listing.js'
+import { approve, getPrompt, listChanges, listPrompts, listResources, listTools, readResource } from '../shared/mcp/listing.js'
 
 const routes: Route[] = [
   {
     method: 'GET', path: /^\/mcps\/(?<id>[^/]+)\/tools$/,
     // `Cache-Control: no-cache` asks for a fresh tools/list instead of the cached one.
     run: async (c) => ({ status: 200, body: await listTools(c.deps, c.caller, c.param('id'), c.signal, { refresh: /no-cache/i.test(header(c.req, 'cache-control') ?? '') }) }),
+  },
+  // What waits for approval, with diffs; and approving exact versions (owner or org admin).
+  { method: 'GET', path: /^\/mcps\/(?<id>[^/]+)\/tools\/changes$/, run: async (c) => ({ status: 200, body: await listChanges(c.deps, c.caller, c.param('id'), c.signal) }) },
+  {
+    method: 'POST', path: /^\/mcps\/(?<id>[^/]+)\/tools\/approve$/,
+    run: async (c) => ({ status: 200, body: await approve(c.deps, c.caller, c.param('id'), await c.body(), c.signal) }),
   },
   { method: 'GET', path: /^\/mcps\/(?<id>[^/]+)\/resources$/, run: async (c) => ({ status: 200, body: await listResources(c.deps, c.caller, c.param('id'), c.signal) }) },
   {

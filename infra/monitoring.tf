@@ -20,6 +20,17 @@ locals {
         code    = "EXTRACT(jsonPayload.audit.code)"
       }
     }
+    # One audit line per call the tool policy refused (audit action tool.blocked): code tool_not_approved
+    # (a pending definition), tool_blocked (critical scanner findings) or tool_denied (allow/deny lists);
+    # kind is "prompt" for prompt gets, empty for tool calls.
+    tool_blocks = {
+      description = "Tool calls and prompt gets refused by the tool policy, by code and kind."
+      filter      = "${local.log_scope} AND jsonPayload.audit.action=\"tool.blocked\""
+      labels = {
+        code = "EXTRACT(jsonPayload.audit.code)"
+        kind = "EXTRACT(jsonPayload.audit.kind)"
+      }
+    }
     # The request completion line ("METHOD /path STATUS") carries `code` only when the request failed.
     request_failures = {
       description = "Failed requests, by error code and function."
@@ -150,6 +161,7 @@ locals {
     oauth    = { title = "OAuth connect/complete/disconnect by outcome", metric = "oauth_flows", by = "outcome" }
     refresh  = { title = "OAuth refresh failures by reason", metric = "oauth_refresh_failures", by = "reason" }
     limits   = { title = "Rate-limit blocks by policy", metric = "rate_limit_blocks", by = "policy" }
+    blocks   = { title = "Tool policy blocks by code", metric = "tool_blocks", by = "code" }
   }
   run_charts = {
     requests  = { title = "Requests by function and status class", metric = "run.googleapis.com/request_count", aligner = "ALIGN_RATE", reducer = "REDUCE_SUM", by = ["resource.label.\"service_name\"", "metric.label.\"response_code_class\""] }
@@ -210,6 +222,7 @@ locals {
     { widget = "oauth", xPos = 24, yPos = 32, width = 24, height = 16 },
     { widget = "refresh", yPos = 48, width = 24, height = 16 },
     { widget = "limits", xPos = 24, yPos = 48, width = 24, height = 16 },
+    { widget = "blocks", yPos = 64, width = 24, height = 16 },
   ]
   dashboard_tiles = [for t in local.dashboard_layout : merge({ for k, v in t : k => v if k != "widget" }, { widget = local.widgets[t.widget] })]
 }

@@ -14,9 +14,11 @@ const KEEP_MS = 90 * 24 * 3600 * 1000
 export interface AuditEntry {
   actor: string
   org: string | null
-  action: 'mcp.create' | 'mcp.update' | 'mcp.delete' | 'tool.execute' | 'oauth.connect' | 'oauth.complete' | 'oauth.disconnect'
+  action: 'mcp.create' | 'mcp.update' | 'mcp.delete' | 'tool.execute' | 'tool.blocked' | 'tool.approve' | 'oauth.connect' | 'oauth.complete' | 'oauth.disconnect'
   mcp_id: string
-  /** `denied`: someone was refused something that is not theirs (e.g. another user's OAuth completion), or a limit refused the call; `cancelled`: the caller went away before the answer (code `cancelled`). */
+  /** `tool.blocked` of a prompt, `tool.approve`: which kind of definition (tools otherwise). */
+  kind?: 'tool' | 'prompt' | 'resource'
+  /** `denied`: someone was refused something that is not theirs (e.g. another user's OAuth completion), a limit refused the call, or the tool policy refused it (`tool.blocked`); `cancelled`: the caller went away before the answer (code `cancelled`). */
   outcome: 'ok' | 'error' | 'denied' | 'cancelled'
   code?: string
   duration_ms: number
@@ -24,6 +26,8 @@ export interface AuditEntry {
   argument_names?: string[]
   /** A rate-limit block (code rate_limited): the policy that set Retry-After. */
   rate_limit?: { policy: string }
+  /** `tool.approve`: the names (URIs for resources) approved, at most 50. */
+  names?: string[]
 }
 
 interface Pending { records: [string, Record<string, unknown>][]; done: Promise<void>; timer: NodeJS.Timeout; release(): void }

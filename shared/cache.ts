@@ -43,6 +43,12 @@ export class Lru<V> {
     for (const k of [...this.map.keys()]) if (k.startsWith(prefix)) this.delete(k)
   }
 
+  /** Live entries, least recently used first; reading them does not refresh them. */
+  *entries(): IterableIterator<[string, V]> {
+    const now = this.now()
+    for (const [k, e] of this.map) if (e.exp > now) yield [k, e.v]
+  }
+
   get size(): number {
     return this.map.size
   }

@@ -8,6 +8,7 @@ export type Code =
   | 'method_not_allowed'
   | 'conflict'
   | 'authorization_required'
+  | 'tool_not_approved'
   | 'precondition_failed'
   | 'payload_too_large'
   | 'unsupported_media_type'
@@ -31,6 +32,7 @@ const STATUS: Record<Code, number> = {
   not_acceptable: 406,
   conflict: 409,
   authorization_required: 409,
+  tool_not_approved: 409,
   precondition_failed: 412,
   payload_too_large: 413,
   unsupported_media_type: 415,
@@ -55,6 +57,7 @@ const TITLE: Record<Code, string> = {
   not_acceptable: 'Not acceptable',
   conflict: 'Conflict',
   authorization_required: 'Authorization required',
+  tool_not_approved: 'Tool not approved',
   precondition_failed: 'Precondition failed',
   payload_too_large: 'Payload too large',
   unsupported_media_type: 'Unsupported media type',

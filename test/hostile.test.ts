@@ -215,7 +215,7 @@ async function configFor(t: Ctx, c: Case): Promise<string> {
     token: echo ? t.dave : t.alice,
     body: {
       name: `${c.mode}-${c.era}`, type: 'http', endpoint: t.hs.url(c.mode, c.era),
-      ...(echo ? { scope: 'org', auth_type: 'bearer', config: { timeout_ms: TIMEOUT_MS, token: t.secrets.token, secret_headers: { 'X-Api-Key': t.secrets.key } } } : { config: { timeout_ms: TIMEOUT_MS } }),
+      ...(echo ? { scope: 'org', auth_type: 'bearer', config: { timeout_ms: TIMEOUT_MS, token: t.secrets.token, secret_headers: { 'X-Api-Key': t.secrets.key }, tool_policy: { mode: 'open' } } } : { config: { timeout_ms: TIMEOUT_MS } }),
     },
   })
   assert.is(r.status, 201, r.text)

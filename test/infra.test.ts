@@ -214,7 +214,7 @@ test('Hosting: a site whose release is firebase.json, each rewrite to its functi
 test('monitoring: log-based metrics match what the code logs; an error-rate alert; a dashboard', async () => {
   const m = await mod('infra')
   const metrics = m.locals.log_metrics
-  assert.equal(Object.keys(metrics).sort(), ['oauth_flows', 'oauth_refresh_failures', 'rate_limit_blocks', 'rate_limit_unchecked', 'request_failures', 'tool_executions'])
+  assert.equal(Object.keys(metrics).sort(), ['oauth_flows', 'oauth_refresh_failures', 'rate_limit_blocks', 'rate_limit_unchecked', 'request_failures', 'tool_blocks', 'tool_executions'])
   // That each filter matches the log lines the code really writes is checked in representative.test.ts.
   assert.is(metrics.request_failures.labels.code, 'EXTRACT(jsonPayload.code)')
   assert.is(m.resource.google_logging_metric.this.for_each, '${{ for k, v in local.log_metrics : k => v if local.monitor }}')

@@ -122,7 +122,7 @@ crud('create answers 201 with the view, an ETag and a Location', async (ctx) => 
   assert.match(v.id, /^[A-Za-z0-9_-]{16,64}$/)
   assert.equal(v, {
     id: v.id, name: 'Docs', type: 'http', endpoint: ENDPOINT, auth_type: 'bearer', scope: 'user', org_id: null, status: 'ready',
-    config: { timeout_ms: 5000, headers: { 'X-Team': 'blue' }, has_token: true, secret_header_names: ['X-Api-Key'] },
+    config: { timeout_ms: 5000, headers: { 'X-Team': 'blue' }, has_token: true, secret_header_names: ['X-Api-Key'], tool_policy: { mode: 'pin', allow: [], deny: [] } },
     created_by: ctx.user, created_at: v.created_at, updated_at: v.updated_at,
   })
   assert.match(v.created_at, ISO)
@@ -141,7 +141,7 @@ crud('an oauth config starts as needs_auth, a plain one as ready', async (ctx) =
   assert.is(n.json.status, 'ready')
   assert.is(n.json.auth_type, 'none')
   assert.is(n.json.scope, 'user')
-  assert.equal(n.json.config, { headers: {}, has_token: false, secret_header_names: [] })
+  assert.equal(n.json.config, { headers: {}, has_token: false, secret_header_names: [], tool_policy: { mode: 'pin', allow: [], deny: [] } })
   assert.is((await stored(ctx, n.json.id))!.data.secret_ref, null, 'no vault entry without secrets')
 })
 
@@ -271,7 +271,7 @@ crud('PATCH config.headers replaces the whole map; null clears it; timeout_ms nu
   assert.is(p.json.config.timeout_ms, 1000, 'untouched fields stay')
   const q = await call(ctx, 'PATCH', `/mcps/${c.json.id}`, { body: { config: { headers: null, timeout_ms: null } } })
   assert.is(q.status, 200, q.text)
-  assert.equal(q.json.config, { headers: {}, has_token: false, secret_header_names: [] })
+  assert.equal(q.json.config, { headers: {}, has_token: false, secret_header_names: [], tool_policy: { mode: 'pin', allow: [], deny: [] } })
 })
 
 crud('header values may hold tabs, spaces and Latin-1 text', async (ctx) => {

@@ -74,7 +74,8 @@ test.before(async () => {
     token: admin,
     body: {
       name: 'careless', type: 'http', endpoint: echo.url, scope: 'org', auth_type: 'bearer',
-      config: { token: BEARER, headers: { 'X-Plain': 'plain-header-value' }, secret_headers: { 'X-Api-Key': API_KEY, 'X-Odd': ODD } },
+      // Open: members call it without an admin's first listing (pinning is tested in governance.test.ts).
+      config: { token: BEARER, headers: { 'X-Plain': 'plain-header-value' }, secret_headers: { 'X-Api-Key': API_KEY, 'X-Odd': ODD }, tool_policy: { mode: 'open' } },
     },
   })
   assert.is(r.status, 201, r.text)

@@ -45,6 +45,8 @@ interface Fixture {
   creator: CallerName
   body: (t: Ctx, endpoint: string) => Record<string, unknown>
   access: Partial<Record<CallerName, Access>>
+  /** An org config: its admin lists (and so approves) its tools and prompts before members use them. */
+  shared?: true
   /** What every upstream request made for this config must carry. */
   upstream: (t: Ctx, r: RecordedRequest) => void
 }
@@ -62,6 +64,7 @@ const FIXTURES: Record<FixtureName, Fixture> = {
     creator: 'dave',
     body: (t, endpoint) => ({ name: 'acme shared', type: 'http', endpoint, scope: 'org', config: { headers: { 'X-Plain': '1' }, secret_headers: { 'X-Org-Key': t.orgKey } } }),
     access: { dave: 'owner', carol: 'member' },
+    shared: true,
     upstream: (t, r) => {
       assert.is(r.headers['x-org-key'], t.orgKey)
       assert.is(r.headers['x-plain'], '1')
@@ -89,6 +92,7 @@ interface Endpoint {
   path: (id: string) => string
   kind: Kind
   body?: unknown
+  headers?: Record<string, string>
   status?: number
   /** Checks an allowed answer. */
   check?: (json: any) => void
@@ -99,7 +103,8 @@ const ENDPOINTS: Endpoint[] = [
   { what: 'PATCH /mcps/{id}', method: 'PATCH', path: (id) => `/mcps/${id}`, kind: 'write', body: { name: 'changed' }, check: (j) => assert.is(j.name, 'changed') },
   { what: 'DELETE /mcps/{id}', method: 'DELETE', path: (id) => `/mcps/${id}`, kind: 'write', status: 204 },
   {
-    what: 'GET /mcps/{id}/tools', method: 'GET', path: (id) => `/mcps/${id}/tools`, kind: 'use',
+    // Asked afresh, so the upstream sees this caller's credentials even after an admin's listing.
+    what: 'GET /mcps/{id}/tools', method: 'GET', path: (id) => `/mcps/${id}/tools`, kind: 'use', headers: { 'cache-control': 'no-cache' },
     check: (j) => assert.ok(j.tools.some((t: { name: string }) => t.name === 'echo')),
   },
   {
@@ -165,15 +170,18 @@ function endpointFor(t: Ctx, kind: FixtureName | 'bob-user'): { tag: string; end
   return { tag, endpoint: `${t.server.url}?cfg=${tag}` }
 }
 
-async function create(t: Ctx, name: FixtureName): Promise<{ id: string; tag: string }> {
+/** A config as each test starts with it; `base`: upstream requests made for it so far. */
+async function create(t: Ctx, name: FixtureName): Promise<{ id: string; tag: string; base: number }> {
   const f = FIXTURES[name]
   const { tag, endpoint } = endpointFor(t, name)
   const r = await req(t, 'POST', '/mcps', { token: t.tokens[f.creator], body: f.body(t, endpoint) })
   assert.is(r.status, 201, r.text)
-  return { id: r.json.id, tag }
+  // Members use an org config's tools and prompts once an admin approved them (docs/security.md "Pinning").
+  if (f.shared) for (const what of ['tools', 'prompts']) assert.is((await req(t, 'GET', `/mcps/${r.json.id}/${what}`, { token: t.tokens[f.creator] })).status, 200)
+  return { id: r.json.id, tag, base: reached(t, tag).length }
 }
 
-const call = (t: Ctx, caller: CallerName, e: Endpoint, id: string) => req(t, e.method, e.path(id), { token: t.tokens[caller], body: e.body })
+const call = (t: Ctx, caller: CallerName, e: Endpoint, id: string) => req(t, e.method, e.path(id), { token: t.tokens[caller], body: e.body, headers: e.headers })
 
 /** The sweep over one test's upstream requests, responses and log lines (see the top). */
 async function sweep(t: Ctx) {
@@ -245,13 +253,13 @@ for (const [fname, f] of Object.entries(FIXTURES) as [FixtureName, Fixture][]) {
       const want = expected(f, caller, e)
       const verdict = want.status < 300 ? `is allowed ${e.what}` : `gets ${want.status}, and nothing reaches the upstream, for ${e.what}`
       tenancy(`${CALLERS[caller].who} ${verdict} on ${f.what}`, async (t) => {
-        const { id, tag } = await create(t, fname)
+        const { id, tag, base } = await create(t, fname)
         const before = (await (await t.gw.deps.store()).get<McpConfig>('mcps', id))!
         const r = await call(t, caller, e, id)
         const label = `${caller} ${e.method} ${fname}`
         // Anything the call set off in the background is done.
         await auditFlushed()
-        const got = reached(t, tag)
+        const got = reached(t, tag).slice(base)
         const stored = await (await t.gw.deps.store()).get<McpConfig>('mcps', id)
         if (want.status >= 400) {
           isProblem(r, want.status, want.code!, label)

@@ -181,8 +181,14 @@ test('pagination: all 128 tools of a paged legacy server are listed', async () =
   assert.ok(names.includes('t001') && names.includes('t120') && names.includes('echo'))
   assert.is(rpc(paged.requests).filter((m) => m === 'tools/list').length, 3)
   const echo = r.json.tools.find((t: { name: string }) => t.name === 'echo')
-  assert.equal(Object.keys(echo).sort(), ['annotations', 'description', 'input_schema', 'name', 'output_schema', 'title', 'validation', 'validation_reason'])
+  assert.equal(Object.keys(echo).sort(), [
+    'annotations', 'approval', 'approval_reason', 'description', 'findings', 'fingerprint', 'input_schema', 'name', 'output_schema', 'title', 'validation', 'validation_reason',
+  ])
   assert.equal([echo.validation, echo.validation_reason], ['gateway', null])
+  // The owner's first listing pins the set it shows (other configs' echo tools make a medium name-collision finding).
+  assert.equal([echo.approval, echo.approval_reason], ['approved', null])
+  assert.ok(echo.findings.every((f: { severity: string }) => f.severity === 'medium'), JSON.stringify(echo.findings))
+  assert.match(echo.fingerprint, /^sha256:[0-9a-f]{64}$/)
 })
 
 // --- server-everything -----------------------------------------------------

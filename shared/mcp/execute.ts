@@ -16,6 +16,7 @@ import { checkArguments, prepareSchema } from './args.js'
 import { checkArgumentDepth, checkResultDepth } from './depth.js'
 import { warmCompiler } from './schema-compile.js'
 import { rateLimit } from '../ratelimit/limit.js'
+import { blockOf, gateFor, type Gate } from '../governance/gate.js'
 
 export interface Hooks {
   /** Called once the call is about to start (validation passed): streaming writes its headers here. */
@@ -38,10 +39,12 @@ async function fetchTools(d: Deps, s: Session, k: StateKey): Promise<Tool[]> {
 
 const noSuchTool = (name: string) => new AppError('not_found', `The MCP server has no tool named ${JSON.stringify(name.slice(0, 128))}.`)
 
-/** Fetches the definitions afresh, then checks the arguments against the tool's: 404 or 400 when at fault. */
-async function checkedAfresh(d: Deps, s: Session, t: Target, name: string, args: Record<string, unknown>): Promise<Tool> {
-  const tool = (await fetchTools(d, s, t.state)).find((x) => x.name === name)
+/** Fetches the definitions afresh, then checks the tool's approval and the arguments against it: 404, 409 or 400 when at fault. */
+async function checkedAfresh(d: Deps, s: Session, t: Target, name: string, args: Record<string, unknown>, gate: Gate): Promise<Tool> {
+  const tools = await fetchTools(d, s, t.state)
+  const tool = tools.find((x) => x.name === name)
   if (!tool) throw noSuchTool(name)
+  await gate.check(tools)
   await checkArguments(tool.inputSchema as Record<string, unknown>, args)
   return tool
 }
@@ -55,19 +58,31 @@ async function checkedAfresh(d: Deps, s: Session, t: Target, name: string, args:
  * (MCP tools: servers MUST validate all tool inputs). If the server refuses
  * it (an error result, or JSON-RPC invalid params), `checkedAfresh` answers
  * as if the arguments had been checked first; when they pass, the server's
- * own answer stands. A first call does not pay a tools/list for validation.
+ * own answer stands. A first call does not pay a tools/list for validation,
+ * unless the tool policy has pinned definitions to compare it with (the gate).
  */
-async function validated(d: Deps, s: Session, t: Target, name: string, args: Record<string, unknown>): Promise<Tool | undefined> {
+async function validated(d: Deps, s: Session, t: Target, name: string, args: Record<string, unknown>, gate: Gate): Promise<Tool | undefined> {
   const state = await loadState(d, t.state)
-  if (!state?.tools) return undefined
+  if (!state?.tools) {
+    if (await gate.needsDefinitions()) return checkedAfresh(d, s, t, name, args, gate)
+    await gate.check(undefined)
+    return undefined
+  }
   const tool = state.tools.find((x) => x.name === name)
-  if (!tool) return checkedAfresh(d, s, t, name, args)
+  if (!tool) return checkedAfresh(d, s, t, name, args, gate)
+  try {
+    await gate.check(state.tools)
+  } catch (e) {
+    // A refusal against definitions past their freshness is decided on the server's current ones.
+    if (!blockOf(e) || toolsFresh(state, d.clock.now())) throw e
+    return checkedAfresh(d, s, t, name, args, gate)
+  }
   try {
     await checkArguments(tool.inputSchema as Record<string, unknown>, args)
     return tool
   } catch (e) {
     if (toolsFresh(state, d.clock.now())) throw e
-    return checkedAfresh(d, s, t, name, args)
+    return checkedAfresh(d, s, t, name, args, gate)
   }
 }
 
@@ -83,9 +98,12 @@ export async function execute(d: Deps, caller: Caller, id: string, toolName: str
   await rateLimit(d, caller, rec, toolName, hooks.onRateLimit)
   let outcome: 'ok' | 'error' | 'cancelled' = 'error'
   let code: string | undefined
+  let blocked: ReturnType<typeof blockOf>
   try {
+    // The tool policy: a denied tool is 404 here, before anything goes upstream.
+    const gate = gateFor(d, caller, rec, 'tool', toolName)
     const result = await withTarget(d, caller, rec, signal, async (s, target) => {
-      const tool = await validated(d, s, target, toolName, args)
+      const tool = await validated(d, s, target, toolName, args, gate)
       // The SDK checks structured results against this schema: compiled now, off the event loop.
       if (tool?.outputSchema) await prepareSchema(tool.outputSchema)
       if (hooks.onLog) {
@@ -108,10 +126,10 @@ export async function execute(d: Deps, caller: Caller, id: string, toolName: str
             : {}),
         },
       ).catch(async (e) => {
-        if (!tool && (e as { code?: unknown })?.code === INVALID_PARAMS) await checkedAfresh(d, s, target, toolName, args)
+        if (!tool && (e as { code?: unknown })?.code === INVALID_PARAMS) await checkedAfresh(d, s, target, toolName, args, gate)
         throw e
       })
-      if (!tool && r.isError) await checkedAfresh(d, s, target, toolName, args)
+      if (!tool && r.isError) await checkedAfresh(d, s, target, toolName, args, gate)
       checkResultDepth([r.content, r.structuredContent, (r as { toolResult?: unknown }).toolResult])
       return resultView(r as Parameters<typeof resultView>[0])
     }, { fresh: Boolean(hooks.onLog) })
@@ -120,11 +138,13 @@ export async function execute(d: Deps, caller: Caller, id: string, toolName: str
   } catch (e) {
     code = e instanceof AppError ? e.code : 'internal'
     if (code === 'cancelled') outcome = 'cancelled'
+    blocked = blockOf(e)
     throw e
   } finally {
+    // A call the tool policy refused is audited as such (tool.blocked, with the reason as its code).
     audit(d, {
-      actor: caller.sub, org: caller.org ?? null, action: 'tool.execute', mcp_id: id, tool: toolName.slice(0, 128),
-      argument_names: Object.keys(args).slice(0, 50), outcome, ...(code ? { code } : {}), duration_ms: Math.round(performance.now() - t0),
+      actor: caller.sub, org: caller.org ?? null, action: blocked ? 'tool.blocked' : 'tool.execute', mcp_id: id, tool: toolName.slice(0, 128),
+      argument_names: Object.keys(args).slice(0, 50), outcome: blocked ? 'denied' : outcome, ...(code ? { code: blocked ?? code } : {}), duration_ms: Math.round(performance.now() - t0),
     })
   }
 }

@@ -1,14 +1,19 @@
-/** Listing: tools, resources, prompts, reading a resource, getting a prompt. */
+/** Listing: tools, resources, prompts, reading a resource, getting a prompt; and the review of pending definitions. */
+import type { Prompt, Resource, Tool } from '@modelcontextprotocol/client'
 import type { Caller } from '../auth/caller.js'
 import type { Deps } from '../deps.js'
 import { AppError } from '../errors.js'
+import { Lru } from '../cache.js'
+import { audit } from '../audit.js'
+import type { Rec } from '../ports.js'
 import { check } from '../validate.js'
-import { promptBody, readQuery } from './schema.js'
+import { approveBody, promptBody, readQuery } from './schema.js'
 import { load } from '../registry/read.js'
+import { mutable, type McpConfig } from '../registry/model.js'
 import { targetFor, withTarget } from './target.js'
 import type { Session } from './sessions.js'
 import { contentsView, promptView, resourceView, toolView } from './views.js'
-import { loadState, saveState, toolsFresh, TOOLS_TTL } from './state.js'
+import { loadState, otherToolNames, saveState, toolsFresh, TOOLS_TTL } from './state.js'
 import { checkResultDepth } from './depth.js'
 import { upstreamError } from './errors.js'
 
@@ -29,6 +34,11 @@ function callerFault(e: unknown): never {
   if (code === RESOURCE_NOT_FOUND) throw new AppError('not_found', `The MCP server has no such resource: ${said}`, extra)
   throw new AppError('invalid_request', `The MCP server refused the parameters: ${said}`, extra)
 }
+import { scanContext, type ScanContext } from '../governance/assess.js'
+import { auditBlock, blockOf, gateFor } from '../governance/gate.js'
+import { approvePins, type PinKind } from '../governance/pins.js'
+import { policyOf } from '../governance/policy.js'
+import { approvalView, changes, review, select, type Review } from '../governance/review.js'
 
 async function run<T>(d: Deps, caller: Caller, id: string, signal: AbortSignal, fn: (s: Session, target: { key: string }) => Promise<T>) {
   const rec = await load(d, caller, id)
@@ -43,16 +53,15 @@ const MAX_TOOLS_TTL = 10 * 60_000
  * hint (SEP-2549) when it gives one, else a minute; `tools/list_changed`
  * empties it. `refresh` skips the cache.
  */
-export async function listTools(d: Deps, caller: Caller, id: string, signal: AbortSignal, o: { refresh?: boolean } = {}) {
-  const rec = await load(d, caller, id)
+async function knownTools(d: Deps, caller: Caller, rec: Rec<McpConfig>, signal: AbortSignal, o: { refresh?: boolean } = {}): Promise<Tool[]> {
   // Known tools are served to this caller only once they could connect (OAuth: a usable token).
   const target = await targetFor(d, caller, rec)
   if (!o.refresh) {
     const cached = toolsFresh(await loadState(d, target.state), d.clock.now())
-    if (cached) return { tools: cached.map(toolView) }
+    if (cached) return cached
   }
   return withTarget(d, caller, rec, signal, async (s) => {
-    if (!s.client.getServerCapabilities()?.tools) return { tools: [] }
+    if (!s.client.getServerCapabilities()?.tools) return []
     const r = await s.client.listTools(undefined, { ...s.opts, cacheMode: 'bypass' })
     checkResultDepth(r.tools)
     const hint = (r as { ttlMs?: unknown }).ttlMs
@@ -61,23 +70,70 @@ export async function listTools(d: Deps, caller: Caller, id: string, signal: Abo
       tools_at: d.clock.now(),
       tools_ttl: typeof hint === 'number' && hint >= 0 ? Math.min(hint, MAX_TOOLS_TTL) : TOOLS_TTL,
     })
-    return { tools: r.tools.map(toolView) }
+    return r.tools
   })
 }
 
-export const listResources = (d: Deps, caller: Caller, id: string, signal: AbortSignal) =>
-  run(d, caller, id, signal, async (s) => {
-    if (!s.client.getServerCapabilities()?.resources) return { resources: [] }
-    const { resources } = await s.client.listResources(undefined, s.opts)
-    return { resources: resources.map(resourceView) }
-  })
+/**
+ * The scanner's context: the caller's other servers' tool names this instance
+ * knows, and this server's own. Kept for 10 s per caller, config version and
+ * own tool list, so repeated listings do not gather and hash the names again.
+ */
+const contexts = new Lru<{ own: readonly Tool[]; ctx: ScanContext }>(2000)
+function scanFor(caller: Caller, rec: Rec<McpConfig>, own: readonly Tool[]): ScanContext {
+  const key = seenKey(caller, rec)
+  const hit = contexts.get(key)
+  if (hit?.own === own) return hit.ctx
+  const ctx = scanContext(otherToolNames(caller.sub, rec.id), own.map((t) => t.name))
+  contexts.set(key, { own, ctx }, 10_000)
+  return ctx
+}
 
-export const listPrompts = (d: Deps, caller: Caller, id: string, signal: AbortSignal) =>
-  run(d, caller, id, signal, async (s) => {
-    if (!s.client.getServerCapabilities()?.prompts) return { prompts: [] }
-    const { prompts } = await s.client.listPrompts(undefined, s.opts)
-    return { prompts: prompts.map(promptView) }
-  })
+const reviewTools = async (d: Deps, caller: Caller, rec: Rec<McpConfig>, tools: Tool[], record: boolean) =>
+  review(d, caller, rec, 'tool', tools, { scan: scanFor(caller, rec, tools), record })
+
+export async function listTools(d: Deps, caller: Caller, id: string, signal: AbortSignal, o: { refresh?: boolean } = {}) {
+  const rec = await load(d, caller, id)
+  const r = await reviewTools(d, caller, rec, await knownTools(d, caller, rec, signal, o), true)
+  return { tools: r.assessed.map((a) => ({ ...toolView(a.def as Tool), ...approvalView(a) })), fingerprint: r.fingerprint }
+}
+
+// Prompts as last listed, per caller and config version: what a prompt get is checked against.
+const promptsSeen = new Lru<Prompt[]>(2000, Date.now, 32 * 1024 * 1024)
+const PROMPTS_TTL = 60_000
+const seenKey = (caller: Caller, rec: Rec<McpConfig>) => `${caller.sub}|${rec.id}|${rec.version}`
+
+async function fetchPrompts(s: Session, caller: Caller, rec: Rec<McpConfig>): Promise<Prompt[]> {
+  if (!s.client.getServerCapabilities()?.prompts) return []
+  const { prompts } = await s.client.listPrompts(undefined, s.opts)
+  promptsSeen.set(seenKey(caller, rec), prompts, PROMPTS_TTL, JSON.stringify(prompts).length)
+  return prompts
+}
+
+async function fetchResources(s: Session): Promise<Resource[]> {
+  if (!s.client.getServerCapabilities()?.resources) return []
+  return (await s.client.listResources(undefined, s.opts)).resources
+}
+
+const ownTools = async (d: Deps, caller: Caller, rec: Rec<McpConfig>) => (await loadState(d, { sub: caller.sub, id: rec.id, version: rec.version }))?.tools ?? []
+
+async function reviewOther(d: Deps, caller: Caller, rec: Rec<McpConfig>, kind: 'prompt' | 'resource', defs: unknown[], record: boolean): Promise<Review> {
+  return review(d, caller, rec, kind, defs, { scan: scanFor(caller, rec, await ownTools(d, caller, rec)), record })
+}
+
+export async function listResources(d: Deps, caller: Caller, id: string, signal: AbortSignal) {
+  const rec = await load(d, caller, id)
+  const resources = await withTarget(d, caller, rec, signal, (s) => fetchResources(s))
+  const r = await reviewOther(d, caller, rec, 'resource', resources, true)
+  return { resources: r.assessed.map((a) => ({ ...resourceView(a.def as Resource), ...approvalView(a) })) }
+}
+
+export async function listPrompts(d: Deps, caller: Caller, id: string, signal: AbortSignal) {
+  const rec = await load(d, caller, id)
+  const prompts = await withTarget(d, caller, rec, signal, (s) => fetchPrompts(s, caller, rec))
+  const r = await reviewOther(d, caller, rec, 'prompt', prompts, true)
+  return { prompts: r.assessed.map((a) => ({ ...promptView(a.def as Prompt), ...approvalView(a) })) }
+}
 
 export async function readResource(d: Deps, caller: Caller, id: string, query: URLSearchParams, signal: AbortSignal) {
   if (query.getAll('uri').length > 1) throw new AppError('invalid_request', 'Give one uri.', { errors: [{ path: '/uri', message: 'must be given once' }] })
@@ -89,12 +145,89 @@ export async function readResource(d: Deps, caller: Caller, id: string, query: U
   })
 }
 
+/** A pending or blocked prompt is refused like a tool (409 tool_not_approved); see the gate. */
 export async function getPrompt(d: Deps, caller: Caller, id: string, name: string, body: unknown, signal: AbortSignal) {
   const b = check<{ arguments?: Record<string, string> }>(promptBody, body ?? {})
-  return run(d, caller, id, signal, async (s) => {
-    if (!s.client.getServerCapabilities()?.prompts) throw new AppError('not_found', 'This MCP server has no prompts.')
-    const r = await s.client.getPrompt({ name, arguments: b.arguments ?? {} }, s.opts).catch(callerFault)
-    checkResultDepth([r.messages])
-    return { description: r.description ?? null, messages: r.messages }
-  })
+  const rec = await load(d, caller, id)
+  try {
+    const gate = gateFor(d, caller, rec, 'prompt', name)
+    return await withTarget(d, caller, rec, signal, async (s) => {
+      if (!s.client.getServerCapabilities()?.prompts) throw new AppError('not_found', 'This MCP server has no prompts.')
+      let prompts = promptsSeen.get(seenKey(caller, rec))
+      // Unknown, or not among the prompts last seen: listed afresh when there are pins to compare with.
+      if (!prompts?.some((p) => p.name === name) && (await gate.needsDefinitions())) prompts = await fetchPrompts(s, caller, rec)
+      await gate.check(prompts)
+      const r = await s.client.getPrompt({ name, arguments: b.arguments ?? {} }, s.opts).catch(callerFault)
+      checkResultDepth([r.messages])
+      return { description: r.description ?? null, messages: r.messages }
+    })
+  } catch (e) {
+    const block = blockOf(e)
+    if (block) auditBlock(d, caller, id, 'prompt', name, block)
+    throw e
+  }
+}
+
+/** Current definitions of each kind the caller sees, as a review; `record`: the owner's look pins a first set, as a listing does. */
+async function current(d: Deps, caller: Caller, rec: Rec<McpConfig>, signal: AbortSignal, kinds: readonly PinKind[], record: boolean): Promise<Partial<Record<PinKind, Review>>> {
+  const out: Partial<Record<PinKind, Review>> = {}
+  // Fresh from the server: what is approved is what it serves now.
+  if (kinds.includes('tool')) out.tool = await reviewTools(d, caller, rec, await knownTools(d, caller, rec, signal, { refresh: true }), record)
+  const others = kinds.filter((k): k is 'prompt' | 'resource' => k !== 'tool')
+  if (!others.length) return out
+  const lists = await withTarget(d, caller, rec, signal, async (s) => ({
+    prompt: others.includes('prompt') ? await fetchPrompts(s, caller, rec) : [],
+    resource: others.includes('resource') ? await fetchResources(s) : [],
+  }))
+  for (const k of others) out[k] = await reviewOther(d, caller, rec, k, lists[k], record)
+  return out
+}
+
+const PLURAL = { tool: 'tools', prompt: 'prompts', resource: 'resources' } as const
+
+/** `GET /mcps/{id}/tools/changes`: what waits for approval, with diffs, per kind. */
+export async function listChanges(d: Deps, caller: Caller, id: string, signal: AbortSignal) {
+  const rec = await load(d, caller, id)
+  const reviews = await current(d, caller, rec, signal, ['tool', 'prompt', 'resource'], true)
+  const out: Record<string, unknown> = { mode: policyOf(rec.data).mode, fingerprint: reviews.tool!.fingerprint }
+  const removed: Record<string, unknown> = {}
+  for (const k of ['tool', 'prompt', 'resource'] as const) {
+    const c = changes(reviews[k]!)
+    out[PLURAL[k]] = c.pending
+    removed[PLURAL[k]] = c.removed
+  }
+  return { ...out, removed }
+}
+
+interface ApproveBody { tools?: Record<string, string>; prompts?: Record<string, string>; resources?: Record<string, string>; acknowledge_findings?: boolean }
+
+/**
+ * `POST /mcps/{id}/tools/approve`: pins exactly the versions named, by
+ * fingerprint; any that moved meanwhile (or is no longer listed) makes it 409
+ * `conflict` and nothing is approved. Owner or org admin only.
+ */
+export async function approve(d: Deps, caller: Caller, id: string, body: unknown, signal: AbortSignal) {
+  const t0 = performance.now()
+  const b = check<ApproveBody>(approveBody, body)
+  const rec = await load(d, caller, id)
+  if (!mutable(rec.data, caller)) throw new AppError('forbidden', 'Only the owner, or an admin of its org, can approve definitions of this MCP server.')
+  const wanted = (['tool', 'prompt', 'resource'] as const).filter((k) => Object.keys(b[PLURAL[k]] ?? {}).length)
+  if (!wanted.length) throw new AppError('invalid_request', 'Name at least one definition to approve.', { errors: [{ path: '/tools', message: 'must name at least one tool, prompt or resource' }] })
+  const reviews = await current(d, caller, rec, signal, wanted, false)
+  const picks = wanted.map((k) => [k, select(reviews[k]!, b[PLURAL[k]]!, b.acknowledge_findings === true)] as const)
+  const conflicts = Object.fromEntries(picks.filter(([, s]) => Object.keys(s.conflicts).length).map(([k, s]) => [PLURAL[k], s.conflicts]))
+  if (Object.keys(conflicts).length)
+    throw new AppError('conflict', 'A definition changed (or is no longer listed) since its fingerprint was read: review the changes again.', { conflicts })
+  const unacked = picks.flatMap(([k, s]) => s.unacknowledged.map((key) => ({ path: `/${PLURAL[k]}/${key.replace(/~/g, '~0').replace(/\//g, '~1')}`, message: 'has critical findings: approve it with "acknowledge_findings": true' })))
+  if (unacked.length) throw new AppError('invalid_request', 'Critical findings must be acknowledged to approve these definitions.', { errors: unacked })
+  const out: Record<string, unknown[]> = {}
+  for (const [k, s] of picks) {
+    await approvePins(d, k, rec, caller, s.items, b.acknowledge_findings === true)
+    out[PLURAL[k]] = s.items.map((a) => ({ [k === 'resource' ? 'uri' : 'name']: a.key, fingerprint: a.fingerprint, approval: 'approved' }))
+    audit(d, {
+      actor: caller.sub, org: caller.org ?? null, action: 'tool.approve', kind: k, mcp_id: id, outcome: 'ok',
+      names: s.items.map((a) => a.key.slice(0, 128)).slice(0, 50), duration_ms: Math.round(performance.now() - t0),
+    })
+  }
+  return out
 }

@@ -20,3 +20,12 @@ export const executeBody = {
   description: '{"arguments": {...}}, with the tool\'s arguments inside "arguments"',
   properties: { arguments: { type: 'object' } },
 } as const
+
+// A definition's name (or a resource's URI) to the fingerprint that was reviewed.
+const approvals = { type: 'object', maxProperties: 2000, propertyNames: { type: 'string', minLength: 1, maxLength: 4096 }, additionalProperties: { type: 'string', pattern: '^sha256:[0-9a-f]{64}$' } }
+
+export const approveBody = {
+  $id: 'mcp.approve-body',
+  type: 'object', additionalProperties: false, minProperties: 1,
+  properties: { tools: approvals, prompts: approvals, resources: approvals, acknowledge_findings: { type: 'boolean' } },
+} as const

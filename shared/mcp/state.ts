@@ -83,6 +83,25 @@ async function persist(d: Deps, k: StateKey, s: UpstreamState) {
   }
 }
 
+/**
+ * Tool names this instance knows for the caller's other configs (memory only,
+ * nothing is read for it): the scanner's `otherTools`. Keys are parsed from
+ * the right, since ids and versions never hold `|` but a sub may.
+ */
+export function otherToolNames(sub: string, exceptId: string, max = 2000): string[] {
+  const names = new Set<string>()
+  for (const [key, s] of mem.entries()) {
+    if (!s?.tools) continue
+    const v = key.lastIndexOf('|'), i = key.lastIndexOf('|', v - 1)
+    if (key.slice(0, i) !== sub || key.slice(i + 1, v) === exceptId) continue
+    for (const t of s.tools) {
+      if (names.size >= max) return [...names]
+      if (typeof t.name === 'string') names.add(t.name)
+    }
+  }
+  return [...names]
+}
+
 export function forgetState(d: Deps, k: StateKey, what: 'era' | 'tools'): void {
   const prev = mem.get(memKey(k))
   // Nothing to forget: no write (a server may say list_changed many times).

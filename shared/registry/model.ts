@@ -1,6 +1,7 @@
 /** The stored shape of an MCP config, and how it is shown. docs/storage-schema.md lists it. */
 import type { Caller } from '../auth/caller.js'
 import type { Rec } from '../ports.js'
+import { policyOf, policyView, type ToolPolicy } from '../governance/policy.js'
 
 export const MCPS = 'mcps'
 
@@ -29,6 +30,8 @@ export interface McpConfig {
     params?: Record<string, string | number | boolean>
     /** Lowers RATE_LIMIT_USER_MCP for this MCP (shared/ratelimit). */
     rate_limit?: string
+    /** Pinning and per-tool allow and deny; absent on configs stored before it existed (they read as `open`). */
+    tool_policy?: ToolPolicy
   }
   /** Opaque vault name holding `Secrets`, or null when the config has none. */
   secret_ref: string | null
@@ -109,6 +112,7 @@ export function view(rec: Rec<McpConfig>) {
       secret_header_names: d.secret_header_names,
       ...(d.auth_type === 'oauth' ? { oauth: { ...(d.config.oauth ?? {}), has_client_secret: Boolean(d.has_client_secret) } } : {}),
       ...(d.type === 'stdio' ? { catalog_id: d.config.catalog_id, params: d.config.params ?? {}, env_names: d.env_names ?? [] } : {}),
+      tool_policy: policyView(policyOf(d)),
     },
     created_by: d.owner_id,
     created_at: iso(d.created_at),

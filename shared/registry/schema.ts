@@ -32,6 +32,14 @@ const tenant = { type: 'string', pattern: '^[A-Za-z0-9][A-Za-z0-9.-]{0,99}$' }
 const domain = { type: 'string', maxLength: 253, pattern: '^[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?(\\.[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)+$' }
 const audience = { type: 'string', minLength: 1, maxLength: 2048, pattern: '^[\\x21-\\x7e]+$' }
 
+// config.tool_policy: tool names or globs (`*`, `?`), matched by shared/governance/glob.ts, never as RegExps.
+const toolGlobs = { type: 'array', maxItems: 100, uniqueItems: true, items: { type: 'string', minLength: 1, maxLength: 128, pattern: '^[^\\u0000-\\u001f\\u007f]+$' } }
+const toolPolicy = {
+  type: 'object',
+  additionalProperties: false,
+  properties: { mode: { enum: ['pin', 'open'] }, allow: toolGlobs, deny: toolGlobs },
+}
+
 /** A pre-registered OAuth client, a provider preset, and endpoints for providers without metadata. */
 const oauth = {
   type: 'object',
@@ -75,6 +83,7 @@ export const createSchema = {
         params: stdioParams,
         env: stdioEnv,
         rate_limit: rateLimit,
+        tool_policy: toolPolicy,
       },
     },
   },
@@ -109,6 +118,7 @@ export const patchSchema = {
         token: { anyOf: [token, { type: 'null' }] },
         rate_limit: { anyOf: [rateLimit, { type: 'null' }] },
         params: stdioParams,
+        tool_policy: { anyOf: [toolPolicy, { type: 'null' }] },
         env: { type: 'object', maxProperties: 32, propertyNames: envName, additionalProperties: { anyOf: [{ type: 'string', maxLength: 8192 }, { type: 'null' }] } },
         oauth: {
           anyOf: [

@@ -9,6 +9,7 @@ import { createCounted, deleteCounted, roomFor } from '../quota/configs.js'
 import { chargeVaultWrite } from '../quota/vault-writes.js'
 import type { Rec } from '../ports.js'
 import { check } from '../validate.js'
+import { DEFAULT_POLICY, policyOf as toolPolicyOf, type ToolPolicy } from '../governance/policy.js'
 import { createSchema, patchSchema } from './schema.js'
 import { etag, MCPS, mutable, tenantOf, type AuthType, type McpConfig, type McpType, type OAuthConfig, type Secrets } from './model.js'
 import { load, readSecrets } from './read.js'
@@ -23,6 +24,7 @@ interface CreateBody {
   config?: {
     timeout_ms?: number; headers?: Record<string, string>; secret_headers?: Record<string, string>; token?: string; oauth?: OAuthConfig & { client_secret?: string }
     catalog_id?: string; params?: Record<string, string | number | boolean>; env?: Record<string, string>; rate_limit?: string
+    tool_policy?: Partial<ToolPolicy>
   }
 }
 type OAuthPatch = { [K in keyof (OAuthConfig & { client_secret?: string })]?: (OAuthConfig & { client_secret?: string })[K] | null }
@@ -30,6 +32,7 @@ type PatchBody = Partial<Omit<CreateBody, 'config'>> & {
   config?: {
     timeout_ms?: number | null; headers?: Record<string, string> | null; secret_headers?: Record<string, string | null> | null; token?: string | null; oauth?: OAuthPatch | null
     params?: Record<string, string | number | boolean>; env?: Record<string, string | null>; rate_limit?: string | null
+    tool_policy?: Partial<ToolPolicy> | null
   }
 }
 
@@ -66,6 +69,7 @@ export async function create(d: Deps, caller: Caller, body: unknown): Promise<Re
       ...(cfg.catalog_id !== undefined ? { catalog_id: cfg.catalog_id } : {}),
       ...(cfg.params !== undefined ? { params: cfg.params } : {}),
       ...(cfg.rate_limit !== undefined ? { rate_limit: cfg.rate_limit } : {}),
+      tool_policy: { ...DEFAULT_POLICY, ...cfg.tool_policy },
     },
     secret_ref: null,
     has_token: Boolean(secrets.token),
@@ -155,6 +159,8 @@ export async function patch(d: Deps, caller: Caller, id: string, body: unknown, 
   }
   if (c.params !== undefined) config.params = c.params
   if (c.rate_limit !== undefined) c.rate_limit === null ? delete config.rate_limit : (config.rate_limit = c.rate_limit)
+  // null: back to the default for new configs; an object changes the fields it names.
+  if (c.tool_policy !== undefined) config.tool_policy = c.tool_policy === null ? { ...DEFAULT_POLICY } : { ...toolPolicyOf(old), ...c.tool_policy }
   if (c.env !== undefined) {
     secrets.env = { ...(secrets.env ?? {}) }
     for (const [k, v] of Object.entries(c.env)) v === null ? delete secrets.env[k] : (secrets.env[k] = v)
@@ -216,6 +222,9 @@ export async function remove(d: Deps, caller: Caller, id: string, ifMatchHeader?
   expected?.(rec)
   // Frees the tenant's quota place in the same transaction.
   await deleteCounted(d, id, rec.version).catch((e) => lostRace(d, id, e))
+  // Its pinned definitions go too (nothing reads them once the config is gone).
+  const { deletePins } = await import('../governance/pins.js')
+  await deletePins(d, id).catch((e) => log('ERROR', 'pinned definitions of a deleted MCP server not deleted', { mcp_id: id, error: String(e?.message ?? e) }))
   // Every user's OAuth connection to it goes too (tokens included): the one call
   // from the registry into oauth/, which reads configs (./read.ts) but never writes them.
   if (rec.data.auth_type === 'oauth') {

@@ -116,6 +116,12 @@ export const TEMPLATES: Template[] = [
     route: 'GET /mcps/{id}/tools', auth: 'user', ok: [200],
     valid: (fx) => fc.record({ id: fc.constantFrom(fx.ids.http, fx.ids.sse, fx.ids.stdio, fx.ids.unlisted), fresh: fc.boolean() }).map((v) => ({ vars: { id: v.id }, headers: v.fresh ? { 'cache-control': 'no-cache' } : {} })),
   },
+  { route: 'GET /mcps/{id}/tools/changes', auth: 'user', ok: [200], valid: (fx) => fc.constantFrom(fx.ids.http, fx.ids.stdio).map((id) => ({ vars: { id } })) },
+  {
+    // A fingerprint that is not the current one is a 409 conflict; an unknown name too: nothing is approved.
+    route: 'POST /mcps/{id}/tools/approve', auth: 'user', ok: [200, 409], fields: ['/tools', '/tools/echo', '/acknowledge_findings'],
+    valid: (fx) => fc.record({ fp: fc.stringMatching(/^[0-9a-f]{64}$/), ack: fc.boolean() }).map((v) => ({ vars: { id: fx.ids.http }, body: { tools: { echo: `sha256:${v.fp}` }, acknowledge_findings: v.ack } })),
+  },
   { route: 'GET /mcps/{id}/resources', auth: 'user', ok: [200], valid: (fx) => fc.constantFrom(fx.ids.http, fx.ids.stdio).map((id) => ({ vars: { id } })) },
   {
     route: 'GET /mcps/{id}/resources/read', auth: 'user', ok: [200],
@@ -146,7 +152,7 @@ export const TEMPLATES: Template[] = [
   },
   { route: 'DELETE /mcps/{id}/oauth', auth: 'user', ok: [204], valid: (fx) => fc.constant({ vars: { id: fx.ids.oauth } }) },
   {
-    // Issue 10 finding 3 adds this route; until then the gateway has no such endpoint (404), and the fuzzing holds either way.
+    // A random completion is unknown: 404 (the initiator's real one is tested in oauth-flow.test.ts).
     route: 'POST /mcps/{id}/oauth/complete', auth: 'user', ok: [200, 400, 404], upcoming: 3, fields: ['/completion'],
     valid: (fx) => fc.stringMatching(/^[A-Za-z0-9_-]{43}$/).map((c) => ({ vars: { id: fx.ids.oauth }, body: { completion: c } })),
   },
