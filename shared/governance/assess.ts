@@ -19,7 +19,7 @@ import { Lru } from '../cache.js'
 import { definitionKey } from './definition.js'
 import { fingerprint } from './fingerprint.js'
 import { compileScanner, worst, type Finding } from './scanner.js'
-import type { PinKind, PinsSnap } from './pins.js'
+import type { PinKind, PinsSnap } from './model.js'
 import type { Mode } from './policy.js'
 
 export type Approval = 'approved' | 'pending' | 'blocked'

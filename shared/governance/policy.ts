@@ -6,7 +6,6 @@
  */
 import { Lru } from '../cache.js'
 import type { Rec } from '../ports.js'
-import type { McpConfig } from '../registry/model.js'
 import { globList } from './glob.js'
 
 export type Mode = 'pin' | 'open'
@@ -16,6 +15,9 @@ export interface ToolPolicy {
   deny?: string[]
 }
 
+/** What of a config the policy reads (registry/model.ts's McpConfig has it): structural, so registry/ and governance/ do not import each other. */
+interface WithPolicy { config: { tool_policy?: ToolPolicy } }
+
 /** What a new config gets when its body names no policy. */
 export const DEFAULT_POLICY: ToolPolicy = { mode: 'pin' }
 
@@ -24,7 +26,7 @@ export const DEFAULT_POLICY: ToolPolicy = { mode: 'pin' }
  * pinning them on the next listing would leave an org's members refused
  * until an admin listed each config again. Critical findings still block.
  */
-export const policyOf = (doc: McpConfig): ToolPolicy => doc.config.tool_policy ?? { mode: 'open' }
+export const policyOf = (doc: WithPolicy): ToolPolicy => doc.config.tool_policy ?? { mode: 'open' }
 
 export const policyView = (p: ToolPolicy) => ({ mode: p.mode, allow: p.allow ?? [], deny: p.deny ?? [] })
 
@@ -35,7 +37,7 @@ const matchers = new Lru<(name: string) => boolean>(1000)
  * allowed when there is an allow list. Deny wins. Matchers are kept per config
  * version.
  */
-export function permits(rec: Rec<McpConfig>, name: string): boolean {
+export function permits(rec: Rec<WithPolicy>, name: string): boolean {
   const p = policyOf(rec.data)
   if (!p.allow?.length && !p.deny?.length) return true
   const key = `${rec.id}:${rec.version}`

@@ -13,7 +13,8 @@ import { assess, type Assessed, type ScanContext } from './assess.js'
 import { coveredView, definitionKey } from './definition.js'
 import { setFingerprint } from './fingerprint.js'
 import { diffOf } from './gate.js'
-import { loadPins, pinFirstSet, type PinKind, type PinsSnap } from './pins.js'
+import { loadPins, pinFirstSet } from './pins.js'
+import type { PinKind, PinsSnap } from './model.js'
 import { permits, policyOf } from './policy.js'
 
 export interface Review {

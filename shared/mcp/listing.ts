@@ -36,7 +36,8 @@ function callerFault(e: unknown): never {
 }
 import { scanContext, type ScanContext } from '../governance/assess.js'
 import { auditBlock, blockOf, gateFor } from '../governance/gate.js'
-import { approvePins, type PinKind } from '../governance/pins.js'
+import { approvePins } from '../governance/pins.js'
+import type { PinKind } from '../governance/model.js'
 import { policyOf } from '../governance/policy.js'
 import { approvalView, changes, review, select, type Review } from '../governance/review.js'
 
