@@ -41,11 +41,15 @@ if (!emu) {
     vault = await LocalVault.open({ dir })
     const prefix = `q${randomUUID().slice(0, 8)}_`
     const config = parseConfig({ GATEWAY_MODE: 'local', DATA_DIR: dir, QUOTA_CONFIGS_PER_USER: '4', QUOTA_CONFIGS_PER_ORG: '3', QUOTA_VAULT_WRITES_PER_MINUTE: '3' })
+    // Vault writes count per calendar minute: both instances read one clock, pinned mid-minute,
+    // so concurrent creates that take seconds on a busy machine never straddle two windows.
+    const t0 = Date.now()
+    const clock = { now: () => t0 - (t0 % 60_000) + 30_000 }
     const instance = async () => {
       const firestore = await emulatorFirestore(emu)
       clients.push(firestore)
-      const store = new FirestoreStore({ projectId: emu.projectId, prefix, firestore })
-      return makeDeps(config, { store: async () => store, vault: async () => vault })
+      const store = new FirestoreStore({ projectId: emu.projectId, prefix, firestore, clock })
+      return makeDeps(config, { store: async () => store, vault: async () => vault, clock })
     }
     one = await instance()
     two = await instance()

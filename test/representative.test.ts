@@ -157,6 +157,14 @@ test.before(async (ctx) => {
   } finally {
     outage = false
   }
+  // An org config its admin has not used yet: a member's prompt get and tool call are blocked (tool.blocked).
+  const admin = await gw.token('rita-admin', { org: 'repr', admin: true })
+  const member = await gw.token('sam', { org: 'repr' })
+  const shared = await gw.req('POST', '/mcps', { token: admin, body: { name: 'shared', type: 'http', endpoint: ctx.up.url, scope: 'org' } })
+  assert.is(shared.status, 201, shared.text)
+  const waiting = (r: { status: number; json: any; text: string }) => assert.ok(r.status === 409 && r.json?.code === 'tool_not_approved', r.text)
+  waiting(await gw.req('POST', `/mcps/${shared.json.id}/prompts/greet/get`, { token: member, body: { arguments: { name: 'sam' } } }))
+  waiting(await gw.req('POST', `/mcps/${shared.json.id}/tools/echo/execute`, { token: member, body: { arguments: { message: 'hi' } } }))
   await ok('GET', '/health')
 
   await ok('GET', '/mcps?limit=10')
