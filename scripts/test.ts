@@ -7,7 +7,6 @@
 import { parse } from 'uvu/parse'
 import { run } from 'uvu/run'
 
-process.env.FORCE_COLOR ??= '1'
 const pattern = new RegExp(process.argv[2] ?? '\\.test\\.js$')
 const ctx = await parse('dist/test', pattern, { cwd: process.cwd() })
 await run(ctx.suites, { bail: false })
