@@ -7,16 +7,13 @@ import { FUNCTIONS, lazy } from './names.js'
 import { installBodyErrorHandler } from '../shared/body-errors.js'
 import { installShutdown, onShutdown } from '../shared/shutdown.js'
 import { parseConfig } from '../shared/config.js'
-
-// A bad setting (e.g. RATE_LIMIT_USER=lots) stops the instance at start-up, naming the variable,
-// instead of failing its first request.
-parseConfig(process.env)
-
 import { loadCatalogAtStart } from '../shared/stdio/load.js'
 
-// A bad stdio catalog (say, one that lets users set NODE_OPTIONS) stops the instance here,
-// with the catalog's own message, instead of failing every stdio request later.
-loadCatalogAtStart(process.env.STDIO_CATALOG)
+// A bad setting (e.g. RATE_LIMIT_USER=lots) stops the instance at start-up, naming the variable,
+// instead of failing its first request; so does a bad stdio catalog (say, one that lets users set
+// NODE_OPTIONS), with the catalog's own message, instead of failing every stdio request later.
+// The catalog is the one the configuration names, as scripts/local.ts reads it.
+loadCatalogAtStart(parseConfig(process.env).stdioCatalog)
 
 installBodyErrorHandler()
 installShutdown()

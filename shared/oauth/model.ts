@@ -58,8 +58,8 @@ export interface StateRec {
   expires_at: number
 }
 
-/** `oauth_connections/{connId(sub, mcp)}`: one user's connection to one MCP server. */
-export interface ConnRec {
+/** What a completed authorization holds, pending (`PendingRec`) or confirmed (`ConnRec`). */
+export interface Grant {
   sub: string
   mcp_id: string
   /** The MCP endpoint the tokens were issued for: they go nowhere else. */
@@ -67,11 +67,16 @@ export interface ConnRec {
   resource: string
   as: AsInfo
   client: ClientRef
+  /** The tokens, in the vault. */
   secret_ref: string
   scopes: string[]
   /** Access token expiry, epoch ms, or null when the server did not say. */
   token_expires_at: number | null
   has_refresh_token: boolean
+}
+
+/** `oauth_connections/{connId(sub, mcp)}`: one user's connection to one MCP server. */
+export interface ConnRec extends Grant {
   /** Bumped on every token change; refresh compares and swaps on it. */
   generation: number
   connected_at: number
@@ -96,18 +101,8 @@ export type ConnStatus = 'connected' | 'needs_auth' | 'revoked' | 'expired'
  * connection's. Deliberately no `expires_at`: an expired record would read as
  * missing, and the sweep could no longer find its vault secret to delete it.
  */
-export interface PendingRec {
-  /** The initiator (from the state): the only caller who may confirm. */
-  sub: string
-  mcp_id: string
-  endpoint: string
-  resource: string
-  as: AsInfo
-  client: ClientRef
-  secret_ref: string
-  scopes: string[]
-  token_expires_at: number | null
-  has_refresh_token: boolean
+export interface PendingRec extends Grant {
+  /** `sub` is the initiator (from the state): the only caller who may confirm. */
   created_at: number
   /** Epoch ms; after it the completion is refused and the tokens are discarded. */
   confirm_by: number
