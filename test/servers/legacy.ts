@@ -23,12 +23,14 @@ import {
   ListResourcesRequestSchema,
   ListToolsRequestSchema,
   ReadResourceRequestSchema,
+  SetLevelRequestSchema,
   isInitializeRequest,
   type CallToolResult,
 } from '@modelcontextprotocol/sdk/types.js'
 import {
   PROMPTS,
   RESOURCES,
+  belowLevel,
   callTool,
   checkBearer,
   dropConnection,
@@ -44,6 +46,7 @@ import {
   type RecordedRequest,
   type ServerOptions,
   type TestServerHandle,
+  type LogLevel,
   type ToolDef,
 } from './tools.js'
 
@@ -72,6 +75,12 @@ function buildServer(tools: ToolDef[], onDrop?: () => void, protocolVersion?: st
     const orig = s._oninitialize.bind(server)
     s._oninitialize = async (r) => ({ ...(await orig(r)), protocolVersion })
   }
+  // logging/setLevel for this session (one server per session): messages below it are not sent.
+  let threshold: LogLevel | undefined
+  server.setRequestHandler(SetLevelRequestSchema, (req) => {
+    threshold = req.params.level
+    return {}
+  })
   server.setRequestHandler(ListToolsRequestSchema, (req) => rethrowAsMcp(() => listToolsPage(tools, req.params?.cursor)))
   server.setRequestHandler(CallToolRequestSchema, (req, extra) =>
     rethrowAsMcp(async () => {
@@ -82,7 +91,9 @@ function buildServer(tools: ToolDef[], onDrop?: () => void, protocolVersion?: st
           if (token === undefined) return
           await extra.sendNotification({ method: 'notifications/progress', params: { progressToken: token, progress, total, message } })
         },
-        log: (level, data) => extra.sendNotification({ method: 'notifications/message', params: { level, data } }),
+        log: async (level, data) => {
+          if (!belowLevel(level, threshold)) await extra.sendNotification({ method: 'notifications/message', params: { level, data } })
+        },
       }, onDrop)
       return result as CallToolResult
     }))
