@@ -23,7 +23,8 @@ let ev: EverythingHandle
 let legacy: LegacyServerHandle
 let modern: ModernServerHandle
 let partial: TestServerHandle
-const ids = {} as Record<'ev' | 'legacy' | 'modern' | 'partial', string>
+let bare: TestServerHandle
+const ids = {} as Record<'ev' | 'legacy' | 'modern' | 'partial' | 'bare', string>
 
 async function addMcp(name: string, endpoint: string): Promise<string> {
   const r = await gw.req('POST', '/mcps', { token: alice, body: { name, type: 'http', auth_type: 'none', endpoint } })
@@ -34,17 +35,20 @@ async function addMcp(name: string, endpoint: string): Promise<string> {
 const complete = (id: string, body: unknown) => gw.req('POST', `/mcps/${id}/complete`, { token: alice, body })
 
 test.before(async () => {
-  ;[gw, ev, legacy, modern, partial] = await Promise.all([startGateway(), startEverything('streamableHttp'), startLegacyServer(), startModernServer(), startPartialServer()])
+  ;[gw, ev, legacy, modern, partial, bare] = await Promise.all([
+    startGateway(), startEverything('streamableHttp'), startLegacyServer(), startModernServer(), startPartialServer(), startPartialServer({ completions: false }),
+  ])
   alice = await gw.token('alice')
   ids.ev = await addMcp('everything', ev.url)
   ids.legacy = await addMcp('legacy', legacy.url)
   ids.modern = await addMcp('modern', modern.url)
   ids.partial = await addMcp('partial', partial.url)
+  ids.bare = await addMcp('bare', bare.url)
 })
 
 test.after(async () => {
   await gw.close()
-  await Promise.all([ev.stop(), legacy.stop(), modern.stop(), partial.stop()])
+  await Promise.all([ev.stop(), legacy.stop(), modern.stop(), partial.stop(), bare.stop()])
 })
 
 // --- resource templates and completions -----------------------------------------------
@@ -71,9 +75,19 @@ test('completions for a prompt argument, narrowed by the context, and for a temp
   assert.equal(r.json.completion.values, ['3'])
 })
 
+test('completions on both eras of the SDK-built servers', async () => {
+  for (const id of [ids.legacy, ids.modern]) {
+    const r = await complete(id, { ref: { type: 'ref/prompt', name: 'greet' }, argument: { name: 'name', value: 'An' } })
+    assert.is(r.status, 200, r.text)
+    assert.equal(r.json.completion, { values: ['Ann', 'Anna'], total: 2, hasMore: false })
+  }
+})
+
 test('completing for a prompt or template the server does not have is 404', async () => {
-  isProblem(await complete(ids.ev, { ref: { type: 'ref/prompt', name: 'no-such-prompt' }, argument: { name: 'x', value: '' } }), 404, 'not_found')
-  isProblem(await complete(ids.ev, { ref: { type: 'ref/resource', uri: 'demo://nothing/{id}' }, argument: { name: 'id', value: '' } }), 404, 'not_found')
+  for (const id of [ids.ev, ids.legacy, ids.modern]) {
+    isProblem(await complete(id, { ref: { type: 'ref/prompt', name: 'no-such-prompt' }, argument: { name: 'x', value: '' } }), 404, 'not_found')
+    isProblem(await complete(id, { ref: { type: 'ref/resource', uri: 'demo://nothing/{id}' }, argument: { name: 'id', value: '' } }), 404, 'not_found')
+  }
 })
 
 test('a malformed completion request is 400 with errors, before anything goes upstream', async () => {
@@ -93,7 +107,7 @@ test('a malformed completion request is 400 with errors, before anything goes up
 })
 
 test('a server without completions has none to give: an empty completion and a warning', async () => {
-  const r = await complete(ids.legacy, { ref: { type: 'ref/prompt', name: 'greet' }, argument: { name: 'name', value: 'A' } })
+  const r = await complete(ids.bare, { ref: { type: 'ref/prompt', name: 'greet' }, argument: { name: 'name', value: 'A' } })
   assert.is(r.status, 200, r.text)
   assert.equal(r.json.completion, { values: [], total: 0, hasMore: false })
   assert.equal(r.json.warnings.map((w: { code: string }) => w.code), ['not_supported'])
@@ -145,6 +159,9 @@ test('a server that declares resources, templates and prompts but answers -32601
   const c = await complete(ids.partial, { ref: { type: 'ref/prompt', name: 'p' }, argument: { name: 'a', value: '' } })
   assert.is(c.status, 200, c.text)
   assert.equal(c.json.warnings.map((w: { code: string }) => w.code), ['method_not_found'])
+  // Reading or getting from what it does not serve is 404, as from a server that declares nothing.
+  isProblem(await gw.req('GET', `/mcps/${ids.partial}/resources/read?uri=${encodeURIComponent('test://x')}`, { token: alice }), 404, 'not_found')
+  isProblem(await gw.req('POST', `/mcps/${ids.partial}/prompts/p/get`, { token: alice, body: {} }), 404, 'not_found')
   // The review of pending definitions lists them the same way.
   assert.is((await gw.req('GET', `/mcps/${ids.partial}/tools/changes`, { token: alice })).status, 200)
 })

@@ -130,7 +130,7 @@ const ENDPOINTS: Endpoint[] = [
   {
     what: 'POST /mcps/{id}/complete', method: 'POST', path: (id) => `/mcps/${id}/complete`, kind: 'use',
     body: { ref: { type: 'ref/prompt', name: 'greet' }, argument: { name: 'name', value: 'A' } },
-    check: (j) => assert.equal(j.completion.values, []),
+    check: (j) => assert.equal(j.completion.values, ['Ann', 'Anna']),
   },
   {
     what: 'POST /mcps/{id}/tools/echo/execute', method: 'POST', path: (id) => `/mcps/${id}/tools/echo/execute`, kind: 'use', body: { arguments: { message: 'hi' } },

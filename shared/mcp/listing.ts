@@ -162,7 +162,7 @@ export async function getPrompt(d: Deps, caller: Caller, id: string, name: strin
       // Required arguments are checked here when the prompt's definition is known: 400 before anything is sent.
       const known = prompts?.find((p) => p.name === name)
       const missing = known ? missingArguments(known, b.arguments) : []
-      if (missing.length) throw new AppError('invalid_request', `The prompt needs ${missing.map((m) => m.path.slice('/arguments/'.length)).join(', ')}.`, { errors: missing })
+      if (missing.length) throw new AppError('invalid_request', `The prompt needs ${missing.length === 1 ? 'an argument' : 'arguments'} it was not given: ${missing.map((m) => m.path).join(', ')}.`, { errors: missing })
       const r = await s.client.getPrompt({ name, arguments: b.arguments ?? {} }, s.opts)
         .catch((e) => promptRefused(e, name, b.arguments, () => fetchPrompts(s, caller, rec).catch(() => undefined)))
       checkResultDepth([r.messages])

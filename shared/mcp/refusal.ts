@@ -67,18 +67,26 @@ function said(e: unknown): { message: string; extra: Record<string, unknown> } {
 
 /** The prompt's required arguments that `given` lacks, as violations of the request body. */
 export function missingArguments(p: Prompt, given: Record<string, unknown> | undefined): Violation[] {
-  return (p.arguments ?? []).filter((a) => a.required && given?.[a.name] === undefined).map((a) => ({ path: `/arguments/${a.name}`, message: 'is required' }))
+  const pointer = (k: string) => k.replace(/~/g, '~0').replace(/\//g, '~1')
+  return (p.arguments ?? []).filter((a) => a.required && given?.[a.name] === undefined).map((a) => ({ path: `/arguments/${pointer(a.name)}`, message: 'is required' }))
+}
+
+/** A method the server declares (by its capability) but does not answer: as if it had not declared it, 404. */
+function unanswered(e: unknown, method: string): void {
+  if (rpcCode(e) !== METHOD_NOT_FOUND) return
+  throw new AppError('not_found', `The MCP server does not answer ${method} (JSON-RPC -32601).`, said(e).extra)
 }
 
 /** The lists a refusal is judged against; undefined when they could not be had (the refusal is then a 400). */
 type Lister<T> = () => Promise<T[] | undefined>
 
 /**
- * `prompts/get` refused with invalid params: 404 for a prompt the server does
- * not list; else 400 with the required arguments that are missing, or with
+ * `prompts/get` refused: 404 for a prompt the server does not list (invalid
+ * params), or when it does not answer prompts/get at all; else 400 with the required arguments that are missing, or with
  * the server's words.
  */
 export async function promptRefused(e: unknown, name: string, given: Record<string, string> | undefined, prompts: Lister<Prompt>): Promise<never> {
+  unanswered(e, 'prompts/get')
   if (rpcCode(e) !== INVALID_PARAMS) throw e
   const { message, extra } = said(e)
   const listed = await prompts()
@@ -92,11 +100,12 @@ export async function promptRefused(e: unknown, name: string, given: Record<stri
 }
 
 /**
- * `resources/read` refused: 404 for MCP's resource-not-found, and for invalid
- * params about a URI the server does not list (the v1 SDK's "not found");
- * 400 for a URI it lists.
+ * `resources/read` refused: 404 for MCP's resource-not-found, for invalid
+ * params about a URI the server does not list (the v1 SDK's "not found"), and
+ * when it does not answer resources/read at all; 400 for a URI it lists.
  */
 export async function resourceRefused(e: unknown, uri: string, uris: Lister<string>): Promise<never> {
+  unanswered(e, 'resources/read')
   const code = rpcCode(e)
   if (code !== INVALID_PARAMS && code !== RESOURCE_NOT_FOUND) throw e
   const { message, extra } = said(e)

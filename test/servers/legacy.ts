@@ -18,6 +18,7 @@ import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/
 import { SSEServerTransport } from '@modelcontextprotocol/sdk/server/sse.js'
 import {
   CallToolRequestSchema,
+  CompleteRequestSchema,
   GetPromptRequestSchema,
   ListPromptsRequestSchema,
   ListResourcesRequestSchema,
@@ -33,6 +34,7 @@ import {
   belowLevel,
   callTool,
   checkBearer,
+  complete,
   dropConnection,
   getPrompt,
   isDropCall,
@@ -67,7 +69,7 @@ const rethrowAsMcp = async <T>(fn: () => Promise<T> | T): Promise<T> => fn()
 function buildServer(tools: ToolDef[], onDrop?: () => void, protocolVersion?: string): Server {
   const server = new Server(
     { name: 'test-legacy', version: '1.0.0' },
-    { capabilities: { tools: {}, resources: {}, prompts: {}, logging: {} } },
+    { capabilities: { tools: {}, resources: {}, prompts: {}, logging: {}, completions: {} } },
   )
   if (protocolVersion) {
     // An older server: it answers initialize with its own revision, as a 2025-06-18 or 2025-03-26 server would.
@@ -100,6 +102,7 @@ function buildServer(tools: ToolDef[], onDrop?: () => void, protocolVersion?: st
   server.setRequestHandler(ListResourcesRequestSchema, () => ({ resources: RESOURCES }))
   server.setRequestHandler(ReadResourceRequestSchema, (req) => rethrowAsMcp(() => readResource(req.params.uri)))
   server.setRequestHandler(ListPromptsRequestSchema, () => ({ prompts: PROMPTS }))
+  server.setRequestHandler(CompleteRequestSchema, (req) => rethrowAsMcp(() => complete(req.params.ref, req.params.argument)))
   server.setRequestHandler(GetPromptRequestSchema, (req) => rethrowAsMcp(() => getPrompt(req.params.name, req.params.arguments)))
   return server
 }

@@ -247,6 +247,13 @@ export const PROMPTS = [
   { name: 'greet', description: 'Greets someone', arguments: [{ name: 'name', description: 'Who to greet', required: true }] },
 ]
 
+/** completion/complete: names for greet's `name` argument; any other reference is unknown (invalid params). */
+export function complete(ref: { type: string; name?: string; uri?: string }, argument: { name: string; value: string }): { completion: { values: string[]; total: number; hasMore: boolean } } {
+  if (ref.type !== 'ref/prompt' || ref.name !== 'greet') throw new ToolRpcError(INVALID_PARAMS, `Unknown reference: ${ref.name ?? ref.uri}`)
+  const values = argument.name === 'name' ? ['Ann', 'Anna', 'Bob'].filter((n) => n.startsWith(argument.value)) : []
+  return { completion: { values, total: values.length, hasMore: false } }
+}
+
 export function getPrompt(name: string, args: Record<string, string> | undefined): {
   messages: { role: 'user'; content: TextContent }[]
 } {

@@ -129,7 +129,7 @@ export const TEMPLATES: Template[] = [
   },
   { route: 'GET /mcps/{id}/resources/templates', auth: 'user', ok: [200], valid: (fx) => fc.constantFrom(fx.ids.http, fx.ids.stdio).map((id) => ({ vars: { id } })) },
   {
-    // Neither server offers completions: 200 with an empty completion and a warning.
+    // The http server completes greet's name; the stdio one offers no completions (200, empty, with a warning).
     route: 'POST /mcps/{id}/complete', auth: 'user', ok: [200], fields: ['/ref', '/ref/name', '/argument', '/argument/value', '/context/arguments'],
     valid: (fx) => fc.record({ id: fc.constantFrom(fx.ids.http, fx.ids.stdio), value: oddPrintable, prompt: fc.boolean() }).map((v) => ({
       vars: { id: v.id },
