@@ -59,7 +59,10 @@ test('a script the package does not have, or a package name that is a path, stop
   ] as const) {
     const f = join(dir, `${e.id}.json`)
     await writeFile(f, JSON.stringify({ servers: [e] }))
-    const err = await rejects(async () => loadCatalog(f), (x) => x instanceof CatalogError)
+    const err = await rejects(
+      async () => loadCatalog(f),
+      (x) => x instanceof CatalogError,
+    )
     assert.match((err as Error).message, why)
   }
 })
@@ -87,7 +90,10 @@ test('both register and list their tools through the stdio pool; time-mcp runs o
   assert.match(JSON.stringify(run.json.content), String(new Date().getUTCFullYear()))
   const git = await gw.req('GET', `/mcps/${ids.git}/tools`, { token: alice })
   assert.is(git.status, 200, git.text)
-  assert.ok(git.json.tools.some((t: { name: string }) => t.name === 'git_status'), git.text.slice(0, 500))
+  assert.ok(
+    git.json.tools.some((t: { name: string }) => t.name === 'git_status'),
+    git.text.slice(0, 500),
+  )
 })
 
 test.run()

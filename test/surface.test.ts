@@ -36,7 +36,12 @@ const complete = (id: string, body: unknown) => gw.req('POST', `/mcps/${id}/comp
 
 test.before(async () => {
   ;[gw, ev, legacy, modern, partial, bare] = await Promise.all([
-    startGateway(), startEverything('streamableHttp'), startLegacyServer(), startModernServer(), startPartialServer(), startPartialServer({ completions: false }),
+    startGateway(),
+    startEverything('streamableHttp'),
+    startLegacyServer(),
+    startModernServer(),
+    startPartialServer(),
+    startPartialServer({ completions: false }),
   ])
   alice = await gw.token('alice')
   ids.ev = await addMcp('everything', ev.url)
@@ -110,7 +115,10 @@ test('a server without completions has none to give: an empty completion and a w
   const r = await complete(ids.bare, { ref: { type: 'ref/prompt', name: 'greet' }, argument: { name: 'name', value: 'A' } })
   assert.is(r.status, 200, r.text)
   assert.equal(r.json.completion, { values: [], total: 0, hasMore: false })
-  assert.equal(r.json.warnings.map((w: { code: string }) => w.code), ['not_supported'])
+  assert.equal(
+    r.json.warnings.map((w: { code: string }) => w.code),
+    ['not_supported'],
+  )
 })
 
 // --- client mistakes are 4xx ---------------------------------------------------------------
@@ -154,11 +162,17 @@ test('a server that declares resources, templates and prompts but answers -32601
     const r = await gw.req('GET', `/mcps/${ids.partial}/${path}`, { token: alice })
     assert.is(r.status, 200, r.text)
     assert.equal(r.json[key], [])
-    assert.equal(r.json.warnings.map((w: { code: string; method: string }) => [w.code, w.method]), [['method_not_found', method]])
+    assert.equal(
+      r.json.warnings.map((w: { code: string; method: string }) => [w.code, w.method]),
+      [['method_not_found', method]],
+    )
   }
   const c = await complete(ids.partial, { ref: { type: 'ref/prompt', name: 'p' }, argument: { name: 'a', value: '' } })
   assert.is(c.status, 200, c.text)
-  assert.equal(c.json.warnings.map((w: { code: string }) => w.code), ['method_not_found'])
+  assert.equal(
+    c.json.warnings.map((w: { code: string }) => w.code),
+    ['method_not_found'],
+  )
   // Reading or getting from what it does not serve is 404, as from a server that declares nothing.
   isProblem(await gw.req('GET', `/mcps/${ids.partial}/resources/read?uri=${encodeURIComponent('test://x')}`, { token: alice }), 404, 'not_found')
   isProblem(await gw.req('POST', `/mcps/${ids.partial}/prompts/p/get`, { token: alice, body: {} }), 404, 'not_found')
@@ -171,7 +185,10 @@ test('templates of a 2025 and a 2026-07-28 server that declare resources but ser
     const r = await gw.req('GET', `/mcps/${id}/resources/templates`, { token: alice })
     assert.is(r.status, 200, r.text)
     assert.equal(r.json.resource_templates, [])
-    assert.equal(r.json.warnings.map((w: { method: string }) => w.method), ['resources/templates/list'])
+    assert.equal(
+      r.json.warnings.map((w: { method: string }) => w.method),
+      ['resources/templates/list'],
+    )
   }
 })
 
@@ -191,7 +208,7 @@ async function logLines(id: string, body: Record<string, unknown>): Promise<stri
   return events.filter((e) => e.event === 'log').map((e) => e.data.level)
 }
 
-test('2026-07-28: the caller chooses the level, sent in the call\'s _meta; info by default', async () => {
+test("2026-07-28: the caller chooses the level, sent in the call's _meta; info by default", async () => {
   assert.equal(await logLines(ids.modern, {}), ['info', 'warning', 'error'])
   modern.reset()
   assert.equal(await logLines(ids.modern, { log_level: 'debug' }), ['debug', 'info', 'warning', 'error'])

@@ -32,14 +32,20 @@ export function rpcError(e: unknown): { code: number; message: string } | undefi
   try {
     const m = JSON.parse(text) as { jsonrpc?: unknown; error?: { code?: unknown; message?: unknown } } | null
     if (m?.jsonrpc === '2.0' && Number.isInteger(m.error?.code)) return { code: m.error!.code as number, message: String(m.error!.message ?? '') }
-  } catch { /* not a JSON-RPC answer */ }
+  } catch {
+    /* not a JSON-RPC answer */
+  }
   return undefined
 }
 
 export const rpcCode = (e: unknown): number | undefined => rpcError(e)?.code
 
 /** Something a listing could not do, said beside the (partial) answer. */
-export interface Warning { code: 'method_not_found' | 'not_supported'; method: string; message: string }
+export interface Warning {
+  code: 'method_not_found' | 'not_supported'
+  method: string
+  message: string
+}
 
 /**
  * A list the server declares but does not serve (it answers `method` with
@@ -124,5 +130,8 @@ export async function completionRefused(e: unknown, ref: { type: string; name?: 
   if ((await known())?.includes(key) === false) {
     throw new AppError('not_found', `The MCP server has no ${ref.type === 'ref/prompt' ? 'prompt named' : 'resource or resource template'} ${quoted(key)}.`, extra)
   }
-  throw new AppError('invalid_request', `The MCP server refused the completion request: ${message}`, { ...extra, errors: [{ path: '/argument', message: `was refused by the MCP server: ${message}` }] })
+  throw new AppError('invalid_request', `The MCP server refused the completion request: ${message}`, {
+    ...extra,
+    errors: [{ path: '/argument', message: `was refused by the MCP server: ${message}` }],
+  })
 }

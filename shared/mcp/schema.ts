@@ -41,6 +41,7 @@ export const completeBody = {
       type: 'object', additionalProperties: false, required: ['type'],
       properties: { type: { enum: ['ref/prompt', 'ref/resource'] }, name, uri },
       if: { properties: { type: { const: 'ref/prompt' } } },
+      // biome-ignore lint/suspicious/noThenProperty: JSON Schema's if/then, not a thenable
       then: { properties: { name }, required: ['name'] },
       else: { properties: { uri }, required: ['uri'] },
     },

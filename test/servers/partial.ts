@@ -28,5 +28,13 @@ export async function startPartialServer(o: { completions?: boolean } = {}): Pro
     await node(req, res, body)
   }
   const srv = await serveLoopback(handle, () => handler.close())
-  return { url: `${srv.origin}/mcp`, port: srv.port, requests, reset() { requests.length = 0 }, stop: srv.stop }
+  return {
+    url: `${srv.origin}/mcp`,
+    port: srv.port,
+    requests,
+    reset() {
+      requests.length = 0
+    },
+    stop: srv.stop,
+  }
 }
