@@ -1,6 +1,7 @@
-/** `listing`: tools, resources and prompts of one MCP server, and the review and approval of their definitions. */
+/** `listing`: tools, resources, resource templates and prompts of one MCP server, completions, and the review and approval of their definitions. */
 import { serve, header, type Route } from '../shared/http.js'
-import { approve, getPrompt, listChanges, listPrompts, listResources, listTools, readResource } from '../shared/mcp/listing.js'
+import { approve, getPrompt, listChanges, listPrompts, listResources, listResourceTemplates, listTools, readResource } from '../shared/mcp/listing.js'
+import { complete } from '../shared/mcp/complete.js'
 
 const routes: Route[] = [
   {
@@ -19,6 +20,11 @@ const routes: Route[] = [
     method: 'GET', path: /^\/mcps\/(?<id>[^/]+)\/resources\/read$/,
     run: async (c) => ({ status: 200, body: await readResource(c.deps, c.caller, c.param('id'), c.query, c.signal) }),
   },
+  {
+    method: 'GET', path: /^\/mcps\/(?<id>[^/]+)\/resources\/templates$/,
+    run: async (c) => ({ status: 200, body: await listResourceTemplates(c.deps, c.caller, c.param('id'), c.signal) }),
+  },
+  { method: 'POST', path: /^\/mcps\/(?<id>[^/]+)\/complete$/, run: async (c) => ({ status: 200, body: await complete(c.deps, c.caller, c.param('id'), await c.body(), c.signal) }) },
   { method: 'GET', path: /^\/mcps\/(?<id>[^/]+)\/prompts$/, run: async (c) => ({ status: 200, body: await listPrompts(c.deps, c.caller, c.param('id'), c.signal) }) },
   {
     method: 'POST', path: /^\/mcps\/(?<id>[^/]+)\/prompts\/(?<name>[^/]+)\/get$/,

@@ -69,6 +69,8 @@ test('every API path reaches its function (first match wins, as on Hosting)', ()
     ['/api/v1/mcps/abc/resources/read', 'listing'],
     ['/api/v1/mcps/abc/prompts', 'listing'],
     ['/api/v1/mcps/abc/prompts/p/get', 'listing'],
+    ['/api/v1/mcps/abc/resources/templates', 'listing'],
+    ['/api/v1/mcps/abc/complete', 'listing'],
     ['/api/v1/mcps/abc/tools/echo/execute', 'execute'],
     ['/api/v1/mcps/abc/oauth/start', 'oauth-start'],
     ['/api/v1/mcps/abc/oauth', 'oauth-start'],

@@ -194,7 +194,7 @@ fuzz('every route in firebase.json and every route a function registers has a te
   for (const t of TEMPLATES) if (!t.upcoming) assert.ok(matchRewrite(rewrites, sample(t)), `${t.route} is not routed by firebase.json`)
 })
 
-fuzz('found by fuzzing: a prompt or resource the server does not have is the caller\'s 400, not a 502', async ({ fx }) => {
+fuzz('found by fuzzing: a prompt or resource the server does not have is the caller\'s 404, not a 502', async ({ fx }) => {
   const h = { authorization: `Bearer ${fx.tokens.alice}`, 'content-type': 'application/json' }
   for (const [method, path, body] of [
     ['POST', `/api/v1/mcps/${fx.ids.http}/prompts/%2a/get`, '{}'],
@@ -203,8 +203,8 @@ fuzz('found by fuzzing: a prompt or resource the server does not have is the cal
   ] as const) {
     const r = await send(fx, method, path, h, body)
     isProblem(r, path)
-    assert.is(r.status, 400, show(r))
-    assert.is(r.json.code, 'invalid_request')
+    assert.is(r.status, 404, show(r))
+    assert.is(r.json.code, 'not_found')
     assert.is(r.json.upstream.code, -32602, show(r))
   }
 })

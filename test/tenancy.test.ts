@@ -124,6 +124,15 @@ const ENDPOINTS: Endpoint[] = [
     check: (j) => assert.ok(JSON.stringify(j.messages).includes('Hello, Ann!')),
   },
   {
+    what: 'GET /mcps/{id}/resources/templates', method: 'GET', path: (id) => `/mcps/${id}/resources/templates`, kind: 'use',
+    check: (j) => assert.ok(Array.isArray(j.resource_templates)),
+  },
+  {
+    what: 'POST /mcps/{id}/complete', method: 'POST', path: (id) => `/mcps/${id}/complete`, kind: 'use',
+    body: { ref: { type: 'ref/prompt', name: 'greet' }, argument: { name: 'name', value: 'A' } },
+    check: (j) => assert.equal(j.completion.values, ['Ann', 'Anna']),
+  },
+  {
     what: 'POST /mcps/{id}/tools/echo/execute', method: 'POST', path: (id) => `/mcps/${id}/tools/echo/execute`, kind: 'use', body: { arguments: { message: 'hi' } },
     check: (j) => assert.is(j.content[0].text, 'Echo: hi'),
   },

@@ -9,7 +9,7 @@ import * as assert from 'uvu/assert'
 import { startGateway, type Gateway } from './support/gateway.js'
 import { startLegacyServer, type LegacyServerHandle } from './servers/legacy.js'
 import { startModernServer, type ModernServerHandle } from './servers/modern.js'
-import type { RecordedRequest } from './servers/tools.js'
+import { BASE_TOOL_NAMES, type RecordedRequest } from './servers/tools.js'
 import { startEverything, type EverythingHandle } from './support/everything.js'
 import { parseSse } from './support/sse.js'
 
@@ -176,7 +176,7 @@ test('pagination: all 128 tools of a paged legacy server are listed', async () =
   const r = await gw.req('GET', `/mcps/${id}/tools`, { token: alice })
   assert.is(r.status, 200, r.text)
   const names: string[] = r.json.tools.map((t: { name: string }) => t.name)
-  assert.is(names.length, 8 + 120)
+  assert.is(names.length, BASE_TOOL_NAMES.length + 120)
   assert.is(new Set(names).size, names.length)
   assert.ok(names.includes('t001') && names.includes('t120') && names.includes('echo'))
   assert.is(rpc(paged.requests).filter((m) => m === 'tools/list').length, 3)

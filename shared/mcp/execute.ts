@@ -5,7 +5,7 @@ import type { Deps } from '../deps.js'
 import { AppError } from '../errors.js'
 import { audit } from '../audit.js'
 import { check } from '../validate.js'
-import { executeBody } from './schema.js'
+import { executeBody, type LogLevel } from './schema.js'
 import { load } from '../registry/read.js'
 import { withTarget } from './target.js'
 import type { Session } from './sessions.js'
@@ -17,6 +17,7 @@ import { checkArgumentDepth, checkResultDepth } from './depth.js'
 import { warmCompiler } from './schema-compile.js'
 import { rateLimit } from '../ratelimit/limit.js'
 import { blockOf, gateFor, type Gate } from '../governance/gate.js'
+import { METHOD_NOT_FOUND, rpcCode } from './refusal.js'
 
 export interface Hooks {
   /** Called once the call is about to start (validation passed): streaming writes its headers here. */
@@ -87,10 +88,27 @@ async function validated(d: Deps, s: Session, t: Target, name: string, args: Rec
 }
 
 const INVALID_PARAMS = -32602
+// 2026-07-28: the level travels in each request's `_meta` (absent: the server sends no log messages).
+const LOG_LEVEL_META = 'io.modelcontextprotocol/logLevel'
+
+/**
+ * Asks the server for log messages from `level` up, the way its protocol era
+ * does it: 2026-07-28 in the call's own `_meta` (returned), 2025 with
+ * logging/setLevel on this call's private connection, when the caller chose a
+ * level and the server declares `logging` (one that does not answer it keeps
+ * its own level).
+ */
+async function logLevelFor(s: Session, level: LogLevel | undefined): Promise<Record<string, unknown>> {
+  if (s.era === 'modern') return { _meta: { [LOG_LEVEL_META]: level ?? 'info' } }
+  if (level && s.client.getServerCapabilities()?.logging) {
+    await s.client.setLoggingLevel(level, s.opts).catch((e) => { if (rpcCode(e) !== METHOD_NOT_FOUND) throw e })
+  }
+  return {}
+}
 
 export async function execute(d: Deps, caller: Caller, id: string, toolName: string, body: unknown, signal: AbortSignal, hooks: Hooks = {}): Promise<ToolResultView> {
   const t0 = performance.now()
-  const b = check<{ arguments?: Record<string, unknown> }>(executeBody, body ?? {})
+  const b = check<{ arguments?: Record<string, unknown>; log_level?: LogLevel }>(executeBody, body ?? {})
   const args = b.arguments ?? {}
   checkArgumentDepth(args)
   warmCompiler()
@@ -111,9 +129,10 @@ export async function execute(d: Deps, caller: Caller, id: string, toolName: str
           hooks.onLog!({ level: n.params.level, logger: n.params.logger ?? null, data: n.params.data })
         })
       }
+      const logging = hooks.onLog ? await logLevelFor(s, b.log_level) : {}
       hooks.onStart?.()
       const r = await s.client.callTool(
-        { name: toolName, arguments: args, ...(hooks.onLog && s.era === 'modern' ? { _meta: { 'io.modelcontextprotocol/logLevel': 'info' } } : {}) },
+        { name: toolName, arguments: args, ...logging },
         {
           ...s.opts,
           ...(tool ? { toolDefinition: tool } : {}),

@@ -1,5 +1,5 @@
-/** Listing: tools, resources, prompts, reading a resource, getting a prompt; and the review of pending definitions. */
-import type { Prompt, Resource, Tool } from '@modelcontextprotocol/client'
+/** Listing: tools, resources, resource templates, prompts, reading a resource, getting a prompt; and the review of pending definitions. */
+import type { Prompt, Resource, ResourceTemplateType, Tool } from '@modelcontextprotocol/client'
 import type { Caller } from '../auth/caller.js'
 import type { Deps } from '../deps.js'
 import { AppError } from '../errors.js'
@@ -12,28 +12,10 @@ import { load } from '../registry/read.js'
 import { mutable, type McpConfig } from '../registry/model.js'
 import { targetFor, withTarget } from './target.js'
 import type { Session } from './sessions.js'
-import { contentsView, promptView, resourceView, toolView } from './views.js'
+import { contentsView, promptView, resourceView, templateView, toolView } from './views.js'
 import { loadState, otherToolNames, saveState, toolsFresh, TOOLS_TTL } from './state.js'
 import { checkResultDepth } from './depth.js'
-import { upstreamError } from './errors.js'
-
-// JSON-RPC 2.0 invalid params; MCP "resource not found".
-const INVALID_PARAMS = -32602
-const RESOURCE_NOT_FOUND = -32002
-
-/**
- * A server refusing what the caller named (a prompt, a resource URI, their
- * arguments) is the caller's to fix: 404 for a resource it does not have, 400
- * otherwise, with the server's words. Never a 502: the server is fine.
- */
-function callerFault(e: unknown): never {
-  const code = (e as { code?: unknown })?.code
-  if (code !== INVALID_PARAMS && code !== RESOURCE_NOT_FOUND) throw e
-  const { extra } = upstreamError(e)
-  const said = String((extra?.upstream as { message?: unknown } | undefined)?.message ?? '')
-  if (code === RESOURCE_NOT_FOUND) throw new AppError('not_found', `The MCP server has no such resource: ${said}`, extra)
-  throw new AppError('invalid_request', `The MCP server refused the parameters: ${said}`, extra)
-}
+import { missingArguments, orEmpty, promptRefused, resourceRefused, type Warning } from './refusal.js'
 import { scanContext, type ScanContext } from '../governance/assess.js'
 import { auditBlock, blockOf, gateFor } from '../governance/gate.js'
 import { approvePins } from '../governance/pins.js'
@@ -104,17 +86,26 @@ const promptsSeen = new Lru<Prompt[]>(2000, Date.now, 32 * 1024 * 1024)
 const PROMPTS_TTL = 60_000
 const seenKey = (caller: Caller, rec: Rec<McpConfig>) => `${caller.sub}|${rec.id}|${rec.version}`
 
-async function fetchPrompts(s: Session, caller: Caller, rec: Rec<McpConfig>): Promise<Prompt[]> {
+/** A server that declares a list but answers -32601 lists as empty, with an entry in `warnings`. */
+export async function fetchPrompts(s: Session, caller: Caller, rec: Rec<McpConfig>, warnings: Warning[] = []): Promise<Prompt[]> {
   if (!s.client.getServerCapabilities()?.prompts) return []
-  const { prompts } = await s.client.listPrompts(undefined, s.opts)
+  const prompts = await orEmpty(s.client.listPrompts(undefined, s.opts).then((r) => r.prompts), 'prompts/list', warnings)
   promptsSeen.set(seenKey(caller, rec), prompts, PROMPTS_TTL, JSON.stringify(prompts).length)
   return prompts
 }
 
-async function fetchResources(s: Session): Promise<Resource[]> {
+export async function fetchResources(s: Session, warnings: Warning[] = []): Promise<Resource[]> {
   if (!s.client.getServerCapabilities()?.resources) return []
-  return (await s.client.listResources(undefined, s.opts)).resources
+  return orEmpty(s.client.listResources(undefined, s.opts).then((r) => r.resources), 'resources/list', warnings)
 }
+
+/** Resource templates are part of the resources capability; many servers that declare it do not serve them (-32601). */
+export async function fetchTemplates(s: Session, warnings: Warning[] = []): Promise<ResourceTemplateType[]> {
+  if (!s.client.getServerCapabilities()?.resources) return []
+  return orEmpty(s.client.listResourceTemplates(undefined, s.opts).then((r) => r.resourceTemplates), 'resources/templates/list', warnings)
+}
+
+const withWarnings = (warnings: Warning[]) => (warnings.length ? { warnings } : {})
 
 const ownTools = async (d: Deps, caller: Caller, rec: Rec<McpConfig>) => (await loadState(d, { sub: caller.sub, id: rec.id, version: rec.version }))?.tools ?? []
 
@@ -124,16 +115,25 @@ async function reviewOther(d: Deps, caller: Caller, rec: Rec<McpConfig>, kind: '
 
 export async function listResources(d: Deps, caller: Caller, id: string, signal: AbortSignal) {
   const rec = await load(d, caller, id)
-  const resources = await withTarget(d, caller, rec, signal, (s) => fetchResources(s))
+  const warnings: Warning[] = []
+  const resources = await withTarget(d, caller, rec, signal, (s) => fetchResources(s, warnings))
   const r = await reviewOther(d, caller, rec, 'resource', resources, true)
-  return { resources: r.assessed.map((a) => ({ ...resourceView(a.def as Resource), ...approvalView(a) })) }
+  return { resources: r.assessed.map((a) => ({ ...resourceView(a.def as Resource), ...approvalView(a) })), ...withWarnings(warnings) }
+}
+
+/** `GET /mcps/{id}/resources/templates`: upstream pagination followed, as for resources. */
+export async function listResourceTemplates(d: Deps, caller: Caller, id: string, signal: AbortSignal) {
+  const warnings: Warning[] = []
+  const templates = await run(d, caller, id, signal, (s) => fetchTemplates(s, warnings))
+  return { resource_templates: templates.map(templateView), ...withWarnings(warnings) }
 }
 
 export async function listPrompts(d: Deps, caller: Caller, id: string, signal: AbortSignal) {
   const rec = await load(d, caller, id)
-  const prompts = await withTarget(d, caller, rec, signal, (s) => fetchPrompts(s, caller, rec))
+  const warnings: Warning[] = []
+  const prompts = await withTarget(d, caller, rec, signal, (s) => fetchPrompts(s, caller, rec, warnings))
   const r = await reviewOther(d, caller, rec, 'prompt', prompts, true)
-  return { prompts: r.assessed.map((a) => ({ ...promptView(a.def as Prompt), ...approvalView(a) })) }
+  return { prompts: r.assessed.map((a) => ({ ...promptView(a.def as Prompt), ...approvalView(a) })), ...withWarnings(warnings) }
 }
 
 export async function readResource(d: Deps, caller: Caller, id: string, query: URLSearchParams, signal: AbortSignal) {
@@ -141,7 +141,8 @@ export async function readResource(d: Deps, caller: Caller, id: string, query: U
   const q = check<{ uri: string }>(readQuery, Object.fromEntries(query), 'query')
   return run(d, caller, id, signal, async (s) => {
     if (!s.client.getServerCapabilities()?.resources) throw new AppError('not_found', 'This MCP server has no resources.')
-    const r = await s.client.readResource({ uri: q.uri }, { ...s.opts, cacheMode: 'bypass' }).catch(callerFault)
+    const r = await s.client.readResource({ uri: q.uri }, { ...s.opts, cacheMode: 'bypass' })
+      .catch((e) => resourceRefused(e, q.uri, () => fetchResources(s).then((l) => l.map((x) => x.uri), () => undefined)))
     return { contents: r.contents.map(contentsView) }
   })
 }
@@ -158,7 +159,12 @@ export async function getPrompt(d: Deps, caller: Caller, id: string, name: strin
       // Unknown, or not among the prompts last seen: listed afresh when there are pins to compare with.
       if (!prompts?.some((p) => p.name === name) && (await gate.needsDefinitions())) prompts = await fetchPrompts(s, caller, rec)
       await gate.check(prompts)
-      const r = await s.client.getPrompt({ name, arguments: b.arguments ?? {} }, s.opts).catch(callerFault)
+      // Required arguments are checked here when the prompt's definition is known: 400 before anything is sent.
+      const known = prompts?.find((p) => p.name === name)
+      const missing = known ? missingArguments(known, b.arguments) : []
+      if (missing.length) throw new AppError('invalid_request', `The prompt needs ${missing.length === 1 ? 'an argument' : 'arguments'} it was not given: ${missing.map((m) => m.path).join(', ')}.`, { errors: missing })
+      const r = await s.client.getPrompt({ name, arguments: b.arguments ?? {} }, s.opts)
+        .catch((e) => promptRefused(e, name, b.arguments, () => fetchPrompts(s, caller, rec).catch(() => undefined)))
       checkResultDepth([r.messages])
       return { description: r.description ?? null, messages: r.messages }
     })

@@ -14,11 +14,44 @@ export const promptBody = {
   },
 } as const
 
+/** MCP's logging levels, least severe first (RFC 5424 severities). */
+export const LOG_LEVELS = ['debug', 'info', 'notice', 'warning', 'error', 'critical', 'alert', 'emergency'] as const
+export type LogLevel = (typeof LOG_LEVELS)[number]
+
 export const executeBody = {
   $id: 'mcp.execute-body',
   type: 'object', additionalProperties: false,
-  description: '{"arguments": {...}}, with the tool\'s arguments inside "arguments"',
-  properties: { arguments: { type: 'object' } },
+  description: '{"arguments": {...}}, with the tool\'s arguments inside "arguments" (and, when streaming, an optional "log_level")',
+  properties: {
+    arguments: { type: 'object' },
+    // The least severe log message a streamed call wants from the server.
+    log_level: { enum: LOG_LEVELS },
+  },
+} as const
+
+const name = { type: 'string', minLength: 1, maxLength: 1024 }
+const uri = { type: 'string', minLength: 1, maxLength: 4096 }
+
+export const completeBody = {
+  $id: 'mcp.complete-body',
+  type: 'object', additionalProperties: false, required: ['ref', 'argument'],
+  properties: {
+    // What is completed: a prompt's argument, or a resource template's variable.
+    ref: {
+      type: 'object', additionalProperties: false, required: ['type'],
+      properties: { type: { enum: ['ref/prompt', 'ref/resource'] }, name, uri },
+      if: { properties: { type: { const: 'ref/prompt' } } },
+      // biome-ignore lint/suspicious/noThenProperty: JSON Schema's if/then, not a thenable
+      then: { properties: { name }, required: ['name'] },
+      else: { properties: { uri }, required: ['uri'] },
+    },
+    argument: { type: 'object', additionalProperties: false, required: ['name', 'value'], properties: { name, value: { type: 'string', maxLength: 65536 } } },
+    // Values already chosen for the other arguments.
+    context: {
+      type: 'object', additionalProperties: false,
+      properties: { arguments: { type: 'object', maxProperties: 100, additionalProperties: { type: 'string', maxLength: 65536 } } },
+    },
+  },
 } as const
 
 // A definition's name (or a resource's URI) to the fingerprint that was reviewed.

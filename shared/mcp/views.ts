@@ -1,5 +1,5 @@
 /** MCP results in the API's snake_case shapes. */
-import type { Prompt, Resource, Tool } from '@modelcontextprotocol/client'
+import type { Prompt, Resource, ResourceTemplateType, Tool } from '@modelcontextprotocol/client'
 import { validationOf } from './args.js'
 
 export const toolView = (t: Tool) => ({
@@ -20,6 +20,14 @@ export const resourceView = (r: Resource) => ({
   description: r.description ?? null,
   mime_type: r.mimeType ?? null,
   size: r.size ?? null,
+})
+
+export const templateView = (t: ResourceTemplateType) => ({
+  uri_template: t.uriTemplate,
+  name: t.name,
+  title: t.title ?? null,
+  description: t.description ?? null,
+  mime_type: t.mimeType ?? null,
 })
 
 export const promptView = (p: Prompt) => ({

@@ -4,7 +4,7 @@
  * in the parameters and env vars the entry declares, nothing else. Commands are
  * never run through a shell; every argument is validated by its own schema.
  */
-import { readFileSync } from 'node:fs'
+import { existsSync, readFileSync, realpathSync } from 'node:fs'
 import { createRequire } from 'node:module'
 import { dirname, isAbsolute, join, posix, resolve } from 'node:path'
 import { createHash } from 'node:crypto'
@@ -143,6 +143,26 @@ function pathRules(v: Record<string, any>, where: string, catalogPrefixes: strin
   return { kind, ...(v.create ? { create: v.create } : {}), ...(allow.length ? { allow_prefixes: allow } : {}) }
 }
 
+// npm's rules for a package name (lower case, optional scope): never a path.
+const PACKAGE = /^(@[a-z0-9][a-z0-9._~-]*\/)?[a-z0-9][a-z0-9._~-]*$/
+
+/**
+ * The directory of an installed package, looked up the way Node looks up a bare
+ * name (each `node_modules` from `from` upwards), without resolving anything
+ * through the package's `exports`: many packages do not export `./package.json`
+ * (e.g. time-mcp) or map it elsewhere (`"./*": "./dist/*"`), and a package with
+ * only a `bin` exports nothing at all. Symlinks are followed, as Node does.
+ */
+function packageDir(name: string, from: string): string | undefined {
+  for (const dir of createRequire(from).resolve.paths(name) ?? []) {
+    try {
+      const real = realpathSync(join(dir, name))
+      if ((JSON.parse(readFileSync(join(real, 'package.json'), 'utf8')) as { name?: unknown }).name === name) return real
+    } catch { /* not here: the next node_modules up */ }
+  }
+  return undefined
+}
+
 /** Reads and checks the catalog file. A bad catalog stops start-up (and the pool), loudly: the message names the file, the entry and the problem. */
 export function loadCatalog(file: string): Catalog {
   try {
@@ -165,17 +185,13 @@ function parseCatalog(raw: { servers?: unknown[]; allow_prefixes?: unknown }, ba
     if (s.command === 'node') {
       // `node` plus a script of a package installed with the deployment; never npx, never an install at request time.
       if (typeof s.package !== 'string' || typeof s.script !== 'string') fail(`${s.id}: node entries need "package" and "script"`)
+      if (!PACKAGE.test(s.package)) fail(`${s.id}: ${JSON.stringify(s.package)} is not a package name`)
       // Installed with the gateway (its own node_modules), or next to the catalog file.
-      let pkgDir: string | undefined
-      for (const from of [import.meta.url, join(base, 'noop.js')]) {
-        try {
-          pkgDir = dirname(createRequire(from).resolve(`${s.package}/package.json`))
-          break
-        } catch { /* try the next place */ }
-      }
+      const pkgDir = packageDir(s.package, import.meta.url) ?? packageDir(s.package, join(base, 'noop.js'))
       if (!pkgDir) fail(`${s.id}: package ${s.package} is not installed`)
       const script = resolve(pkgDir, s.script)
       if (!script.startsWith(pkgDir + '/')) fail(`${s.id}: script escapes its package`)
+      if (!existsSync(script)) fail(`${s.id}: package ${s.package} has no script ${s.script}`)
       command = process.execPath
       args = [script, ...strings(s.args, s.id)]
     } else {

@@ -18,19 +18,23 @@ import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/
 import { SSEServerTransport } from '@modelcontextprotocol/sdk/server/sse.js'
 import {
   CallToolRequestSchema,
+  CompleteRequestSchema,
   GetPromptRequestSchema,
   ListPromptsRequestSchema,
   ListResourcesRequestSchema,
   ListToolsRequestSchema,
   ReadResourceRequestSchema,
+  SetLevelRequestSchema,
   isInitializeRequest,
   type CallToolResult,
 } from '@modelcontextprotocol/sdk/types.js'
 import {
   PROMPTS,
   RESOURCES,
+  belowLevel,
   callTool,
   checkBearer,
+  complete,
   dropConnection,
   getPrompt,
   isDropCall,
@@ -44,6 +48,7 @@ import {
   type RecordedRequest,
   type ServerOptions,
   type TestServerHandle,
+  type LogLevel,
   type ToolDef,
 } from './tools.js'
 
@@ -64,7 +69,7 @@ const rethrowAsMcp = async <T>(fn: () => Promise<T> | T): Promise<T> => fn()
 function buildServer(tools: ToolDef[], onDrop?: () => void, protocolVersion?: string): Server {
   const server = new Server(
     { name: 'test-legacy', version: '1.0.0' },
-    { capabilities: { tools: {}, resources: {}, prompts: {}, logging: {} } },
+    { capabilities: { tools: {}, resources: {}, prompts: {}, logging: {}, completions: {} } },
   )
   if (protocolVersion) {
     // An older server: it answers initialize with its own revision, as a 2025-06-18 or 2025-03-26 server would.
@@ -72,6 +77,12 @@ function buildServer(tools: ToolDef[], onDrop?: () => void, protocolVersion?: st
     const orig = s._oninitialize.bind(server)
     s._oninitialize = async (r) => ({ ...(await orig(r)), protocolVersion })
   }
+  // logging/setLevel for this session (one server per session): messages below it are not sent.
+  let threshold: LogLevel | undefined
+  server.setRequestHandler(SetLevelRequestSchema, (req) => {
+    threshold = req.params.level
+    return {}
+  })
   server.setRequestHandler(ListToolsRequestSchema, (req) => rethrowAsMcp(() => listToolsPage(tools, req.params?.cursor)))
   server.setRequestHandler(CallToolRequestSchema, (req, extra) =>
     rethrowAsMcp(async () => {
@@ -82,13 +93,16 @@ function buildServer(tools: ToolDef[], onDrop?: () => void, protocolVersion?: st
           if (token === undefined) return
           await extra.sendNotification({ method: 'notifications/progress', params: { progressToken: token, progress, total, message } })
         },
-        log: (level, data) => extra.sendNotification({ method: 'notifications/message', params: { level, data } }),
+        log: async (level, data) => {
+          if (!belowLevel(level, threshold)) await extra.sendNotification({ method: 'notifications/message', params: { level, data } })
+        },
       }, onDrop)
       return result as CallToolResult
     }))
   server.setRequestHandler(ListResourcesRequestSchema, () => ({ resources: RESOURCES }))
   server.setRequestHandler(ReadResourceRequestSchema, (req) => rethrowAsMcp(() => readResource(req.params.uri)))
   server.setRequestHandler(ListPromptsRequestSchema, () => ({ prompts: PROMPTS }))
+  server.setRequestHandler(CompleteRequestSchema, (req) => rethrowAsMcp(() => complete(req.params.ref, req.params.argument)))
   server.setRequestHandler(GetPromptRequestSchema, (req) => rethrowAsMcp(() => getPrompt(req.params.name, req.params.arguments)))
   return server
 }

@@ -37,6 +37,7 @@ import {
   ToolRpcError,
   callTool,
   checkBearer,
+  complete,
   dropConnection,
   getPrompt,
   isDropCall,
@@ -68,7 +69,7 @@ function buildServer(tools: ToolDef[], toolsTtlMs?: number): Server {
   const server = new Server(
     { name: 'test-modern', version: '2.0.0' },
     {
-      capabilities: { tools: {}, resources: {}, prompts: {}, logging: {} },
+      capabilities: { tools: {}, resources: {}, prompts: {}, logging: {}, completions: {} },
       ...(toolsTtlMs !== undefined ? { cacheHints: { 'tools/list': { ttlMs: toolsTtlMs } } } : {}),
     },
   )
@@ -90,6 +91,7 @@ function buildServer(tools: ToolDef[], toolsTtlMs?: number): Server {
   server.setRequestHandler('resources/list', () => ({ resources: RESOURCES }))
   server.setRequestHandler('resources/read', (req) => rethrowAsProtocol(() => readResource(req.params.uri)))
   server.setRequestHandler('prompts/list', () => ({ prompts: PROMPTS }))
+  server.setRequestHandler('completion/complete', (req) => rethrowAsProtocol(() => complete(req.params.ref, req.params.argument)))
   server.setRequestHandler('prompts/get', (req) => rethrowAsProtocol(() => getPrompt(req.params.name, req.params.arguments)))
   return server
 }

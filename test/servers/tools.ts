@@ -82,13 +82,19 @@ export interface ToolResult {
   isError?: boolean
 }
 
+/** MCP's logging levels, least severe first. */
+export const LOG_LEVELS = ['debug', 'info', 'notice', 'warning', 'error', 'critical', 'alert', 'emergency'] as const
+export type LogLevel = (typeof LOG_LEVELS)[number]
+/** Whether a message at `level` is below the `threshold` the client set (none set: nothing is). */
+export const belowLevel = (level: LogLevel, threshold: LogLevel | undefined) => threshold !== undefined && LOG_LEVELS.indexOf(level) < LOG_LEVELS.indexOf(threshold)
+
 /** The SDK-specific bits a tool needs, adapted by each server. */
 export interface ToolContext {
   signal: AbortSignal
   /** Sends notifications/progress when the request carried a progressToken; no-op otherwise. */
   progress(progress: number, total: number, message: string): Promise<void>
-  /** Sends notifications/message (logging). */
-  log(level: 'info', data: unknown): Promise<void>
+  /** Sends notifications/message (logging), unless the client asked for a higher level. */
+  log(level: LogLevel, data: unknown): Promise<void>
 }
 
 const BASE_TOOLS: ToolDef[] = [
@@ -121,6 +127,7 @@ const BASE_TOOLS: ToolDef[] = [
     description: 'Sends `steps` progress notifications and one log message, then returns "finished"',
     inputSchema: { type: 'object', properties: { steps: { type: 'number' } }, required: ['steps'] },
   },
+  { name: 'levels', description: 'Sends one log message at each of debug, info, warning and error, then returns "logged"', inputSchema: { type: 'object', properties: {} } },
 ]
 
 export const BASE_TOOL_NAMES = BASE_TOOLS.map((t) => t.name)
@@ -212,6 +219,9 @@ export async function callTool(
       }
       return { content: [text('finished')] }
     }
+    case 'levels':
+      for (const level of ['debug', 'info', 'warning', 'error'] as const) await ctx.log(level, `a ${level} line`)
+      return { content: [text('logged')] }
     default:
       if (all.some((t) => t.name === name)) return { content: [text(name)] }
       throw new ToolRpcError(INVALID_PARAMS, `Unknown tool: ${name}`)
@@ -236,6 +246,13 @@ export function readResource(uri: string): { contents: { uri: string; mimeType: 
 export const PROMPTS = [
   { name: 'greet', description: 'Greets someone', arguments: [{ name: 'name', description: 'Who to greet', required: true }] },
 ]
+
+/** completion/complete: names for greet's `name` argument; any other reference is unknown (invalid params). */
+export function complete(ref: { type: string; name?: string; uri?: string }, argument: { name: string; value: string }): { completion: { values: string[]; total: number; hasMore: boolean } } {
+  if (ref.type !== 'ref/prompt' || ref.name !== 'greet') throw new ToolRpcError(INVALID_PARAMS, `Unknown reference: ${ref.name ?? ref.uri}`)
+  const values = argument.name === 'name' ? ['Ann', 'Anna', 'Bob'].filter((n) => n.startsWith(argument.value)) : []
+  return { completion: { values, total: values.length, hasMore: false } }
+}
 
 export function getPrompt(name: string, args: Record<string, string> | undefined): {
   messages: { role: 'user'; content: TextContent }[]

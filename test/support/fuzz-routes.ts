@@ -127,6 +127,19 @@ export const TEMPLATES: Template[] = [
     route: 'GET /mcps/{id}/resources/read', auth: 'user', ok: [200],
     valid: (fx) => fc.constantFrom('test://hello', 'test://goodbye').map((uri) => ({ vars: { id: fx.ids.http }, query: `uri=${encodeURIComponent(uri)}` })),
   },
+  { route: 'GET /mcps/{id}/resources/templates', auth: 'user', ok: [200], valid: (fx) => fc.constantFrom(fx.ids.http, fx.ids.stdio).map((id) => ({ vars: { id } })) },
+  {
+    // The http server completes greet's name (it has no resource templates: a template ref is its 404); the stdio one offers no completions (200, empty, with a warning).
+    route: 'POST /mcps/{id}/complete', auth: 'user', ok: [200], fields: ['/ref', '/ref/name', '/argument', '/argument/value', '/context/arguments'],
+    valid: (fx) => fc.record({ http: fc.boolean(), value: oddPrintable, prompt: fc.boolean() }).map((v) => ({
+      vars: { id: v.http ? fx.ids.http : fx.ids.stdio },
+      body: {
+        ref: v.http || v.prompt ? { type: 'ref/prompt', name: 'greet' } : { type: 'ref/resource', uri: 'test://{name}' },
+        argument: { name: 'name', value: v.value },
+        context: { arguments: { other: 'x' } },
+      },
+    })),
+  },
   { route: 'GET /mcps/{id}/prompts', auth: 'user', ok: [200], valid: (fx) => fc.constantFrom(fx.ids.http, fx.ids.stdio).map((id) => ({ vars: { id } })) },
   {
     route: 'POST /mcps/{id}/prompts/{prompt}/get', auth: 'user', ok: [200], fields: ['/arguments', '/arguments/name'],
