@@ -71,7 +71,7 @@ test('completions for a prompt argument, narrowed by the context, and for a temp
   let r = await complete(ids.ev, { ref: { type: 'ref/prompt', name: 'completable-prompt' }, argument: { name: 'department', value: 'En' } })
   assert.is(r.status, 200, r.text)
   assert.equal(r.json.completion.values, ['Engineering'])
-  assert.type(r.json.completion.hasMore, 'boolean')
+  assert.type(r.json.completion.has_more, 'boolean')
   r = await complete(ids.ev, { ref: { type: 'ref/prompt', name: 'completable-prompt' }, argument: { name: 'name', value: '' }, context: { arguments: { department: 'Sales' } } })
   assert.is(r.status, 200, r.text)
   assert.equal(r.json.completion.values, ['David', 'Eve', 'Frank'])
@@ -84,7 +84,7 @@ test('completions on both eras of the SDK-built servers', async () => {
   for (const id of [ids.legacy, ids.modern]) {
     const r = await complete(id, { ref: { type: 'ref/prompt', name: 'greet' }, argument: { name: 'name', value: 'An' } })
     assert.is(r.status, 200, r.text)
-    assert.equal(r.json.completion, { values: ['Ann', 'Anna'], total: 2, hasMore: false })
+    assert.equal(r.json.completion, { values: ['Ann', 'Anna'], total: 2, has_more: false })
   }
 })
 
@@ -114,7 +114,7 @@ test('a malformed completion request is 400 with errors, before anything goes up
 test('a server without completions has none to give: an empty completion and a warning', async () => {
   const r = await complete(ids.bare, { ref: { type: 'ref/prompt', name: 'greet' }, argument: { name: 'name', value: 'A' } })
   assert.is(r.status, 200, r.text)
-  assert.equal(r.json.completion, { values: [], total: 0, hasMore: false })
+  assert.equal(r.json.completion, { values: [], total: 0, has_more: false })
   assert.equal(
     r.json.warnings.map((w: { code: string }) => w.code),
     ['not_supported'],

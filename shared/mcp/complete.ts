@@ -19,7 +19,7 @@ interface CompleteBody {
 
 // MCP caps a completion at 100 values.
 const MAX_VALUES = 100
-const none = (warning: Warning) => ({ completion: { values: [] as string[], total: 0, hasMore: false }, warnings: [warning] })
+const none = (warning: Warning) => ({ completion: { values: [] as string[], total: 0, has_more: false }, warnings: [warning] })
 
 /** The names a refused ref is judged against: the server's prompts, or its templates' and resources' URIs. */
 async function known(s: Session, caller: Caller, rec: Rec<McpConfig>, ref: CompleteBody['ref']): Promise<string[] | undefined> {
@@ -48,7 +48,7 @@ export async function complete(d: Deps, caller: Caller, id: string, body: unknow
     try {
       const r = await s.client.complete({ ref, argument: b.argument, ...(b.context ? { context: b.context } : {}) }, s.opts)
       const c = r.completion
-      return { completion: { values: c.values.slice(0, MAX_VALUES), total: c.total ?? null, hasMore: Boolean(c.hasMore) } }
+      return { completion: { values: c.values.slice(0, MAX_VALUES), total: c.total ?? null, has_more: Boolean(c.hasMore) } }
     } catch (e) {
       if (rpcCode(e) === METHOD_NOT_FOUND) {
         return none({ code: 'method_not_found', method: 'completion/complete', message: 'The MCP server does not answer completion/complete (JSON-RPC -32601) although it declares the capability.' })
