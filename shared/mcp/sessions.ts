@@ -11,7 +11,7 @@ import type { Deps } from '../deps.js'
 import { AppError } from '../errors.js'
 import { EgressDenied, guardedFetch, TooLarge, type FetchLike } from '../egress/fetch.js'
 import { policyOf } from '../egress/policy.js'
-import { upstreamError } from './errors.js'
+import { netError, upstreamError } from './errors.js'
 import { loadSdk, sdkIfLoaded } from './sdk.js'
 import { outputValidators } from './args.js'
 import { GATEWAY_INFO } from './info.js'
@@ -132,7 +132,7 @@ async function open(d: Deps, t: Target, signal: AbortSignal, live = false): Prom
   client.onerror = (e) => {
     // The SDK reports a dropped stream here but would wait out the whole timeout: fail the calls now.
     if (!DROPPED.test(String((e as Error)?.message))) return
-    const err = new AppError('upstream_error', 'The MCP server closed the connection mid-response.', { upstream: { reason: 'connection_closed' } })
+    const err = new AppError('upstream_error', 'The MCP server closed the connection mid-response.', { upstream: { reason: 'reset' } })
     const mine = callCtx.getStore()
     if (mine && conn.calls.has(mine)) mine.fail(err)
     else if (t.type === 'sse') fault(err)
@@ -246,7 +246,7 @@ export async function withSession<T>(d: Deps, t: Target, outer: AbortSignal, fn:
   // The call's timeout holds whatever the SDK's own timer does (progress resets
   // it; a busy stream delays it): a little later than the SDK's, which
   // normally answers first and keeps the warm connection.
-  const deadline = setTimeout(() => fail(new AppError('upstream_timeout', 'The MCP server did not answer in time.')), t.timeoutMs + DEADLINE_GRACE_MS)
+  const deadline = setTimeout(() => fail(netError('timeout')), t.timeoutMs + DEADLINE_GRACE_MS)
   const me: CallCtx = { fail }
   try {
     return await callCtx.run(me, async () => {
