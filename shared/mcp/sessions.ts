@@ -12,6 +12,7 @@ import { AppError } from '../errors.js'
 import { EgressDenied, guardedFetch, TooLarge, type FetchLike } from '../egress/fetch.js'
 import { policyOf } from '../egress/policy.js'
 import { netError, upstreamError } from './errors.js'
+import { throwPoolProblem } from './pool-errors.js'
 import { loadSdk, sdkIfLoaded } from './sdk.js'
 import { outputValidators } from './args.js'
 import { GATEWAY_INFO } from './info.js'
@@ -28,6 +29,8 @@ export interface Target {
   /** Set for OAuth configs: the token generation in use. */
   oauth?: { generation: number }
   type: 'http' | 'sse'
+  /** The stdio pool (our own function): its problem answers are passed on as they are. */
+  pool?: true
   endpoint: string
   headers: Record<string, string>
   timeoutMs: number
@@ -112,6 +115,7 @@ async function open(d: Deps, t: Target, signal: AbortSignal, live = false): Prom
   const fetch: FetchLike = async (input, init) => {
     try {
       const res = await guarded(input, init)
+      if (t.pool) await throwPoolProblem(res)
       if (t.type !== 'sse' || (init?.method ?? 'GET') !== 'GET') return res
       return watchEndpoint(res, String(input), policy, (e) => { denied ??= e })
     } catch (e) {

@@ -10,6 +10,7 @@ import { secretsOf } from '../registry/read.js'
 import { withSession, type Session, type Target } from './sessions.js'
 import { encodeSpec, SPEC_HEADER } from '../stdio-pool/spec.js'
 import { startUrl } from '../oauth/needs-auth.js'
+import { stdioDisabled } from '../stdio/disabled.js'
 
 /** The config's timeout, capped a second below the function's own. */
 const timeoutOf = (d: Deps, doc: McpConfig) => Math.min(doc.config.timeout_ms ?? d.config.defaultTimeoutMs, d.config.functionTimeoutMs - 1000)
@@ -81,6 +82,8 @@ export async function withTarget<T>(d: Deps, caller: Caller, rec: Rec<McpConfig>
  */
 async function stdioTarget(d: Deps, caller: Caller, rec: Rec<McpConfig>): Promise<Target> {
   const { poolUrl, poolAudience } = d.config
+  // Registered while stdio was on, used after the operator turned it off: say so, not "the server answered 503".
+  if (!d.config.stdioCatalog) throw stdioDisabled()
   if (!poolUrl) throw new AppError('unavailable', 'The stdio pool is not configured (POOL_URL).')
   const doc = rec.data
   const secrets = await secretsOf(d, rec)
@@ -93,6 +96,7 @@ async function stdioTarget(d: Deps, caller: Caller, rec: Rec<McpConfig>): Promis
     key: `${caller.sub}|${rec.id}|${rec.version}|${createHash('sha256').update(token).digest('base64url').slice(0, 12)}`,
     state: { sub: caller.sub, id: rec.id, version: rec.version },
     type: 'http',
+    pool: true,
     endpoint: `${poolUrl}/api/v1/pool/mcp`,
     headers: { Authorization: `Bearer ${token}`, [SPEC_HEADER]: encodeSpec(spec) },
     timeoutMs: timeoutOf(d, doc),
