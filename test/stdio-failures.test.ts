@@ -75,6 +75,18 @@ exited('execute and listing: 502 process_exited with the exit code and the last 
   assert.not.ok(gw.logs.some((l) => l.includes(SECRET)), 'the key is in the log')
 })
 
+exited('a health check says the same: ok false, process_exited, the exit code and the stderr lines', async () => {
+  const r = await gw.req('POST', `/mcps/${id}/check`, { token: alice })
+  assert.is(r.status, 200, r.text)
+  assert.is(r.json.ok, false, r.text)
+  assert.is(r.json.error.reason, 'process_exited', r.text)
+  assert.is(r.json.error.upstream.exit_code, 3, r.text)
+  assert.is(r.json.error.upstream.stderr.at(-1), 'fatal: API key [redacted] was refused by the provider')
+  assert.not.ok(r.text.includes(SECRET))
+  const v = await gw.req('GET', `/mcps/${id}`, { token: alice })
+  assert.is(v.json.health.error.reason, 'process_exited', v.text)
+})
+
 exited.run()
 
 const off = suite('stdio turned off (no STDIO_CATALOG)')

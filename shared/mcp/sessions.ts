@@ -80,7 +80,7 @@ let sweeper: NodeJS.Timeout | undefined
 
 const DROPPED = /disconnected|terminated|closed|ECONNRESET|socket hang up/i
 
-async function open(d: Deps, t: Target, signal: AbortSignal, live = false): Promise<Conn> {
+async function open(d: Deps, t: Target, signal: AbortSignal, live = false, probe = false): Promise<Conn> {
   const { Client, StreamableHTTPClientTransport, SSEClientTransport } = await loadSdk()
   // A fault inside one call's own response fails that call; a fault on a stream
   // the calls share (legacy SSE, or a stream opened while connecting) fails them all.
@@ -144,7 +144,7 @@ async function open(d: Deps, t: Target, signal: AbortSignal, live = false): Prom
   client.onclose = () => { conn.dead = true }
   client.setNotificationHandler('notifications/tools/list_changed', () => forgetState(d, t.state, 'tools'))
   const now = d.clock.now()
-  const prior: PriorDiscovery | undefined = t.type === 'sse' ? { kind: 'legacy' } : eraFresh(await loadState(d, t.state), now)
+  const prior: PriorDiscovery | undefined = t.type === 'sse' ? { kind: 'legacy' } : probe ? undefined : eraFresh(await loadState(d, t.state), now)
   const opts = { signal, timeout: t.timeoutMs, maxTotalTimeout: t.timeoutMs }
   try {
     await client.connect(transport as any, { ...opts, ...(prior ? { prior } : {}) })
@@ -233,6 +233,8 @@ const sessionGone = (e: unknown) => {
 export interface ConnectOptions {
   /** A private connection, closed after the call (used when notifications must be attributed to this call). */
   fresh?: boolean
+  /** With `fresh`: negotiate the protocol era anew instead of reusing the cached verdict (a health check). */
+  probe?: boolean
 }
 
 export async function withSession<T>(d: Deps, t: Target, outer: AbortSignal, fn: (s: Session) => Promise<T>, o: ConnectOptions = {}): Promise<T> {
@@ -257,7 +259,7 @@ export async function withSession<T>(d: Deps, t: Target, outer: AbortSignal, fn:
       for (let attempt = 0; ; attempt++) {
         let conn: Conn
         try {
-          conn = o.fresh ? await open(d, t, ac.signal, true) : await until(acquire(d, t), ac.signal)
+          conn = o.fresh ? await open(d, t, ac.signal, true, o.probe) : await until(acquire(d, t), ac.signal)
         } catch (e) {
           throw failure ?? upstreamError(e)
         }

@@ -7,10 +7,12 @@ import type { Rec } from '../ports.js'
 import type { McpConfig } from '../registry/model.js'
 import { registerSecrets } from '../log.js'
 import { secretsOf } from '../registry/read.js'
-import { withSession, type Session, type Target } from './sessions.js'
+import { withSession, type ConnectOptions, type Session, type Target } from './sessions.js'
 import { encodeSpec, SPEC_HEADER } from '../stdio-pool/spec.js'
 import { startUrl } from '../oauth/needs-auth.js'
 import { stdioDisabled } from '../stdio/disabled.js'
+import { track } from '../background.js'
+import { observe } from './health-record.js'
 
 /** The config's timeout, capped a second below the function's own. */
 const timeoutOf = (d: Deps, doc: McpConfig) => Math.min(doc.config.timeout_ms ?? d.config.defaultTimeoutMs, d.config.functionTimeoutMs - 1000)
@@ -53,15 +55,18 @@ export async function targetFor(d: Deps, caller: Caller, rec: Rec<McpConfig>): P
  * 401 refreshes the token once (unless another call already did) and tries
  * again; a second 401 is the user's to fix (409 authorization_required).
  */
-export async function withTarget<T>(d: Deps, caller: Caller, rec: Rec<McpConfig>, signal: AbortSignal, fn: (s: Session, t: Target) => Promise<T>, o: { fresh?: boolean } = {}): Promise<T> {
+export async function withTarget<T>(d: Deps, caller: Caller, rec: Rec<McpConfig>, signal: AbortSignal, fn: (s: Session, t: Target) => Promise<T>, o: ConnectOptions = {}): Promise<T> {
   let target = await targetFor(d, caller, rec)
   for (let attempt = 0; ; attempt++) {
     try {
       const t = target
-      return await withSession(d, t, signal, (s) => fn(s, t), o)
+      const out = await withSession(d, t, signal, (s) => fn(s, t), o)
+      if (!o.probe) noted(d, caller, rec, null)
+      return out
     } catch (e) {
       const unauthorized = e instanceof AppError && e.code === 'authorization_required' && (e.extra as { upstream_status?: number } | undefined)?.upstream_status === 401
       if (!target.oauth || !unauthorized || attempt > 0) {
+        if (!o.probe) noted(d, caller, rec, e)
         if (e instanceof AppError && e.code === 'authorization_required' && rec.data.auth_type === 'oauth') {
           throw new AppError('authorization_required', e.message, { ...(e.extra ?? {}), start_url: startUrl(rec.id) })
         }
@@ -72,6 +77,16 @@ export async function withTarget<T>(d: Deps, caller: Caller, rec: Rec<McpConfig>
       target = await targetFor(d, caller, rec)
     }
   }
+}
+
+/**
+ * The config view's `health` follows what calls find: a server they could not
+ * reach, and its recovery (in the background; a health check records its own).
+ */
+function noted(d: Deps, caller: Caller, rec: Rec<McpConfig>, e: unknown): void {
+  if (e === null) return track(observe(d, caller.sub, rec, null))
+  const reason = e instanceof AppError ? (e.extra as { upstream?: { reason?: unknown } } | undefined)?.upstream?.reason : undefined
+  if (typeof reason === 'string') track(observe(d, caller.sub, rec, { code: (e as AppError).code, reason }))
 }
 
 /**
