@@ -123,6 +123,7 @@ crud('create answers 201 with the view, an ETag and a Location', async (ctx) => 
   assert.equal(v, {
     id: v.id, name: 'Docs', type: 'http', endpoint: ENDPOINT, auth_type: 'bearer', scope: 'user', org_id: null, status: 'ready',
     config: { timeout_ms: 5000, headers: { 'X-Team': 'blue' }, has_token: true, secret_header_names: ['X-Api-Key'], tool_policy: { mode: 'pin', allow: [], deny: [] } },
+    health: null,
     created_by: ctx.user, created_at: v.created_at, updated_at: v.updated_at,
   })
   assert.match(v.created_at, ISO)
