@@ -20,6 +20,8 @@ import { startGateway, type Gateway, type Res } from './support/gateway.js'
 import { isProblem } from './support/assert.js'
 import { freePort } from './support/net.js'
 import { missing, needs } from './support/components.js'
+import { parseSse } from './support/sse.js'
+import { startLegacyServer } from './servers/legacy.js'
 
 const hasOpenssl = (() => {
   try {
@@ -135,6 +137,23 @@ test('a server that answers an HTTP error: http_status, with the status', async 
   const r = await echo(id)
   saysWhy(r, 502, 'upstream_error', 'http_status', `/mcps/${id}/tools/echo/execute`)
   assert.is(r.json.upstream.http_status, 503)
+})
+
+test('a connection dropped while a streamed execute is under way: the error event and the log line say reset', async () => {
+  const legacy = await startLegacyServer()
+  try {
+    const id = await add('drops', legacy.url)
+    const r = await gw.req('POST', `/mcps/${id}/tools/drop/execute`, { token: alice, body: {}, headers: { accept: 'text/event-stream' } })
+    assert.is(r.status, 200, r.text)
+    const events = parseSse(r.text)
+    const error = events.find((e) => e.event === 'error')
+    assert.ok(error, r.text)
+    assert.is(error!.data.code, 'upstream_error', r.text)
+    assert.is(error!.data.upstream?.reason, 'reset', r.text)
+    assert.is(logLine(`/mcps/${id}/tools/drop/execute`).upstream?.reason, 'reset')
+  } finally {
+    await legacy.stop()
+  }
 })
 
 test('no fault became a 500 or an unclassified failure', () => {
