@@ -97,6 +97,12 @@ test('a closed port: connection_refused, on execute and on listing', async () =>
   saysWhy(await tools(id), 502, 'upstream_error', 'connection_refused', `/mcps/${id}/tools`)
 })
 
+test('OAuth discovery that cannot reach the server says why too', async () => {
+  const r = await gw.req('POST', '/mcps', { token: alice, body: { name: 'oauth-closed', type: 'http', endpoint: `http://127.0.0.1:${await freePort()}/mcp`, auth_type: 'oauth' } })
+  assert.is(r.status, 201, r.text)
+  saysWhy(await gw.req('POST', `/mcps/${r.json.id}/oauth/start`, { token: alice, body: {} }), 502, 'upstream_error', 'connection_refused', `/mcps/${r.json.id}/oauth/start`)
+})
+
 test('a name that does not resolve: dns_failure', async () => {
   // RFC 6761 §6.4: .invalid never resolves; the egress guard resolves it itself, with the system resolver.
   const id = await add('nxdomain', 'https://mcp-gateway-test.invalid/mcp')
