@@ -123,6 +123,8 @@ test('a server that went down: the cached listing still answers, but the check, 
   assert.is(r.json.ok, false)
   assert.equal([r.json.error.code, r.json.error.reason], ['upstream_error', 'connection_refused'], r.text)
   assert.is(r.json.server, null)
+  const line = gw.logs.map((l) => JSON.parse(l)).filter((l) => l.httpRequest?.requestUrl === `/api/v1/mcps/${id}/check`).at(-1)
+  assert.equal([line?.upstream?.reason, line?.health?.ok], ['connection_refused', false], 'the log line says why')
   assert.equal((await view(id)).health, { ok: false, checked_at: r.json.checked_at, source: 'check', error: { code: 'upstream_error', reason: 'connection_refused' } })
   const fresh = await gw.req('GET', `/mcps/${id}/tools`, { token: t.alice, headers: { 'cache-control': 'no-cache' } })
   isProblem(fresh, 502, 'upstream_error')

@@ -13,7 +13,7 @@ import { load } from '../registry/read.js'
 import { withTarget } from './target.js'
 import { sdkIfLoaded } from './sdk.js'
 import { writeHealth, type HealthError } from './health-record.js'
-import { log } from '../log.js'
+import { log, logWithRequest } from '../log.js'
 
 export interface CheckResult {
   ok: boolean
@@ -61,6 +61,8 @@ export async function checkMcp(d: Deps, caller: Caller, id: string, signal: Abor
     // A 401 or 403 is `authorization_required` everywhere; here it is also what the server answered.
     if (x.upstream === undefined && typeof x.upstream_status === 'number') x.upstream = { reason: 'http_status', http_status: x.upstream_status }
     const reason = typeof x.upstream?.reason === 'string' ? x.upstream.reason : null
+    // The request's log line says why, as a failed listing's does (the answer itself is a 200).
+    logWithRequest('INFO', 'health check failed', { health: { ok: false, code: e.code }, ...(reason ? { upstream: { reason } } : {}) })
     out = {
       ok: false, latency_ms: ms(), checked_at: '', protocol_version: null, server: null, instructions: null, capabilities: null,
       error: { code: e.code, reason, detail: e.message, ...(x.upstream !== undefined ? { upstream: x.upstream } : {}), ...(x.start_url ? { start_url: x.start_url } : {}) },
