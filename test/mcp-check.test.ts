@@ -19,6 +19,9 @@ import { writeTestCatalog, type TestCatalog } from './support/pool.js'
 import { startModernServer, type ModernServerHandle } from './servers/modern.js'
 import { stopPool } from '../shared/stdio-pool/instance.js'
 import { flushed } from '../shared/background.js'
+import { startProvider, type ProviderHandle } from './oauth/provider.js'
+import { startProtectedMcp, type ProtectedMcpHandle } from './oauth/protected-mcp.js'
+import { APP, connectOAuth, registerOAuth } from './oauth/gateway-flow.js'
 
 const require = createRequire(import.meta.url)
 const EVERYTHING = require.resolve('@modelcontextprotocol/server-everything/dist/index.js')
@@ -169,3 +172,42 @@ test('an OAuth config the caller has not connected: 409 authorization_required w
 })
 
 test.run()
+
+const oauth = suite('health check with the user\'s own OAuth connection')
+let ogw: Gateway
+let as: ProviderHandle
+let mcp: ProtectedMcpHandle
+let carolToken: string
+
+oauth.before(async () => {
+  ogw = await startGateway({ env: { APP_ORIGINS: APP } })
+  as = await startProvider({ accessTokenTtlSec: 3600 })
+  mcp = await startProtectedMcp({ issuer: as.issuer, jwksUrl: as.jwksUrl })
+  carolToken = await ogw.token('carol')
+})
+
+oauth.after(async () => {
+  await ogw?.close()
+  await Promise.allSettled([mcp?.stop(), as?.stop()])
+})
+
+oauth('connected: ok, with the caller\'s own token; a server that refuses it is ok: false with start_url', async () => {
+  const id = await registerOAuth(ogw, carolToken, mcp.url)
+  await connectOAuth(ogw, id, carolToken)
+  mcp.reset()
+  const r = await ogw.req('POST', `/mcps/${id}/check`, { token: carolToken })
+  assert.is(r.status, 200, r.text)
+  assert.is(r.json.ok, true, r.text)
+  assert.ok(mcp.requests.length > 0 && mcp.requests.every((q) => /^Bearer .+/.test(q.headers.authorization ?? '')), 'every request carried her token')
+  // Refused twice: once with the token, once after the refresh it triggers.
+  mcp.rejectNextAuth(2)
+  const w = await ogw.req('POST', `/mcps/${id}/check`, { token: carolToken })
+  assert.is(w.status, 200, w.text)
+  assert.is(w.json.ok, false, w.text)
+  assert.is(w.json.error.code, 'authorization_required', w.text)
+  assert.is(w.json.error.start_url, `/api/v1/mcps/${id}/oauth/start`, w.text)
+  const v = await ogw.req('GET', `/mcps/${id}`, { token: carolToken })
+  assert.equal(v.json.health.error, { code: 'authorization_required', reason: 'http_status' }, v.text)
+})
+
+oauth.run()
