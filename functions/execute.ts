@@ -6,6 +6,7 @@ import { serve, header, type Route } from '../shared/http.js'
 import { execute } from '../shared/mcp/execute.js'
 import { problem } from '../shared/errors.js'
 import { SseWriter } from '../shared/sse.js'
+import { logWithRequest } from '../shared/log.js'
 
 const routes: Route[] = [
   {
@@ -30,7 +31,11 @@ const routes: Route[] = [
       } catch (e) {
         // Failures before the stream opened are ordinary problem+json responses.
         if (!sse.started) throw e
-        sse.send('error', problem(e).body)
+        const p = problem(e).body
+        // The request's log line says why, as for a failure answered before the stream opened.
+        const reason = (p.upstream as { reason?: unknown } | undefined)?.reason
+        if (typeof reason === 'string') logWithRequest('WARNING', 'upstream failed mid-stream', { upstream: { reason } })
+        sse.send('error', p)
       }
       sse.end()
       return null

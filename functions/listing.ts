@@ -2,6 +2,7 @@
 import { serve, header, type Route } from '../shared/http.js'
 import { approve, getPrompt, listChanges, listPrompts, listResources, listResourceTemplates, listTools, readResource } from '../shared/mcp/listing.js'
 import { complete } from '../shared/mcp/complete.js'
+import { checkMcp } from '../shared/mcp/check.js'
 
 const routes: Route[] = [
   {
@@ -30,6 +31,8 @@ const routes: Route[] = [
     method: 'POST', path: /^\/mcps\/(?<id>[^/]+)\/prompts\/(?<name>[^/]+)\/get$/,
     run: async (c) => ({ status: 200, body: await getPrompt(c.deps, c.caller, c.param('id'), c.param('name'), await c.body(), c.signal) }),
   },
+  // Health: connect afresh with the caller's credentials and say what answered (or why nothing did).
+  { method: 'POST', path: /^\/mcps\/(?<id>[^/]+)\/check$/, run: async (c) => ({ status: 200, body: await checkMcp(c.deps, c.caller, c.param('id'), c.signal) }) },
 ]
 
 export const handler = serve('listing', routes)

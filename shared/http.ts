@@ -67,6 +67,8 @@ async function handle(name: string, routes: Route[], req: IncomingMessage, res: 
   const url = new URL(req.url ?? '/', 'http://x')
   await logContext.run({ trace, requestId, fn: name }, async () => {
     let code: string | undefined
+    // Why an upstream gave no answer (`upstream.reason`), on the request's log line as in the answer.
+    let upstream: { reason: string } | undefined
     try {
       res.setHeader('X-Request-Id', requestId)
       res.setHeader('X-Content-Type-Options', 'nosniff')
@@ -103,6 +105,8 @@ async function handle(name: string, routes: Route[], req: IncomingMessage, res: 
     } catch (e) {
       const { status, body } = problem(e)
       code = String(body.code)
+      const reason = (body.upstream as { reason?: unknown } | undefined)?.reason
+      if (typeof reason === 'string') upstream = { reason }
       if (!(e instanceof AppError) || e.code === 'internal') {
         log('ERROR', `unhandled: ${redact(String((e as Error)?.stack ?? e))}`)
       } else if (status >= 500) {
@@ -124,6 +128,7 @@ async function handle(name: string, routes: Route[], req: IncomingMessage, res: 
           userAgent: header(req, 'user-agent'),
         },
         code,
+        ...(upstream ? { upstream } : {}),
       })
     }
   })

@@ -72,6 +72,8 @@ test('every API path reaches its function (first match wins, as on Hosting)', ()
     ['/api/v1/mcps/abc/resources/templates', 'listing'],
     ['/api/v1/mcps/abc/complete', 'listing'],
     ['/api/v1/mcps/abc/tools/echo/execute', 'execute'],
+    ['/api/v1/mcps/abc/check', 'listing'],
+    ['/api/v1/mcps/check', 'registry'],
     ['/api/v1/mcps/abc/oauth/start', 'oauth-start'],
     ['/api/v1/mcps/abc/oauth', 'oauth-start'],
     ['/api/v1/mcps/abc/oauth/complete', 'oauth-start'],

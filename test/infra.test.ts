@@ -176,7 +176,7 @@ test('Firestore: the native (default) database and TTL policies on exp, oauth_st
   const db = m.resource.google_firestore_database.this
   assert.is(db.type, 'FIRESTORE_NATIVE')
   assert.is(db.name, '(default)')
-  for (const c of ['oauth_states', 'oauth_leases', 'audit', 'mcp_state']) assert.ok(m.locals.ttl_collections.includes(c), c)
+  for (const c of ['oauth_states', 'oauth_leases', 'audit', 'mcp_state', 'mcp_health']) assert.ok(m.locals.ttl_collections.includes(c), c)
   const ttl = m.resource.google_firestore_field.ttl
   assert.is(ttl.for_each, '${toset(local.ttl_collections)}')
   // The field the Firestore adapter writes as a Timestamp (store-firestore.test.ts checks it does).

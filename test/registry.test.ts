@@ -123,6 +123,7 @@ crud('create answers 201 with the view, an ETag and a Location', async (ctx) => 
   assert.equal(v, {
     id: v.id, name: 'Docs', type: 'http', endpoint: ENDPOINT, auth_type: 'bearer', scope: 'user', org_id: null, status: 'ready',
     config: { timeout_ms: 5000, headers: { 'X-Team': 'blue' }, has_token: true, secret_header_names: ['X-Api-Key'], tool_policy: { mode: 'pin', allow: [], deny: [] } },
+    health: null,
     created_by: ctx.user, created_at: v.created_at, updated_at: v.updated_at,
   })
   assert.match(v.created_at, ISO)
@@ -549,8 +550,8 @@ const createCases: Bad[] = [
   { label: 'type unknown', body: { ...ok, type: 'websocket' }, path: '/type' },
   { label: 'type a number', body: { ...ok, type: 1 }, path: '/type' },
   { label: 'type upper case', body: { ...ok, type: 'HTTP' }, path: '/type' },
-  { label: 'type stdio', body: { name: 'x', type: 'stdio' }, path: '/type', detail: /stdio servers need the stdio pool/ },
-  { label: 'type stdio with an endpoint', body: { ...ok, type: 'stdio' }, path: '/type', detail: /stdio servers need the stdio pool/ },
+  { label: 'type stdio', body: { name: 'x', type: 'stdio' }, path: '/type', detail: /stdio servers are disabled on this gateway: the operator has not set STDIO_CATALOG/ },
+  { label: 'type stdio with an endpoint', body: { ...ok, type: 'stdio' }, path: '/type', detail: /stdio servers are disabled on this gateway: the operator has not set STDIO_CATALOG/ },
   { label: 'endpoint missing for http', body: { name: 'x', type: 'http' }, path: '/endpoint' },
   { label: 'endpoint missing for sse', body: { name: 'x', type: 'sse' }, path: '/endpoint' },
   ...badEndpoint.map(([label, endpoint]) => ({ label, body: { ...ok, endpoint }, path: '/endpoint' })),
@@ -581,7 +582,7 @@ const patchCases: Bad[] = [
   ...badName.map(([label, name]) => ({ label, body: { name }, path: '/name' })),
   { label: 'type unknown', body: { type: 'websocket' }, path: '/type' },
   { label: 'type null', body: { type: null }, path: '/type' },
-  { label: 'type stdio', body: { type: 'stdio' }, path: '/type', detail: /stdio servers need the stdio pool/ },
+  { label: 'type stdio', body: { type: 'stdio' }, path: '/type', detail: /stdio servers are disabled on this gateway: the operator has not set STDIO_CATALOG/ },
   { label: 'endpoint null', body: { endpoint: null }, path: '/endpoint' },
   ...badEndpoint.map(([label, endpoint]) => ({ label, body: { endpoint }, path: '/endpoint' })),
   { label: 'auth_type unknown', body: { auth_type: 'basic' }, path: '/auth_type' },

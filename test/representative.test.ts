@@ -103,6 +103,7 @@ test.before(async (ctx) => {
   await ok('GET', `/mcps/${h}/tools`)
   await ok('POST', `/mcps/${h}/tools/echo/execute`, { arguments: { message: 'hi' } })
   await ok('POST', `/mcps/${h}/tools/rpc_error/execute`, {}, [502])
+  await ok('POST', `/mcps/${h}/check`)
   await ok('PATCH', `/mcps/${h}`, { name: 'renamed' })
 
   // OAuth: dynamic registration, connect, a refresh (token about to expire), a failed refresh, disconnect.

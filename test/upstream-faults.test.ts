@@ -84,7 +84,7 @@ faults('an SSE server that refuses its stream: its HTTP status, as for streamabl
     assert.is(r.status, 201, r.text)
     const down = await echoOn(r.json.id)
     isProblem(down, 502, 'upstream_error')
-    assert.equal(down.json.upstream, { http_status: 503 }, down.text)
+    assert.equal(down.json.upstream, { reason: 'http_status', http_status: 503 }, down.text)
     status = 401
     const unauthorized = await echoOn(r.json.id)
     isProblem(unauthorized, 409, 'authorization_required')

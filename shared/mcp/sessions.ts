@@ -11,7 +11,8 @@ import type { Deps } from '../deps.js'
 import { AppError } from '../errors.js'
 import { EgressDenied, guardedFetch, TooLarge, type FetchLike } from '../egress/fetch.js'
 import { policyOf } from '../egress/policy.js'
-import { upstreamError } from './errors.js'
+import { netError, upstreamError } from './errors.js'
+import { throwPoolProblem } from './pool-errors.js'
 import { loadSdk, sdkIfLoaded } from './sdk.js'
 import { outputValidators } from './args.js'
 import { GATEWAY_INFO } from './info.js'
@@ -28,6 +29,8 @@ export interface Target {
   /** Set for OAuth configs: the token generation in use. */
   oauth?: { generation: number }
   type: 'http' | 'sse'
+  /** The stdio pool (our own function): its problem answers are passed on as they are. */
+  pool?: true
   endpoint: string
   headers: Record<string, string>
   timeoutMs: number
@@ -77,7 +80,7 @@ let sweeper: NodeJS.Timeout | undefined
 
 const DROPPED = /disconnected|terminated|closed|ECONNRESET|socket hang up/i
 
-async function open(d: Deps, t: Target, signal: AbortSignal, live = false): Promise<Conn> {
+async function open(d: Deps, t: Target, signal: AbortSignal, live = false, probe = false): Promise<Conn> {
   const { Client, StreamableHTTPClientTransport, SSEClientTransport } = await loadSdk()
   // A fault inside one call's own response fails that call; a fault on a stream
   // the calls share (legacy SSE, or a stream opened while connecting) fails them all.
@@ -112,6 +115,7 @@ async function open(d: Deps, t: Target, signal: AbortSignal, live = false): Prom
   const fetch: FetchLike = async (input, init) => {
     try {
       const res = await guarded(input, init)
+      if (t.pool) await throwPoolProblem(res)
       if (t.type !== 'sse' || (init?.method ?? 'GET') !== 'GET') return res
       return watchEndpoint(res, String(input), policy, (e) => { denied ??= e })
     } catch (e) {
@@ -132,7 +136,7 @@ async function open(d: Deps, t: Target, signal: AbortSignal, live = false): Prom
   client.onerror = (e) => {
     // The SDK reports a dropped stream here but would wait out the whole timeout: fail the calls now.
     if (!DROPPED.test(String((e as Error)?.message))) return
-    const err = new AppError('upstream_error', 'The MCP server closed the connection mid-response.', { upstream: { reason: 'connection_closed' } })
+    const err = new AppError('upstream_error', 'The MCP server closed the connection mid-response.', { upstream: { reason: 'reset' } })
     const mine = callCtx.getStore()
     if (mine && conn.calls.has(mine)) mine.fail(err)
     else if (t.type === 'sse') fault(err)
@@ -140,7 +144,7 @@ async function open(d: Deps, t: Target, signal: AbortSignal, live = false): Prom
   client.onclose = () => { conn.dead = true }
   client.setNotificationHandler('notifications/tools/list_changed', () => forgetState(d, t.state, 'tools'))
   const now = d.clock.now()
-  const prior: PriorDiscovery | undefined = t.type === 'sse' ? { kind: 'legacy' } : eraFresh(await loadState(d, t.state), now)
+  const prior: PriorDiscovery | undefined = t.type === 'sse' ? { kind: 'legacy' } : probe ? undefined : eraFresh(await loadState(d, t.state), now)
   const opts = { signal, timeout: t.timeoutMs, maxTotalTimeout: t.timeoutMs }
   try {
     await client.connect(transport as any, { ...opts, ...(prior ? { prior } : {}) })
@@ -229,6 +233,8 @@ const sessionGone = (e: unknown) => {
 export interface ConnectOptions {
   /** A private connection, closed after the call (used when notifications must be attributed to this call). */
   fresh?: boolean
+  /** With `fresh`: negotiate the protocol era anew instead of reusing the cached verdict (a health check). */
+  probe?: boolean
 }
 
 export async function withSession<T>(d: Deps, t: Target, outer: AbortSignal, fn: (s: Session) => Promise<T>, o: ConnectOptions = {}): Promise<T> {
@@ -246,14 +252,14 @@ export async function withSession<T>(d: Deps, t: Target, outer: AbortSignal, fn:
   // The call's timeout holds whatever the SDK's own timer does (progress resets
   // it; a busy stream delays it): a little later than the SDK's, which
   // normally answers first and keeps the warm connection.
-  const deadline = setTimeout(() => fail(new AppError('upstream_timeout', 'The MCP server did not answer in time.')), t.timeoutMs + DEADLINE_GRACE_MS)
+  const deadline = setTimeout(() => fail(netError('timeout')), t.timeoutMs + DEADLINE_GRACE_MS)
   const me: CallCtx = { fail }
   try {
     return await callCtx.run(me, async () => {
       for (let attempt = 0; ; attempt++) {
         let conn: Conn
         try {
-          conn = o.fresh ? await open(d, t, ac.signal, true) : await until(acquire(d, t), ac.signal)
+          conn = o.fresh ? await open(d, t, ac.signal, true, o.probe) : await until(acquire(d, t), ac.signal)
         } catch (e) {
           throw failure ?? upstreamError(e)
         }

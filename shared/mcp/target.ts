@@ -7,9 +7,12 @@ import type { Rec } from '../ports.js'
 import type { McpConfig } from '../registry/model.js'
 import { registerSecrets } from '../log.js'
 import { secretsOf } from '../registry/read.js'
-import { withSession, type Session, type Target } from './sessions.js'
+import { withSession, type ConnectOptions, type Session, type Target } from './sessions.js'
 import { encodeSpec, SPEC_HEADER } from '../stdio-pool/spec.js'
 import { startUrl } from '../oauth/needs-auth.js'
+import { stdioDisabled } from '../stdio/disabled.js'
+import { track } from '../background.js'
+import { observe } from './health-record.js'
 
 /** The config's timeout, capped a second below the function's own. */
 const timeoutOf = (d: Deps, doc: McpConfig) => Math.min(doc.config.timeout_ms ?? d.config.defaultTimeoutMs, d.config.functionTimeoutMs - 1000)
@@ -52,15 +55,18 @@ export async function targetFor(d: Deps, caller: Caller, rec: Rec<McpConfig>): P
  * 401 refreshes the token once (unless another call already did) and tries
  * again; a second 401 is the user's to fix (409 authorization_required).
  */
-export async function withTarget<T>(d: Deps, caller: Caller, rec: Rec<McpConfig>, signal: AbortSignal, fn: (s: Session, t: Target) => Promise<T>, o: { fresh?: boolean } = {}): Promise<T> {
+export async function withTarget<T>(d: Deps, caller: Caller, rec: Rec<McpConfig>, signal: AbortSignal, fn: (s: Session, t: Target) => Promise<T>, o: ConnectOptions = {}): Promise<T> {
   let target = await targetFor(d, caller, rec)
   for (let attempt = 0; ; attempt++) {
     try {
       const t = target
-      return await withSession(d, t, signal, (s) => fn(s, t), o)
+      const out = await withSession(d, t, signal, (s) => fn(s, t), o)
+      if (!o.probe) noted(d, caller, rec, null)
+      return out
     } catch (e) {
       const unauthorized = e instanceof AppError && e.code === 'authorization_required' && (e.extra as { upstream_status?: number } | undefined)?.upstream_status === 401
       if (!target.oauth || !unauthorized || attempt > 0) {
+        if (!o.probe) noted(d, caller, rec, e)
         if (e instanceof AppError && e.code === 'authorization_required' && rec.data.auth_type === 'oauth') {
           throw new AppError('authorization_required', e.message, { ...(e.extra ?? {}), start_url: startUrl(rec.id) })
         }
@@ -74,6 +80,16 @@ export async function withTarget<T>(d: Deps, caller: Caller, rec: Rec<McpConfig>
 }
 
 /**
+ * The config view's `health` follows what calls find: a server they could not
+ * reach, and its recovery (in the background; a health check records its own).
+ */
+function noted(d: Deps, caller: Caller, rec: Rec<McpConfig>, e: unknown): void {
+  if (e === null) return track(observe(d, caller.sub, rec, null))
+  const reason = e instanceof AppError ? (e.extra as { upstream?: { reason?: unknown } } | undefined)?.upstream?.reason : undefined
+  if (typeof reason === 'string') track(observe(d, caller.sub, rec, { code: (e as AppError).code, reason }))
+}
+
+/**
  * stdio configs run in the pool function, which exposes each process as a
  * streamable-HTTP MCP endpoint: the same client path as every other server.
  * The pool re-checks the choice against its own catalog; the owner is the
@@ -81,6 +97,8 @@ export async function withTarget<T>(d: Deps, caller: Caller, rec: Rec<McpConfig>
  */
 async function stdioTarget(d: Deps, caller: Caller, rec: Rec<McpConfig>): Promise<Target> {
   const { poolUrl, poolAudience } = d.config
+  // Registered while stdio was on, used after the operator turned it off: say so, not "the server answered 503".
+  if (!d.config.stdioCatalog) throw stdioDisabled()
   if (!poolUrl) throw new AppError('unavailable', 'The stdio pool is not configured (POOL_URL).')
   const doc = rec.data
   const secrets = await secretsOf(d, rec)
@@ -93,6 +111,7 @@ async function stdioTarget(d: Deps, caller: Caller, rec: Rec<McpConfig>): Promis
     key: `${caller.sub}|${rec.id}|${rec.version}|${createHash('sha256').update(token).digest('base64url').slice(0, 12)}`,
     state: { sub: caller.sub, id: rec.id, version: rec.version },
     type: 'http',
+    pool: true,
     endpoint: `${poolUrl}/api/v1/pool/mcp`,
     headers: { Authorization: `Bearer ${token}`, [SPEC_HEADER]: encodeSpec(spec) },
     timeoutMs: timeoutOf(d, doc),

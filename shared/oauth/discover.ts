@@ -14,6 +14,7 @@ import type { AsInfo } from './model.js'
 import { GATEWAY_INFO } from '../mcp/info.js'
 import { presetOf } from './presets.js'
 import { loadSdk } from '../mcp/sdk.js'
+import { netReason } from '../mcp/errors.js'
 
 export interface Discovered {
   as: AsInfo
@@ -79,7 +80,9 @@ export async function discover(d: Deps, doc: McpConfig, fetch: FetchLike): Promi
     hints = await probe(doc.endpoint, fetch, sdk)
   } catch (e) {
     if (e instanceof AppError) throw e
-    throw fail('unreachable', 'The MCP server could not be reached to discover its authorization server.')
+    // Why, as for every upstream (connection_refused, dns_failure, tls_error, ...; docs/api.md, "Errors").
+    const why = netReason(e)
+    throw new AppError(why === 'timeout' ? 'upstream_timeout' : 'upstream_error', 'The MCP server could not be reached to discover its authorization server.', { upstream: { reason: why ?? 'unreachable' } }, { cause: e })
   }
   // A metadata URL the server names is an OAuth endpoint like any other (https, public).
   if (hints.resourceMetadataUrl) discoveredEndpoint(d, hints.resourceMetadataUrl.href, 'resource_metadata URL', 'MCP server')

@@ -13,6 +13,7 @@ import type { Deps } from '../deps.js'
 import type { Rec } from '../ports.js'
 import { view, type McpConfig } from '../registry/model.js'
 import { CONNS, LEASES, connId, type ConnRec, type LeaseRec } from './model.js'
+import { readHealth } from '../mcp/health-record.js'
 
 /** The caller's own OAuth connection, as the view shows it (no tokens). */
 export interface ConnectionView {
@@ -58,12 +59,18 @@ export async function connectionOf(d: Deps, sub: string, mcpId: string): Promise
   return connectionView(c?.data ?? null, refreshing, d.clock.now())
 }
 
-/** The API view of a config for this caller: OAuth configs with the caller's own connection (never tokens). */
+/**
+ * The API view of a config for this caller: the caller's own last health
+ * result (`health`, null until a check or a call found something) and, for
+ * OAuth configs, the caller's own connection (never tokens).
+ */
 export async function viewFor(d: Deps, caller: Caller, rec: Rec<McpConfig>) {
-  const v = view(rec)
-  if (rec.data.auth_type !== 'oauth') return v
-  const connection = await connectionOf(d, caller.sub, rec.id)
-  const { created_by, created_at, updated_at, ...rest } = v
+  const { created_by, created_at, updated_at, ...rest } = view(rec)
+  if (rec.data.auth_type !== 'oauth') {
+    const health = await readHealth(d, caller.sub, rec)
+    return { ...rest, health, created_by, created_at, updated_at }
+  }
+  const [connection, health] = await Promise.all([connectionOf(d, caller.sub, rec.id), readHealth(d, caller.sub, rec)])
   // OAuth configs are connected per user: the status is the caller's own.
-  return { ...rest, status: connection.connected ? ('ready' as const) : ('needs_auth' as const), connection, created_by, created_at, updated_at }
+  return { ...rest, status: connection.connected ? ('ready' as const) : ('needs_auth' as const), connection, health, created_by, created_at, updated_at }
 }

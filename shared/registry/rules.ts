@@ -12,6 +12,7 @@ import { checkConfigRateLimit } from '../ratelimit/check.js'
 import { checkPaths } from '../stdio-pool/paths.js'
 import { checkChoice } from '../stdio/catalog.js'
 import { catalogOf } from '../stdio/load.js'
+import { STDIO_OFF } from '../stdio/disabled.js'
 import type { McpConfig, OAuthConfig, Secrets } from './model.js'
 import { RESERVED_HEADERS } from './schema.js'
 
@@ -21,7 +22,7 @@ export const bad = (path: string, message: string) => new AppError('invalid_requ
 /** stdio configs: a catalog entry and its declared parameters and env vars, nothing else (nothing starts here). */
 function checkStdio(d: Deps, doc: Pick<McpConfig, 'type' | 'endpoint' | 'auth_type' | 'config'>, secrets: Secrets) {
   const cat = catalogOf(d)
-  if (!cat) throw bad('/type', 'stdio servers need the stdio pool')
+  if (!cat) throw bad('/type', STDIO_OFF)
   if (doc.endpoint) throw bad('/endpoint', 'is not used by stdio servers')
   if (doc.auth_type !== 'none') throw bad('/auth_type', 'must be none for stdio servers (their env vars carry credentials)')
   if (doc.config.headers || secrets.headers || doc.config.oauth) throw bad('/config', 'headers and oauth do not apply to stdio servers')

@@ -9,6 +9,7 @@ import { log } from '../log.js'
 import { loadCatalog, type Catalog } from '../stdio/catalog.js'
 import { Pool } from './manager.js'
 import { onShutdown } from '../shutdown.js'
+import { stdioDisabled } from '../stdio/disabled.js'
 
 export interface Instance { pool: Pool; catalog: Catalog }
 
@@ -22,7 +23,7 @@ export const GRACE_MS = 5_000
 export function poolOf(d: Deps): Instance {
   if (current) return current
   const file = d.config.stdioCatalog
-  if (!file) throw new AppError('unavailable', 'stdio pool not configured')
+  if (!file) throw stdioDisabled()
   let catalog: Catalog
   try {
     catalog = loadCatalog(file)

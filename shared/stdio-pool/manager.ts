@@ -41,7 +41,8 @@ export class Pool {
   private slots = new Map<string, Slot>()
   /** Processes on their way out (evicted, recycled), still awaited on shutdown. */
   private dying = new Set<StdioProcess>()
-  private backoffs = new Map<string, { failures: number; until: number }>()
+  /** Crash backoff per process key; `last` is why the last one ended, repeated while callers are turned away. */
+  private backoffs = new Map<string, { failures: number; until: number; last?: AppError }>()
   private counters = { hits: 0, misses: 0, spawns: 0, evictions: 0, crashes: 0, timeouts: 0 }
   private closing = false
   private now: () => number
@@ -107,7 +108,7 @@ export class Pool {
       const wait = b ? b.until - this.now() : 0
       if (wait <= 0 || waited) break
       if (wait > (this.o.maxWaitMs ?? 1000))
-        throw new AppError('unavailable', 'The stdio server keeps crashing; retry later.', { retry_after: Math.ceil(wait / 1000) })
+        throw new AppError('unavailable', `The stdio server keeps crashing; retry later.${b!.last ? ` ${b!.last.message}` : ''}`, { retry_after: Math.ceil(wait / 1000), ...(b!.last?.extra ?? {}) })
       await sleep(wait)
     }
     const entry = this.o.catalog.entries.get(s.choice.catalog_id)
@@ -205,7 +206,7 @@ export class Pool {
     const prev = this.backoffs.get(key)
     const failures = !prev || now - p.startedAt >= this.backoff.healthyMs ? 1 : prev.failures + 1
     const delay = Math.min(this.backoff.baseMs * 2 ** (failures - 1), this.backoff.maxMs)
-    this.backoffs.set(key, { failures, until: now + delay })
+    this.backoffs.set(key, { failures, until: now + delay, last: p.ended })
     if (this.backoffs.size > 10_000) this.backoffs.delete(this.backoffs.keys().next().value!)
     this.logStats('stdio pool crash', { catalog_id: catalogId, pid: p.pid, backoff_ms: delay })
   }

@@ -39,6 +39,20 @@ export interface Hooks {
   onTimeout(p: StdioProcess): void
 }
 
+interface Exit { code: number | null; signal: NodeJS.Signals | null; error?: string }
+
+/**
+ * A server that exited on its own: `reason: "process_exited"` with its exit
+ * code (or signal) and its last stderr lines, redacted as the log has them,
+ * so the user sees why (a missing API key, a bad argument) instead of a bare 502.
+ */
+function exitError(how: Exit, stderr: string[]): AppError {
+  const what = how.error ? `could not be started (${how.error})` : how.signal ? `was killed by ${how.signal}` : `exited with code ${how.code}`
+  return new AppError('upstream_error', `The stdio server ${what}.`, {
+    upstream: { reason: 'process_exited', exit_code: how.code, signal: how.signal, stderr },
+  })
+}
+
 export const PROTOCOL_VERSION = '2025-11-25'
 const CLIENT_INFO = { name: 'mcp-gateway-pool', version: VERSION }
 /** A stdout line (one JSON-RPC message) longer than this kills the process. */
@@ -68,27 +82,33 @@ export class StdioProcess {
     this.child.stderr!.on('data', (b: Buffer) => this.stderr.feed(errDec.write(b)))
     this.child.stdin!.on('error', () => {})
     this.exit = new Promise<void>((resolve) => {
-      const done = (why: string) => {
+      const done = (how: Exit) => {
         if (this.exited) return
         this.exited = true
         // Stragglers the server left in its group go with it.
         this.group('SIGKILL')
-        this.stderr.end()
-        // Let a response written just before the exit still arrive.
+        // Let a response written just before the exit, and the last stderr lines, still arrive (bounded).
         const finish = () => {
-          this.failAll(this.failure ?? new AppError('upstream_error', `The stdio server ${this.stopping ? 'was stopped' : `exited (${why})`}.`))
+          this.stderr.end()
+          this.failure ??= this.stopping ? new AppError('upstream_error', 'The stdio server was stopped.') : exitError(how, this.stderr.tail())
+          this.failAll(this.failure)
           this.hooks.onExit(this, !this.stopping)
           resolve()
         }
-        if (this.child.stdout!.readableEnded) finish()
-        else {
-          const t = setTimeout(finish, 50)
-          this.child.stdout!.once('end', () => { clearTimeout(t); finish() })
-        }
+        const open = [this.child.stdout!, this.child.stderr!].filter((s) => !s.readableEnded)
+        if (!open.length) return finish()
+        const t = setTimeout(finish, 100)
+        let left = open.length
+        for (const s of open) s.once('end', () => { if (--left === 0) { clearTimeout(t); finish() } })
       }
-      this.child.once('exit', (code, signal) => done(signal ?? `code ${code}`))
-      this.child.once('error', (e: NodeJS.ErrnoException) => done(e.code ?? 'spawn error'))
+      this.child.once('exit', (code, signal) => done({ code, signal }))
+      this.child.once('error', (e: NodeJS.ErrnoException) => done({ code: null, signal: null, error: e.code ?? 'spawn error' }))
     })
+  }
+
+  /** Why it ended, once it has: what its callers were answered. */
+  get ended(): AppError | undefined {
+    return this.exited ? this.failure : undefined
   }
 
   /** Requests in flight. */

@@ -10,6 +10,10 @@ export const STDERR_LIMITS: StderrLimits = { lines: 64, bytes: 16 << 10, windowM
 
 const NOISY = /\b(error|fatal|panic|exception|warn(ing)?)\b/i
 
+/** The last lines kept to say why a process exited: at most this many, each cut to `TAIL_CHARS`. */
+export const TAIL_LINES = 10
+const TAIL_CHARS = 300
+
 export class StderrLog {
   private partial = ''
   /** Set while the rest of an overlong line is being skipped. */
@@ -19,6 +23,8 @@ export class StderrLog {
   private bytes = 0
   private dropped = 0
   private secrets: string[]
+  /** The last lines, redacted, logged or not (what a caller sees when the process exits). */
+  private recent: string[] = []
 
   constructor(
     private catalogId: string,
@@ -46,6 +52,11 @@ export class StderrLog {
       this.line(text.slice(0, 4096), true)
       this.skipping = true
     } else this.partial = text
+  }
+
+  /** The last lines written (at most TAIL_LINES), redacted as the log has them. */
+  tail(): string[] {
+    return [...this.recent]
   }
 
   /** Logs what is left (the process exited). */
@@ -78,6 +89,8 @@ export class StderrLog {
     }
     let text = this.scrub(raw.replace(/\r$/, ''), cut)
     if (!text.trim()) return
+    this.recent.push(text.length > TAIL_CHARS ? text.slice(0, TAIL_CHARS) + '…' : text)
+    if (this.recent.length > TAIL_LINES) this.recent.shift()
     if (text.length > this.limits.lineChars) text = text.slice(0, this.limits.lineChars) + '…'
     const size = Buffer.byteLength(text)
     if (this.lines >= this.limits.lines || this.bytes + size > this.limits.bytes) {

@@ -159,6 +159,8 @@ export const TEMPLATES: Template[] = [
         : { vars: { id, tool: 'add' }, headers: accept, body: { arguments: { a: v.a, b: v.b } } }
     }),
   },
+  // A health check answers 200 whether or not the server is up (ok: false says why).
+  { route: 'POST /mcps/{id}/check', auth: 'user', ok: [200], valid: (fx) => fc.constantFrom(fx.ids.http, fx.ids.sse, fx.ids.stdio).map((id) => ({ vars: { id } })) },
   {
     route: 'POST /mcps/{id}/oauth/start', auth: 'user', ok: [200], fields: ['/return_to', '/scopes'],
     valid: (fx) => fc.record({ path: fc.webPath(), scopes }).map((v) => ({ vars: { id: fx.ids.oauth }, body: { return_to: APP + (v.path.startsWith('/') ? v.path : `/${v.path}`), scopes: v.scopes } })),
