@@ -204,3 +204,70 @@ test('org admins propose a registry package for the stdio catalog; only a stored
 })
 
 test.run()
+
+// ---------------------------------------------------------------------------
+// A registry that misbehaves: bounded, clean failures; what was cached keeps serving.
+
+interface HCtx { gw: Gateway; reg: RegistryHandle; t: string }
+const hostile = suite<HCtx>('discovery: hostile registry')
+
+hostile.before(async (c) => {
+  c.reg = await startRegistry()
+  c.gw = await startGateway({ env: { REGISTRY_SOURCES: c.reg.url, REGISTRY_REFRESH_SEC: '0', REGISTRY_MAX_BYTES: '65536', REGISTRY_TIMEOUT_MS: '1500' } })
+  c.t = await c.gw.token('alice')
+})
+hostile.after(async (c) => {
+  await c.gw?.close()
+  await c.reg?.close()
+})
+
+const refused = async (c: HCtx, status: number, code: string) => {
+  const r = await c.gw.req('GET', '/registry/servers', { token: c.t })
+  isProblem(r, status, code)
+  assert.not.ok(r.text.includes(c.reg.url.replace('http://', '')) && status >= 500 && /ECONN|stack/.test(r.text), 'no internals')
+}
+
+hostile('a registry never read: an oversized answer, an error, not JSON, a hang are each a clean 5xx, and nothing is cached', async (c) => {
+  c.reg.override = { status: 200, body: JSON.stringify({ servers: [], pad: 'x'.repeat(200_000) }) }
+  await refused(c, 502, 'upstream_response_too_large')
+  c.reg.override = { status: 500, body: '{"error":"boom"}' }
+  await refused(c, 502, 'upstream_error')
+  c.reg.override = { status: 200, body: '<html>' }
+  await refused(c, 502, 'upstream_error')
+  c.reg.override = { status: 200, body: JSON.stringify({ servers: 'no' }) }
+  await refused(c, 502, 'upstream_error')
+  c.reg.override = 'hang'
+  const t0 = Date.now()
+  await refused(c, 504, 'upstream_timeout')
+  assert.ok(Date.now() - t0 < 10_000, 'bounded by REGISTRY_TIMEOUT_MS')
+  assert.equal((await (await c.gw.deps.store()).list(ENTRIES, { limit: 10 })).items, [])
+})
+
+hostile('once read, a failing registry leaves search answering from the cache', async (c) => {
+  c.reg.override = undefined
+  const ok = await c.gw.req('GET', '/registry/servers?limit=100', { token: c.t })
+  assert.is(ok.status, 200, ok.text)
+  const n = ok.json.items.length
+  assert.ok(n > 0)
+  c.reg.override = { status: 503, body: '{}' }
+  const again = await c.gw.req('GET', '/registry/servers?limit=100', { token: c.t })
+  assert.is(again.status, 200, again.text)
+  assert.is(again.json.items.length, n)
+  assert.ok(c.gw.logs.some((l) => l.includes('answering from the cache')))
+  c.reg.override = undefined
+})
+
+hostile('a registry on an address the egress policy refuses is never read', async () => {
+  const reg = await startRegistry()
+  const gw = await startGateway({ env: { REGISTRY_SOURCES: reg.url, EGRESS_ALLOW_LOOPBACK: 'false' } })
+  try {
+    const r = await gw.req('GET', '/registry/servers', { token: await gw.token('alice') })
+    isProblem(r, 403, 'egress_denied')
+    assert.is(reg.requests.length, 0)
+  } finally {
+    await gw.close()
+    await reg.close()
+  }
+})
+
+hostile.run()

@@ -186,7 +186,7 @@ export const TEMPLATES: Template[] = [
   // ---- discovery (shared/discovery) ----
   {
     route: 'GET /registry/servers', auth: 'user', ok: [200],
-    valid: () => fc.record({ search: fc.option(fc.stringMatching(/^[a-z.\/-]{0,12}$/)), limit: fc.option(fc.integer({ min: 1, max: 100 })) })
+    valid: () => fc.record({ search: fc.option(fc.stringMatching(/^[a-z./-]{0,12}$/)), limit: fc.option(fc.integer({ min: 1, max: 100 })) })
       .map((v) => ({ query: [v.search !== null ? `search=${encodeURIComponent(v.search)}` : '', v.limit ? `limit=${v.limit}` : ''].filter(Boolean).join('&') || undefined })),
   },
   {

@@ -29,8 +29,8 @@ export interface RegistryHandle {
   /** Every request's path and query, in order. */
   requests: URL[]
   publish(e: Served): void
-  /** Answers every request with this (status, body) instead, while set. */
-  override?: { status: number; body: string }
+  /** Answers every request with this (status, body) instead, while set; `hang` never answers. */
+  override?: { status: number; body: string } | 'hang'
   close(): Promise<void>
 }
 
@@ -48,7 +48,7 @@ export async function startRegistry(o: { hostile?: boolean } = {}): Promise<Regi
     entries,
     requests,
     publish: (e) => entries.push(e),
-    close: () => new Promise((r) => server.close(() => r())),
+    close: () => new Promise((r) => { server.closeAllConnections(); server.close(() => r()) }),
   }
   const server: Server = createServer((req, res) => {
     const url = new URL(req.url ?? '/', 'http://x')
@@ -56,6 +56,7 @@ export async function startRegistry(o: { hostile?: boolean } = {}): Promise<Regi
     const send = (status: number, body: unknown) => {
       res.writeHead(status, { 'content-type': 'application/json' }).end(typeof body === 'string' ? body : JSON.stringify(body))
     }
+    if (h.override === 'hang') return
     if (h.override) return send(h.override.status, h.override.body)
     if (req.method !== 'GET') return send(405, { error: 'Method not allowed' })
     const q = url.searchParams
