@@ -126,6 +126,13 @@ test('a remote with a URL variable and a secret header registers and runs; the s
   assert.not.ok(c.gw.logs.some((l) => l.includes(SECRET)), 'not in logs')
   assert.not.ok(storeText(c).includes(SECRET), 'not in the store')
   isProblem(await c.gw.req('GET', `/mcps/${c.id}`, { token: c.t.bob }), 404, 'not_found')
+  // A remote that wants OAuth: registered as any OAuth config, waiting for the user to connect.
+  const o = await c.gw.req('POST', '/mcps', { token: c.t.alice, body: { auth_type: 'oauth', from_registry: { name: EV, values: { host, 'X-Api-Key': SECRET } } } })
+  assert.is(o.status, 201, o.text)
+  assert.is(o.json.auth_type, 'oauth')
+  assert.is(o.json.status, 'needs_auth')
+  assert.is((await c.gw.req('DELETE', `/mcps/${o.json.id}`, { token: c.t.alice })).status, 204)
+  isProblem(await c.gw.req('POST', '/mcps', { token: c.t.alice, body: { auth_type: 'oauth', from_registry: { name: 'io.github.user/remote-weather', values: { Authorization: 'Bearer t' } } } }), 400, 'invalid_request', { path: '/auth_type' })
 })
 
 test('hostile values and entries: a clear 4xx, nothing stored', async (c) => {

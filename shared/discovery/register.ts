@@ -75,18 +75,19 @@ function filled(d: Deps, rec: Rec<EntryRecord>, index: number, values: Values, a
 
 /** `POST /mcps` with `from_registry`. */
 export async function createFromRegistry(d: Deps, caller: Caller, body: unknown): Promise<Rec<McpConfig>> {
-  const b = check<{ name?: string; scope: 'user' | 'org'; from_registry: { name: string; version?: string; remote: number; values?: Values }; config?: Record<string, unknown> }>(fromRegistrySchema, body)
+  const b = check<{ name?: string; scope: 'user' | 'org'; auth_type?: 'none' | 'oauth'; from_registry: { name: string; version?: string; remote: number; values?: Values }; config?: Record<string, unknown> }>(fromRegistrySchema, body)
   if (!d.config.discovery.sources.length) throw new AppError('invalid_request', 'No registry sources are configured (REGISTRY_SOURCES).')
   const r = b.from_registry
   const rec = await entryFor(d, r.name, r.version ?? 'latest')
   if (rec.data.status === 'deleted') throw new AppError('invalid_request', `${r.name} ${rec.data.version} was deleted from the registry.`, { errors: [{ path: '/from_registry/version', message: 'is deleted' }] })
   const { f, type } = filled(d, rec, r.remote, r.values ?? {}, '/from_registry')
   const s = serverOf(rec.data)
+  if (b.auth_type === 'oauth' && f.token) throw new AppError('invalid_request', 'auth_type oauth and an Authorization value exclude each other.', { errors: [{ path: '/auth_type', message: 'cannot be oauth when the form sets Authorization' }] })
   return create(d, caller, {
     name: b.name ?? (s.title ?? s.name).slice(0, 100),
     type,
     endpoint: f.url,
-    auth_type: f.token ? 'bearer' : 'none',
+    auth_type: f.token ? 'bearer' : (b.auth_type ?? 'none'),
     scope: b.scope,
     config: {
       ...(b.config ?? {}),

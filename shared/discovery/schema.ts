@@ -96,6 +96,8 @@ export const fromRegistrySchema = {
   properties: {
     name: { type: 'string', minLength: 1, maxLength: 100, pattern: '^[^\\u0000-\\u001f\\u007f]+$' },
     scope: { enum: ['user', 'org'], default: 'user' },
+    // `oauth`: the remote wants OAuth (discovered from the server as for any config); a bearer Authorization value sets `bearer` itself.
+    auth_type: { enum: ['none', 'oauth'] },
     from_registry: {
       type: 'object',
       additionalProperties: false,
