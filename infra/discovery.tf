@@ -62,3 +62,18 @@ resource "google_cloud_scheduler_job" "registry_refresh" {
 
   depends_on = [google_project_service.apis, module.functions]
 }
+
+# registry_entries holds each server.json as one JSON text (up to 64 KiB) and a search text: nothing
+# queries them, so they are not indexed (an index entry per write would only cost).
+resource "google_firestore_field" "registry_unindexed" {
+  for_each = local.discovery ? toset(["d.server", "d.search"]) : toset([])
+
+  project    = var.project_id
+  database   = "(default)"
+  collection = "${local.collection_prefix}registry_entries"
+  field      = each.key
+
+  index_config {}
+
+  depends_on = [google_project_service.apis, google_firestore_database.this]
+}

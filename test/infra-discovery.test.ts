@@ -57,6 +57,13 @@ test('the scheduler job calls POST /registry/refresh on the registry function wi
   assert.ok(job.depends_on.some((d: string) => /google_project_service\.apis/.test(d)))
 })
 
+test('the cached server.json and search texts are not indexed (nothing queries them)', async () => {
+  const f = (await mod('infra')).resource.google_firestore_field.registry_unindexed
+  assert.is(f.for_each, '${local.discovery ? toset(["d.server", "d.search"]) : toset([])}')
+  assert.is(f.collection, '${local.collection_prefix}registry_entries')
+  assert.equal(f.index_config, [{}])
+})
+
 test('the module names no registry host', async () => {
   const m = await mod('infra')
   for (const host of ['registry.modelcontextprotocol', 'registry.npmjs', 'pypi.org']) assert.not.ok(m.text.includes(host), host)
