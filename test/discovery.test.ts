@@ -85,8 +85,10 @@ test('items say what the gateway can do: registrable remotes, stdio packages the
 })
 
 test('detail: versions and a setup form from URL variables and headers; the slash in the name as is or encoded', async (c) => {
+  const n = c.reg.requests.length
   const a = await c.gw.req('GET', `/registry/servers/${EV}`, { token: c.t.alice })
   const b = await c.gw.req('GET', `/registry/servers/${encodeURIComponent(EV)}`, { token: c.t.alice })
+  assert.is(c.reg.requests.length, n, 'answered from the cache while it is fresh')
   assert.is(a.status, 200, a.text)
   assert.equal(a.json, b.json)
   const form = a.json.remotes[0].form

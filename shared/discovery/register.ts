@@ -18,15 +18,18 @@ import { cachedVersion, serverOf, upsert, type EntryRecord } from './cache.js'
 import { getVersion } from './client.js'
 import { accept, Rejected } from './entry.js'
 import { fill, shapeOf, type FillError, type Filled } from './form.js'
-import { ensureFresh } from './refresh.js'
 import { fromRegistrySchema, upgradeSchema } from './schema.js'
 
 type Values = Record<string, string | number | boolean>
 
-/** One version of a server: from the cache, else asked of each source in turn (and cached). */
-export async function entryFor(d: Deps, name: string, version: string): Promise<Rec<EntryRecord>> {
+/**
+ * One version of a server: from the cache, else asked of each source in turn
+ * (and cached). `fresh` asks the sources even when the cache has it (an
+ * upgrade wants the latest version as the registry says it now).
+ */
+export async function entryFor(d: Deps, name: string, version: string, fresh = false): Promise<Rec<EntryRecord>> {
   const hit = await cachedVersion(d, name, version)
-  if (hit && version !== 'latest') return hit
+  if (hit && !fresh) return hit
   for (const source of d.config.discovery.sources) {
     let raw: unknown
     try {
@@ -108,8 +111,7 @@ export async function upgrade(d: Deps, caller: Caller, id: string, body: unknown
   if (!mutable(rec.data, caller)) throw new AppError('forbidden', 'Only org admins can change org-scoped MCP servers.')
   const ref = rec.data.registry
   if (!ref) throw new AppError('invalid_request', 'This MCP server was not registered from a registry.')
-  await ensureFresh(d).catch(() => {})
-  const latest = await entryFor(d, ref.name, 'latest')
+  const latest = await entryFor(d, ref.name, 'latest', true)
   if (latest.data.version === ref.version) return rec
   if (latest.data.status === 'deleted') throw new AppError('invalid_request', `${ref.name} ${latest.data.version} was deleted from the registry.`)
   const old = await readSecrets(d, rec.data)
