@@ -18,8 +18,11 @@ import { startEverything, type EverythingHandle } from './support/everything.js'
 import { fixture, manifest, startRegistry, type RegistryHandle } from './support/registry-server.js'
 import { serviceToken } from '../shared/auth/service-token.js'
 import { ENTRIES, type EntryRecord } from '../shared/discovery/cache.js'
+import { readSecrets } from '../shared/registry/read.js'
+import type { McpConfig } from '../shared/registry/model.js'
 
 const SECRET = 'sk-discovery-secret-7f3a9c'
+const SECRET2 = 'sk-discovery-rotated-41be02'
 const AUDIENCE = 'urn:test:registry-refresh'
 const EV = 'io.github.gateway-tests/everything'
 
@@ -184,6 +187,9 @@ test('the config view flags a newer version and a deprecated one; upgrade asks o
     { name: EV, version: '1.0.0', latest_version: '1.1.0', status: 'deprecated', update_available: true, deprecated: true, deleted: false, values: undefined, source: undefined, remote: undefined, secret_names: undefined },
   )
   isProblem(await c.gw.req('POST', `/mcps/${c.id}/upgrade`, { token: c.t.bob, body: {} }), 404, 'not_found')
+  // The key was rotated since registration: the upgrade keeps the current one.
+  const rotated = await c.gw.req('PATCH', `/mcps/${c.id}`, { token: c.t.alice, body: { config: { secret_headers: { 'X-Api-Key': SECRET2 } } } })
+  assert.is(rotated.status, 200, rotated.text)
   const missing = await c.gw.req('POST', `/mcps/${c.id}/upgrade`, { token: c.t.alice, body: {} })
   isProblem(missing, 400, 'invalid_request', { path: '/values/X-Region' })
   assert.is(missing.json.errors.length, 1, 'only the new required value')
@@ -193,9 +199,11 @@ test('the config view flags a newer version and a deprecated one; upgrade asks o
   assert.is(up.json.registry.update_available, false)
   assert.equal(up.json.config.headers, { 'X-Team': 'blue', 'X-Region': 'eu' })
   assert.equal(up.json.config.secret_header_names, ['X-Api-Key'])
+  const stored = (await (await c.gw.deps.store()).get<McpConfig>('mcps', c.id!))!
+  assert.is((await readSecrets(c.gw.deps, stored.data)).headers?.['X-Api-Key'], SECRET2)
   const run = await c.gw.req('POST', `/mcps/${c.id}/tools/echo/execute`, { token: c.t.alice, body: { arguments: { message: 'again' } } })
   assert.is(run.json.content[0].text, 'Echo: again', run.text)
-  assert.not.ok(up.text.includes(SECRET) || storeText(c).includes(SECRET) || c.gw.logs.some((l) => l.includes(SECRET)))
+  for (const s of [SECRET, SECRET2]) assert.not.ok(up.text.includes(s) || storeText(c).includes(s) || c.gw.logs.some((l) => l.includes(s)), 'no secret out')
 })
 
 test('org admins propose a registry package for the stdio catalog; only a stored proposal', async (c) => {

@@ -115,7 +115,12 @@ export async function upgrade(d: Deps, caller: Caller, id: string, body: unknown
   if (latest.data.version === ref.version) return rec
   if (latest.data.status === 'deleted') throw new AppError('invalid_request', `${ref.name} ${latest.data.version} was deleted from the registry.`)
   const old = await readSecrets(d, rec.data)
-  const had = { ...ref.values, ...(old.registry_values ?? {}) }
+  const had: Record<string, string> = { ...ref.values, ...(old.registry_values ?? {}) }
+  // A header changed since (PATCH) counts as it is now: fields of plain headers are keyed by the header's name.
+  for (const k of Object.keys(had)) {
+    const now = rec.data.config.headers?.[k] ?? old.headers?.[k] ?? (k.toLowerCase() === 'authorization' && old.token ? `Bearer ${old.token}` : undefined)
+    if (now !== undefined) had[k] = now
+  }
   // Every value the config had is given again: what is missing now is what the new version added.
   // Values the new version no longer has are dropped, not refused.
   const shape = serverOf(latest.data).remotes?.[ref.remote]
