@@ -260,6 +260,22 @@ hostile('a registry never read: an oversized answer, an error, not JSON, a hang 
   assert.equal((await (await c.gw.deps.store()).list(ENTRIES, { limit: 10 })).items, [])
 })
 
+hostile('a dropped connection is retried once; dropped twice, the refresh gives up and the cache answers', async (c) => {
+  c.reg.override = undefined
+  c.reg.resets = 1
+  const n = c.gw.logs.length
+  const ok = await c.gw.req('GET', '/registry/servers', { token: c.t })
+  assert.is(ok.status, 200, ok.text)
+  assert.is(c.reg.resets, 0)
+  assert.not.ok(c.gw.logs.slice(n).some((l) => l.includes('answering from the cache')), 'the retry succeeded')
+  c.reg.resets = 3
+  const stale = await c.gw.req('GET', '/registry/servers', { token: c.t })
+  assert.is(stale.status, 200, stale.text)
+  assert.is(c.reg.resets, 1, 'two attempts, no more')
+  assert.ok(c.gw.logs.slice(n).some((l) => l.includes('answering from the cache')))
+  c.reg.resets = 0
+})
+
 hostile('once read, a failing registry leaves search answering from the cache', async (c) => {
   c.reg.override = undefined
   const ok = await c.gw.req('GET', '/registry/servers?limit=100', { token: c.t })

@@ -51,11 +51,17 @@ export async function upsert(d: Deps, source: string, items: Accepted[]): Promis
     await store.transact(async (tx) => { for (const [id, r] of chunk) tx.set(ENTRIES, id, r) })
   }
   const latest = new Map(recs.filter(([, r]) => r.is_latest).map(([, r]) => [r.key, r.version]))
-  for (const [key, version] of latest) {
-    const others = await store.list<EntryRecord>(ENTRIES, { where: { field: 'key', in: [key] }, limit: 1000 })
-    for (const o of others.items) {
-      if (o.data.is_latest && o.data.version !== version) await store.update<EntryRecord>(ENTRIES, o.id, (x) => ({ ...x, is_latest: false }))
-    }
+  const keys = [...latest.keys()]
+  // 30 servers per query (Firestore's limit for `in`); a server keeps few versions.
+  for (let i = 0; i < keys.length; i += 30) {
+    let cursor: string | undefined
+    do {
+      const page = await store.list<EntryRecord>(ENTRIES, { where: { field: 'key', in: keys.slice(i, i + 30) }, limit: 1000, ...(cursor ? { cursor } : {}) })
+      for (const o of page.items) {
+        if (o.data.is_latest && o.data.version !== latest.get(o.data.key)) await store.update<EntryRecord>(ENTRIES, o.id, (x) => ({ ...x, is_latest: false }))
+      }
+      cursor = page.next ?? undefined
+    } while (cursor)
   }
 }
 

@@ -19,7 +19,9 @@ async function getJson(d: Deps, url: string): Promise<{ status: number; json: un
   const fetchFn = guardedFetch(policyOf(d), { maxBytes, ...(d.lookup ? { lookup: d.lookup } : {}) })
   const signal = AbortSignal.timeout(timeoutMs)
   try {
-    const res = await fetchFn(url, { method: 'GET', headers: { accept: 'application/json' }, signal })
+    const get = () => fetchFn(url, { method: 'GET', headers: { accept: 'application/json' }, signal })
+    // A kept-alive connection the registry closed meanwhile fails at once: a GET is safe to send again, once.
+    const res = await get().catch((e) => (e instanceof TypeError && !signal.aborted ? get() : Promise.reject(e)))
     const text = await res.text()
     if (res.status === 404) return { status: 404, json: null }
     if (res.status !== 200) throw new AppError('upstream_error', `The registry answered HTTP ${res.status}.`, { upstream: { reason: 'registry_status', status: res.status } })

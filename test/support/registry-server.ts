@@ -31,6 +31,8 @@ export interface RegistryHandle {
   publish(e: Served): void
   /** Answers every request with this (status, body) instead, while set; `hang` never answers. */
   override?: { status: number; body: string } | 'hang'
+  /** Drops the connection of the next this many requests without an answer (a kept-alive socket closed under the client). */
+  resets?: number
   close(): Promise<void>
 }
 
@@ -55,6 +57,11 @@ export async function startRegistry(o: { hostile?: boolean } = {}): Promise<Regi
     requests.push(url)
     const send = (status: number, body: unknown) => {
       res.writeHead(status, { 'content-type': 'application/json' }).end(typeof body === 'string' ? body : JSON.stringify(body))
+    }
+    if (h.resets) {
+      h.resets--
+      req.socket.destroy()
+      return
     }
     if (h.override === 'hang') return
     if (h.override) return send(h.override.status, h.override.body)
