@@ -165,12 +165,15 @@ test('the scheduled refresh reads incrementally (updated_since) and only with a 
   const old = c.reg.entries.find((e) => e.server.name === EV && e.server.version === '1.0.0')!
   old.status = 'deprecated'
   old.updatedAt = '2025-12-10T11:00:00Z'
+  const gone = c.reg.entries.find((e) => e.server.name === 'io.github.gateway-tests/metadata-host')!
+  gone.status = 'deleted'
+  gone.updatedAt = '2025-12-10T12:00:00Z'
   const n = c.reg.requests.length
   const token = await serviceToken(c.gw.deps, AUDIENCE)
   const r = await c.gw.req('POST', '/registry/refresh', { token })
   assert.is(r.status, 200, r.text)
   assert.is(r.json.sources[0].complete, true)
-  assert.is(r.json.sources[0].stored, 2, 'only what changed since the last pass')
+  assert.is(r.json.sources[0].stored, 3, 'only what changed since the last pass')
   const asked = c.reg.requests.slice(n).filter((u) => u.pathname === '/v0.1/servers')
   assert.ok(asked.length >= 1)
   // Past the newest updatedAt of the first pass, skipped hostile entries included.
@@ -178,6 +181,11 @@ test('the scheduled refresh reads incrementally (updated_since) and only with a 
   const d = (await c.gw.req('GET', `/registry/servers/${EV}`, { token: c.t.alice })).json
   assert.is(d.version, '1.1.0')
   assert.equal(d.versions.map((v: any) => [v.version, v.status, v.is_latest]), [['1.1.0', 'active', true], ['1.0.0', 'deprecated', false]])
+  // A deleted server leaves search, and cannot be registered.
+  const listed = (await c.gw.req('GET', '/registry/servers?limit=100', { token: c.t.alice })).json.items.map((x: any) => x.name)
+  assert.not.ok(listed.includes('io.github.gateway-tests/metadata-host'))
+  assert.ok(listed.includes(EV))
+  isProblem(await c.gw.req('POST', '/mcps', { token: c.t.alice, body: { from_registry: { name: 'io.github.gateway-tests/metadata-host' } } }), 400, 'invalid_request', { path: '/from_registry/version' })
 })
 
 test('the config view flags a newer version and a deprecated one; upgrade asks only for the new required value', async (c) => {
