@@ -21,7 +21,7 @@ locals {
     "secretmanager.googleapis.com",
     "serviceusage.googleapis.com",
     "storage.googleapis.com",
-  ], var.auth.issuer == null ? ["identitytoolkit.googleapis.com"] : [], var.rate_limit.redis.enabled ? ["redis.googleapis.com"] : [])
+  ], var.auth.issuer == null ? ["identitytoolkit.googleapis.com"] : [], var.rate_limit.redis.enabled ? ["redis.googleapis.com"] : [], length(var.discovery.registry_sources) > 0 ? ["cloudscheduler.googleapis.com"] : [])
 }
 
 resource "google_project_service" "apis" {

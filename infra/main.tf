@@ -119,6 +119,7 @@ locals {
         { for ek, ev in local.pool_server_env : ek => ev if name == local.pool_name },
         { for ek, ev in local.rate_limit_env : ek => ev if ev != null && contains(local.rate_limit_readers, name) },
         { for ek, ev in local.redis_env : ek => ev if ev != null && contains(local.rate_limit_takers, name) },
+        { for ek, ev in local.discovery_env : ek => ev if ev != null && name == "registry" },
       ) : k => v if v != null && v != ""
     }
   }

@@ -120,6 +120,28 @@ variable "quotas" {
   description = "QUOTA_CONFIGS_PER_USER, QUOTA_CONFIGS_PER_ORG and QUOTA_VAULT_WRITES_PER_MINUTE; unset keeps the code's defaults (100, 1000, 30). Secret Manager's write quota is per project, shared by every tenant."
 }
 
+variable "discovery" {
+  type = object({
+    registry_sources = optional(list(string), [])
+    refresh_schedule = optional(string, "*/30 * * * *")
+    refresh_sec      = optional(number)
+    max_bytes        = optional(number)
+    timeout_ms       = optional(number)
+  })
+  default     = {}
+  nullable    = false
+  description = "MCP discovery: registry_sources are the base URLs (https, the part before /v0.1/servers) of the registries users search, e.g. the official MCP Registry's and a company's own; empty (the default) leaves discovery off. refresh_schedule is the Cloud Scheduler cron for the incremental refresh; refresh_sec (REGISTRY_REFRESH_SEC) how old a source may get before a request refreshes it first; max_bytes and timeout_ms (REGISTRY_MAX_BYTES, REGISTRY_TIMEOUT_MS) bound one registry answer (null: the code's defaults)."
+
+  validation {
+    condition     = alltrue([for s in var.discovery.registry_sources : can(regex("^https://[^/?#@\\s]+(/[^?#\\s]*)?$", s))])
+    error_message = "discovery.registry_sources: https base URLs without credentials, query or fragment."
+  }
+  validation {
+    condition     = var.discovery.refresh_sec == null || (floor(coalesce(var.discovery.refresh_sec, 0)) == coalesce(var.discovery.refresh_sec, 0) && coalesce(var.discovery.refresh_sec, 0) >= 0 && coalesce(var.discovery.refresh_sec, 0) <= 604800)
+    error_message = "discovery.refresh_sec: whole seconds from 0 to 604800."
+  }
+}
+
 variable "rate_limit" {
   type = object({
     user     = optional(string)

@@ -113,6 +113,7 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
     ...parsePoolConfig(env, local),
     ...parseQuotaConfig(env),
     ...parseRateLimitConfig(env),
+    ...parseDiscoveryConfig(env, local),
   }
 }
 
@@ -228,6 +229,47 @@ function parseRateLimitConfig(env: Record<string, string | undefined>) {
       org: policyVar('RATE_LIMIT_ORG', env.RATE_LIMIT_ORG),
       redisUrl,
       fail: fail as 'open' | 'closed',
+    },
+  }
+}
+
+// ---- discovery: registries implementing the generic MCP Registry API (shared/discovery) ---------
+export interface Config {
+  discovery: {
+    /** REGISTRY_SOURCES: base URLs of registries (the part before `/v0.1/servers`); empty: discovery off. */
+    sources: string[]
+    /** REGISTRY_REFRESH_SEC: a listing older than this refreshes its source first (incrementally). */
+    refreshSec: number
+    /** REGISTRY_MAX_BYTES: cap on one registry answer. */
+    maxBytes: number
+    /** REGISTRY_TIMEOUT_MS: one registry request. */
+    timeoutMs: number
+    /** REGISTRY_REFRESH_AUDIENCE / REGISTRY_REFRESH_INVOKERS: who may call the scheduled refresh (service tokens). */
+    refreshAudience: string | null
+    refreshInvokers: string[]
+  }
+}
+
+function parseDiscoveryConfig(env: Record<string, string | undefined>, local: boolean) {
+  const sources = list(env.REGISTRY_SOURCES).map((s) => {
+    let u: URL
+    try {
+      u = new URL(s)
+    } catch {
+      throw new Error(`config: REGISTRY_SOURCES entry ${JSON.stringify(s.slice(0, 100))} is not a URL`)
+    }
+    if (u.username || u.password || u.search || u.hash) throw new Error('config: REGISTRY_SOURCES entries are base URLs without credentials, query or fragment')
+    if (u.protocol !== 'https:' && !(local && u.protocol === 'http:')) throw new Error('config: REGISTRY_SOURCES entries must be https (http only in local mode)')
+    return u.href.replace(/\/+$/, '')
+  })
+  return {
+    discovery: {
+      sources,
+      refreshSec: int(env.REGISTRY_REFRESH_SEC, 3600, 0, 7 * 86400, 'REGISTRY_REFRESH_SEC'),
+      maxBytes: int(env.REGISTRY_MAX_BYTES, 4 << 20, 1024, 64 << 20, 'REGISTRY_MAX_BYTES'),
+      timeoutMs: int(env.REGISTRY_TIMEOUT_MS, 10_000, 100, 120_000, 'REGISTRY_TIMEOUT_MS'),
+      refreshAudience: env.REGISTRY_REFRESH_AUDIENCE || null,
+      refreshInvokers: list(env.REGISTRY_REFRESH_INVOKERS).map((e) => e.toLowerCase()),
     },
   }
 }

@@ -21,6 +21,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { startGateway } from './support/gateway.js'
+import { startRegistry } from './support/registry-server.js'
 import { startLegacyServer } from './servers/legacy.js'
 import { closeRaw, type RawRes } from './support/raw.js'
 import { APP, CLAIMS, TEMPLATES, authHeader, methodOf, pathOf, request, send, varsOf, type Fx, type Template, type Valid, type Who } from './support/fuzz-routes.js'
@@ -129,15 +130,17 @@ const varsFor = async (fx: Fx, t: Template, v: Valid) => ({ ...v.vars, ...(await
 const fuzz = suite<{ fx: Fx }>('fuzz', {} as { fx: Fx })
 
 fuzz.before(async (ctx) => {
-  const [legacy, cat] = await Promise.all([startLegacyServer(), writeCatalog()])
+  const [legacy, cat, registry] = await Promise.all([startLegacyServer(), writeCatalog(), startRegistry()])
   // The fuzzer creates hundreds of configs for one user: quotas (test/quota.test.ts) would answer 429.
-  const gw = await startGateway({ env: { STDIO_CATALOG: cat.file, APP_ORIGINS: APP, QUOTA_CONFIGS_PER_USER: '100000', QUOTA_CONFIGS_PER_ORG: '100000', QUOTA_VAULT_WRITES_PER_MINUTE: '100000' } })
+  const gw = await startGateway({ env: { STDIO_CATALOG: cat.file, APP_ORIGINS: APP, QUOTA_CONFIGS_PER_USER: '100000', QUOTA_CONFIGS_PER_ORG: '100000', QUOTA_VAULT_WRITES_PER_MINUTE: '100000', REGISTRY_SOURCES: registry.url } })
+  // The scheduled registry refresh takes the same service tokens as the pool here (its own audience in production).
+  gw.deps.config.discovery.refreshAudience = gw.deps.config.poolAudience
   const tokens = {} as Record<Who, string>
   for (const who of Object.keys(CLAIMS) as Who[]) tokens[who] = await gw.token(who, CLAIMS[who])
   const rnd = () => Math.random().toString(36).slice(2)
   const secrets = [`upstream-token-${rnd()}`, `secret-header-${rnd()}`, `stdio-env-${rnd()}`, `org-key-${rnd()}`, `client-secret-${rnd()}`]
   const fx: Fx = {
-    gw, legacy, cat, tokens, secrets, requests: 0,
+    gw, legacy, cat, registry, tokens, secrets, requests: 0,
     service: await serviceToken(gw.deps, gw.deps.config.poolAudience!),
     spec: encodeSpec({ owner: 'fuzz-direct', mcp_id: 'fuzzdirect', choice: { catalog_id: 'echo', params: {}, env: {} } }),
     ids: {} as Fx['ids'],
@@ -172,6 +175,7 @@ fuzz.after(async ({ fx }) => {
   await fx.gw.close()
   await stopPool(2000)
   await fx.legacy.stop()
+  await fx.registry.close()
   await rm(fx.cat.dir, { recursive: true, force: true })
 })
 
@@ -182,7 +186,7 @@ const check = <T>(arb: fc.Arbitrary<T>, fn: (v: T) => Promise<void>) => fc.asser
 fuzz('every route in firebase.json and every route a function registers has a template', async () => {
   await Promise.all(Object.values(FUNCTIONS).map((load) => load()))
   const rewrites = loadRewrites(FIREBASE_JSON)
-  const sample = (t: Template) => pathOf(t, { id: 'ID', tool: 'echo', prompt: 'greet' })
+  const sample = (t: Template) => pathOf(t, { id: 'ID', tool: 'echo', prompt: 'greet', name: 'io.github.user/weather' })
   for (const r of rewrites) assert.ok(TEMPLATES.some((t) => r.pattern.test(sample(t))), `no template for the rewrite ${r.pattern} (${r.fn})`)
   assert.ok(registeredRoutes.size >= Object.keys(FUNCTIONS).length)
   for (const [fn, routes] of registeredRoutes) {

@@ -71,6 +71,7 @@ const API: [RegExp, string | null][] = [
   [/^google_cloudfunctions2_/, 'cloudfunctions'],
   [/^google_cloud_run_v2_/, 'run'],
   [/^google_redis_/, 'redis'],
+  [/^google_cloud_scheduler_/, 'cloudscheduler'],
   [/^(terraform_data|time_sleep)$/, null],
 ]
 const apiOf = (type: string) => {

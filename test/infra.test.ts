@@ -160,7 +160,7 @@ test('env: every variable the code reads in production is wired, and none that i
   const localOnly = ['DATA_DIR', 'LOCAL_VAULT_KEY', 'EGRESS_ALLOW_LOOPBACK', 'STORE', 'VAULT', 'PORT', 'GCLOUD_PROJECT', 'FIREBASE_PROJECT', 'TMPDIR']
   const platform = ['LOG_EXECUTION_ID', 'FUNCTION_TIMEOUT_SEC']
   const set = new Set(
-    ['common_env', 'stdio_env', 'pool_client_env', 'pool_server_env', 'rate_limit_env', 'redis_env'].flatMap((l) => Object.keys(m.locals[l])).concat('FUNCTION_TIMEOUT_SEC'),
+    ['common_env', 'stdio_env', 'pool_client_env', 'pool_server_env', 'rate_limit_env', 'redis_env', 'discovery_env'].flatMap((l) => Object.keys(m.locals[l])).concat('FUNCTION_TIMEOUT_SEC'),
   )
   for (const k of read) assert.ok(set.has(k) || localOnly.includes(k), `${k} is read by shared/config.ts but not set by infra/`)
   for (const k of set) assert.ok(read.has(k) || platform.includes(k), `infra/ sets ${k}, which the code does not read`)

@@ -31,7 +31,11 @@ const LOCAL_TTL_SEC = 10 * 60
 const minted = new Map<string, Promise<{ token: string; exp: number }>>()
 
 /** Seams for tests: where the metadata server is, and Google's keys. */
-export interface ServiceAuthOptions { metadataUrl?: string; fetch?: typeof fetch; googleKeys?: JWTVerifyGetKey }
+export interface ServiceAuthOptions {
+  metadataUrl?: string; fetch?: typeof fetch; googleKeys?: JWTVerifyGetKey
+  /** Another service's audience and invokers (the scheduled registry refresh); default: the pool's. */
+  audience?: string | null; invokers?: string[]
+}
 
 /** A token the pool accepts for `audience`, cached until about five minutes before it expires. */
 export async function serviceToken(d: Deps, audience: string, o: ServiceAuthOptions = {}): Promise<string> {
@@ -91,11 +95,12 @@ const verified = new Lru<number>(1000)
 export async function verifyServiceToken(d: Deps, authorization: string | undefined, o: ServiceAuthOptions = {}): Promise<void> {
   const token = bearerJwt(authorization)
   if (!token) throw new AppError('unauthenticated', 'A service token is required.')
-  const audience = d.config.poolAudience
-  if (!audience) throw new AppError('unavailable', 'The pool audience is not configured (POOL_AUDIENCE or POOL_URL).')
+  const audience = o.audience !== undefined ? o.audience : d.config.poolAudience
+  const invokers = o.invokers ?? d.config.poolInvokers
+  if (!audience) throw new AppError('unavailable', o.audience !== undefined ? 'The service audience is not configured.' : 'The pool audience is not configured (POOL_AUDIENCE or POOL_URL).')
   const local = d.config.mode === 'local'
   const vkey = local ? `local|${d.config.dataDir}` : 'google'
-  const cacheKey = `${vkey}|${audience}|${d.config.poolInvokers.join(',')}|${createHash('sha256').update(token).digest('base64url')}`
+  const cacheKey = `${vkey}|${audience}|${invokers.join(',')}|${createHash('sha256').update(token).digest('base64url')}`
   if (!o.googleKeys && (verified.get(cacheKey) ?? 0) > d.clock.now()) return
   let v = o.googleKeys ? Promise.resolve({ keys: o.googleKeys, issuer: GOOGLE_ISSUER }) : verifiers.get(vkey)
   if (!v) {
@@ -123,9 +128,9 @@ export async function verifyServiceToken(d: Deps, authorization: string | undefi
     throw new AppError('unauthenticated', 'The service token is invalid or expired.', undefined, { cause: e })
   }
   if (local && payload.sub !== 'gateway') throw new AppError('unauthenticated', 'The service token has the wrong subject.')
-  if (!local && d.config.poolInvokers.length) {
+  if (!local && invokers.length) {
     const email = typeof payload.email === 'string' ? payload.email.toLowerCase() : ''
-    if (payload.email_verified !== true || !d.config.poolInvokers.includes(email))
+    if (payload.email_verified !== true || !invokers.includes(email))
       throw new AppError('unauthenticated', 'The service token is not from an allowed invoker.')
   }
   const ttl = (payload.exp as number) * 1000 - d.clock.now()

@@ -38,11 +38,25 @@ export interface McpConfig {
   has_token: boolean
   secret_header_names: string[]
   has_client_secret?: boolean
+  /** Registered from a registry entry (shared/discovery): which one, and the form's non-secret values (the secret ones are in the vault). */
+  registry?: RegistryRef
   /** stdio: names of the env vars set (values in the vault). */
   env_names?: string[]
   status: Status
   created_at: number
   updated_at: number
+}
+
+/** Where a config registered from a registry came from. */
+export interface RegistryRef {
+  source: string
+  name: string
+  version: string
+  /** The index of the remote in the entry's `remotes`. */
+  remote: number
+  values: Record<string, string>
+  /** Names of the form's secret values (the values are in the vault, `registry_values`). */
+  secret_names: string[]
 }
 
 /** A pre-registered OAuth client (its secret is in the vault), a provider preset, and explicit endpoints for providers without metadata. */
@@ -71,10 +85,12 @@ export interface Secrets {
   client_secret?: string
   /** stdio: env values for the process. */
   env?: Record<string, string>
+  /** Registry configs: the form's secret values as given, to fill a new version's form on upgrade. */
+  registry_values?: Record<string, string>
 }
 
 /** Every secret value of a config, for masking (log.ts registerSecrets). */
-export const secretValues = (s: Secrets): (string | undefined)[] => [s.token, s.client_secret, ...Object.values(s.headers ?? {}), ...Object.values(s.env ?? {})]
+export const secretValues = (s: Secrets): (string | undefined)[] => [s.token, s.client_secret, ...Object.values(s.headers ?? {}), ...Object.values(s.env ?? {}), ...Object.values(s.registry_values ?? {})]
 
 export const tenantOf = (scope: 'user' | 'org', caller: Caller) => (scope === 'user' ? `u:${caller.sub}` : `o:${caller.org}`)
 
@@ -114,6 +130,7 @@ export function view(rec: Rec<McpConfig>) {
       ...(d.type === 'stdio' ? { catalog_id: d.config.catalog_id, params: d.config.params ?? {}, env_names: d.env_names ?? [] } : {}),
       tool_policy: policyView(policyOf(d)),
     },
+    ...(d.registry ? { registry: { name: d.registry.name, version: d.registry.version, source: d.registry.source, remote: d.registry.remote, values: d.registry.values, secret_names: d.registry.secret_names } } : {}),
     created_by: d.owner_id,
     created_at: iso(d.created_at),
     updated_at: iso(d.updated_at),

@@ -11,7 +11,7 @@ import type { Rec } from '../ports.js'
 import { check } from '../validate.js'
 import { DEFAULT_POLICY, policyOf as toolPolicyOf, type ToolPolicy } from '../governance/policy.js'
 import { createSchema, patchSchema } from './schema.js'
-import { etag, MCPS, mutable, tenantOf, type AuthType, type McpConfig, type McpType, type OAuthConfig, type Secrets } from './model.js'
+import { etag, MCPS, mutable, tenantOf, type AuthType, type McpConfig, type McpType, type OAuthConfig, type RegistryRef, type Secrets } from './model.js'
 import { load, readSecrets } from './read.js'
 import { bad, checkSemantics } from './rules.js'
 
@@ -36,10 +36,13 @@ type PatchBody = Partial<Omit<CreateBody, 'config'>> & {
   }
 }
 
-const hasSecrets = (s: Secrets) => Boolean(s.token) || Boolean(s.client_secret) || Object.keys(s.headers ?? {}).length > 0 || Object.keys(s.env ?? {}).length > 0
+const hasSecrets = (s: Secrets) => Boolean(s.token) || Boolean(s.client_secret) || Object.keys(s.headers ?? {}).length > 0 || Object.keys(s.env ?? {}).length > 0 || Object.keys(s.registry_values ?? {}).length > 0
+
+/** What a registry registration or upgrade adds to a write (shared/discovery): where the config came from, and the form's secret values. */
+export interface RegistryExtra { registry: RegistryRef; registry_values: Record<string, string> }
 const encode = (s: Secrets) => new TextEncoder().encode(JSON.stringify(s))
 
-export async function create(d: Deps, caller: Caller, body: unknown): Promise<Rec<McpConfig>> {
+export async function create(d: Deps, caller: Caller, body: unknown, extra?: RegistryExtra): Promise<Rec<McpConfig>> {
   const t0 = performance.now()
   const b = check<CreateBody>(createSchema, body)
   if (b.scope === 'org' && !caller.org) throw new AppError('forbidden', 'Only members of an org can create org-scoped MCP servers.')
@@ -51,6 +54,7 @@ export async function create(d: Deps, caller: Caller, body: unknown): Promise<Re
     ...(cfg.secret_headers ? { headers: cfg.secret_headers } : {}),
     ...(client_secret ? { client_secret } : {}),
     ...(cfg.env && Object.keys(cfg.env).length ? { env: cfg.env } : {}),
+    ...(extra && Object.keys(extra.registry_values).length ? { registry_values: extra.registry_values } : {}),
   }
   const now = d.clock.now()
   const doc: McpConfig = {
@@ -76,6 +80,7 @@ export async function create(d: Deps, caller: Caller, body: unknown): Promise<Re
     secret_header_names: Object.keys(secrets.headers ?? {}),
     has_client_secret: Boolean(secrets.client_secret),
     ...(b.type === 'stdio' ? { env_names: Object.keys(secrets.env ?? {}) } : {}),
+    ...(extra ? { registry: extra.registry } : {}),
     status: b.auth_type === 'oauth' ? 'needs_auth' : 'ready',
     created_at: now,
     updated_at: now,
@@ -126,7 +131,7 @@ async function lostRace(d: Deps, id: string, e: unknown): Promise<never> {
   throw changed(await (await d.store()).get<McpConfig>(MCPS, id))
 }
 
-export async function patch(d: Deps, caller: Caller, id: string, body: unknown, ifMatchHeader?: string): Promise<Rec<McpConfig>> {
+export async function patch(d: Deps, caller: Caller, id: string, body: unknown, ifMatchHeader?: string, extra?: RegistryExtra): Promise<Rec<McpConfig>> {
   const t0 = performance.now()
   const b = check<PatchBody>(patchSchema, body)
   const expected = ifMatch(ifMatchHeader)
@@ -166,6 +171,10 @@ export async function patch(d: Deps, caller: Caller, id: string, body: unknown, 
     for (const [k, v] of Object.entries(c.env)) v === null ? delete secrets.env[k] : (secrets.env[k] = v)
     if (!Object.keys(secrets.env).length) delete secrets.env
   }
+  if (extra) {
+    if (Object.keys(extra.registry_values).length) secrets.registry_values = extra.registry_values
+    else delete secrets.registry_values
+  }
   const auth_type = b.auth_type ?? old.auth_type
   if (auth_type !== 'oauth' && old.auth_type === 'oauth' && c.oauth === undefined) {
     delete config.oauth
@@ -184,6 +193,7 @@ export async function patch(d: Deps, caller: Caller, id: string, body: unknown, 
     secret_header_names: Object.keys(secrets.headers ?? {}),
     has_client_secret: Boolean(secrets.client_secret),
     ...(old.type === 'stdio' || b.type === 'stdio' ? { env_names: Object.keys(secrets.env ?? {}) } : {}),
+    ...(extra ? { registry: extra.registry } : {}),
     status: auth_type === old.auth_type && b.endpoint === undefined ? old.status : auth_type === 'oauth' ? 'needs_auth' : 'ready',
     updated_at: d.clock.now(),
   }

@@ -70,6 +70,12 @@ export interface CatalogEntry {
   /** Operator-set env; `{home}` is the process's own directory (per owner, MCP and config). */
   fixed_env: Record<string, string>
   limits: Limits
+  /**
+   * The registry package this entry runs, matched against registry entries
+   * (shared/discovery): `node` entries name their installed package and version;
+   * others may declare `registry_package` in the catalog.
+   */
+  registry_package?: { registry_type: string; identifier: string; version: string }
 }
 
 export interface Catalog {
@@ -182,6 +188,7 @@ function parseCatalog(raw: { servers?: unknown[]; allow_prefixes?: unknown }, ba
     if (entries.has(s.id)) fail(`duplicate id ${s.id}`)
     let command: string
     let args: string[]
+    let registry_package: CatalogEntry['registry_package']
     if (s.command === 'node') {
       // `node` plus a script of a package installed with the deployment; never npx, never an install at request time.
       if (typeof s.package !== 'string' || typeof s.script !== 'string') fail(`${s.id}: node entries need "package" and "script"`)
@@ -194,6 +201,10 @@ function parseCatalog(raw: { servers?: unknown[]; allow_prefixes?: unknown }, ba
       if (!existsSync(script)) fail(`${s.id}: package ${s.package} has no script ${s.script}`)
       command = process.execPath
       args = [script, ...strings(s.args, s.id)]
+      try {
+        const version = JSON.parse(readFileSync(join(pkgDir, 'package.json'), 'utf8')).version
+        if (typeof version === 'string') registry_package = { registry_type: 'npm', identifier: s.package, version }
+      } catch { /* no readable package.json: not matched to registry entries */ }
     } else {
       if (typeof s.command !== 'string' || !isAbsolute(s.command)) fail(`${s.id}: command must be an absolute path or "node"`)
       command = s.command
@@ -223,7 +234,13 @@ function parseCatalog(raw: { servers?: unknown[]; allow_prefixes?: unknown }, ba
     }
     const limits = { ...DEFAULT_LIMITS, ...(s.limits ?? {}) }
     for (const [k, v] of Object.entries(limits)) if (!Number.isInteger(v) || (v as number) <= 0) fail(`${s.id}: limit ${k} must be a positive integer`)
-    entries.set(s.id, { id: s.id, description: s.description, command, args, params, env, fixed_env, limits })
+    const rp = s.registry_package
+    if (rp !== undefined) {
+      if (!rp || typeof rp.registry_type !== 'string' || typeof rp.identifier !== 'string' || typeof rp.version !== 'string')
+        fail(`${s.id}: registry_package needs registry_type, identifier and version (strings)`)
+      registry_package = { registry_type: rp.registry_type, identifier: rp.identifier, version: rp.version }
+    }
+    entries.set(s.id, { id: s.id, description: s.description, command, args, params, env, fixed_env, limits, ...(registry_package ? { registry_package } : {}) })
   }
   return { entries }
 }

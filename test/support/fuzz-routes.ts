@@ -8,6 +8,7 @@ import fc from 'fast-check'
 import * as assert from 'uvu/assert'
 import type { Gateway } from './gateway.js'
 import type { LegacyServerHandle } from '../servers/legacy.js'
+import type { RegistryHandle } from './registry-server.js'
 import { raw, type RawRes } from './raw.js'
 import { oddPrintable, oddString } from './hostile-input.js'
 
@@ -21,6 +22,8 @@ export const CLAIMS: Record<Who, { org?: string; admin?: boolean }> = {
 export interface Fx {
   gw: Gateway
   legacy: LegacyServerHandle
+  /** The loopback MCP registry (REGISTRY_SOURCES) serving test/fixtures/registry. */
+  registry: RegistryHandle
   cat: { dir: string; file: string }
   tokens: Record<Who, string>
   service: string
@@ -65,6 +68,7 @@ const asciiPrintable = fc.string({ unit: fc.constantFrom(...Array.from({ length:
 const headerValue = fc.string({ unit: fc.constantFrom('a', 'Z', '0', ' ', '\t', '~', '"', '\u00e9', '\u00ff', '\u0080', ';', '='), maxLength: 30 })
 const headerMap = (prefix: string) => fc.dictionary(fc.stringMatching(new RegExp(`^${prefix}[a-z0-9]{1,8}$`)), headerValue, { maxKeys: 3 })
 const name = oddPrintable.map((s) => s.slice(0, 60))
+const EV = 'io.github.gateway-tests/everything'
 const scopes = fc.uniqueArray(fc.stringMatching(/^[a-z][a-z:._-]{0,15}$/), { maxLength: 4 })
 
 async function freshConfig(fx: Fx, body: Record<string, unknown> = { name: 'fresh', type: 'http', endpoint: fx.legacy.url }) {
@@ -90,6 +94,10 @@ export const TEMPLATES: Template[] = [
         body: { name: v.name, type: 'http', endpoint: fx.legacy.url, auth_type: 'oauth', config: { oauth: { client_id: 'c1', auth_url: 'http://127.0.0.1:9/authorize', token_url: 'http://127.0.0.1:9/token', scopes: v.scopes } } },
       })),
       name.map((n) => ({ as: 'dave' as Who, body: { name: n, type: 'http', endpoint: fx.legacy.url, scope: 'org' } })),
+      // From a registry entry (test/fixtures/registry): the URL variable and the secret header filled from values.
+      fc.record({ name, key: asciiPrintable, team: fc.constantFrom(undefined, 'blue', 'green') }).map((v) => ({
+        body: { name: v.name, from_registry: { name: EV, values: { host: new URL(fx.legacy.url).host, 'X-Api-Key': v.key, ...(v.team ? { 'X-Team': v.team } : {}) } } },
+      })),
     ),
   },
   {
@@ -190,6 +198,31 @@ export const TEMPLATES: Template[] = [
   { route: 'GET /pool/mcp', auth: 'service', ok: [405], valid: () => fc.constant({}) },
   { route: 'DELETE /pool/mcp', auth: 'service', ok: [405], valid: () => fc.constant({}) },
   { route: 'GET /pool/health', auth: 'service', ok: [200], valid: () => fc.constant({}) },
+  // ---- discovery (shared/discovery) ----
+  {
+    route: 'GET /registry/servers', auth: 'user', ok: [200],
+    valid: () => fc.record({ search: fc.option(fc.stringMatching(/^[a-z./-]{0,12}$/)), limit: fc.option(fc.integer({ min: 1, max: 100 })) })
+      .map((v) => ({ query: [v.search !== null ? `search=${encodeURIComponent(v.search)}` : '', v.limit ? `limit=${v.limit}` : ''].filter(Boolean).join('&') || undefined })),
+  },
+  {
+    // The name with its slash percent-encoded, as the registry API writes it (the raw slash is tested in test/discovery.test.ts).
+    route: 'GET /registry/servers/{name}', auth: 'user', ok: [200, 404],
+    valid: () => fc.record({ name: fc.constantFrom(EV, 'io.github.user/weather', 'io.github.user/remote-weather', 'io.github.user/absent'), version: fc.constantFrom(undefined, 'latest', '1.0.0') })
+      .map((v) => ({ vars: { name: v.name }, query: v.version ? `version=${v.version}` : undefined })),
+  },
+  {
+    route: 'POST /mcps/{id}/upgrade', auth: 'user', ok: [200], fields: ['/values', '/values/X-Team'],
+    prepare: async (fx) => ({ id: await freshConfig(fx, { from_registry: { name: EV, values: { host: new URL(fx.legacy.url).host, 'X-Api-Key': fx.secrets[1] } } }) }),
+    valid: () => fc.option(fc.constantFrom('blue', 'green')).map((team) => ({ body: team ? { values: { 'X-Team': team } } : {} })),
+  },
+  { route: 'POST /registry/refresh', auth: 'service', ok: [200], valid: () => fc.constant({}) },
+  {
+    // The catalog runs server-everything already (409); local-weather is a fresh proposal each time.
+    route: 'POST /registry/proposals', auth: 'user', ok: [201, 409], fields: ['/name', '/version', '/note'],
+    valid: () => fc.record({ pkg: fc.constantFrom('io.github.user/local-weather', 'io.github.gateway-tests/server-everything'), note: fc.option(oddPrintable.map((s) => s.slice(0, 200))) })
+      .map((v) => ({ as: 'dave' as Who, body: { name: v.pkg, version: v.pkg.endsWith('local-weather') ? '1.0.0' : '2026.8.31', ...(v.note !== null ? { note: v.note } : {}) } })),
+  },
+  { route: 'GET /registry/proposals', auth: 'user', ok: [200], valid: () => fc.constant({ as: 'dave' as Who }) },
 ]
 
 // ---------------------------------------------------------------------------

@@ -67,6 +67,7 @@ module "gateway" {
   stdio            = var.stdio
   storage          = var.storage
   rate_limit       = var.rate_limit
+  discovery        = var.discovery
 
   firestore = merge({
     delete_protection      = true

@@ -89,6 +89,12 @@ variable "quotas" {
   description = "configs_per_user, configs_per_org, vault_writes_per_minute (QUOTA_*); unset keeps the defaults (100, 1000, 30)."
 }
 
+variable "discovery" {
+  type        = any
+  default     = null
+  description = "MCP discovery: registry_sources (base URLs of registries implementing the generic MCP Registry API; none: discovery off), refresh_schedule, refresh_sec, max_bytes, timeout_ms."
+}
+
 variable "rate_limit" {
   type        = any
   default     = null

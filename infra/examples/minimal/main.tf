@@ -59,6 +59,7 @@ module "gateway" {
   quotas                   = var.quotas
   storage                  = var.storage
   rate_limit               = var.rate_limit
+  discovery                = var.discovery
   monitoring               = var.monitoring
   secret_env               = var.secret_env
   secret_replica_locations = var.secret_replica_locations
