@@ -73,6 +73,13 @@ async function freshConfig(fx: Fx, body: Record<string, unknown> = { name: 'fres
   return r.json.id as string
 }
 
+/** An execution of alice's (an async echo call): 202 and its id. */
+async function freshExecution(fx: Fx) {
+  const r = await send(fx, 'POST', `/api/v1/mcps/${fx.ids.http}/tools/echo/execute`, { authorization: `Bearer ${fx.tokens.alice}`, 'content-type': 'application/json', prefer: 'respond-async' }, JSON.stringify({ arguments: { message: 'hi' } }))
+  assert.is(r.status, 202, r.text)
+  return r.json.id as string
+}
+
 export const TEMPLATES: Template[] = [
   { route: 'GET /health', auth: 'none', ok: [200], valid: () => fc.constant({}) },
   { route: 'GET /stdio/catalog', auth: 'user', ok: [200], valid: () => fc.constant({}) },
@@ -145,6 +152,16 @@ export const TEMPLATES: Template[] = [
         ? { vars: { id, tool: 'echo' }, headers: accept, body: { arguments: { message: v.text } } }
         : { vars: { id, tool: 'add' }, headers: accept, body: { arguments: { a: v.a, b: v.b } } }
     }),
+  },
+  // ---- executions (docs/api.md#executions): one started async per run, on an echo call ----
+  { route: 'GET /executions/{id}', auth: 'user', ok: [200], prepare: async (fx) => ({ id: await freshExecution(fx) }), valid: () => fc.constant({}) },
+  { route: 'DELETE /executions/{id}', auth: 'user', ok: [204], prepare: async (fx) => ({ id: await freshExecution(fx) }), valid: () => fc.constant({}) },
+  {
+    // The execution has finished (or is running), so a well-formed answer is 409 not_waiting.
+    route: 'POST /executions/{id}/input', auth: 'user', ok: [409], fields: ['/responses', '/responses/elicitation', '/responses/elicitation/content'],
+    prepare: async (fx) => ({ id: await freshExecution(fx) }),
+    valid: () => fc.record({ name: oddPrintable.map((s) => s.slice(0, 40)), action: fc.constantFrom('accept', 'decline', 'cancel') })
+      .map((v) => ({ body: { responses: { elicitation: v.action === 'accept' ? { action: 'accept', content: { name: v.name } } : { action: v.action } } } })),
   },
   {
     route: 'POST /mcps/{id}/oauth/start', auth: 'user', ok: [200], fields: ['/return_to', '/scopes'],
