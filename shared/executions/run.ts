@@ -167,18 +167,25 @@ export function runLeg(d: Deps, caller: Caller, leg: Leg, hooks: LegHooks = {}):
     progress.pause()
     stop(asked)
     const got = await waitFor(d, id, (x) => !x || terminal(x.status) || (x.round === asked.round && x.answers !== null), asked.answer_by! - d.clock.now(), ac.signal)
-    if (!got || got.status === 'cancelled' || ac.signal.aborted) throw new AppError('cancelled', 'The execution was cancelled.')
+    if (!got || got.status === 'cancelled' || ac.signal.aborted) return endCall(new AppError('cancelled', 'The execution was cancelled.'))
     if (got.round !== asked.round || !got.answers) {
       timedOut = new AppError('input_timeout', 'Nobody answered the input request in time.')
       inputAudit(d, caller, id, asked, 'timed_out')
-      // Cancels the upstream request (notifications/cancelled), and so the call.
-      ac.abort(timedOut)
-      throw timedOut
+      return endCall(timedOut)
     }
     const answer = got.answers[key] as Record<string, unknown>
     await change(d, id, (x) => ({ ...x, answers: null }))
     progress.resume()
     return answer
+  }
+
+  /**
+   * Cancels the upstream request (`notifications/cancelled`), and so the call. The server's question
+   * gets no answer: an error answer could reach the server first and end its tool as a failure instead.
+   */
+  function endCall(reason: AppError): Promise<never> {
+    ac.abort(reason)
+    return new Promise<never>(() => {})
   }
 
   return { stopped, done }

@@ -30,7 +30,7 @@ export const promptBody = {
 export const executeBody = {
   $id: 'mcp.execute-body',
   type: 'object', additionalProperties: false,
-  description: '{"arguments": {...}, "capabilities": {...}}, with the tool\'s arguments inside "arguments"',
+  description: '{"arguments": {...}}, with the tool\'s arguments inside "arguments" (and, for an interactive call, "capabilities": {...})',
   properties: { arguments: { type: 'object' }, capabilities },
 } as const
 
