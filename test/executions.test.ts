@@ -226,6 +226,27 @@ test('modern: several rounds carried by requestState, each retry with a new JSON
   assert.not.ok(view.text.includes('two:Ann'))
 })
 
+test('modern: a prompt get may ask first (same shapes), and the answer gives the messages', async () => {
+  const r = await gw.req('POST', `/mcps/${ids.modern}/prompts/ask_prompt/get`, { token: alice, body: { arguments: {}, capabilities: FORM } })
+  ok(r)
+  assert.is(r.json.status, 'input_required')
+  assert.is(r.json.input_requests.who.message, 'For whom?')
+  const a = await answer(r.json.execution_id, { who: { action: 'accept', content: { name: 'Pat', age: 9 } } })
+  ok(a)
+  assert.is(a.json.status, 'completed')
+  assert.equal(a.json.messages, [{ role: 'user', content: { type: 'text', text: 'write to Pat' } }])
+})
+
+test('modern: a resource read may ask first, with capabilities in the query', async () => {
+  const r = await gw.req('GET', `/mcps/${ids.modern}/resources/read?uri=${encodeURIComponent('ask://secret')}&capabilities=elicitation.form`, { token: alice })
+  ok(r)
+  assert.is(r.json.status, 'input_required')
+  const a = await answer(r.json.execution_id, { who: { action: 'accept', content: { name: 'Kim', age: 9 } } })
+  ok(a)
+  assert.equal(a.json.contents, [{ uri: 'ask://secret', mime_type: 'text/plain', text: 'for Kim' }])
+  ok(await gw.req('GET', `/mcps/${ids.modern}/resources/read?uri=x&capabilities=roots`, { token: alice }), 400)
+})
+
 test('legacy: two questions on one open call are two rounds', async () => {
   const r = await exec('legacy', 'ask_twice', { capabilities: FORM })
   const a = await answer(r.json.execution_id, { elicitation: { action: 'accept', content: { name: 'Al', age: 1 } } })

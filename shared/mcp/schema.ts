@@ -15,7 +15,10 @@ const capabilities = {
 export const readQuery = {
   $id: 'mcp.read-query',
   type: 'object', additionalProperties: false, required: ['uri'],
-  properties: { uri: { type: 'string', minLength: 1, maxLength: 4096 } },
+  properties: {
+    uri: { type: 'string', minLength: 1, maxLength: 4096 },
+    capabilities: { type: 'string', pattern: '^(elicitation|elicitation\\.form|elicitation\\.url|sampling)(,(elicitation|elicitation\\.form|elicitation\\.url|sampling))*$', description: 'a comma-separated list of elicitation, elicitation.form, elicitation.url, sampling' },
+  },
 } as const
 
 export const promptBody = {
