@@ -315,6 +315,38 @@ test('a URL that is not https is refused, never shown', async () => {
   }
 })
 
+test('a result too large for one store document is kept in parts and read back whole', async () => {
+  const r = await exec('legacy', 'ask_big', { capabilities: FORM })
+  const a = await answer(r.json.execution_id, { elicitation: { action: 'decline' } })
+  ok(a)
+  assert.is(a.json.content[0].text.length, 'decline:'.length + 1_500_000)
+  const view = await gw.req('GET', `/executions/${r.json.execution_id}`, { token: alice })
+  assert.is(view.json.result.content[0].text, a.json.content[0].text)
+  const rec = await (await gw.deps.store()).get<any>('executions', r.json.execution_id)
+  assert.ok(rec!.data.result_parts >= 2, String(rec!.data.result_parts))
+  assert.is(rec!.data.result, null)
+})
+
+test('secret header values an upstream echoes never reach the question, the result or the store', async () => {
+  const SECRET = 'sk-live-0123456789abcdef'
+  const c = await gw.req('POST', '/mcps', { token: alice, body: { name: 'echo', type: 'http', endpoint: legacy.url, config: { tool_policy: { mode: 'open' }, secret_headers: { 'X-Api-Key': SECRET } } } })
+  ok(c, 201)
+  const r = await gw.req('POST', `/mcps/${c.json.id}/tools/ask_echo/execute`, { token: alice, body: { arguments: {}, capabilities: FORM } })
+  ok(r)
+  assert.is(r.json.input_requests.elicitation.message, 'Confirm key [redacted]')
+  assert.not.ok(r.text.includes(SECRET), r.text)
+  const stored = await (await gw.deps.store()).get<any>('executions', r.json.execution_id)
+  assert.not.ok(JSON.stringify(stored).includes(SECRET))
+  const a = await answer(r.json.execution_id, { elicitation: { action: 'decline' } })
+  ok(a)
+  assert.is(a.json.content[0].text, 'decline with [redacted]')
+  assert.not.ok(a.text.includes(SECRET), a.text)
+  const view = await gw.req('GET', `/executions/${r.json.execution_id}`, { token: alice })
+  assert.not.ok(view.text.includes(SECRET), view.text)
+  assert.not.ok(JSON.stringify(await (await gw.deps.store()).get('executions', r.json.execution_id)).includes(SECRET))
+  for (const l of gw.logs) assert.not.ok(l.includes(SECRET), l)
+})
+
 test('every round is audited without the answer', async () => {
   const r = await exec('modern', 'ask_form', { capabilities: FORM })
   ok(await answer(r.json.execution_id, { who: { action: 'accept', content: { name: 'Zebedee', age: 77 } } }))

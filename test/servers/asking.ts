@@ -28,7 +28,7 @@ export const FORM_SCHEMA = {
 
 export const CONSENT_URL = 'https://consent.example.test/approve?session=abc'
 
-const TOOLS = ['ask_form', 'ask_url', 'ask_sample', 'ask_twice', 'ask_rounds'].map((name) => ({ name, description: `asks its user (${name})`, inputSchema: { type: 'object', properties: { note: { type: 'string' } } } }))
+const TOOLS = ['ask_form', 'ask_url', 'ask_sample', 'ask_twice', 'ask_rounds', 'ask_big', 'ask_echo'].map((name) => ({ name, description: `asks its user (${name})`, inputSchema: { type: 'object', properties: { note: { type: 'string' } } } }))
 
 const text = (t: string) => ({ content: [{ type: 'text' as const, text: t }] })
 
@@ -68,6 +68,16 @@ export async function startAskingLegacy(o: { url?: string } = {}): Promise<Askin
           case 'ask_url': {
             const r = await extra.sendRequest({ method: 'elicitation/create', params: { mode: 'url', message: 'Approve access', url: o.url ?? CONSENT_URL, elicitationId: randomUUID() } }, ElicitResultSchema, { timeout: 3_600_000 })
             return text(`url ${r.action}`)
+          }
+          case 'ask_echo': {
+            // A server that repeats its request headers: a secret header must not reach the app or the store.
+            const key = String(extra.requestInfo?.headers?.['x-api-key'] ?? '')
+            const r = await extra.sendRequest({ method: 'elicitation/create', params: { mode: 'form', message: `Confirm key ${key}`, requestedSchema: FORM_SCHEMA } }, ElicitResultSchema, { timeout: 3_600_000 })
+            return text(`${r.action} with ${key}`)
+          }
+          case 'ask_big': {
+            const r = await form('Size?')
+            return text(`${r.action}:${'x'.repeat(1_500_000)}`)
           }
           case 'ask_sample': {
             const r = await extra.sendRequest({ method: 'sampling/createMessage', params: { messages: [{ role: 'user', content: { type: 'text', text: 'Say hi' } }], maxTokens: 20 } }, CreateMessageResultSchema, { timeout: 3_600_000 })
