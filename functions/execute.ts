@@ -41,6 +41,12 @@ const routes: Route[] = [
         }, { async: false })
         if (!('started' in r)) sse.send('result', { ...r, status: 'completed' })
         else {
+          const first = await r.started.stopped
+          // A failure before the call got going (404, 409, upstream down) is a plain problem+json answer.
+          if (!sse.started && (first.status === 'failed' || first.status === 'cancelled')) {
+            const { replyFor } = await import('../shared/executions/api.js')
+            return replyFor(c.deps, r.started.id, first)
+          }
           const { follow } = await import('../shared/executions/stream.js')
           sse.start()
           await follow(c.deps, r.started, sse, c.signal)

@@ -296,6 +296,25 @@ test('legacy: DELETE during the wait cancels the upstream request; answers then 
   ok(await answer(r.json.execution_id, { elicitation: { action: 'decline' } }), 409)
 })
 
+test('a stream that fails before the call gets going is a plain problem+json (unknown tool: 404)', async () => {
+  // Once the tools are known, an unknown name is refused before anything goes upstream.
+  ok(await gw.req('GET', `/mcps/${ids.modern}/tools`, { token: alice }))
+  const res = await fetch(`${gw.base}/mcps/${ids.modern}/tools/no_such_tool/execute`, {
+    method: 'POST', signal: AbortSignal.timeout(30_000),
+    headers: { authorization: `Bearer ${alice}`, 'content-type': 'application/json', accept: 'text/event-stream' },
+    body: JSON.stringify({ arguments: {}, capabilities: FORM }),
+  })
+  assert.is(res.status, 404)
+  assert.match(res.headers.get('content-type') ?? '', 'application/problem+json')
+  assert.is((await res.json()).code, 'not_found')
+})
+
+test('modern: past the deadline GET says failed with input_timeout', async () => {
+  gw.deps.config.inputTimeoutMs = 200
+  const r = await exec('modern', 'ask_form', { capabilities: FORM })
+  await poll(r.json.execution_id, (x) => x.status === 'failed' && x.error?.code === 'input_timeout')
+})
+
 test('without capabilities nothing is declared: the 2025 server is refused elicitation, as before', async () => {
   const r = await exec('legacy', 'ask_form')
   // The server's request fails (the client declared no elicitation): today's behaviour, no execution.

@@ -5,7 +5,7 @@
  */
 import type { Caller } from '../auth/caller.js'
 import type { Deps } from '../deps.js'
-import { AppError } from '../errors.js'
+import { AppError, problem } from '../errors.js'
 import { newId } from '../ids.js'
 import { check } from '../validate.js'
 import { inputBody } from '../mcp/schema.js'
@@ -52,7 +52,12 @@ export async function startExecution(d: Deps, caller: Caller, rec: Rec<McpConfig
 /** `GET /executions/{id}`. */
 export async function readExecution(d: Deps, caller: Caller, id: string) {
   const rec = await loadExecution(d, caller, id)
-  return executionView(id, rec.data, await resultOf(await d.store(), id, rec.data))
+  const e = rec.data
+  // Nobody holds a 2026-07-28 execution between rounds: past its deadline it reads as what it is, failed.
+  if (e.status === 'input_required' && e.answer_by !== null && d.clock.now() > e.answer_by) {
+    return executionView(id, { ...e, status: 'failed', error: problem(new AppError('input_timeout', 'Nobody answered the input request in time.')).body })
+  }
+  return executionView(id, e, await resultOf(await d.store(), id, e))
 }
 
 /** `DELETE /executions/{id}`: the instance holding the call hears it through the store and cancels upstream. */
@@ -87,7 +92,11 @@ export async function answerExecution(d: Deps, caller: Caller, id: string, body:
   })
   inputAudit(d, caller, id, { ...taken, input_requests: cur.input_requests }, answerKind(answers))
   if (taken.era === 'modern') {
-    const config = await load(d, caller, cur.mcp_id)
+    const config = await load(d, caller, cur.mcp_id).catch(async (err) => {
+      // The config went (or is no longer the caller's) between the question and the answer: nothing to retry on.
+      await change(d, id, (x) => ({ ...x, status: 'failed', error: problem(err).body, resume: null }))
+      throw err
+    })
     const leg = runLeg(d, caller, {
       id, rec: config, e: taken, args: cur.resume?.arguments ?? {},
       retry: { responses: answers, requestState: cur.resume?.request_state ?? null },

@@ -21,6 +21,7 @@ import { AppError, problem } from '../errors.js'
 import type { Rec } from '../ports.js'
 import type { McpConfig } from '../registry/model.js'
 import { audit } from '../audit.js'
+import { auditBlock, blockOf } from '../governance/gate.js'
 import { withTarget } from '../mcp/target.js'
 import type { Session, Target } from '../mcp/sessions.js'
 import { contentsView, resultView } from '../mcp/views.js'
@@ -63,11 +64,13 @@ export function runLeg(d: Deps, caller: Caller, leg: Leg, hooks: LegHooks = {}):
   let timedOut: AppError | undefined
   // DELETE (on any instance) sets `cancelled`: the call here ends the way its era requires.
   let unwatch: () => void = () => {}
+  let finished = false
   void d.store().then((s) => {
+    if (finished) return
     unwatch = s.watch<Execution>(EXECUTIONS, id, (r) => {
       if (!r || r.data.status === 'cancelled') ac.abort(new AppError('cancelled', 'The execution was cancelled.'))
     })
-  })
+  }, () => {})
   const progress = throttled(d, id, hooks.onProgress)
 
   const done = (async () => {
@@ -111,13 +114,17 @@ export function runLeg(d: Deps, caller: Caller, leg: Leg, hooks: LegHooks = {}):
       const body = problem(failure).body
       const next = await change(d, id, (x) => (terminal(x.status) ? x : { ...x, era, status: 'failed', error: body, input_requests: null, answers: null, resume: null })).catch(() => null)
       stop(next ?? { ...e, status: 'failed', error: body })
-      note(failure instanceof AppError && failure.code === 'cancelled' ? 'cancelled' : 'error', String(body.code))
+      note(failure instanceof AppError && failure.code === 'cancelled' ? 'cancelled' : 'error', String(body.code), failure)
     } finally {
+      finished = true
       unwatch()
       progress.flush()
     }
 
-    function note(outcome: 'ok' | 'error' | 'cancelled', code?: string) {
+    function note(outcome: 'ok' | 'error' | 'cancelled', code?: string, err?: unknown) {
+      // A refusal by the tool policy is audited as such (prompts: as listing does for a plain get).
+      const blocked = blockOf(err)
+      if (blocked) return auditBlock(d, caller, e.mcp_id, e.op === 'prompt' ? 'prompt' : 'tool', e.name, blocked)
       if (e.op !== 'tool') return
       audit(d, {
         actor: caller.sub, org: caller.org ?? null, action: 'tool.execute', mcp_id: e.mcp_id, tool: e.name.slice(0, 128),

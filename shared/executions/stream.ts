@@ -5,6 +5,7 @@
  * written there at most once a second), until the result or the error.
  */
 import type { Deps } from '../deps.js'
+import { AppError, problem } from '../errors.js'
 import type { SseWriter } from '../sse.js'
 import { inputRequiredView, terminal, type Execution } from './model.js'
 import type { Started } from './api.js'
@@ -23,11 +24,17 @@ export async function follow(d: Deps, started: Started, sse: SseWriter, signal: 
       round = e.round
       sse.send('input_required', inputRequiredView(id, e))
     }
-    e = await waitFor(d, id, (x) => !x || terminal(x.status) || (x.status === 'input_required' && x.round > round), d.config.inputTimeoutMs + d.config.functionTimeoutMs, signal, (x) => {
+    const next = (x: Execution | null) => !x || terminal(x.status) || (x.status === 'input_required' && x.round > round)
+    e = await waitFor(d, id, next, d.config.inputTimeoutMs + d.config.functionTimeoutMs, signal, (x) => {
       const p = JSON.stringify(x?.progress ?? null)
       if (x?.progress && p !== progress && x.status === 'working') sse.send('progress', x.progress)
       progress = p
     })
+    // Nothing moved for longer than an answer and a call may take (the holder went away): say so and end.
+    if (e && !next(e) && !signal.aborted) {
+      sse.send('error', { ...problem(new AppError('upstream_timeout', 'The execution stopped making progress; read it with GET /executions/{id}.')).body, execution_id: id })
+      return
+    }
   }
 }
 
