@@ -32,20 +32,16 @@ export interface Started {
  * caller's going away (`signal`) cancels it, as for a plain call; a caller
  * that asked for async passes no signal.
  */
-export async function startExecution(d: Deps, caller: Caller, rec: Rec<McpConfig>, op: Op, name: string, args: Record<string, unknown>, declared: Declared, o: { signal?: AbortSignal; hooks?: LegHooks; before?: Leg['before'] } = {}): Promise<Started> {
+export async function startExecution(d: Deps, caller: Caller, rec: Rec<McpConfig>, op: Op, name: string, args: Record<string, unknown>, declared: Declared, o: { signal?: AbortSignal; async?: boolean; hooks?: LegHooks; before?: Leg['before'] } = {}): Promise<Started> {
   const id = newId()
   const now = d.clock.now()
   const e: Execution = {
     owner: caller.sub, org: caller.org ?? null, mcp_id: rec.id, op, name, declared, era: null, status: 'working', round: 0, progress: null,
     input_requests: null, answer_by: null, answers: null, resume: null, result: null, result_parts: 0, error: null, created_at: now, updated_at: now, expires_at: now + KEEP_MS,
   }
-  await createExecution(d, id, e)
-  const leg = runLeg(d, caller, { id, rec, e, args, before: o.before }, o.hooks)
-  if (o.signal) {
-    const gone = () => void cancel(d, id).catch(() => {})
-    o.signal.addEventListener('abort', gone, { once: true })
-    void leg.stopped.then(() => o.signal!.removeEventListener('abort', gone))
-  }
+  // An async call is followed by its id from the start; one the caller waits for is stored at its first question.
+  if (o.async) await createExecution(d, id, e)
+  const leg = runLeg(d, caller, { id, rec, e, args, before: o.before, stored: Boolean(o.async), ...(o.signal ? { signal: o.signal } : {}) }, o.hooks)
   return { id, e, stopped: leg.stopped }
 }
 
@@ -98,7 +94,7 @@ export async function answerExecution(d: Deps, caller: Caller, id: string, body:
       throw err
     })
     const leg = runLeg(d, caller, {
-      id, rec: config, e: taken, args: cur.resume?.arguments ?? {},
+      id, rec: config, e: taken, args: cur.resume?.arguments ?? {}, stored: true,
       retry: { responses: answers, requestState: cur.resume?.request_state ?? null },
     }, o.hooks)
     return { e: taken, stopped: leg.stopped }
@@ -112,15 +108,16 @@ const notWaiting = (x: Execution) => new AppError('not_waiting', `This execution
 
 /** What execute and an answer respond with: the result, the next question, the failure, or (async, still running) the execution. */
 export async function replyFor(d: Deps, id: string, e: Execution): Promise<{ status: number; body: unknown; headers?: Record<string, string> }> {
+  const ref = e.transient ? {} : { execution_id: id }
   if (e.status === 'completed') {
     const result = await resultOf(await d.store(), id, e)
-    return { status: 200, body: { ...(result as Record<string, unknown>), status: 'completed', execution_id: id } }
+    return { status: 200, body: { ...(result as Record<string, unknown>), status: 'completed', ...ref } }
   }
   if (e.status === 'input_required') return { status: 200, body: inputRequiredView(id, e) }
   if (e.status === 'failed' || e.status === 'cancelled') {
     const err = e.error ?? { type: 'https://mcp-gateway.dev/problems/cancelled', title: 'Cancelled', status: 409, detail: 'The execution was cancelled.', code: 'cancelled' }
     const status = typeof err.status === 'number' && err.status !== 499 ? err.status : 409
-    return { status, body: { ...err, status, execution_id: id }, headers: { 'Content-Type': 'application/problem+json' } }
+    return { status, body: { ...err, status, ...ref }, headers: { 'Content-Type': 'application/problem+json' } }
   }
   return accepted(id, e)
 }

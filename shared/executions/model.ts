@@ -55,6 +55,8 @@ export interface Execution {
   updated_at: number
   /** When the record goes (the store's TTL). */
   expires_at: number
+  /** In memory only: a call that ended without a question, never stored (so it has no id to read). */
+  transient?: boolean
 }
 
 /** How long a record is kept after its last change: long enough to fetch a result after an answer deadline. */

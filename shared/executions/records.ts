@@ -40,8 +40,10 @@ export async function change(d: Deps, id: string, fn: (e: Execution) => Executio
 
 const masked = <T>(v: T): T => JSON.parse(maskSecrets(JSON.stringify(v))) as T
 
-export async function createExecution(d: Deps, id: string, e: Execution): Promise<void> {
-  await (await d.store()).create(EXECUTIONS, id, masked({ ...e, expires_at: d.clock.now() + KEEP_MS }))
+export async function createExecution(d: Deps, id: string, e: Execution): Promise<Execution> {
+  const now = d.clock.now()
+  const rec = await (await d.store()).create<Execution>(EXECUTIONS, id, masked({ ...e, updated_at: now, expires_at: Math.max(now + KEEP_MS, e.answer_by ?? 0) }))
+  return rec.data
 }
 
 /**

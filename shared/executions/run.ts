@@ -27,7 +27,7 @@ import type { Session, Target } from '../mcp/sessions.js'
 import { contentsView, resultView } from '../mcp/views.js'
 import { checkResultDepth } from '../mcp/depth.js'
 import { EXECUTIONS, terminal, type Execution, type InputRequest, type Progress } from './model.js'
-import { change, complete } from './records.js'
+import { change, complete, createExecution } from './records.js'
 import { toInputRequest } from './requests.js'
 import { waitFor } from './wait.js'
 
@@ -47,6 +47,10 @@ export interface Leg {
   retry?: { responses: Record<string, unknown>; requestState: string | null }
   /** Runs on the session before the first call (tool validation and policy). */
   before?(s: Session, t: Target): Promise<void>
+  /** Whether the record exists already (async calls, answers); else it is written at the first question. */
+  stored: boolean
+  /** The waiting caller's request: its going away before the first stop cancels the call, as for a plain one. */
+  signal?: AbortSignal
 }
 
 /** Rounds of a requestState-only `input_required` (the server asks only to be called again) a leg follows itself. */
@@ -65,13 +69,22 @@ export function runLeg(d: Deps, caller: Caller, leg: Leg, hooks: LegHooks = {}):
   // DELETE (on any instance) sets `cancelled`: the call here ends the way its era requires.
   let unwatch: () => void = () => {}
   let finished = false
-  void d.store().then((s) => {
-    if (finished) return
-    unwatch = s.watch<Execution>(EXECUTIONS, id, (r) => {
-      if (!r || r.data.status === 'cancelled') ac.abort(new AppError('cancelled', 'The execution was cancelled.'))
-    })
-  }, () => {})
-  const progress = throttled(d, id, hooks.onProgress)
+  // A call the caller waits for is stored only once it asks something (nobody else can know of it before):
+  // a call that completes without a question writes nothing, one that asks writes once.
+  let stored = leg.stored
+  const watchCancel = () =>
+    void d.store().then((s) => {
+      if (finished) return
+      unwatch = s.watch<Execution>(EXECUTIONS, id, (r) => {
+        if (!r || r.data.status === 'cancelled') ac.abort(new AppError('cancelled', 'The execution was cancelled.'))
+      })
+    }, () => {})
+  if (stored) watchCancel()
+  const gone = () => ac.abort(new AppError('cancelled', 'The client closed the request.'))
+  if (leg.signal?.aborted) gone()
+  leg.signal?.addEventListener('abort', gone, { once: true })
+  void stopped.then(() => leg.signal?.removeEventListener('abort', gone))
+  const progress = throttled(d, id, hooks.onProgress, () => stored)
 
   const done = (async () => {
     const t0 = performance.now()
@@ -107,13 +120,14 @@ export function runLeg(d: Deps, caller: Caller, leg: Leg, hooks: LegHooks = {}):
         stop(next)
         return
       }
-      stop(await complete(d, id, viewOf(e.op, out.done!), { era, progress: null }))
+      const view = viewOf(e.op, out.done!)
+      stop(stored ? await complete(d, id, view, { era, progress: null }) : { ...e, era, status: 'completed', result: view, transient: true })
       note('ok')
     } catch (err) {
       const failure = timedOut ?? err
       const body = problem(failure).body
-      const next = await change(d, id, (x) => (terminal(x.status) ? x : { ...x, era, status: 'failed', error: body, input_requests: null, answers: null, resume: null })).catch(() => null)
-      stop(next ?? { ...e, status: 'failed', error: body })
+      const next = stored ? await change(d, id, (x) => (terminal(x.status) ? x : { ...x, era, status: 'failed', error: body, input_requests: null, answers: null, resume: null })).catch(() => null) : null
+      stop(next ?? { ...e, status: 'failed', error: body, transient: !stored })
       note(failure instanceof AppError && failure.code === 'cancelled' ? 'cancelled' : 'error', String(body.code), failure)
     } finally {
       finished = true
@@ -148,10 +162,17 @@ export function runLeg(d: Deps, caller: Caller, leg: Leg, hooks: LegHooks = {}):
   /** Puts the round's questions in the store (the next round) and tells whoever waits. */
   async function ask(requests: Record<string, InputRequest>, era: 'legacy' | 'modern', resume: Execution['resume']): Promise<Execution> {
     const answerBy = d.clock.now() + d.config.inputTimeoutMs
-    const next = await change(d, id, (x) => {
-      if (x.status === 'cancelled') throw new AppError('cancelled', 'The execution was cancelled.')
-      return { ...x, era, status: 'input_required', round: x.round + 1, input_requests: requests, answer_by: answerBy, answers: null, resume }
-    })
+    let next: Execution
+    if (stored) {
+      next = await change(d, id, (x) => {
+        if (x.status === 'cancelled') throw new AppError('cancelled', 'The execution was cancelled.')
+        return { ...x, era, status: 'input_required', round: x.round + 1, input_requests: requests, answer_by: answerBy, answers: null, resume }
+      })
+    } else {
+      next = await createExecution(d, id, { ...e, era, status: 'input_required', round: e.round + 1, input_requests: requests, answer_by: answerBy, answers: null, resume })
+      stored = true
+      watchCancel()
+    }
     inputAudit(d, caller, id, next, 'asked')
     return next
   }
@@ -222,14 +243,14 @@ export function inputAudit(d: Deps, caller: Caller, id: string, e: Execution, wh
 }
 
 /** Progress to the caller at once, and to the store at most once a second (the latest value wins). */
-function throttled(d: Deps, id: string, local?: (p: Progress) => void) {
+function throttled(d: Deps, id: string, local: ((p: Progress) => void) | undefined, stored: () => boolean) {
   let pending: Progress | undefined
   let last = 0
   let timer: NodeJS.Timeout | undefined
   let paused = false
   const write = () => {
     timer = undefined
-    if (!pending || paused) return
+    if (!pending || paused || !stored()) return
     const p = pending
     pending = undefined
     last = Date.now()

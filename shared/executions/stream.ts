@@ -39,6 +39,7 @@ export async function follow(d: Deps, started: Started, sse: SseWriter, signal: 
 }
 
 async function end(d: Deps, id: string, e: Execution, sse: SseWriter): Promise<void> {
-  if (e.status === 'completed') return sse.send('result', { ...(await resultOf(await d.store(), id, e) as Record<string, unknown>), status: 'completed', execution_id: id })
-  sse.send('error', { ...(e.error ?? { code: 'cancelled', status: 409, title: 'Cancelled', detail: 'The execution was cancelled.' }), execution_id: id })
+  const ref = e.transient ? {} : { execution_id: id }
+  if (e.status === 'completed') return sse.send('result', { ...(await resultOf(await d.store(), id, e) as Record<string, unknown>), status: 'completed', ...ref })
+  sse.send('error', { ...(e.error ?? { code: 'cancelled', status: 409, title: 'Cancelled', detail: 'The execution was cancelled.' }), ...ref })
 }

@@ -118,7 +118,7 @@ export async function executeOrStart(d: Deps, caller: Caller, id: string, toolNa
     const { startExecution } = await import('../executions/api.js')
     const gate = gateFor(d, caller, rec, 'tool', toolName)
     const started = await startExecution(d, caller, rec, 'tool', toolName, args, b.capabilities ?? {}, {
-      ...(how?.async ? {} : { signal }),
+      ...(how?.async ? { async: true } : { signal }),
       hooks: { onStart: hooks.onStart, onProgress: hooks.onProgress, onLog: hooks.onLog },
       before: async (s, target) => {
         const tool = await validated(d, s, target, toolName, args, gate)
