@@ -366,6 +366,31 @@ test('secret header values an upstream echoes never reach the question, the resu
   for (const l of gw.logs) assert.not.ok(l.includes(SECRET), l)
 })
 
+test('local mode passes a plain-http URL on loopback (a local consent page), still never opened', async () => {
+  const local = await startAskingLegacy({ url: 'http://127.0.0.1:9/consent' })
+  try {
+    const c = await gw.req('POST', '/mcps', { token: alice, body: { name: 'loopback url', type: 'http', endpoint: local.url, config: { tool_policy: { mode: 'open' } } } })
+    const r = await gw.req('POST', `/mcps/${c.json.id}/tools/ask_url/execute`, { token: alice, body: { arguments: {}, capabilities: ALL } })
+    ok(r)
+    assert.equal([r.json.input_requests.elicitation.url, r.json.input_requests.elicitation.url_host], ['http://127.0.0.1:9/consent', '127.0.0.1:9'])
+    ok(await answer(r.json.execution_id, { elicitation: { action: 'decline' } }))
+  } finally {
+    await local.stop()
+  }
+})
+
+test('modern: DELETE while waiting for the answer: GET says cancelled, and the answer gets 409', async () => {
+  modern.calls.length = 0
+  const r = await exec('modern', 'ask_form', { capabilities: FORM })
+  ok(await gw.req('DELETE', `/executions/${r.json.execution_id}`, { token: alice }), 204)
+  assert.is((await gw.req('GET', `/executions/${r.json.execution_id}`, { token: alice })).json.status, 'cancelled')
+  const late = await answer(r.json.execution_id, { who: { action: 'accept', content: { name: 'Nope', age: 1 } } })
+  ok(late, 409)
+  assert.is(late.json.code, 'not_waiting')
+  // The server holds nothing between rounds: it was called once, and never again.
+  assert.is(modern.calls.length, 1)
+})
+
 test('every round is audited without the answer', async () => {
   const r = await exec('modern', 'ask_form', { capabilities: FORM })
   ok(await answer(r.json.execution_id, { who: { action: 'accept', content: { name: 'Zebedee', age: 77 } } }))
