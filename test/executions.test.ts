@@ -204,6 +204,33 @@ for (const era of ['legacy', 'modern'] as const) {
   })
 }
 
+test('legacy: after the answer, the stream goes on with the progress the server reports, then the result', async () => {
+  const res = await fetch(`${gw.base}/mcps/${ids.legacy}/tools/ask_progress/execute`, {
+    method: 'POST', signal: AbortSignal.timeout(30_000),
+    headers: { authorization: `Bearer ${alice}`, 'content-type': 'application/json', accept: 'text/event-stream' },
+    body: JSON.stringify({ arguments: {}, capabilities: FORM }),
+  })
+  const reader = res.body!.getReader()
+  let text = ''
+  while (!text.includes('event: input_required')) {
+    const c = await reader.read()
+    assert.not.ok(c.done, text)
+    text += new TextDecoder().decode(c.value)
+  }
+  const q = parseSse(text.slice(0, text.lastIndexOf('\n\n') + 2)).find((e) => e.event === 'input_required')!
+  ok(await answer(q.data.execution_id, { elicitation: { action: 'accept', content: { name: 'Go', age: 1 } } }))
+  for (;;) {
+    const c = await reader.read()
+    if (c.done) break
+    text += new TextDecoder().decode(c.value)
+  }
+  const events = parseSse(text)
+  const after = events.slice(events.findIndex((e) => e.event === 'input_required') + 1)
+  assert.ok(after.some((e) => e.event === 'progress' && e.data.total === 3), text)
+  assert.is(after.at(-1)!.event, 'result')
+  assert.equal(after.at(-1)!.data.content, [{ type: 'text', text: 'went accept' }])
+})
+
 test('modern: several rounds carried by requestState, each retry with a new JSON-RPC id and the original arguments', async () => {
   modern.calls.length = 0
   const r = await exec('modern', 'ask_rounds', { arguments: { note: 'keep me' }, capabilities: FORM })

@@ -28,7 +28,7 @@ export const FORM_SCHEMA = {
 
 export const CONSENT_URL = 'https://consent.example.test/approve?session=abc'
 
-const TOOLS = ['ask_form', 'ask_url', 'ask_sample', 'ask_twice', 'ask_rounds', 'ask_big', 'ask_echo'].map((name) => ({ name, description: `asks its user (${name})`, inputSchema: { type: 'object', properties: { note: { type: 'string' } } } }))
+const TOOLS = ['ask_form', 'ask_url', 'ask_sample', 'ask_twice', 'ask_rounds', 'ask_big', 'ask_echo', 'ask_progress'].map((name) => ({ name, description: `asks its user (${name})`, inputSchema: { type: 'object', properties: { note: { type: 'string' } } } }))
 
 const text = (t: string) => ({ content: [{ type: 'text' as const, text: t }] })
 
@@ -74,6 +74,16 @@ export async function startAskingLegacy(o: { url?: string } = {}): Promise<Askin
             const key = String(extra.requestInfo?.headers?.['x-api-key'] ?? '')
             const r = await extra.sendRequest({ method: 'elicitation/create', params: { mode: 'form', message: `Confirm key ${key}`, requestedSchema: FORM_SCHEMA } }, ElicitResultSchema, { timeout: 3_600_000 })
             return text(`${r.action} with ${key}`)
+          }
+          case 'ask_progress': {
+            // Progress after the answer: the stream that carried the question goes on with it.
+            const r = await form('Go?')
+            const token = req.params._meta?.progressToken
+            for (let i = 1; i <= 3 && token !== undefined; i++) {
+              await extra.sendNotification({ method: 'notifications/progress', params: { progressToken: token, progress: i, total: 3, message: `step ${i}` } })
+              await new Promise((res) => setTimeout(res, 30))
+            }
+            return text(`went ${r.action}`)
           }
           case 'ask_big': {
             const r = await form('Size?')
