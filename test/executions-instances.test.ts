@@ -26,6 +26,7 @@ interface Proc { base: string; child: ChildProcess; stderr: () => string }
 let a: Proc
 let b: Proc
 let dataDir: string
+let env: Record<string, string>
 let alice: string
 let legacy: AskingHandle
 let modern: AskingHandle
@@ -57,7 +58,7 @@ test.before(async () => {
   if (!emu) return
   dataDir = await mkdtemp(join(tmpdir(), 'gw-two-'))
   // One data directory (the dev token key and local vault), the store in Firestore: two instances of one deployment.
-  const env = { DATA_DIR: dataDir, STORE: 'firestore', GOOGLE_CLOUD_PROJECT: emu.projectId, FIRESTORE_EMULATOR_HOST: emu.host, METADATA_SERVER_DETECTION: 'none', COLLECTION_PREFIX: `t${Date.now().toString(36)}_` }
+  env = { DATA_DIR: dataDir, STORE: 'firestore', GOOGLE_CLOUD_PROJECT: emu.projectId, FIRESTORE_EMULATOR_HOST: emu.host, METADATA_SERVER_DETECTION: 'none', COLLECTION_PREFIX: `t${Date.now().toString(36)}_` }
   a = await gateway(env)
   b = await gateway(env)
   alice = await devToken(parseConfig({ GATEWAY_MODE: 'local', DATA_DIR: dataDir }), { user: 'alice' })
@@ -135,6 +136,23 @@ test('legacy: a DELETE on the second process cancels the call the first holds', 
   while (legacy.cancelled === before) {
     assert.ok(Date.now() < deadline, 'the upstream request was never cancelled')
     await new Promise((res) => setTimeout(res, 50))
+  }
+})
+
+test('legacy: an instance that shuts down while holding a call cancels it upstream and says so in the record', async () => {
+  const before = legacy.cancelled
+  const c = await gateway(env)
+  try {
+    const r = await req(c, 'POST', `/mcps/${ids.legacy}/tools/ask_form/execute`, { arguments: {}, capabilities: { elicitation: { form: {} } } })
+    assert.is(r.json.status, 'input_required', r.text)
+    c.child.kill('SIGTERM')
+    await new Promise((res) => (c.child.exitCode !== null ? res(null) : c.child.once('exit', res)))
+    const v = await req(b, 'GET', `/executions/${r.json.execution_id}`)
+    assert.is(v.json.status, 'failed', v.text)
+    assert.is(v.json.error.code, 'unavailable')
+    assert.ok(legacy.cancelled > before, 'the upstream request was cancelled')
+  } finally {
+    if (c.child.exitCode === null) c.child.kill('SIGKILL')
   }
 })
 

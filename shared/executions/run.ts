@@ -22,6 +22,7 @@ import type { Rec } from '../ports.js'
 import type { McpConfig } from '../registry/model.js'
 import { audit } from '../audit.js'
 import { auditBlock, blockOf } from '../governance/gate.js'
+import { onShutdown } from '../shutdown.js'
 import { withTarget } from '../mcp/target.js'
 import type { Session, Target } from '../mcp/sessions.js'
 import { contentsView, resultView } from '../mcp/views.js'
@@ -60,9 +61,30 @@ const PROGRESS_EVERY_MS = 1000
 /** Questions on one 2025 call that may each wait out `EXECUTION_INPUT_TIMEOUT_MS`, for the call's own timeout. */
 const MAX_WAITS = 3
 
+/** Legs running on this instance, so that shutdown can end them in the open (below). */
+const running = new Map<string, { ac: AbortController; done?: Promise<void> }>()
+let hooked = false
+
+/**
+ * On shutdown (scale-in, a deploy), a call this instance holds cannot go on: its upstream request is
+ * cancelled and its execution fails with `unavailable` at once, instead of waiting out its deadline.
+ * Resolves once their records say so.
+ */
+export async function endRunning(): Promise<void> {
+  const all = [...running.values()]
+  for (const r of all) r.ac.abort(new AppError('unavailable', 'The instance holding this call shut down; start it again.'))
+  await Promise.allSettled(all.map((r) => r.done))
+}
+
 export function runLeg(d: Deps, caller: Caller, leg: Leg, hooks: LegHooks = {}): { stopped: Promise<Execution>; done: Promise<void> } {
   const { id, e } = leg
   const ac = new AbortController()
+  if (!hooked) {
+    hooked = true
+    onShutdown(endRunning)
+  }
+  const me: { ac: AbortController; done?: Promise<void> } = { ac }
+  running.set(id, me)
   let stop!: (e: Execution) => void
   const stopped = new Promise<Execution>((r) => (stop = r))
   let timedOut: AppError | undefined
@@ -124,13 +146,15 @@ export function runLeg(d: Deps, caller: Caller, leg: Leg, hooks: LegHooks = {}):
       stop(stored ? await complete(d, id, view, { era, progress: null }) : { ...e, era, status: 'completed', result: view, transient: true })
       note('ok')
     } catch (err) {
-      const failure = timedOut ?? err
+      const reason = ac.signal.reason
+      const failure = timedOut ?? (reason instanceof AppError && reason.code === 'unavailable' ? reason : err)
       const body = problem(failure).body
       const next = stored ? await change(d, id, (x) => (terminal(x.status) ? x : { ...x, era, status: 'failed', error: body, input_requests: null, answers: null, resume: null })).catch(() => null) : null
       stop(next ?? { ...e, status: 'failed', error: body, transient: !stored })
       note(failure instanceof AppError && failure.code === 'cancelled' ? 'cancelled' : 'error', String(body.code), failure)
     } finally {
       finished = true
+      if (running.get(id) === me) running.delete(id)
       unwatch()
       progress.flush()
     }
@@ -216,6 +240,7 @@ export function runLeg(d: Deps, caller: Caller, leg: Leg, hooks: LegHooks = {}):
     return new Promise<never>(() => {})
   }
 
+  me.done = done
   return { stopped, done }
 }
 
