@@ -49,7 +49,7 @@ export async function startExecution(d: Deps, caller: Caller, rec: Rec<McpConfig
 export async function readExecution(d: Deps, caller: Caller, id: string) {
   const rec = await loadExecution(d, caller, id)
   const e = rec.data
-  // Nobody holds a 2026-07-28 execution between rounds: past its deadline it reads as what it is, failed.
+  // Past its deadline a question is over: a 2026-07-28 execution has nobody to say so, a 2025 one's holder may be gone.
   if (e.status === 'input_required' && e.answer_by !== null && d.clock.now() > e.answer_by) {
     return executionView(id, { ...e, status: 'failed', error: problem(new AppError('input_timeout', 'Nobody answered the input request in time.')).body })
   }
@@ -99,7 +99,7 @@ export async function answerExecution(d: Deps, caller: Caller, id: string, body:
     }, o.hooks)
     return { e: taken, stopped: leg.stopped }
   }
-  // The holder of the call clears `answers` when it passes them on; the next stop is a new round or the end.
+  // The holder of the call passes `answers` on; the next stop is a new round or the end.
   const next = await waitFor(d, id, (x) => !x || terminal(x.status) || (x.status === 'input_required' && x.round > round), o.waitMs)
   return { e: next ?? taken }
 }

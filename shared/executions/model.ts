@@ -41,7 +41,7 @@ export interface Execution {
   answer_by: number | null
   /**
    * 2025 servers: the round's answers on their way to the instance holding the
-   * call (it removes them once passed on). Checked, and single-use: the
+   * call (removed by the execution's next write). Checked, and single-use: the
    * transaction that stores them moves the execution out of `input_required`.
    */
   answers: Record<string, unknown> | null

@@ -226,7 +226,8 @@ export function runLeg(d: Deps, caller: Caller, leg: Leg, hooks: LegHooks = {}):
       return endCall(timedOut)
     }
     const answer = got.answers[key] as Record<string, unknown>
-    await change(d, id, (x) => ({ ...x, answers: null }))
+    // Not cleared by a write of its own (a durable write per round): the next write of this
+    // execution (the next question, the result or the failure) removes them.
     progress.resume()
     return answer
   }
