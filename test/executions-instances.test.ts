@@ -127,6 +127,22 @@ for (const era of ['legacy', 'modern'] as const) {
   })
 }
 
+for (const era of ['legacy', 'modern'] as const) {
+  test(`${era}: the same answer posted to both processes at once is taken once (a Firestore transaction): one 200, one 409`, async () => {
+    const server = era === 'legacy' ? legacy : modern
+    const r = await req(a, 'POST', `/mcps/${ids[era]}/tools/ask_form/execute`, { arguments: {}, capabilities: { elicitation: { form: {} } } })
+    assert.is(r.json.status, 'input_required', r.text)
+    const key = Object.keys(r.json.input_requests)[0]!
+    const calls = server.calls.length
+    const body = { responses: { [key]: { action: 'accept', content: { name: 'Race', age: 1 } } } }
+    const both = await Promise.all([req(a, 'POST', `/executions/${r.json.execution_id}/input`, body), req(b, 'POST', `/executions/${r.json.execution_id}/input`, body)])
+    assert.equal(both.map((x) => x.status).sort(), [200, 409], both.map((x) => x.text).join(' | '))
+    assert.is(both.find((x) => x.status === 409)!.json.code, 'not_waiting')
+    // 2026-07-28: exactly one retry reached the server; 2025: the open call got one answer (no new call).
+    assert.is(server.calls.length - calls, era === 'modern' ? 1 : 0)
+  })
+}
+
 test('legacy: a DELETE on the second process cancels the call the first holds', async () => {
   const before = legacy.cancelled
   const r = await req(a, 'POST', `/mcps/${ids.legacy}/tools/ask_form/execute`, { arguments: {}, capabilities: { elicitation: { form: {} } } })
