@@ -126,7 +126,7 @@ export function runLeg(d: Deps, caller: Caller, leg: Leg, hooks: LegHooks = {}):
         const ids = s.client as unknown as { _requestMessageId?: unknown }
         if (retry && typeof ids._requestMessageId === 'number') ids._requestMessageId = e.round * 1000
         for (let bare = 0; ; bare++) {
-          const r = await call(s, retry) as Record<string, unknown>
+          const r = await call(s, t, retry) as Record<string, unknown>
           if (r.resultType !== 'input_required') return { done: r, asked: undefined }
           const raw = (r.inputRequests ?? {}) as Record<string, { method?: string; params?: Record<string, unknown> }>
           const requestState = typeof r.requestState === 'string' ? r.requestState : null
@@ -172,10 +172,16 @@ export function runLeg(d: Deps, caller: Caller, leg: Leg, hooks: LegHooks = {}):
   })()
 
   /** The call of this leg: the first one, or a 2026-07-28 retry with the answers and a new JSON-RPC id. */
-  function call(s: Session, retry?: Leg['retry']): Promise<unknown> {
-    const extra = retry ? { inputResponses: retry.responses, ...(retry.requestState !== null ? { requestState: retry.requestState } : {}) } : {}
+  function call(s: Session, t: Target, retry?: Leg['retry']): Promise<unknown> {
+    const extra = {
+      ...(retry ? { inputResponses: retry.responses, ...(retry.requestState !== null ? { requestState: retry.requestState } : {}) } : {}),
+      // 2026-07-28: log notifications only when asked for, per request.
+      ...(hooks.onLog && s.era === 'modern' ? { _meta: { 'io.modelcontextprotocol/logLevel': 'info' } } : {}),
+    }
+    // Only a 2025 server's open call waits for the user; a 2026-07-28 leg gets the config's own timeout.
+    const timeouts = s.era === 'modern' ? { timeout: t.timeoutMs, maxTotalTimeout: t.timeoutMs } : {}
     const opts = {
-      ...s.opts, allowInputRequired: true, resetTimeoutOnProgress: true,
+      ...s.opts, ...timeouts, allowInputRequired: true, resetTimeoutOnProgress: true,
       onprogress: (p: { progress: number; total?: number; message?: string }) => progress.set({ progress: p.progress, total: p.total ?? null, message: p.message ?? null }),
     }
     if (e.op === 'tool') return s.client.callTool({ name: e.name, arguments: leg.args, ...extra } as never, opts)
