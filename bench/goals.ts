@@ -52,6 +52,16 @@ export function goals(r: Results): Goal[] {
     }
     if (x.note) g.push({ goal: 'rate limits with the Redis adapter', measured: x.note, pass: null })
   }
+  for (const e of r.elicitation ?? []) {
+    // The plain execute overhead of the same era, from item 1 in this run (servers in their own process).
+    const plain = r.latency.find((l) => l.era === e.era && !l.server.startsWith('server-everything'))
+    const overhead = plain ? plain.gateway.p50 - plain.direct_warm.p50 : NaN
+    g.push({
+      goal: `elicitation round: gateway's added time ≤ 2× plain execute overhead (${e.server})`,
+      measured: `${f(e.gateway.p50, 2)} vs ${f(e.direct.p50, 2)} ms = +${f(e.added_p50_ms, 2)} ms; plain execute overhead ${f(overhead, 2)} ms`,
+      pass: Number.isFinite(overhead) ? e.added_p50_ms <= 2 * overhead : null,
+    })
+  }
   if (typeof r.stdio === 'string') g.push({ goal: 'stdio pool', measured: r.stdio, pass: null })
   else {
     g.push({ goal: 'stdio: warm pool call ≤ 1/20 of spawn-per-call', measured: `${f(r.stdio.pool_warm.p50, 2)} vs ${f(r.stdio.spawn_per_call.p50, 0)} ms = 1/${f(r.stdio.ratio, 0)}`, pass: r.stdio.ratio >= 20 })

@@ -17,6 +17,8 @@ import { startEverything, type EverythingHandle } from '../test/support/everythi
 import { writeTestCatalog, type TestCatalog } from '../test/support/pool.js'
 import { stdioBench, type StdioResult } from './stdio.js'
 import { rateLimitBench, type RateLimitResult } from './ratelimit.js'
+import { elicitation, type ElicitationResult } from './elicitation.js'
+import { startAskingLegacy, startAskingModern } from '../test/servers/asking.js'
 import { spawnUpstreams, type UpstreamProc } from './upstream-proc.js'
 import type { TestServerHandle } from '../test/servers/tools.js'
 import { api } from './api.js'
@@ -47,6 +49,8 @@ export interface Results {
   stdio: StdioResult | string
   /** Item 8: execute with and without rate limits. */
   rate_limit: RateLimitResult[]
+  /** Item 9: one elicitation round trip, gateway vs a direct client with a handler. */
+  elicitation: ElicitationResult[]
 }
 
 export interface BenchOptions {
@@ -111,6 +115,15 @@ export async function runBench(o: BenchOptions = {}): Promise<{ results: Results
     lat.push(await latency(a, EV, 'legacy', everything.url, evId, p.latency))
     floors.push(await floor(EV, everything.url, 'legacy', p.latency))
 
+    say('9. elicitation round trip')
+    const asking = await Promise.all([startAskingLegacy(), startAskingModern()])
+    servers.push(...asking.map((h) => ({ stop: h.stop }) as TestServerHandle))
+    const token = await gw.token('bench-ask')
+    const elic = [
+      await elicitation(gw.base, token, '2025-11-25 (asking.ts, v1 SDK)', 'legacy', asking[0].url, p.latency),
+      await elicitation(gw.base, token, '2026-07-28 (asking.ts, v2 SDK)', 'modern', asking[1].url, p.latency),
+    ]
+
     say('7. stdio pool')
     const stdioId = await a.register('stdio-everything', '', { type: 'stdio', endpoint: undefined, config: { catalog_id: 'everything' } })
     const stdio = await stdioBench(a, stdioId, evId, p.stdio)
@@ -147,7 +160,7 @@ export async function runBench(o: BenchOptions = {}): Promise<{ results: Results
         gateway_warnings: gatewayWarnings, bench_warnings: [...benchWarnings],
       },
       goals: [], latency: lat, floor: floors, upstream, store_ops: ops, listing: list, cold_start: cold, throughput: tp,
-      stdio, rate_limit: rl,
+      stdio, rate_limit: rl, elicitation: elic,
     }
     results.goals = goals(results)
     const md = markdown(results)

@@ -24,7 +24,9 @@ locals {
     "health"         = { memory = "256Mi", cpu = "1", timeout_seconds = 10, min_instances = 0, max_instances = 5, concurrency = 80, cpu_always_allocated = false }
     "registry"       = { memory = "512Mi", cpu = "1", timeout_seconds = 900, min_instances = 0, max_instances = 20, concurrency = 80, cpu_always_allocated = false }
     "listing"        = { memory = "1Gi", cpu = "1", timeout_seconds = 120, min_instances = 0, max_instances = 50, concurrency = 40, cpu_always_allocated = false }
-    "execute"        = { memory = "1Gi", cpu = "1", timeout_seconds = 900, min_instances = 0, max_instances = 100, concurrency = 40, cpu_always_allocated = false }
+    # CPU outside requests: an interactive execution goes on after its response (a 2025 server's call
+    # held open while the user answers, an async call after its 202); throttled CPU would stall it.
+    "execute"        = { memory = "1Gi", cpu = "1", timeout_seconds = 900, min_instances = 0, max_instances = 100, concurrency = 40, cpu_always_allocated = true }
     "oauth-start"    = { memory = "512Mi", cpu = "1", timeout_seconds = 60, min_instances = 0, max_instances = 10, concurrency = 80, cpu_always_allocated = false }
     "oauth-callback" = { memory = "512Mi", cpu = "1", timeout_seconds = 60, min_instances = 0, max_instances = 10, concurrency = 80, cpu_always_allocated = false }
     # Keeps stdio processes warm between requests: at least one instance, CPU outside requests.
@@ -81,6 +83,7 @@ locals {
     MAX_BODY_BYTES     = var.limits.max_body_bytes == null ? null : tostring(var.limits.max_body_bytes)
     MAX_RESULT_BYTES   = var.limits.max_result_bytes == null ? null : tostring(var.limits.max_result_bytes)
     DEFAULT_TIMEOUT_MS = var.limits.default_timeout_ms == null ? null : tostring(var.limits.default_timeout_ms)
+    EXECUTION_INPUT_TIMEOUT_MS = var.limits.input_timeout_ms == null ? null : tostring(var.limits.input_timeout_ms)
     # Counted in Firestore, so they hold across instances; every function that writes configs or secrets reads them.
     QUOTA_CONFIGS_PER_USER        = var.quotas.configs_per_user == null ? null : tostring(var.quotas.configs_per_user)
     QUOTA_CONFIGS_PER_ORG         = var.quotas.configs_per_org == null ? null : tostring(var.quotas.configs_per_org)

@@ -57,6 +57,9 @@ const stop = async () => {
   // Nothing below may keep the process alive: give up after 10 s.
   setTimeout(() => process.exit(1), 10_000).unref()
   await local.close()
+  // Calls this process holds for interactive executions end now, saying so in their records.
+  const { endRunning } = await import('../shared/executions/run.js')
+  await Promise.race([endRunning(), new Promise((r) => setTimeout(r, 3000))])
   const { flushed } = await import('../shared/background.js')
   const { closeSessions } = await import('../shared/mcp/sessions.js')
   const { stopPool } = await import('../shared/stdio-pool/instance.js')

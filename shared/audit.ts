@@ -14,7 +14,7 @@ const KEEP_MS = 90 * 24 * 3600 * 1000
 export interface AuditEntry {
   actor: string
   org: string | null
-  action: 'mcp.create' | 'mcp.update' | 'mcp.delete' | 'tool.execute' | 'tool.blocked' | 'tool.approve' | 'oauth.connect' | 'oauth.complete' | 'oauth.disconnect'
+  action: 'mcp.create' | 'mcp.update' | 'mcp.delete' | 'tool.execute' | 'tool.blocked' | 'tool.approve' | 'oauth.connect' | 'oauth.complete' | 'oauth.disconnect' | 'execution.input'
   mcp_id: string
   /** `tool.blocked` of a prompt, `tool.approve`: which kind of definition (tools otherwise). */
   kind?: 'tool' | 'prompt' | 'resource'
@@ -28,6 +28,12 @@ export interface AuditEntry {
   rate_limit?: { policy: string }
   /** `tool.approve`: the names (URIs for resources) approved, at most 50. */
   names?: string[]
+  /** An interactive execution's id (`tool.execute` of one, `execution.input`). */
+  execution_id?: string
+  /** `execution.input`: the round, what happened in it (never what was said), and the kinds of request. */
+  round?: number
+  input?: 'asked' | 'answered' | 'declined' | 'cancelled' | 'timed_out'
+  input_kinds?: string[]
 }
 
 interface Pending { records: [string, Record<string, unknown>][]; done: Promise<void>; timer: NodeJS.Timeout; release(): void }

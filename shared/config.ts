@@ -28,6 +28,8 @@ export interface Config {
   maxBodyBytes: number
   maxResultBytes: number
   defaultTimeoutMs: number
+  /** How long an execution waits for the user's answer to an elicitation or sampling request. */
+  inputTimeoutMs: number
   /** The function's own deadline; per-MCP timeouts are capped a little below it. */
   functionTimeoutMs: number
   dataDir: string
@@ -101,6 +103,7 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
     maxBodyBytes: int(env.MAX_BODY_BYTES, 1 << 20, 1024, 32 << 20, 'MAX_BODY_BYTES'),
     maxResultBytes: int(env.MAX_RESULT_BYTES, 10 << 20, 1024, 256 << 20, 'MAX_RESULT_BYTES'),
     defaultTimeoutMs: int(env.DEFAULT_TIMEOUT_MS, 60_000, 100, 3_600_000, 'DEFAULT_TIMEOUT_MS'),
+    inputTimeoutMs: int(env.EXECUTION_INPUT_TIMEOUT_MS, 600_000, 100, 3_600_000, 'EXECUTION_INPUT_TIMEOUT_MS'),
     functionTimeoutMs,
     dataDir: env.DATA_DIR || './.data',
     store: env.STORE === 'firestore' || (!local && env.STORE !== 'local') ? 'firestore' : 'local',

@@ -21,6 +21,9 @@ export type Code =
   | 'unavailable'
   | 'upstream_timeout'
   | 'cancelled'
+  | 'not_waiting'
+  | 'expired'
+  | 'input_timeout'
 
 const STATUS: Record<Code, number> = {
   invalid_request: 400,
@@ -45,6 +48,10 @@ const STATUS: Record<Code, number> = {
   upstream_timeout: 504,
   // Nobody reads it (the client is gone); the request log and the audit record say what happened.
   cancelled: 499,
+  not_waiting: 409,
+  expired: 410,
+  // The user did not answer in time: the execution failed, the gateway is not at fault.
+  input_timeout: 408,
 }
 
 const TITLE: Record<Code, string> = {
@@ -69,6 +76,9 @@ const TITLE: Record<Code, string> = {
   unavailable: 'Service unavailable',
   upstream_timeout: 'Upstream timeout',
   cancelled: 'Client closed request',
+  not_waiting: 'Not waiting for input',
+  expired: 'Expired',
+  input_timeout: 'Input timeout',
 }
 
 export class AppError extends Error {

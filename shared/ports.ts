@@ -58,6 +58,13 @@ export interface Store {
   take<T>(col: string, id: string): Promise<T | null>
   /** Run `fn` atomically; it may be retried on contention, so it must be pure apart from `tx`. */
   transact<R>(fn: (tx: TxOps) => Promise<R>): Promise<R>
+  /**
+   * Calls `on` with the record now and after every change (null: missing or
+   * expired), until the returned function is called. Changes made by any
+   * process reach every watcher (Firestore: a snapshot listener); rapid changes
+   * may be coalesced, so `on` sees the latest state, not every one.
+   */
+  watch<T>(col: string, id: string, on: (r: Rec<T> | null) => void): () => void
   /** Cheap liveness probe for /health. */
   ping(): Promise<void>
   close(): Promise<void>

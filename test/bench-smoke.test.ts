@@ -35,7 +35,7 @@ test('writes the JSON and the Markdown it prints', async () => {
   const json: Results = JSON.parse(await readFile(out.json, 'utf8'))
   assert.equal(json.goals, out.results.goals)
   assert.is(await readFile(out.md, 'utf8'), out.markdown)
-  for (const h of ['## Goals', '## 1.', '## 2.', '## 3.', '## 4.', '## 5.', '## 6.', '## 7.', '## 8.']) assert.ok(out.markdown.includes(h), h)
+  for (const h of ['## Goals', '## 1.', '## 2.', '## 3.', '## 4.', '## 5.', '## 6.', '## 7.', '## 8.', '## 9.']) assert.ok(out.markdown.includes(h), h)
   assert.ok(out.markdown.includes('stdio via the warm pool'))
   assert.ok(json.meta.quick)
   finite(json.meta.cpus, 'cpus')
@@ -108,6 +108,16 @@ test('rate limiter: execute with and without limits, per store, and the limiter 
   }
   finite(r!.alone.memory_take.p50, 'memory take')
   assert.ok(r!.pairs.length === 2 ? r!.alone.redis_ping !== null : r!.note !== null, 'a Redis row, or a note saying why not')
+})
+
+test('elicitation: a round trip through the gateway and directly, for both eras', () => {
+  const es = out.results.elicitation
+  assert.is(es.length, 2)
+  for (const e of es) {
+    summary(e.gateway, `${e.era} gateway round trip`)
+    summary(e.direct, `${e.era} direct round trip`)
+    finite(e.added_p50_ms, 'added p50')
+  }
 })
 
 test('every goal has a verdict or says why not', () => {

@@ -104,7 +104,7 @@ for (const name of ['legacy', 'legacy-sse', 'modern']) {
     assert.ok(logs.some((l) => l.data.level === 'info' && l.data.data === 'working'), JSON.stringify(logs))
     assert.is(terminal(s.events).length, 1)
     assert.is(s.events.at(-1)!.event, 'result')
-    assert.equal(s.events.at(-1)!.data, { content: [{ type: 'text', text: 'finished' }], structured_content: null, is_error: false })
+    assert.equal(s.events.at(-1)!.data, { content: [{ type: 'text', text: 'finished' }], structured_content: null, is_error: false, status: 'completed' })
   })
 
   test(`${name}: failures after the stream opened are exactly one error event`, async () => {

@@ -147,7 +147,10 @@ test('the stdio pool keeps at least one instance with CPU always allocated', asy
   assert.ok(pool.min_instances >= 1)
   assert.is(pool.cpu_always_allocated, true)
   assert.ok(Number(pool.cpu) >= 1, 'CPU always allocated needs a whole CPU')
-  for (const [name, f] of Object.entries<any>(m.locals.function_defaults)) if (name !== 'stdio-pool') assert.is(f.cpu_always_allocated, false, name)
+  // execute too: interactive executions go on after their response (docs/decisions.md).
+  for (const [name, f] of Object.entries<any>(m.locals.function_defaults)) if (name !== 'stdio-pool' && name !== 'execute') assert.is(f.cpu_always_allocated, false, name)
+  assert.is(m.locals.function_defaults.execute.cpu_always_allocated, true)
+  assert.ok(Number(m.locals.function_defaults.execute.cpu) >= 1, 'CPU always allocated needs a whole CPU')
   assert.match(m.variable.functions.validation.map((v: any) => v.condition).join(' '), /stdio-pool"\]\.min_instances, null\), 1\) >= 1/)
   const fix = fn.resource.terraform_data.cpu_always_allocated
   assert.is(fix.count, '${var.settings.cpu_always_allocated ? 1 : 0}')
@@ -176,7 +179,7 @@ test('Firestore: the native (default) database and TTL policies on exp, oauth_st
   const db = m.resource.google_firestore_database.this
   assert.is(db.type, 'FIRESTORE_NATIVE')
   assert.is(db.name, '(default)')
-  for (const c of ['oauth_states', 'oauth_leases', 'audit', 'mcp_state', 'mcp_health']) assert.ok(m.locals.ttl_collections.includes(c), c)
+  for (const c of ['oauth_states', 'oauth_leases', 'audit', 'mcp_state', 'mcp_health', 'executions', 'execution_parts']) assert.ok(m.locals.ttl_collections.includes(c), c)
   const ttl = m.resource.google_firestore_field.ttl
   assert.is(ttl.for_each, '${toset(local.ttl_collections)}')
   // The field the Firestore adapter writes as a Timestamp (store-firestore.test.ts checks it does).

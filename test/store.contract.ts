@@ -233,5 +233,33 @@ export function storeContract(name: string, make: () => Promise<ContractFixture>
     await f.store.ping()
   })
 
+  test('a watcher sees the record now, then every committed change, then its deletion', async ({ f }) => {
+    await f.store.create('things', 'w', { n: 0 })
+    const seen: (number | null)[] = []
+    let wake: (() => void) | undefined
+    const stop = f.store.watch<{ n: number }>('things', 'w', (r) => {
+      seen.push(r ? r.data.n : null)
+      wake?.()
+    })
+    const until = async (pred: () => boolean) => {
+      const deadline = Date.now() + 10_000
+      while (!pred()) {
+        assert.ok(Date.now() < deadline, `watcher saw only ${JSON.stringify(seen)}`)
+        await new Promise<void>((r) => { wake = r; setTimeout(r, 500) })
+      }
+    }
+    try {
+      await until(() => seen.includes(0))
+      await f.store.update<{ n: number }>('things', 'w', () => ({ n: 1 }))
+      await until(() => seen.includes(1))
+      await f.store.transact(async (tx) => tx.set('things', 'w', { n: 2 }))
+      await until(() => seen.includes(2))
+      await f.store.delete('things', 'w')
+      await until(() => seen[seen.length - 1] === null)
+    } finally {
+      stop()
+    }
+  })
+
   return test
 }

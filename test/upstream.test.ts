@@ -72,7 +72,7 @@ test('legacy (2025) server: initialize + Mcp-Session-Id, then the era cache skip
   legacy.reset()
   const r1 = await gw.req('POST', `/mcps/${id}/tools/echo/execute`, { token: alice, body: { arguments: { message: 'hi' } } })
   assert.is(r1.status, 200, r1.text)
-  assert.equal(r1.json, { content: [{ type: 'text', text: 'Echo: hi' }], structured_content: null, is_error: false })
+  assert.equal(r1.json, { content: [{ type: 'text', text: 'Echo: hi' }], structured_content: null, is_error: false, status: 'completed' })
   const cold = posts(legacy.requests)
   const methods = rpc(legacy.requests)
   assert.ok(methods.includes('initialize'), methods.join())

@@ -193,6 +193,24 @@ export class FirestoreStore implements Store {
     )
   }
 
+  /** A snapshot listener: every process watching the document sees every committed change (coalesced). */
+  watch<T>(col: string, id: string, on: (r: Rec<T> | null) => void): () => void {
+    let stop: (() => void) | undefined
+    let stopped = false
+    void this.client().then(({ db }) => {
+      if (stopped) return
+      stop = this.ref(db, col, id).onSnapshot(
+        (snap) => { if (!stopped) on(this.rec<T>(snap)) },
+        // The listener ended (e.g. the client was terminated): nothing more will come.
+        () => {},
+      )
+    }, () => {})
+    return () => {
+      stopped = true
+      stop?.()
+    }
+  }
+
   async ping(): Promise<void> {
     return this.run(async ({ db }) => {
       let timer: NodeJS.Timeout | undefined

@@ -39,6 +39,8 @@ export class LocalStore implements Store {
   private tail: Promise<void> = Promise.resolve()
   private journal!: Journal
   private liveBytes = 0
+  /** Watchers by col\0id (this process is the only one on its directory, so they see every change). */
+  private readonly watchers = new Map<string, Set<(r: Rec<unknown> | null) => void>>()
 
   private constructor(private readonly clock: Clock) {}
 
@@ -157,6 +159,31 @@ export class LocalStore implements Store {
     })
   }
 
+  watch<T>(col: string, id: string, on: (r: Rec<T> | null) => void): () => void {
+    this.alive()
+    checkKey(col, id)
+    const k = key(col, id)
+    let set = this.watchers.get(k)
+    if (!set) this.watchers.set(k, (set = new Set()))
+    const fn = on as (r: Rec<unknown> | null) => void
+    set.add(fn)
+    // Like a Firestore listener: the current state first, asynchronously.
+    queueMicrotask(() => { if (set.has(fn)) this.notify(col, id, fn) })
+    return () => {
+      set.delete(fn)
+      if (!set.size && this.watchers.get(k) === set) this.watchers.delete(k)
+    }
+  }
+
+  private notify(col: string, id: string, fn: (r: Rec<unknown> | null) => void): void {
+    const e = this.live(col, id)
+    try {
+      fn(e ? rec(id, e) : null)
+    } catch {
+      // A watcher's fault is its own.
+    }
+  }
+
   async ping(): Promise<void> {
     this.alive()
   }
@@ -218,6 +245,10 @@ export class LocalStore implements Store {
     this.journal.append(ws.map((w, i) => ({ col: w.col, id: w.id, v: next[i]?.v ?? 0, s: next[i] ? w.s : null })))
     this.synced = this.journal.durable()
     for (const [i, w] of ws.entries()) this.apply(w.col, w.id, next[i])
+    for (const w of ws) {
+      const set = this.watchers.get(key(w.col, w.id))
+      if (set) for (const fn of [...set]) queueMicrotask(() => { if (set.has(fn)) this.notify(w.col, w.id, fn) })
+    }
     if (this.journal.bytes > COMPACT_MIN && this.journal.bytes > COMPACT_RATIO * this.liveBytes) this.compact()
     return next
   }

@@ -76,6 +76,17 @@ export async function checkArguments(schema: Record<string, unknown> | undefined
   throw new AppError('invalid_request', `The arguments do not match the tool's input schema: ${errors.map((e) => `${e.path} ${e.message}`).join('; ')}`, { errors })
 }
 
+/**
+ * Where `value` breaks `schema` (an upstream's elicitation `requestedSchema`), as
+ * `[{path, message}]` under `at`; empty when it conforms or the schema cannot be
+ * compiled safely (then the server checks it, as MCP requires of it anyway).
+ */
+export async function schemaViolations(schema: Record<string, unknown>, value: unknown, at: string): Promise<{ path: string; message: string }[]> {
+  const c = await validatorFor(schema)
+  if (!('fn' in c) || c.fn(value)) return []
+  return violations(c.fn.errors).map((e) => ({ path: `${at}${e.path === '/' ? '' : e.path}`, message: e.message }))
+}
+
 /** Compiles an output schema ahead of the call, so `outputValidators` has it. */
 export async function prepareSchema(schema: unknown): Promise<void> {
   if (schema && typeof schema === 'object') await validatorFor(schema as Record<string, unknown>)

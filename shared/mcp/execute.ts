@@ -18,6 +18,8 @@ import { warmCompiler } from './schema-compile.js'
 import { rateLimit } from '../ratelimit/limit.js'
 import { blockOf, gateFor, type Gate } from '../governance/gate.js'
 import { METHOD_NOT_FOUND, rpcCode } from './refusal.js'
+import type { Declared } from './sessions.js'
+import type { Started } from '../executions/api.js'
 
 export interface Hooks {
   /** Called once the call is about to start (validation passed): streaming writes its headers here. */
@@ -106,14 +108,43 @@ async function logLevelFor(s: Session, level: LogLevel | undefined): Promise<Rec
   return {}
 }
 
+/** How an interactive execution is wanted: with what the caller declared it can answer, and whether the caller waits. */
+export interface Interactive {
+  /** `Prefer: respond-async`: answer 202 at once; the call goes on without the caller's connection. */
+  async: boolean
+}
+
 export async function execute(d: Deps, caller: Caller, id: string, toolName: string, body: unknown, signal: AbortSignal, hooks: Hooks = {}): Promise<ToolResultView> {
+  const r = await executeOrStart(d, caller, id, toolName, body, signal, hooks)
+  if ('started' in r) throw new Error('execute: an interactive execution needs executeOrStart')
+  return r
+}
+
+/**
+ * A plain call (no `capabilities`, not async), exactly as always; or an
+ * interactive execution (shared/executions/), started after the same checks.
+ */
+export async function executeOrStart(d: Deps, caller: Caller, id: string, toolName: string, body: unknown, signal: AbortSignal, hooks: Hooks = {}, how?: Interactive): Promise<ToolResultView | { started: Started }> {
   const t0 = performance.now()
-  const b = check<{ arguments?: Record<string, unknown>; log_level?: LogLevel }>(executeBody, body ?? {})
+  const b = check<{ arguments?: Record<string, unknown>; log_level?: LogLevel; capabilities?: Declared }>(executeBody, body ?? {})
   const args = b.arguments ?? {}
   checkArgumentDepth(args)
   warmCompiler()
   const rec = await load(d, caller, id)
   await rateLimit(d, caller, rec, toolName, hooks.onRateLimit)
+  if (b.capabilities || how?.async) {
+    const { startExecution } = await import('../executions/api.js')
+    const gate = gateFor(d, caller, rec, 'tool', toolName)
+    const started = await startExecution(d, caller, rec, 'tool', toolName, args, b.capabilities ?? {}, {
+      ...(how?.async ? { async: true } : { signal }),
+      hooks: { onStart: hooks.onStart, onProgress: hooks.onProgress, onLog: hooks.onLog },
+      before: async (s, target) => {
+        const tool = await validated(d, s, target, toolName, args, gate)
+        if (tool?.outputSchema) await prepareSchema(tool.outputSchema)
+      },
+    })
+    return { started }
+  }
   let outcome: 'ok' | 'error' | 'cancelled' = 'error'
   let code: string | undefined
   let blocked: ReturnType<typeof blockOf>

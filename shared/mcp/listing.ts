@@ -11,11 +11,23 @@ import { approveBody, promptBody, readQuery } from './schema.js'
 import { load } from '../registry/read.js'
 import { mutable, type McpConfig } from '../registry/model.js'
 import { targetFor, withTarget } from './target.js'
-import type { Session } from './sessions.js'
+import type { Declared, Session } from './sessions.js'
+import type { Started } from '../executions/api.js'
 import { contentsView, promptView, resourceView, templateView, toolView } from './views.js'
 import { loadState, otherToolNames, saveState, toolsFresh, TOOLS_TTL } from './state.js'
 import { checkResultDepth } from './depth.js'
 import { missingArguments, orEmpty, promptRefused, resourceRefused, type Warning } from './refusal.js'
+
+/** `capabilities=elicitation.form,elicitation.url,sampling` (a read's query) as declared capabilities. */
+function declaredOf(v: string): Declared {
+  const parts = new Set(v.split(','))
+  const form = parts.has('elicitation') || parts.has('elicitation.form')
+  const url = parts.has('elicitation.url')
+  return {
+    ...(form || url ? { elicitation: { ...(form ? { form: {} } : {}), ...(url ? { url: {} } : {}) } } : {}),
+    ...(parts.has('sampling') ? { sampling: {} } : {}),
+  }
+}
 import { scanContext, type ScanContext } from '../governance/assess.js'
 import { auditBlock, blockOf, gateFor } from '../governance/gate.js'
 import { approvePins } from '../governance/pins.js'
@@ -136,9 +148,18 @@ export async function listPrompts(d: Deps, caller: Caller, id: string, signal: A
   return { prompts: r.assessed.map((a) => ({ ...promptView(a.def as Prompt), ...approvalView(a) })), ...withWarnings(warnings) }
 }
 
-export async function readResource(d: Deps, caller: Caller, id: string, query: URLSearchParams, signal: AbortSignal) {
+/** What an interactive read or prompt get was started as: answered like execute (shared/executions/api.ts `replyFor`). */
+export type StartedCall = { started: Started }
+
+export async function readResource(d: Deps, caller: Caller, id: string, query: URLSearchParams, signal: AbortSignal): Promise<{ contents: ReturnType<typeof contentsView>[] } | StartedCall> {
   if (query.getAll('uri').length > 1) throw new AppError('invalid_request', 'Give one uri.', { errors: [{ path: '/uri', message: 'must be given once' }] })
-  const q = check<{ uri: string }>(readQuery, Object.fromEntries(query), 'query')
+  const q = check<{ uri: string; capabilities?: string }>(readQuery, Object.fromEntries(query), 'query')
+  if (q.capabilities) {
+    // A 2026-07-28 server may answer input_required: the read becomes an execution.
+    const rec = await load(d, caller, id)
+    const { startExecution } = await import('../executions/api.js')
+    return { started: await startExecution(d, caller, rec, 'resource', q.uri, {}, declaredOf(q.capabilities), { signal }) }
+  }
   return run(d, caller, id, signal, async (s) => {
     if (!s.client.getServerCapabilities()?.resources) throw new AppError('not_found', 'This MCP server has no resources.')
     const r = await s.client.readResource({ uri: q.uri }, { ...s.opts, cacheMode: 'bypass' })
@@ -148,12 +169,12 @@ export async function readResource(d: Deps, caller: Caller, id: string, query: U
 }
 
 /** A pending or blocked prompt is refused like a tool (409 tool_not_approved); see the gate. */
-export async function getPrompt(d: Deps, caller: Caller, id: string, name: string, body: unknown, signal: AbortSignal) {
-  const b = check<{ arguments?: Record<string, string> }>(promptBody, body ?? {})
+export async function getPrompt(d: Deps, caller: Caller, id: string, name: string, body: unknown, signal: AbortSignal): Promise<{ description: string | null; messages: unknown[] } | StartedCall> {
+  const b = check<{ arguments?: Record<string, string>; capabilities?: Declared }>(promptBody, body ?? {})
   const rec = await load(d, caller, id)
   try {
     const gate = gateFor(d, caller, rec, 'prompt', name)
-    return await withTarget(d, caller, rec, signal, async (s) => {
+    const checked = async (s: Session) => {
       if (!s.client.getServerCapabilities()?.prompts) throw new AppError('not_found', 'This MCP server has no prompts.')
       let prompts = promptsSeen.get(seenKey(caller, rec))
       // Unknown, or not among the prompts last seen: listed afresh when there are pins to compare with.
@@ -163,6 +184,14 @@ export async function getPrompt(d: Deps, caller: Caller, id: string, name: strin
       const known = prompts?.find((p) => p.name === name)
       const missing = known ? missingArguments(known, b.arguments) : []
       if (missing.length) throw new AppError('invalid_request', `The prompt needs ${missing.length === 1 ? 'an argument' : 'arguments'} it was not given: ${missing.map((m) => m.path).join(', ')}.`, { errors: missing })
+    }
+    if (b.capabilities) {
+      // A 2026-07-28 server may answer input_required: the get becomes an execution.
+      const { startExecution } = await import('../executions/api.js')
+      return { started: await startExecution(d, caller, rec, 'prompt', name, b.arguments ?? {}, b.capabilities, { signal, before: checked }) }
+    }
+    return await withTarget(d, caller, rec, signal, async (s) => {
+      await checked(s)
       const r = await s.client.getPrompt({ name, arguments: b.arguments ?? {} }, s.opts)
         .catch((e) => promptRefused(e, name, b.arguments, () => fetchPrompts(s, caller, rec).catch(() => undefined)))
       checkResultDepth([r.messages])

@@ -1,9 +1,24 @@
 /** JSON Schemas of the listing and execute request bodies and queries (docs/api.md mirrors them). */
 
+// What the caller can answer, shaped like MCP client capabilities; only these are declared upstream.
+const capabilities = {
+  type: 'object', additionalProperties: false,
+  properties: {
+    elicitation: {
+      type: 'object', additionalProperties: false,
+      properties: { form: { type: 'object', additionalProperties: false }, url: { type: 'object', additionalProperties: false } },
+    },
+    sampling: { type: 'object', additionalProperties: false },
+  },
+} as const
+
 export const readQuery = {
   $id: 'mcp.read-query',
   type: 'object', additionalProperties: false, required: ['uri'],
-  properties: { uri: { type: 'string', minLength: 1, maxLength: 4096 } },
+  properties: {
+    uri: { type: 'string', minLength: 1, maxLength: 4096 },
+    capabilities: { type: 'string', pattern: '^(elicitation|elicitation\\.form|elicitation\\.url|sampling)(,(elicitation|elicitation\\.form|elicitation\\.url|sampling))*$', description: 'a comma-separated list of elicitation, elicitation.form, elicitation.url, sampling' },
+  },
 } as const
 
 export const promptBody = {
@@ -11,6 +26,7 @@ export const promptBody = {
   type: 'object', additionalProperties: false,
   properties: {
     arguments: { type: 'object', maxProperties: 100, additionalProperties: { type: 'string', maxLength: 65536 } },
+    capabilities,
   },
 } as const
 
@@ -21,9 +37,10 @@ export type LogLevel = (typeof LOG_LEVELS)[number]
 export const executeBody = {
   $id: 'mcp.execute-body',
   type: 'object', additionalProperties: false,
-  description: '{"arguments": {...}}, with the tool\'s arguments inside "arguments" (and, when streaming, an optional "log_level")',
+  description: '{"arguments": {...}}, with the tool\'s arguments inside "arguments" (and, when streaming, an optional "log_level"; for an interactive call, "capabilities": {...})',
   properties: {
     arguments: { type: 'object' },
+    capabilities,
     // The least severe log message a streamed call wants from the server.
     log_level: { enum: LOG_LEVELS },
   },
@@ -51,6 +68,15 @@ export const completeBody = {
       type: 'object', additionalProperties: false,
       properties: { arguments: { type: 'object', maxProperties: 100, additionalProperties: { type: 'string', maxLength: 65536 } } },
     },
+  },
+} as const
+
+/** `POST /executions/{id}/input`: one answer per outstanding input request (checked further in shared/executions/answers.ts). */
+export const inputBody = {
+  $id: 'mcp.input-body',
+  type: 'object', additionalProperties: false, required: ['responses'],
+  properties: {
+    responses: { type: 'object', minProperties: 1, maxProperties: 50, propertyNames: { type: 'string', minLength: 1, maxLength: 256 }, additionalProperties: { type: 'object' } },
   },
 } as const
 

@@ -80,7 +80,13 @@ let sweeper: NodeJS.Timeout | undefined
 
 const DROPPED = /disconnected|terminated|closed|ECONNRESET|socket hang up/i
 
-async function open(d: Deps, t: Target, signal: AbortSignal, live = false, probe = false): Promise<Conn> {
+/** What the caller of an interactive execution declared it can answer (MCP client capabilities). */
+export interface Declared {
+  elicitation?: { form?: Record<string, never>; url?: Record<string, never> }
+  sampling?: Record<string, never>
+}
+
+async function open(d: Deps, t: Target, signal: AbortSignal, live = false, probe = false, declared?: Declared): Promise<Conn> {
   const { Client, StreamableHTTPClientTransport, SSEClientTransport } = await loadSdk()
   // A fault inside one call's own response fails that call; a fault on a stream
   // the calls share (legacy SSE, or a stream opened while connecting) fails them all.
@@ -129,9 +135,15 @@ async function open(d: Deps, t: Target, signal: AbortSignal, live = false, probe
     t.type === 'sse'
       ? new SSEClientTransport(url, { fetch: fetch as any, requestInit })
       : new StreamableHTTPClientTransport(url, { fetch: fetch as any, requestInit })
-  // 2026-07-28 deprecates sampling and roots, and we cannot put an elicitation to the user yet: declare nothing.
+  // Only what the caller of this call declared it can answer (an interactive execution, on a private
+  // connection); otherwise nothing: the gateway itself has no user to ask and no model to sample.
+  // 2026-07-28 `input_required` results are then handed back to us (manual mode), never auto-fulfilled.
   // Output schemas are checked with the gateway's validators (RE2 patterns, compiled off the event loop), not the SDK's own ajv.
-  const client = new Client(GATEWAY_INFO, { capabilities: {}, versionNegotiation: { mode: 'auto' }, listMaxPages: 64, jsonSchemaValidator: outputValidators })
+  const client = new Client(GATEWAY_INFO, {
+    capabilities: declared ?? {},
+    ...(declared ? { inputRequired: { autoFulfill: false } } : {}),
+    versionNegotiation: { mode: 'auto' }, listMaxPages: 64, jsonSchemaValidator: outputValidators,
+  })
   const conn: Conn = { key: warmKey(t), client, transport, era: 'legacy', busy: 0, lastUsed: Date.now(), dead: false, used: false, calls: new Set(), served: 0 }
   client.onerror = (e) => {
     // The SDK reports a dropped stream here but would wait out the whole timeout: fail the calls now.
@@ -235,6 +247,10 @@ export interface ConnectOptions {
   fresh?: boolean
   /** With `fresh`: negotiate the protocol era anew instead of reusing the cached verdict (a health check). */
   probe?: boolean
+  /** Capabilities declared upstream for this call only: always on a private connection (never a warm one). */
+  declared?: Declared
+  /** Added to the call's timeout: time spent waiting for the user's answers (2025 servers' open calls). */
+  extraMs?: number
 }
 
 export async function withSession<T>(d: Deps, t: Target, outer: AbortSignal, fn: (s: Session) => Promise<T>, o: ConnectOptions = {}): Promise<T> {
@@ -248,18 +264,20 @@ export async function withSession<T>(d: Deps, t: Target, outer: AbortSignal, fn:
   const onOuter = () => fail((gone = new AppError('cancelled', 'The client closed the request.')))
   if (outer.aborted) onOuter()
   outer.addEventListener('abort', onOuter, { once: true })
-  const opts = { signal: ac.signal, timeout: t.timeoutMs, maxTotalTimeout: t.timeoutMs }
+  const timeoutMs = t.timeoutMs + (o.extraMs ?? 0)
+  const fresh = o.fresh || Boolean(o.declared)
+  const opts = { signal: ac.signal, timeout: timeoutMs, maxTotalTimeout: timeoutMs }
   // The call's timeout holds whatever the SDK's own timer does (progress resets
   // it; a busy stream delays it): a little later than the SDK's, which
   // normally answers first and keeps the warm connection.
-  const deadline = setTimeout(() => fail(netError('timeout')), t.timeoutMs + DEADLINE_GRACE_MS)
+  const deadline = setTimeout(() => fail(netError('timeout')), timeoutMs + DEADLINE_GRACE_MS)
   const me: CallCtx = { fail }
   try {
     return await callCtx.run(me, async () => {
       for (let attempt = 0; ; attempt++) {
         let conn: Conn
         try {
-          conn = o.fresh ? await open(d, t, ac.signal, true, o.probe) : await until(acquire(d, t), ac.signal)
+          conn = fresh ? await open(d, t, ac.signal, true, o.probe, o.declared) : await until(acquire(d, t), ac.signal)
         } catch (e) {
           throw failure ?? upstreamError(e)
         }
@@ -268,12 +286,12 @@ export async function withSession<T>(d: Deps, t: Target, outer: AbortSignal, fn:
         try {
           const out = await fn({ client: conn.client, opts, era: conn.era })
           conn.used = true
-          if (++conn.served >= MAX_CALLS && !o.fresh) discard(conn)
+          if (++conn.served >= MAX_CALLS && !fresh) discard(conn)
           return out
         } catch (e) {
           const err = failure ?? upstreamError(e)
           // The server forgot our session (404) or the warm connection broke: start again, once.
-          const retry = !o.fresh && conn.used && attempt === 0 && !failure && (sessionGone(e) || conn.dead)
+          const retry = !fresh && conn.used && attempt === 0 && !failure && (sessionGone(e) || conn.dead)
           // A caller leaving aborts only its own request; the warm connection stays.
           if (retry || conn.dead || (failure && failure !== gone) || ['authorization_required', 'egress_denied', 'upstream_response_too_large'].includes(err.code)) {
             discard(conn)
@@ -284,7 +302,7 @@ export async function withSession<T>(d: Deps, t: Target, outer: AbortSignal, fn:
           conn.calls.delete(me)
           conn.busy--
           conn.lastUsed = Date.now()
-          if (o.fresh) close(conn)
+          if (fresh) close(conn)
           else if (conn.dead && conn.busy === 0) close(conn)
         }
       }

@@ -77,6 +77,13 @@ async function freshConfig(fx: Fx, body: Record<string, unknown> = { name: 'fres
   return r.json.id as string
 }
 
+/** An execution of alice's (an async echo call): 202 and its id. */
+async function freshExecution(fx: Fx) {
+  const r = await send(fx, 'POST', `/api/v1/mcps/${fx.ids.http}/tools/echo/execute`, { authorization: `Bearer ${fx.tokens.alice}`, 'content-type': 'application/json', prefer: 'respond-async' }, JSON.stringify({ arguments: { message: 'hi' } }))
+  assert.is(r.status, 202, r.text)
+  return r.json.id as string
+}
+
 export const TEMPLATES: Template[] = [
   { route: 'GET /health', auth: 'none', ok: [200], valid: () => fc.constant({}) },
   { route: 'GET /stdio/catalog', auth: 'user', ok: [200], valid: () => fc.constant({}) },
@@ -169,6 +176,16 @@ export const TEMPLATES: Template[] = [
   },
   // A health check answers 200 whether or not the server is up (ok: false says why).
   { route: 'POST /mcps/{id}/check', auth: 'user', ok: [200], valid: (fx) => fc.constantFrom(fx.ids.http, fx.ids.sse, fx.ids.stdio).map((id) => ({ vars: { id } })) },
+  // ---- executions (docs/api.md#executions): one started async per run, on an echo call ----
+  { route: 'GET /executions/{id}', auth: 'user', ok: [200], prepare: async (fx) => ({ id: await freshExecution(fx) }), valid: () => fc.constant({}) },
+  { route: 'DELETE /executions/{id}', auth: 'user', ok: [204], prepare: async (fx) => ({ id: await freshExecution(fx) }), valid: () => fc.constant({}) },
+  {
+    // The execution has finished (or is running), so a well-formed answer is 409 not_waiting.
+    route: 'POST /executions/{id}/input', auth: 'user', ok: [409], fields: ['/responses', '/responses/elicitation', '/responses/elicitation/content'],
+    prepare: async (fx) => ({ id: await freshExecution(fx) }),
+    valid: () => fc.record({ name: oddPrintable.map((s) => s.slice(0, 40)), action: fc.constantFrom('accept', 'decline', 'cancel') })
+      .map((v) => ({ body: { responses: { elicitation: v.action === 'accept' ? { action: 'accept', content: { name: v.name } } : { action: v.action } } } })),
+  },
   {
     route: 'POST /mcps/{id}/oauth/start', auth: 'user', ok: [200], fields: ['/return_to', '/scopes'],
     valid: (fx) => fc.record({ path: fc.webPath(), scopes }).map((v) => ({ vars: { id: fx.ids.oauth }, body: { return_to: APP + (v.path.startsWith('/') ? v.path : `/${v.path}`), scopes: v.scopes } })),

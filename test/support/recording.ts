@@ -72,6 +72,7 @@ export function recordingStore(inner: Store, r: Recorded, opaque: Set<string>): 
         }
         return fn(rec)
       }),
+    watch: (col, id, on) => (read(), inner.watch(col, id, on)),
     ping: () => (read(), inner.ping()),
     close: () => inner.close(),
   }

@@ -1,0 +1,58 @@
+/**
+ * Item 9: one elicitation round trip through the gateway (execute →
+ * input_required → input → completed) vs the same round trip by a direct SDK
+ * client that answers in its handler (warm session), interleaved, against
+ * servers that ask (test/servers/asking.ts): 2025 (the question on the open
+ * call) and 2026-07-28 (`input_required`, retried).
+ */
+import { Client, StreamableHTTPClientTransport } from '@modelcontextprotocol/client'
+import { interleave, type Summary } from './stats.js'
+import type { Era } from './direct.js'
+
+export interface ElicitationResult {
+  server: string
+  era: Era
+  gateway: Summary
+  direct: Summary
+  /** gateway p50 − direct p50: what the gateway adds to one round. */
+  added_p50_ms: number
+}
+
+const TIMEOUT_MS = 15_000
+const ANSWER = { action: 'accept', content: { name: 'Bench', age: 1 } }
+const FORM = { elicitation: { form: {} } }
+
+export async function elicitation(base: string, token: string, server: string, era: Era, url: string, o: { rounds: number; warmup: number }): Promise<ElicitationResult> {
+  const headers = { authorization: `Bearer ${token}`, 'content-type': 'application/json' }
+  const post = async (path: string, body: unknown) => {
+    const r = await fetch(base + path, { method: 'POST', headers, body: JSON.stringify(body), signal: AbortSignal.timeout(TIMEOUT_MS) })
+    return { status: r.status, json: (await r.json()) as Record<string, any> }
+  }
+  const reg = await post('/mcps', { name: `ask-${era}`, type: 'http', endpoint: url, config: { tool_policy: { mode: 'open' } } })
+  if (reg.status !== 201) throw new Error(`register: ${reg.status} ${JSON.stringify(reg.json)}`)
+  const id = reg.json.id as string
+
+  const gateway = async () => {
+    const q = await post(`/mcps/${id}/tools/ask_form/execute`, { arguments: {}, capabilities: FORM })
+    if (q.json.status !== 'input_required') return false
+    const key = Object.keys(q.json.input_requests)[0]!
+    const a = await post(`/executions/${q.json.execution_id}/input`, { responses: { [key]: ANSWER } })
+    return a.status === 200 && a.json.status === 'completed'
+  }
+
+  const transport = new StreamableHTTPClientTransport(new URL(url))
+  const client = new Client({ name: 'bench-direct', version: '0' }, { capabilities: FORM, ...(era === 'modern' ? { versionNegotiation: { mode: 'auto' as const } } : {}) })
+  client.setRequestHandler('elicitation/create', async () => ANSWER as never)
+  await client.connect(transport, { timeout: TIMEOUT_MS })
+  try {
+    const direct = async () => {
+      const r = await client.callTool({ name: 'ask_form', arguments: {} }, { timeout: TIMEOUT_MS })
+      return r.isError !== true
+    }
+    const s = await interleave({ gateway, direct }, o)
+    return { server, era, gateway: s.gateway, direct: s.direct, added_p50_ms: s.gateway.p50 - s.direct.p50 }
+  } finally {
+    if (transport.sessionId) await transport.terminateSession().catch(() => {})
+    await client.close().catch(() => {})
+  }
+}

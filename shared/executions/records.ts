@@ -1,0 +1,77 @@
+/**
+ * Execution records in the store: owner-checked reads, atomic changes, and
+ * results too large for one document split into parts (never truncated).
+ */
+import type { Caller } from '../auth/caller.js'
+import type { Deps } from '../deps.js'
+import { AppError } from '../errors.js'
+import { maskSecrets } from '../log.js'
+import type { Rec, Store } from '../ports.js'
+import { EXECUTIONS, EXECUTION_PARTS, KEEP_MS, type Execution } from './model.js'
+
+/** Below Firestore's 1 MiB per document, with room for the rest of the record. */
+const INLINE_MAX = 700_000
+const PART_CHARS = 900_000
+
+const notFound = () => new AppError('not_found', 'No such execution.')
+
+/** The caller's execution; someone else's is 404, like a missing one. */
+export async function loadExecution(d: Deps, caller: Caller, id: string): Promise<Rec<Execution>> {
+  if (!/^[A-Za-z0-9_-]{1,64}$/.test(id)) throw notFound()
+  const rec = await (await d.store()).get<Execution>(EXECUTIONS, id)
+  if (!rec || rec.data.owner !== caller.sub) throw notFound()
+  return rec
+}
+
+/**
+ * Changes a record atomically with `fn` (which may refuse by throwing), moving
+ * its expiry on. Secret values this request has seen are masked in everything
+ * stored (an upstream may echo them in a question or a result).
+ */
+export async function change(d: Deps, id: string, fn: (e: Execution) => Execution): Promise<Execution> {
+  const store = await d.store()
+  const rec = await store.update<Execution>(EXECUTIONS, id, (old) => {
+    const now = d.clock.now()
+    const next = fn(old)
+    return masked({ ...next, updated_at: now, expires_at: Math.max(now + KEEP_MS, next.answer_by ?? 0) })
+  })
+  return rec.data
+}
+
+const masked = <T>(v: T): T => JSON.parse(maskSecrets(JSON.stringify(v))) as T
+
+export async function createExecution(d: Deps, id: string, e: Execution): Promise<Execution> {
+  const now = d.clock.now()
+  const rec = await (await d.store()).create<Execution>(EXECUTIONS, id, masked({ ...e, updated_at: now, expires_at: Math.max(now + KEEP_MS, e.answer_by ?? 0) }))
+  return rec.data
+}
+
+/**
+ * Stores a completed result: inline when small, else as parts, each its own
+ * document, written before the status change that points to them (a reader
+ * only looks for parts once it sees `completed`). One transaction for all
+ * would pass Firestore's 10 MiB per commit.
+ */
+export async function complete(d: Deps, id: string, result: unknown, patch: Partial<Execution> = {}): Promise<Execution> {
+  const text = maskSecrets(JSON.stringify(result ?? null))
+  if (text.length <= INLINE_MAX) return change(d, id, (e) => ({ ...e, ...patch, status: 'completed', result: JSON.parse(text), result_parts: 0, input_requests: null, answers: null, resume: null }))
+  const parts: string[] = []
+  for (let i = 0; i < text.length; i += PART_CHARS) parts.push(text.slice(i, i + PART_CHARS))
+  const store = await d.store()
+  const expires = d.clock.now() + KEEP_MS
+  for (const [i, p] of parts.entries()) await store.transact(async (tx) => tx.set(EXECUTION_PARTS, `${id}.${i}`, { execution_id: id, n: i, text: p, expires_at: expires }))
+  return change(d, id, (e) => ({ ...e, ...patch, status: 'completed', result: null, result_parts: parts.length, input_requests: null, answers: null, resume: null }))
+}
+
+/** The result of a completed execution, reassembled from its parts when it has them. */
+export async function resultOf(store: Store, id: string, e: Execution): Promise<unknown> {
+  if (e.status !== 'completed') return null
+  if (!e.result_parts) return e.result
+  const texts: string[] = []
+  for (let i = 0; i < e.result_parts; i++) {
+    const p = await store.get<{ text: string }>(EXECUTION_PARTS, `${id}.${i}`)
+    if (!p) throw new AppError('unavailable', 'Part of this result is missing; try again.')
+    texts.push(p.data.text)
+  }
+  return JSON.parse(texts.join(''))
+}

@@ -1,0 +1,305 @@
+/**
+ * One leg of an execution: a call upstream on a private connection that
+ * declares only what the caller declared, until it completes, fails, or stops
+ * for input.
+ *
+ * - 2026-07-28 servers answer `input_required`: the leg ends there; the
+ *   original arguments and the server's `requestState` go to the store, and
+ *   the next leg (a retry with a new JSON-RPC id) runs on whichever instance
+ *   takes the answer.
+ * - 2025 servers send `elicitation/create` or `sampling/createMessage` on the
+ *   open call: this instance keeps the call and waits, through the store's
+ *   watch, for the answer that any instance may take; at `answer_by` the
+ *   execution fails with `input_timeout` and the upstream request is cancelled.
+ *
+ * `stopped` resolves at the leg's first stop (the question, or the end); the
+ * call itself may go on afterwards (2025 servers), in the background.
+ */
+import type { Caller } from '../auth/caller.js'
+import type { Deps } from '../deps.js'
+import { AppError, problem } from '../errors.js'
+import type { Rec } from '../ports.js'
+import type { McpConfig } from '../registry/model.js'
+import { audit } from '../audit.js'
+import { auditBlock, blockOf } from '../governance/gate.js'
+import { onShutdown } from '../shutdown.js'
+import { withTarget } from '../mcp/target.js'
+import type { Session, Target } from '../mcp/sessions.js'
+import { contentsView, resultView } from '../mcp/views.js'
+import { checkResultDepth } from '../mcp/depth.js'
+import { EXECUTIONS, terminal, type Execution, type InputRequest, type Progress } from './model.js'
+import { change, complete, createExecution } from './records.js'
+import { toInputRequest } from './requests.js'
+import { waitFor } from './wait.js'
+
+export interface LegHooks {
+  onStart?(): void
+  onProgress?(p: Progress): void
+  onLog?(l: { level: string; logger: string | null; data: unknown }): void
+}
+
+export interface Leg {
+  id: string
+  rec: Rec<McpConfig>
+  e: Execution
+  /** The arguments of the call (tool or prompt). */
+  args: Record<string, unknown>
+  /** A retry's answers and the server's state (2026-07-28). */
+  retry?: { responses: Record<string, unknown>; requestState: string | null }
+  /** Runs on the session before the first call (tool validation and policy). */
+  before?(s: Session, t: Target): Promise<void>
+  /** Whether the record exists already (async calls, answers); else it is written at the first question. */
+  stored: boolean
+  /** The waiting caller's request: its going away before the first stop cancels the call, as for a plain one. */
+  signal?: AbortSignal
+}
+
+/** Rounds of a requestState-only `input_required` (the server asks only to be called again) a leg follows itself. */
+const MAX_BARE_RETRIES = 5
+/** Progress reaches the store at most this often per execution. */
+const PROGRESS_EVERY_MS = 1000
+/** Questions on one 2025 call that may each wait out `EXECUTION_INPUT_TIMEOUT_MS`, for the call's own timeout. */
+const MAX_WAITS = 3
+
+/** Legs running on this instance, so that shutdown can end them in the open (below). */
+const running = new Map<string, { ac: AbortController; done?: Promise<void> }>()
+let hooked = false
+
+/**
+ * On shutdown (scale-in, a deploy), a call this instance holds cannot go on: its upstream request is
+ * cancelled and its execution fails with `unavailable` at once, instead of waiting out its deadline.
+ * Resolves once their records say so.
+ */
+export async function endRunning(): Promise<void> {
+  const all = [...running.values()]
+  for (const r of all) r.ac.abort(new AppError('unavailable', 'The instance holding this call shut down; start it again.'))
+  await Promise.allSettled(all.map((r) => r.done))
+}
+
+export function runLeg(d: Deps, caller: Caller, leg: Leg, hooks: LegHooks = {}): { stopped: Promise<Execution>; done: Promise<void> } {
+  const { id, e } = leg
+  const ac = new AbortController()
+  if (!hooked) {
+    hooked = true
+    onShutdown(endRunning)
+  }
+  const me: { ac: AbortController; done?: Promise<void> } = { ac }
+  running.set(id, me)
+  let stop!: (e: Execution) => void
+  const stopped = new Promise<Execution>((r) => (stop = r))
+  let timedOut: AppError | undefined
+  // DELETE (on any instance) sets `cancelled`: the call here ends the way its era requires.
+  let unwatch: () => void = () => {}
+  let finished = false
+  // A call the caller waits for is stored only once it asks something (nobody else can know of it before):
+  // a call that completes without a question writes nothing, one that asks writes once.
+  let stored = leg.stored
+  const watchCancel = () =>
+    void d.store().then((s) => {
+      if (finished) return
+      unwatch = s.watch<Execution>(EXECUTIONS, id, (r) => {
+        if (!r || r.data.status === 'cancelled') ac.abort(new AppError('cancelled', 'The execution was cancelled.'))
+      })
+    }, () => {})
+  if (stored) watchCancel()
+  const gone = () => ac.abort(new AppError('cancelled', 'The client closed the request.'))
+  if (leg.signal?.aborted) gone()
+  leg.signal?.addEventListener('abort', gone, { once: true })
+  void stopped.then(() => leg.signal?.removeEventListener('abort', gone))
+  const progress = throttled(d, id, hooks.onProgress, () => stored)
+
+  const done = (async () => {
+    const t0 = performance.now()
+    let era: Execution['era'] = e.era
+    try {
+      const out = await withTarget(d, caller, leg.rec, ac.signal, async (s, t) => {
+        era = s.era
+        await leg.before?.(s, t)
+        if (s.era === 'legacy') answerOnOpenCall(s)
+        if (hooks.onLog) {
+          s.client.setNotificationHandler('notifications/message', (n) => hooks.onLog!({ level: n.params.level, logger: n.params.logger ?? null, data: n.params.data }))
+        }
+        hooks.onStart?.()
+        let retry = leg.retry
+        // A retry is a new request (MRTR): each leg runs on a fresh connection whose ids start at 0, so
+        // a retry's ids start past the earlier legs'. The SDK has no option for it: its counter is set.
+        const ids = s.client as unknown as { _requestMessageId?: unknown }
+        if (retry && typeof ids._requestMessageId === 'number') ids._requestMessageId = e.round * 1000
+        for (let bare = 0; ; bare++) {
+          const r = await call(s, t, retry) as Record<string, unknown>
+          if (r.resultType !== 'input_required') return { done: r, asked: undefined }
+          const raw = (r.inputRequests ?? {}) as Record<string, { method?: string; params?: Record<string, unknown> }>
+          const requestState = typeof r.requestState === 'string' ? r.requestState : null
+          if (Object.keys(raw).length || bare >= MAX_BARE_RETRIES) return { done: undefined, asked: { raw, requestState } }
+          retry = { responses: {}, requestState }
+        }
+      }, { declared: e.declared, extraMs: d.config.inputTimeoutMs * MAX_WAITS })
+      if (out.asked) {
+        const requests: Record<string, InputRequest> = {}
+        for (const [k, v] of Object.entries(out.asked.raw)) requests[k] = toInputRequest(d, e.declared, String(v?.method), v?.params)
+        if (!Object.keys(requests).length) throw new AppError('upstream_error', 'The MCP server kept asking to be called again.', { upstream: { reason: 'input_required_loop' } })
+        const next = await ask(requests, 'modern', { arguments: leg.args, request_state: out.asked.requestState })
+        stop(next)
+        return
+      }
+      const view = viewOf(e.op, out.done!)
+      stop(stored ? await complete(d, id, view, { era, progress: null }) : { ...e, era, status: 'completed', result: view, transient: true })
+      note('ok')
+    } catch (err) {
+      const reason = ac.signal.reason
+      const failure = timedOut ?? (reason instanceof AppError && reason.code === 'unavailable' ? reason : err)
+      const body = problem(failure).body
+      const next = stored ? await change(d, id, (x) => (terminal(x.status) ? x : { ...x, era, status: 'failed', error: body, input_requests: null, answers: null, resume: null })).catch(() => null) : null
+      stop(next ?? { ...e, status: 'failed', error: body, transient: !stored })
+      note(failure instanceof AppError && failure.code === 'cancelled' ? 'cancelled' : 'error', String(body.code), failure)
+    } finally {
+      finished = true
+      if (running.get(id) === me) running.delete(id)
+      unwatch()
+      progress.flush()
+    }
+
+    function note(outcome: 'ok' | 'error' | 'cancelled', code?: string, err?: unknown) {
+      // A refusal by the tool policy is audited as such (prompts: as listing does for a plain get).
+      const blocked = blockOf(err)
+      if (blocked) return auditBlock(d, caller, e.mcp_id, e.op === 'prompt' ? 'prompt' : 'tool', e.name, blocked)
+      if (e.op !== 'tool') return
+      audit(d, {
+        actor: caller.sub, org: caller.org ?? null, action: 'tool.execute', mcp_id: e.mcp_id, tool: e.name.slice(0, 128),
+        argument_names: Object.keys(leg.args).slice(0, 50), outcome, ...(code ? { code } : {}), duration_ms: Math.round(performance.now() - t0), execution_id: id,
+      })
+    }
+  })()
+
+  /** The call of this leg: the first one, or a 2026-07-28 retry with the answers and a new JSON-RPC id. */
+  function call(s: Session, t: Target, retry?: Leg['retry']): Promise<unknown> {
+    const extra = {
+      ...(retry ? { inputResponses: retry.responses, ...(retry.requestState !== null ? { requestState: retry.requestState } : {}) } : {}),
+      // 2026-07-28: log notifications only when asked for, per request.
+      ...(hooks.onLog && s.era === 'modern' ? { _meta: { 'io.modelcontextprotocol/logLevel': 'info' } } : {}),
+    }
+    // Only a 2025 server's open call waits for the user; a 2026-07-28 leg gets the config's own timeout.
+    const timeouts = s.era === 'modern' ? { timeout: t.timeoutMs, maxTotalTimeout: t.timeoutMs } : {}
+    const opts = {
+      ...s.opts, ...timeouts, allowInputRequired: true, resetTimeoutOnProgress: true,
+      onprogress: (p: { progress: number; total?: number; message?: string }) => progress.set({ progress: p.progress, total: p.total ?? null, message: p.message ?? null }),
+    }
+    if (e.op === 'tool') return s.client.callTool({ name: e.name, arguments: leg.args, ...extra } as never, opts)
+    if (e.op === 'prompt') return s.client.getPrompt({ name: e.name, arguments: leg.args as Record<string, string>, ...extra } as never, opts)
+    return s.client.readResource({ uri: e.name, ...extra } as never, { ...opts, cacheMode: 'bypass' })
+  }
+
+  /** Puts the round's questions in the store (the next round) and tells whoever waits. */
+  async function ask(requests: Record<string, InputRequest>, era: 'legacy' | 'modern', resume: Execution['resume']): Promise<Execution> {
+    const answerBy = d.clock.now() + d.config.inputTimeoutMs
+    let next: Execution
+    if (stored) {
+      next = await change(d, id, (x) => {
+        if (x.status === 'cancelled') throw new AppError('cancelled', 'The execution was cancelled.')
+        return { ...x, era, status: 'input_required', round: x.round + 1, input_requests: requests, answer_by: answerBy, answers: null, resume }
+      })
+    } else {
+      next = await createExecution(d, id, { ...e, era, status: 'input_required', round: e.round + 1, input_requests: requests, answer_by: answerBy, answers: null, resume })
+      stored = true
+      watchCancel()
+    }
+    inputAudit(d, caller, id, next, 'asked')
+    return next
+  }
+
+  /** 2025 servers: their requests on the open call wait here for the answer, one at a time. */
+  function answerOnOpenCall(s: Session): void {
+    let queue: Promise<unknown> = Promise.resolve()
+    const handle = (method: 'elicitation/create' | 'sampling/createMessage') => (req: { params?: Record<string, unknown> }) => {
+      const turn = queue.then(() => waitForAnswer(method, req.params))
+      queue = turn.catch(() => {})
+      return turn as never
+    }
+    if (e.declared.elicitation) s.client.setRequestHandler('elicitation/create', handle('elicitation/create'))
+    if (e.declared.sampling) s.client.setRequestHandler('sampling/createMessage', handle('sampling/createMessage'))
+  }
+
+  async function waitForAnswer(method: string, params: Record<string, unknown> | undefined): Promise<Record<string, unknown>> {
+    const key = method === 'sampling/createMessage' ? 'sampling' : 'elicitation'
+    const asked = await ask({ [key]: toInputRequest(d, e.declared, method, params) }, 'legacy', null)
+    progress.pause()
+    stop(asked)
+    const got = await waitFor(d, id, (x) => !x || terminal(x.status) || (x.round === asked.round && x.answers !== null), asked.answer_by! - d.clock.now(), ac.signal)
+    if (!got || got.status === 'cancelled' || ac.signal.aborted) return endCall(new AppError('cancelled', 'The execution was cancelled.'))
+    if (got.round !== asked.round || !got.answers) {
+      timedOut = new AppError('input_timeout', 'Nobody answered the input request in time.')
+      inputAudit(d, caller, id, asked, 'timed_out')
+      return endCall(timedOut)
+    }
+    const answer = got.answers[key] as Record<string, unknown>
+    // Not cleared by a write of its own (a durable write per round): the next write of this
+    // execution (the next question, the result or the failure) removes them.
+    progress.resume()
+    return answer
+  }
+
+  /**
+   * Cancels the upstream request (`notifications/cancelled`), and so the call. The server's question
+   * gets no answer: an error answer could reach the server first and end its tool as a failure instead.
+   */
+  function endCall(reason: AppError): Promise<never> {
+    ac.abort(reason)
+    return new Promise<never>(() => {})
+  }
+
+  me.done = done
+  return { stopped, done }
+}
+
+/** The API's shape of a completed call. */
+function viewOf(op: Execution['op'], r: Record<string, unknown>): unknown {
+  if (op === 'tool') {
+    checkResultDepth([r.content, r.structuredContent, r.toolResult])
+    return resultView(r as Parameters<typeof resultView>[0])
+  }
+  if (op === 'prompt') {
+    checkResultDepth([r.messages])
+    return { description: r.description ?? null, messages: r.messages ?? [] }
+  }
+  checkResultDepth([r.contents])
+  return { contents: ((r.contents ?? []) as Parameters<typeof contentsView>[0][]).map(contentsView) }
+}
+
+/** Audits a round without what anyone said: who, which execution, which round and kinds, and what happened. */
+export function inputAudit(d: Deps, caller: Caller, id: string, e: Execution, what: 'asked' | 'answered' | 'declined' | 'cancelled' | 'timed_out'): void {
+  audit(d, {
+    actor: caller.sub, org: caller.org ?? null, action: 'execution.input', mcp_id: e.mcp_id, tool: e.name.slice(0, 128), kind: e.op,
+    outcome: what === 'timed_out' ? 'error' : 'ok', ...(what === 'timed_out' ? { code: 'input_timeout' } : {}), duration_ms: 0,
+    execution_id: id, round: e.round, input: what, input_kinds: [...new Set(Object.values(e.input_requests ?? {}).map((r) => (r.kind === 'elicitation' ? `elicitation.${r.mode}` : r.kind)))],
+  })
+}
+
+/** Progress to the caller at once, and to the store at most once a second (the latest value wins). */
+function throttled(d: Deps, id: string, local: ((p: Progress) => void) | undefined, stored: () => boolean) {
+  let pending: Progress | undefined
+  let last = 0
+  let timer: NodeJS.Timeout | undefined
+  let paused = false
+  const write = () => {
+    timer = undefined
+    if (!pending || paused || !stored()) return
+    const p = pending
+    pending = undefined
+    last = Date.now()
+    void change(d, id, (x) => (x.status === 'working' ? { ...x, progress: p } : x)).catch(() => {})
+  }
+  return {
+    set(p: Progress) {
+      local?.(p)
+      pending = p
+      if (timer) return
+      timer = setTimeout(write, Math.max(0, last + PROGRESS_EVERY_MS - Date.now()))
+    },
+    pause() { paused = true },
+    resume() { paused = false },
+    flush() {
+      clearTimeout(timer)
+      timer = undefined
+    },
+  }
+}
