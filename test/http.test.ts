@@ -82,6 +82,15 @@ bodies('POST and PATCH: a body that is not a JSON object is refused with a stabl
   assert.equal(await mine(ctx), before)
 })
 
+bodies('routes whose body may be left out still refuse a body that is JSON null (left out is not null)', async (ctx) => {
+  const id = await createOk(ctx)
+  const routes = [`/mcps/${id}/tools/echo/execute`, `/mcps/${id}/prompts/p/get`, `/mcps/${id}/upgrade`, `/mcps/${id}/oauth/start`, `/mcps/${id}/oauth/complete`]
+  for (const p of routes) {
+    const r = await call(ctx, 'POST', p, { raw: 'null', headers: JSON_CT })
+    isProblem(r, 400, 'invalid_request', { path: '/', label: `POST ${p} null` })
+  }
+})
+
 bodies('a body over the limit streamed without Content-Length is 413 too', async (ctx) => {
   const url = new URL(`${ctx.gw.base}/mcps`)
   const { status, type, body } = await new Promise<{ status: number; type: string; body: string }>((resolve, reject) => {

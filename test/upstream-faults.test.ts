@@ -113,7 +113,7 @@ for (const name of ['legacy', 'legacy-sse', 'modern']) {
   faults(`${name}: a tool result with isError is 200 is_error: true`, async () => {
     const r = await exec(name, 'fail')
     assert.is(r.status, 200, r.text)
-    assert.equal(r.json, { content: [{ type: 'text', text: 'it failed' }], structured_content: null, is_error: true })
+    assert.equal(r.json, { content: [{ type: 'text', text: 'it failed' }], structured_content: null, is_error: true, status: 'completed' })
   })
 
   faults(`${name}: a result over MAX_RESULT_BYTES is 502 upstream_response_too_large; the gateway stays healthy`, async () => {

@@ -106,7 +106,7 @@ export async function createFromRegistry(d: Deps, caller: Caller, body: unknown)
 
 /** `POST /mcps/{id}/upgrade`: to the latest version, with the values the config has plus any new ones given. */
 export async function upgrade(d: Deps, caller: Caller, id: string, body: unknown): Promise<Rec<McpConfig>> {
-  const b = check<{ values?: Values }>(upgradeSchema, body ?? {})
+  const b = check<{ values?: Values }>(upgradeSchema, body === undefined ? {} : body)
   const rec = await load(d, caller, id)
   if (!mutable(rec.data, caller)) throw new AppError('forbidden', 'Only org admins can change org-scoped MCP servers.')
   const ref = rec.data.registry

@@ -126,7 +126,7 @@ export async function execute(d: Deps, caller: Caller, id: string, toolName: str
  */
 export async function executeOrStart(d: Deps, caller: Caller, id: string, toolName: string, body: unknown, signal: AbortSignal, hooks: Hooks = {}, how?: Interactive): Promise<ToolResultView | { started: Started }> {
   const t0 = performance.now()
-  const b = check<{ arguments?: Record<string, unknown>; log_level?: LogLevel; capabilities?: Declared }>(executeBody, body ?? {})
+  const b = check<{ arguments?: Record<string, unknown>; log_level?: LogLevel; capabilities?: Declared }>(executeBody, body === undefined ? {} : body)
   const args = b.arguments ?? {}
   checkArgumentDepth(args)
   warmCompiler()

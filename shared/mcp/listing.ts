@@ -170,7 +170,7 @@ export async function readResource(d: Deps, caller: Caller, id: string, query: U
 
 /** A pending or blocked prompt is refused like a tool (409 tool_not_approved); see the gate. */
 export async function getPrompt(d: Deps, caller: Caller, id: string, name: string, body: unknown, signal: AbortSignal): Promise<{ description: string | null; messages: unknown[] } | StartedCall> {
-  const b = check<{ arguments?: Record<string, string>; capabilities?: Declared }>(promptBody, body ?? {})
+  const b = check<{ arguments?: Record<string, string>; capabilities?: Declared }>(promptBody, body === undefined ? {} : body)
   const rec = await load(d, caller, id)
   try {
     const gate = gateFor(d, caller, rec, 'prompt', name)

@@ -24,7 +24,7 @@ const gone = () => new AppError('not_found', 'No such pending connection: it was
 
 export async function complete(d: Deps, caller: Caller, id: string, body: unknown) {
   const t0 = performance.now()
-  const b = check<{ completion: string }>(completeBody, body ?? {})
+  const b = check<{ completion: string }>(completeBody, body === undefined ? {} : body)
   sweepSoon(d)
   const p = await (await d.store()).take<PendingRec>(PENDING, completionKey(b.completion))
   if (!p) throw gone()

@@ -30,7 +30,7 @@ function returnTo(d: Deps, raw: string | undefined): { url: string | null; origi
 }
 
 export async function start(d: Deps, caller: Caller, id: string, body: unknown) {
-  const b = check<{ return_to?: string; scopes?: string[] }>(startBody, body ?? {})
+  const b = check<{ return_to?: string; scopes?: string[] }>(startBody, body === undefined ? {} : body)
   const rec = await load(d, caller, id)
   sweepSoon(d)
   if (rec.data.auth_type !== 'oauth') throw new AppError('invalid_request', 'This MCP server does not use OAuth (auth_type is not oauth).')
