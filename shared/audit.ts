@@ -14,7 +14,7 @@ const KEEP_MS = 90 * 24 * 3600 * 1000
 export interface AuditEntry {
   actor: string
   org: string | null
-  action: 'mcp.create' | 'mcp.update' | 'mcp.delete' | 'tool.execute' | 'tool.blocked' | 'tool.approve' | 'oauth.connect' | 'oauth.complete' | 'oauth.disconnect'
+  action: 'mcp.create' | 'mcp.update' | 'mcp.delete' | 'tool.execute' | 'tool.blocked' | 'tool.approve' | 'oauth.connect' | 'oauth.complete' | 'oauth.disconnect' | 'stdio.home_save'
   mcp_id: string
   /** `tool.blocked` of a prompt, `tool.approve`: which kind of definition (tools otherwise). */
   kind?: 'tool' | 'prompt' | 'resource'
@@ -28,6 +28,9 @@ export interface AuditEntry {
   rate_limit?: { policy: string }
   /** `tool.approve`: the names (URIs for resources) approved, at most 50. */
   names?: string[]
+  /** `stdio.home_save` refused (code home_too_large): the home's size and its entry's cap, in bytes. */
+  bytes?: number
+  cap?: number
 }
 
 interface Pending { records: [string, Record<string, unknown>][]; done: Promise<void>; timer: NodeJS.Timeout; release(): void }
