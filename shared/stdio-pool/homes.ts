@@ -60,6 +60,11 @@ export class Homes {
     return this.held.has(ref.lkey)
   }
 
+  /** Leases held here. */
+  get count(): number {
+    return this.held.size
+  }
+
   /** The home in `dir` is the current one for `ref` on this instance (a restart after a crash skips the restore). */
   current(ref: HomeRef, dir: string): boolean {
     return this.held.get(ref.lkey)?.dir === dir
@@ -70,7 +75,11 @@ export class Homes {
    * `maxWaitMs`) and restores the saved home into `dir` (emptied first).
    */
   async open(ref: HomeRef, dir: string, cap: number): Promise<void> {
-    if (!this.leases.valid()) throw new AppError('unavailable', 'The stdio pool cannot reach its store; retry shortly.', { retry_after: 2 })
+    if (!this.leases.valid()) {
+      // Holding nothing, a late heartbeat is harmless: beat now. Holding leases, the heartbeat timer must first give them up.
+      if (this.held.size === 0) await this.leases.beat().catch(() => {})
+      if (!this.leases.valid()) throw new AppError('unavailable', 'The stdio pool cannot reach its store; retry shortly.', { retry_after: 2 })
+    }
     let h = this.held.get(ref.lkey)
     let takeover = false
     if (!h) {

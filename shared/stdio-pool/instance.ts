@@ -74,10 +74,13 @@ function lookout(pool: Pool, homes: Homes, d: Deps): NodeJS.Timeout[] {
   let polls = 0
   return [
     every(Math.ceil(c.poolLeaseTtlMs / 3), 'heartbeat', async () => {
+      const wasValid = homes.leases.valid()
       try {
         await homes.leases.beat()
+        // A heartbeat that came too late: others may have taken our leases meanwhile.
+        if (!wasValid && homes.count > 0) throw new Error('heartbeat lapsed')
       } catch (e) {
-        if (homes.leases.valid()) throw e
+        if (homes.leases.valid() && wasValid) throw e
         // Others may now take our leases: stop everything (saves are fenced) and start over as a new instance.
         log('ERROR', 'stdio pool lost its heartbeat: processes stopped', { error: String((e as Error)?.message ?? e) })
         await pool.lostLeases()

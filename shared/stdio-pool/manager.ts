@@ -115,6 +115,8 @@ export class Pool {
       if (this.closing) throw new AppError('unavailable', 'The stdio pool is shutting down.', { retry_after: 1 })
       const have = this.slots.get(key)
       if (have && !have.proc.exited && (!this.o.homes || this.o.homes.holds(have.ref))) {
+        // A holder whose heartbeat lapsed may have lost the lease already: it serves nothing until the heartbeat timer decides.
+        if (this.o.homes && !this.o.homes.leases.valid()) throw new AppError('unavailable', 'The stdio pool cannot reach its store; retry shortly.', { retry_after: 2 })
         this.counters.hits++
         have.lastUsed = this.now()
         return have

@@ -83,6 +83,8 @@ export async function startGcsFake(o: { maxObjectBytes?: number } = {}): Promise
 
   const server = createServer(async (req, res) => {
     const u = new URL(req.url!, 'http://x')
+    // With STORAGE_EMULATOR_HOST (no path) the client leaves out /storage/v1 on non-upload calls, as emulators accept.
+    if (u.pathname.startsWith('/b/')) u.pathname = `/storage/v1${u.pathname}`
     const q = u.searchParams
     calls.push({ method: req.method!, path: u.pathname, ...(q.get('uploadType') ? { upload: q.get('uploadType')! } : {}) })
     if (failing.times > 0) {
