@@ -17,8 +17,7 @@ import { HomeTooLarge, pack, unpack } from './archive.js'
 import { Leases, LEASES } from './lease.js'
 import { seal, unseal } from './seal.js'
 
-export const HOME_DELETES = 'stdio_home_deletes'
-const KEEP_TOMBSTONE_MS = 7 * 24 * 3600_000
+import { HOME_DELETES } from './forget.js'
 
 const sha = (s: string, n: number) => createHash('sha256').update(s).digest('hex').slice(0, n)
 /** One object per (owner, config); the config's prefix lets its deletion find every owner's copy. */
@@ -224,11 +223,3 @@ const split = (k: string) => {
   const i = k.indexOf('|')
   return [k.slice(0, i), k.slice(i + 1)]
 }
-
-/** The registry's half of a config's deletion: a tombstone the pool acts on (only the pool may touch saved homes). */
-export async function forgetHomes(store: Store, mcpId: string, now: number): Promise<void> {
-  await store.transact(async (tx) => {
-    tx.set(HOME_DELETES, mcpId, { done: false, at: now, expires_at: now + KEEP_TOMBSTONE_MS })
-  })
-}
-
