@@ -29,7 +29,7 @@ const leaseId = (owner: string, mcpId: string) => sha(`${owner}\0${mcpId}`, 40)
 export interface HomeRef { owner: string; mcpId: string; lkey: string }
 export const refOf = (owner: string, mcpId: string): HomeRef => ({ owner, mcpId, lkey: `${owner}|${mcpId}` })
 
-interface Held { gen: number; objGen: string; digest?: string; dir: string; cap: number; tooLarge?: string }
+interface Held { gen: number; objGen: string; digest?: string; dir: string; cap: number; tooLarge?: string; refusedBytes?: number }
 
 export interface HomesOptions {
   store: Store
@@ -135,12 +135,17 @@ export class Homes {
       archive = await pack(h.dir, h.cap)
     } catch (e) {
       if (!(e instanceof HomeTooLarge)) throw e
-      h.tooLarge = `Your server's files were not saved: ${e.message}. It keeps running with them; delete files to get under the cap, or they are lost when it stops.`
-      log('WARNING', 'stdio home over its cap: not saved', { bytes: e.bytes, cap: e.cap })
-      this.o.onRefused?.(ref, e.bytes, e.cap)
+      // Told and audited once per size: the idle sweep retries every 15 s.
+      if (h.refusedBytes !== e.bytes) {
+        h.refusedBytes = e.bytes
+        h.tooLarge = `Your server's files were not saved: ${e.message}. It keeps running with them; delete files to get under the cap, or they are lost when it stops.`
+        log('WARNING', 'stdio home over its cap: not saved', { bytes: e.bytes, cap: e.cap })
+        this.o.onRefused?.(ref, e.bytes, e.cap)
+      }
       throw e
     }
     h.tooLarge = undefined
+    h.refusedBytes = undefined
     const digest = createHash('sha256').update(archive).digest('base64')
     if (digest === h.digest) return
     const name = objectName(ref.owner, ref.mcpId)
