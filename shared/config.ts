@@ -193,10 +193,13 @@ function parseHomesConfig(env: Record<string, string | undefined>, local: boolea
   const want = env.POOL_HOMES || (bucket ? 'gcs' : local ? 'local' : 'off')
   if (!['off', 'local', 'gcs'].includes(want)) throw new Error('config: POOL_HOMES must be off, local or gcs')
   if (want === 'gcs' && !bucket) throw new Error('config: POOL_HOMES=gcs needs POOL_HOMES_BUCKET')
+  const key = env.POOL_HOME_KEY?.trim()
+  // Checked for shape only, and never repeated in the message.
+  if (key && !/^([0-9a-fA-F]{64}|[A-Za-z0-9+/_-]{43}=?)$/.test(key)) throw new Error('config: POOL_HOME_KEY must be 32 bytes, given as base64 or as 64 hex characters')
   return {
     poolHomes: want as 'off' | 'local' | 'gcs',
     poolHomesBucket: bucket,
-    poolHomeKey: env.POOL_HOME_KEY || null,
+    poolHomeKey: key || null,
     poolHomeSaveMs: int(env.POOL_HOME_SAVE_MS, 300_000, 0, 86_400_000, 'POOL_HOME_SAVE_MS'),
     poolLeaseTtlMs: int(env.POOL_LEASE_TTL_MS, 15_000, 1000, 600_000, 'POOL_LEASE_TTL_MS'),
     poolHandoverPollMs: int(env.POOL_HANDOVER_POLL_MS, 1000, 50, 60_000, 'POOL_HANDOVER_POLL_MS'),

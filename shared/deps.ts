@@ -58,8 +58,20 @@ export function makeDeps(config: Config, over: Partial<Omit<Deps, 'config'>> = {
     return new MemoryRateLimitStore()
   })
   const homes = over.homes ?? once(async () => {
-    const { homeKey } = await import('./stdio-pool/home-key.js')
-    const key = await homeKey(config)
+    // POOL_HOME_KEY (from Secret Manager, to the pool alone); in local mode one derived from the local vault's key.
+    const { parseKey, loadOrCreateKey } = await import('./adapters/vault-local.js')
+    const { deriveHomeKey } = await import('./stdio-pool/seal.js')
+    let key: Buffer
+    if (config.poolHomeKey) key = parseKey(config.poolHomeKey)
+    else if (config.mode !== 'local') {
+      const { AppError } = await import('./errors.js')
+      throw new AppError('unavailable', 'Saved stdio homes need POOL_HOME_KEY.')
+    } else if (config.localVaultKey) key = deriveHomeKey(parseKey(config.localVaultKey))
+    else {
+      const { mkdir } = await import('node:fs/promises')
+      await mkdir(config.dataDir, { recursive: true, mode: 0o700 })
+      key = deriveHomeKey(await loadOrCreateKey(config.dataDir))
+    }
     if (config.poolHomes === 'gcs') {
       const { GcsBlobStore } = await import('./adapters/homes-gcs.js')
       return { key, blobs: new GcsBlobStore({ bucket: config.poolHomesBucket!, ...(config.projectId ? { projectId: config.projectId } : {}) }) }

@@ -167,10 +167,10 @@ export class Pool {
 
   /**
    * Stops a process and saves its home (the files are still then); `release`
-   * lets another instance take it. A save that fails for any reason but size
+   * lets another instance take it, `cleanup` removes the local copy. A save that fails for any reason but size
    * keeps the lease and the local home, so a later start here resumes from it.
    */
-  private async stopAndSave(x: Slot, graceMs: number, release: boolean): Promise<void> {
+  private async stopAndSave(x: Slot, graceMs: number, release: boolean, cleanup = release): Promise<void> {
     if (this.slots.get(x.key) === x) this.slots.delete(x.key)
     this.dying.add(x.proc)
     await x.proc.stop(graceMs)
@@ -186,7 +186,8 @@ export class Pool {
     }
     if (!release) return
     await homes.release(x.ref)
-    await rm(x.home, { recursive: true, force: true }).catch(() => {})
+    // The saved copy is the home now; Cloud Run's disk is memory.
+    if (cleanup) await rm(x.home, { recursive: true, force: true }).catch(() => {})
   }
 
   /**
@@ -368,7 +369,7 @@ export class Pool {
     for (const x of all) this.dying.add(x.proc)
     this.slots.clear()
     // Each home is saved once its process has stopped, and its lease released.
-    await Promise.all([...[...this.dying].map((p) => p.stop(graceMs)), ...all.map((x) => this.serial(x.ref.lkey, () => this.stopAndSave(x, graceMs, true)))])
+    await Promise.all([...[...this.dying].map((p) => p.stop(graceMs)), ...all.map((x) => this.serial(x.ref.lkey, () => this.stopAndSave(x, graceMs, true, false)))])
   }
 
   /** Last resort on process exit: SIGKILL every group, synchronously. */
