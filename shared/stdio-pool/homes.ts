@@ -82,7 +82,8 @@ export class Homes {
     let h = this.held.get(ref.lkey)
     let takeover = false
     if (!h) {
-      const until = this.o.clock.now() + (this.o.maxWaitMs ?? 20_000)
+      // How long this call waits is local time, not lease time.
+      const until = performance.now() + (this.o.maxWaitMs ?? 20_000)
       for (let wait = 50; ; wait = Math.min(wait * 2, 500)) {
         const t = await this.leases.take(leaseId(ref.owner, ref.mcpId), ref.mcpId)
         if (t.ok) {
@@ -90,7 +91,7 @@ export class Homes {
           takeover = t.takeover
           break
         }
-        if (this.o.clock.now() > until) throw new AppError('unavailable', 'Another pool instance still runs this server and has not handed it over; retry shortly.', { retry_after: 2 })
+        if (performance.now() > until) throw new AppError('unavailable', 'Another pool instance still runs this server and has not handed it over; retry shortly.', { retry_after: 2 })
         await sleep(wait)
       }
     }
