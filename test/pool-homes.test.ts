@@ -112,4 +112,33 @@ test('through the API: the graph survives the pool stopping; deleting the config
   }
 })
 
+test('through the API: a home over its cap is refused; the user\'s next execute says so, clearly, and the server keeps running', async () => {
+  cat = await writeTestCatalog({ fake: { home_max_bytes: 64 * 1024 } })
+  const poolDir = await tmp('pool-cap-')
+  gw = await startGateway({ env: { STDIO_CATALOG: cat.file, POOL_DATA_DIR: poolDir, POOL_HOME_SAVE_MS: '200' } })
+  try {
+    const alice = await gw.token('alice')
+    const c = await gw.req('POST', '/mcps', { token: alice, body: { name: 'fake', type: 'stdio', config: { catalog_id: 'fake', tool_policy: { mode: 'open' } } } })
+    assert.is(c.status, 201, c.text)
+    const run = (tool: string, args: Record<string, unknown>) => gw.req('POST', `/mcps/${c.json.id}/tools/${tool}/execute`, { token: alice, body: { arguments: args } })
+    const pid = (await run('pid', {})).json.content[0].text
+    assert.is((await run('write', { name: 'big.bin', bytes: 100 * 1024 })).status, 200)
+    let told: Awaited<ReturnType<typeof run>> | undefined
+    for (let i = 0; i < 100 && !told; i++) {
+      const r = await run('pid', {})
+      if (r.status !== 200 || r.json.isError) told = r
+      else await new Promise((r) => setTimeout(r, 50))
+    }
+    assert.ok(told, 'the user was told')
+    console.log(`   the user sees: ${told!.status} ${told!.text.slice(0, 300)}`)
+    assert.match(told!.text, /were not saved/)
+    assert.match(told!.text, /holds 100\.0 KiB, over the 64\.0 KiB this catalog entry keeps/)
+    assert.is((await run('pid', {})).json.content[0].text, pid, 'the same process runs on')
+  } finally {
+    await stopPool(1000)
+    await gw.close()
+    await rm(cat.dir, { recursive: true, force: true })
+  }
+})
+
 test.run()

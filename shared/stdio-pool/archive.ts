@@ -25,7 +25,7 @@ export class HomeTooLarge extends Error {
     super(`the home directory holds ${mb(bytes)}, over the ${mb(cap)} this catalog entry keeps`)
   }
 }
-export const mb = (n: number) => `${(n / (1 << 20)).toFixed(n < 10 << 20 ? 1 : 0)} MiB`
+export const mb = (n: number) => (n < 1 << 20 ? `${(n / 1024).toFixed(1)} KiB` : `${(n / (1 << 20)).toFixed(1)} MiB`)
 
 interface Item { type: 'd' | 'f' | 'l'; rel: string; abs: string; mode: number; size: number }
 

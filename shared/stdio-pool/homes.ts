@@ -74,6 +74,8 @@ export class Homes {
    * `maxWaitMs`) and restores the saved home into `dir` (emptied first).
    */
   async open(ref: HomeRef, dir: string, cap: number): Promise<void> {
+    // Renewing while still valid is always safe: a slow heartbeat (a cold store client) must not lapse right after a start.
+    if (this.leases.valid() && this.leases.left() < this.o.leaseTtlMs / 2) await this.leases.beat().catch(() => {})
     if (!this.leases.valid()) {
       // Holding nothing, a late heartbeat is harmless: beat now. Holding leases, the heartbeat timer must first give them up.
       if (this.held.size === 0) await this.leases.beat().catch(() => {})

@@ -50,7 +50,12 @@ export class Leases {
    * between instances and for pauses.
    */
   valid(): boolean {
-    return this.beatOkAt > 0 && this.clock.now() < this.beatOkAt + this.ttlMs - Math.ceil(this.ttlMs / 5)
+    return this.left() > 0
+  }
+
+  /** How long our leases stay valid without another heartbeat, ms (≤ 0: lapsed). */
+  left(): number {
+    return this.beatOkAt > 0 ? this.beatOkAt + this.ttlMs - Math.ceil(this.ttlMs / 5) - this.clock.now() : 0
   }
 
   /** After losing the heartbeat: a new identity, so stale lease records name an instance that is gone. */
