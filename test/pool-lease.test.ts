@@ -133,4 +133,14 @@ test('a holder whose heartbeat lapsed cannot open anything while it holds leases
   await rejects(() => a.open(refOf('alice', 'm2'), join(dir, 'a2'), 1 << 20), (e) => e instanceof AppError && e.code === 'unavailable')
 })
 
+test('a saved home that does not open (another key, damaged) is never replaced by an empty start: 503, the object untouched', async () => {
+  const name = objectName('alice', 'm1')
+  await blobs.put(name, Buffer.from('not sealed under our key at all'), '0')
+  const a = make()
+  await a.leases.beat()
+  const e = await rejects(() => a.open(ref, join(dir, 'a'), 1 << 20), (e) => e instanceof AppError && e.code === 'unavailable')
+  assert.match(e.message, 'cannot be restored')
+  assert.is((await blobs.get(name))!.data.toString(), 'not sealed under our key at all')
+})
+
 test.run()

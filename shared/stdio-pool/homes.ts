@@ -103,7 +103,15 @@ export class Homes {
       const blob = await this.blobs.get(name)
       await rm(tmp, { recursive: true, force: true })
       await mkdir(tmp, { recursive: true, mode: 0o700 })
-      if (blob) await unpack(unseal(this.o.key, name, blob.data), tmp, cap)
+      if (blob) {
+        try {
+          await unpack(unseal(this.o.key, name, blob.data), tmp, cap)
+        } catch (e) {
+          // Never started empty over it: the next save would replace the user's files for good.
+          log('ERROR', 'stdio saved home cannot be restored (another key, or damaged)', { object: name, error: String((e as Error)?.message ?? e) })
+          throw new AppError('unavailable', 'The saved files of this server cannot be restored; the operator has been told (pool log).', { retry_after: 60 })
+        }
+      }
       h.objGen = blob?.generation ?? '0'
       if (!takeover) break
       // The old holder may still be running (split brain): writing the generation we restored
