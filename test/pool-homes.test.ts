@@ -19,6 +19,13 @@ import { startGateway, type Gateway } from './support/gateway.js'
 import { writeTestCatalog, type TestCatalog } from './support/pool.js'
 import { stopPool, poolOf } from '../shared/stdio-pool/instance.js'
 import { rejects } from './support/assert.js'
+import { AppError } from '../shared/errors.js'
+import { Pool } from '../shared/stdio-pool/manager.js'
+import { Homes } from '../shared/stdio-pool/homes.js'
+import { LocalStore } from '../shared/adapters/store-local.js'
+import { loadCatalog } from '../shared/stdio/catalog.js'
+import { systemClock } from '../shared/ports.js'
+import { text } from './support/pool.js'
 
 const test = suite('pool homes')
 const tmp = (p: string) => mkdtemp(join(tmpdir(), p))
@@ -138,6 +145,34 @@ test('through the API: a home over its cap is refused; the user\'s next execute 
     await stopPool(1000)
     await gw.close()
     await rm(cat.dir, { recursive: true, force: true })
+  }
+})
+
+test('a process whose home is over its cap is not evicted to make room: the files it could not save stay with it', async () => {
+  const c = await writeTestCatalog({ fake: { home_max_bytes: 64 * 1024, max_processes: 1 } })
+  const d = await tmp('pool-lru-')
+  const store = await LocalStore.open({ dir: join(d, 'store') })
+  const homes = new Homes({ store, blobs: new LocalBlobStore(join(d, 'homes')), key: randomBytes(32), clock: systemClock, leaseTtlMs: 60_000 })
+  await homes.leases.beat()
+  const pool = new Pool({ catalog: loadCatalog(c.file), dataDir: join(d, 'pool'), maxProcesses: 10, homes })
+  const spec = (mcp_id: string) => ({ owner: 'alice', mcp_id, choice: { catalog_id: 'fake', params: {}, env: {} } })
+  const call = (mcp: string, name: string, args: Record<string, unknown> = {}) => pool.request(spec(mcp), { jsonrpc: '2.0', id: 1, method: 'tools/call', params: { name, arguments: args } })
+  try {
+    const pid = text(await call('big', 'pid'))
+    await call('big', 'write', { name: 'big.bin', bytes: 100 * 1024 })
+    await pool.saveAll()
+    assert.ok(homes.overCap({ owner: 'alice', mcpId: 'big', lkey: 'alice|big' }))
+    // The entry allows one process per instance: the over-cap one is not given up for another.
+    await rejects(() => call('other', 'pid'), (e) => e instanceof AppError && e.code === 'unavailable')
+    const told = await call('big', 'pid')
+    assert.is(told.error?.data && (told.error.data as { code: string }).code, 'home_too_large')
+    assert.is(text(await call('big', 'pid')), pid, 'still the same process')
+  } finally {
+    await pool.shutdown(1000)
+    await homes.close()
+    await store.close()
+    await rm(d, { recursive: true, force: true })
+    await rm(c.dir, { recursive: true, force: true })
   }
 })
 

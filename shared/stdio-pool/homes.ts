@@ -179,6 +179,11 @@ export class Homes {
     }
   }
 
+  /** The last save was refused for size: the process must keep running (not evicted, not handed over). */
+  overCap(ref: HomeRef): boolean {
+    return this.held.get(ref.lkey)?.refusedBytes !== undefined
+  }
+
   /** A refused save's message, once: the user's next call gets it. */
   takeRefusal(ref: HomeRef): string | undefined {
     const h = this.held.get(ref.lkey)

@@ -279,7 +279,8 @@ export class Pool {
     ]
     for (const [match, cap, where] of caps) {
       let group = [...this.slots.values()].filter(match)
-      const idle = group.filter((x) => this.idle(x)).sort((a, b) => a.lastUsed - b.lastUsed)
+      // A process whose home is over its cap is not a victim: stopping it would lose the files it could not save.
+      const idle = group.filter((x) => this.idle(x) && !this.o.homes?.overCap(x.ref)).sort((a, b) => a.lastUsed - b.lastUsed)
       while (group.length >= cap) {
         const victim = idle.shift()
         if (!victim) throw new AppError('unavailable', `Too many busy stdio processes ${where}; retry shortly.`, { retry_after: 2 })
