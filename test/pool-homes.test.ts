@@ -176,4 +176,38 @@ test('a process whose home is over its cap is not evicted to make room: the file
   }
 })
 
+test('idle-out saves the home and releases the lease; the next start restores it', async () => {
+  const c = await writeTestCatalog({ fake: { idle_ttl_ms: 1000 } })
+  const d = await tmp('pool-idle-')
+  const store = await LocalStore.open({ dir: join(d, 'store') })
+  const blobs = new LocalBlobStore(join(d, 'homes'))
+  const homes = new Homes({ store, blobs, key: randomBytes(32), clock: systemClock, leaseTtlMs: 60_000 })
+  await homes.leases.beat()
+  let now = Date.now()
+  const pool = new Pool({ catalog: loadCatalog(c.file), dataDir: join(d, 'pool'), maxProcesses: 10, homes, now: () => now })
+  const spec = { owner: 'alice', mcp_id: 'idle1', choice: { catalog_id: 'fake', params: {}, env: {} } }
+  const ref = { owner: 'alice', mcpId: 'idle1', lkey: 'alice|idle1' }
+  const call = (name: string, args: Record<string, unknown> = {}) => pool.request(spec, { jsonrpc: '2.0', id: 1, method: 'tools/call', params: { name, arguments: args } })
+  try {
+    const pid = text(await call('pid'))
+    await call('write', { name: 'kept.txt', bytes: 10 })
+    assert.is(await blobs.get(objectName('alice', 'idle1')), null, 'nothing saved yet')
+    now += 1001
+    assert.is(pool.sweep(), 1)
+    for (let i = 0; i < 100 && homes.holds(ref); i++) await new Promise((r) => setTimeout(r, 20))
+    assert.not.ok(homes.holds(ref), 'released')
+    assert.ok(await blobs.get(objectName('alice', 'idle1')), 'saved at idle-out')
+    assert.is(pool.peek(spec), undefined)
+    const again = text(await call('cwd'))
+    assert.is.not(text(await call('pid')), pid, 'a new process')
+    assert.is(await readFile(join(again, 'kept.txt'), 'utf8'), 'x'.repeat(10), 'restored')
+  } finally {
+    await pool.shutdown(1000)
+    await homes.close()
+    await store.close()
+    await rm(d, { recursive: true, force: true })
+    await rm(c.dir, { recursive: true, force: true })
+  }
+})
+
 test.run()
