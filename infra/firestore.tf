@@ -9,7 +9,7 @@
 locals {
   # Collections whose records expire: audit (90 days), mcp_state (7 days), OAuth states
   # (10 minutes), refresh leases (30 s) and vault-write rate windows (2 minutes).
-  ttl_collections = ["audit", "mcp_state", "oauth_states", "oauth_leases", "rate_limits"]
+  ttl_collections = ["audit", "mcp_state", "oauth_states", "oauth_leases", "rate_limits", "stdio_instances", "stdio_home_deletes"]
 
   # The queries the code makes: d.tenant IN [...] ordered by document id (list of mcps), and
   # d.mcp_id == x (oauth_connections of a deleted config). Equality or IN on one field, ordered by

@@ -59,4 +59,11 @@ test('the pool gets POOL_HOMES, the bucket and its key (as a secret env var, nev
   assert.is(m.locals.access['stdio-pool'].firestore, 'roles/datastore.user')
 })
 
+test('TTL policies on the pool\'s heartbeats and deletion tombstones (both carry expires_at); none on leases (their generation must not reset)', async () => {
+  const ttl = (await mod('infra')).locals.ttl_collections as string[]
+  assert.ok(ttl.includes('stdio_instances'))
+  assert.ok(ttl.includes('stdio_home_deletes'))
+  assert.not.ok(ttl.includes('stdio_leases'))
+})
+
 test.run()
