@@ -143,4 +143,22 @@ test('a saved home that does not open (another key, damaged) is never replaced b
   assert.is((await blobs.get(name))!.data.toString(), 'not sealed under our key at all')
 })
 
+test('a periodic save uploads only when a file changed; a final save always packs', async () => {
+  const a = make()
+  await a.leases.beat()
+  const ha = await home('a')
+  await a.open(ref, ha, 1 << 20)
+  await writeFile(join(ha, 'graph.jsonl'), 'v1')
+  await a.save(ref, { periodic: true })
+  const g1 = (await blobs.get(objectName('alice', 'm1')))!.generation
+  await a.save(ref, { periodic: true })
+  assert.is((await blobs.get(objectName('alice', 'm1')))!.generation, g1, 'unchanged: no upload')
+  await writeFile(join(ha, 'graph.jsonl'), 'v2 longer')
+  await a.save(ref, { periodic: true })
+  const g2 = (await blobs.get(objectName('alice', 'm1')))!.generation
+  assert.is.not(g2, g1)
+  await a.save(ref)
+  assert.is((await blobs.get(objectName('alice', 'm1')))!.generation, g2, 'same content: no upload either')
+})
+
 test.run()

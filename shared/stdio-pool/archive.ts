@@ -10,6 +10,7 @@
  *   mode (u32) | f: size (u64) + bytes; l: target length (u16) + target
  */
 import { lstat, mkdir, open, readdir, readFile, readlink, symlink } from 'node:fs/promises'
+import { createHash } from 'node:crypto'
 import { join, posix } from 'node:path'
 import { promisify } from 'node:util'
 import { gunzip, gzip } from 'node:zlib'
@@ -27,7 +28,7 @@ export class HomeTooLarge extends Error {
 }
 export const mb = (n: number) => (n < 1 << 20 ? `${(n / 1024).toFixed(1)} KiB` : `${(n / (1 << 20)).toFixed(1)} MiB`)
 
-interface Item { type: 'd' | 'f' | 'l'; rel: string; abs: string; mode: number; size: number }
+interface Item { type: 'd' | 'f' | 'l'; rel: string; abs: string; mode: number; size: number; mtime: number }
 
 /** Everything under `dir` (lstat: symlinks are entries, never followed); sockets, FIFOs and devices are skipped. */
 async function walk(dir: string): Promise<Item[]> {
@@ -42,14 +43,26 @@ async function walk(dir: string): Promise<Item[]> {
       const st = await lstat(abs).catch(() => null)
       if (!st) continue // gone meanwhile
       const mode = st.mode & 0o777
+      const mtime = st.mtimeMs
       if (st.isDirectory()) {
-        out.push({ type: 'd', rel: r, abs, mode, size: 0 })
+        out.push({ type: 'd', rel: r, abs, mode, size: 0, mtime })
         stack.push(r)
-      } else if (st.isFile()) out.push({ type: 'f', rel: r, abs, mode, size: st.size })
-      else if (st.isSymbolicLink()) out.push({ type: 'l', rel: r, abs, mode, size: 0 })
+      } else if (st.isFile()) out.push({ type: 'f', rel: r, abs, mode, size: st.size, mtime })
+      else if (st.isSymbolicLink()) out.push({ type: 'l', rel: r, abs, mode, size: 0, mtime })
     }
   }
   return out
+}
+
+/**
+ * What the home looks like from `lstat` alone (names, types, modes, sizes,
+ * mtimes): a periodic save of a running process skips packing when it has not
+ * changed since the last save. Final saves never rely on it.
+ */
+export async function stampOf(dir: string): Promise<string> {
+  const h = createHash('sha256')
+  for (const i of await walk(dir)) h.update(`${i.type}\0${i.rel}\0${i.mode}\0${i.size}\0${i.mtime}\n`)
+  return h.digest('base64')
 }
 
 /** The home as a gzip'd archive; throws HomeTooLarge (reading no file) when its files exceed `cap` bytes. */

@@ -13,7 +13,7 @@ import { mkdir, rename, rm } from 'node:fs/promises'
 import { AppError } from '../errors.js'
 import { log } from '../log.js'
 import type { BlobStore, Clock, Store } from '../ports.js'
-import { HomeTooLarge, pack, unpack } from './archive.js'
+import { HomeTooLarge, pack, stampOf, unpack } from './archive.js'
 import { Leases, LEASES } from './lease.js'
 import { seal, unseal } from './seal.js'
 
@@ -29,7 +29,7 @@ const leaseId = (owner: string, mcpId: string) => sha(`${owner}\0${mcpId}`, 40)
 export interface HomeRef { owner: string; mcpId: string; lkey: string }
 export const refOf = (owner: string, mcpId: string): HomeRef => ({ owner, mcpId, lkey: `${owner}|${mcpId}` })
 
-interface Held { gen: number; objGen: string; digest?: string; dir: string; cap: number; tooLarge?: string; refusedBytes?: number }
+interface Held { gen: number; objGen: string; digest?: string; stamp?: string; dir: string; cap: number; tooLarge?: string; refusedBytes?: number }
 
 export interface HomesOptions {
   store: Store
@@ -129,6 +129,7 @@ export class Homes {
     h.dir = dir
     h.cap = cap
     h.digest = undefined
+    h.stamp = undefined
     this.held.set(ref.lkey, h)
   }
 
@@ -138,9 +139,12 @@ export class Homes {
    * was) and `precondition_failed` when another instance took over (the caller
    * must stop the process without saving again).
    */
-  async save(ref: HomeRef): Promise<void> {
+  async save(ref: HomeRef, o: { periodic?: boolean } = {}): Promise<void> {
     const h = this.held.get(ref.lkey)
     if (!h) return
+    // A running process's periodic save: nothing to do when no file changed (by lstat).
+    const stamp = o.periodic ? await stampOf(h.dir) : undefined
+    if (stamp !== undefined && stamp === h.stamp) return
     let archive: Buffer
     try {
       archive = await pack(h.dir, h.cap)
@@ -158,7 +162,10 @@ export class Homes {
     h.tooLarge = undefined
     h.refusedBytes = undefined
     const digest = createHash('sha256').update(archive).digest('base64')
-    if (digest === h.digest) return
+    if (digest === h.digest) {
+      h.stamp = stamp
+      return
+    }
     const name = objectName(ref.owner, ref.mcpId)
     try {
       h.objGen = await this.blobs.put(name, seal(this.o.key, name, archive), h.objGen)
@@ -170,6 +177,7 @@ export class Homes {
       throw e
     }
     h.digest = digest
+    h.stamp = stamp
     // A config deleted while its process ran: what we just wrote goes too.
     // (Unreadable now: the sweep of deleted configs catches it later.)
     if (await this.o.store.get(HOME_DELETES, ref.mcpId).catch(() => null)) {

@@ -194,12 +194,12 @@ export class Pool {
    * Saves a running process's home between calls (calls wait meanwhile, a few
    * ms). False when the home is over its cap: the caller keeps the process.
    */
-  private async liveSave(x: Slot): Promise<boolean> {
+  private async liveSave(x: Slot, periodic = false): Promise<boolean> {
     if (!this.o.homes?.holds(x.ref) || x.proc.exited) return true
     let resume!: () => void
     x.paused = new Promise((r) => (resume = r))
     try {
-      await this.o.homes.save(x.ref)
+      await this.o.homes.save(x.ref, { periodic })
       return true
     } catch (e) {
       if (e instanceof HomeTooLarge) return false
@@ -238,7 +238,7 @@ export class Pool {
 
   /** Saves every idle process's home (the periodic save). */
   async saveAll(): Promise<void> {
-    await Promise.all([...this.slots.values()].filter((x) => this.idle(x)).map((x) => this.serial(x.ref.lkey, () => this.liveSave(x))))
+    await Promise.all([...this.slots.values()].filter((x) => this.idle(x)).map((x) => this.serial(x.ref.lkey, () => this.liveSave(x, true))))
   }
 
   /** The instance lost its heartbeat: every process goes; saves are tried (fenced: refused if taken over). */
