@@ -65,10 +65,20 @@ function lookout(pool: Pool, homes: Homes, d: Deps): NodeJS.Timeout[] {
   const c = d.config
   const every = (ms: number, what: string, f: () => Promise<unknown>) => {
     let running = false
+    // An outage fails every tick: the same error is logged once a minute, not once a tick.
+    let last = { error: '', at: 0 }
     return setInterval(() => {
       if (running) return
       running = true
-      f().catch((e) => log('WARNING', `stdio pool ${what} failed`, { error: String((e as Error)?.message ?? e) })).finally(() => (running = false))
+      f()
+        .catch((e) => {
+          const error = String((e as Error)?.message ?? e)
+          const now = Date.now()
+          if (error === last.error && now - last.at < 60_000) return
+          last = { error, at: now }
+          log('WARNING', `stdio pool ${what} failed`, { error })
+        })
+        .finally(() => (running = false))
     }, ms)
   }
   let polls = 0
