@@ -45,8 +45,9 @@ shipped.before(async () => {
 })
 
 shipped.after(async () => {
-  await gw.close()
+  // The pool first: it saves homes and releases leases through the gateway's store.
   await stopPool(2000)
+  await gw.close()
   await rm(poolDir, { recursive: true, force: true })
 })
 
@@ -119,8 +120,8 @@ allowed.before(async () => {
 })
 
 allowed.after(async () => {
-  await gw2.close()
   await stopPool(2000)
+  await gw2.close()
   for (const d of [poolDir2, catDir, shared]) await rm(d, { recursive: true, force: true })
 })
 

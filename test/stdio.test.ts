@@ -34,8 +34,9 @@ test.before(async () => {
 })
 
 test.after(async () => {
-  await gw.close()
+  // The pool first: it saves homes and releases leases through the gateway's store.
   await stopPool(2000)
+  await gw.close()
   await rm(root, { recursive: true, force: true })
   await rm(cat.dir, { recursive: true, force: true })
   delete process.env.GATEWAY_TEST_SECRET
