@@ -36,7 +36,13 @@ async function walk(dir: string): Promise<Item[]> {
   const stack = ['']
   while (stack.length) {
     const rel = stack.pop()!
-    const names = (await readdir(join(dir, rel))).sort()
+    let names: string[]
+    try {
+      names = (await readdir(join(dir, rel))).sort()
+    } catch (e) {
+      if (rel && (e as NodeJS.ErrnoException).code === 'ENOENT') continue // removed meanwhile
+      throw e
+    }
     for (const n of names) {
       const r = rel ? `${rel}/${n}` : n
       const abs = join(dir, r)
@@ -73,6 +79,16 @@ export async function pack(dir: string, cap: number): Promise<Buffer> {
   const parts: Buffer[] = [MAGIC]
   let read = 0
   for (const i of items) {
+    let data: Buffer | undefined
+    if (i.type === 'f') {
+      try {
+        data = await readFile(i.abs)
+      } catch (e) {
+        // Deleted since the walk: not in this save. Unreadable: the save fails (never an empty file instead).
+        if ((e as NodeJS.ErrnoException).code === 'ENOENT') continue
+        throw e
+      }
+    }
     const path = Buffer.from(i.rel)
     const head = Buffer.alloc(1 + 2 + path.length + 4)
     head.write(i.type, 0)
@@ -80,8 +96,7 @@ export async function pack(dir: string, cap: number): Promise<Buffer> {
     path.copy(head, 3)
     head.writeUInt32BE(i.mode, 3 + path.length)
     parts.push(head)
-    if (i.type === 'f') {
-      const data = await readFile(i.abs).catch(() => Buffer.alloc(0))
+    if (data) {
       // A file that grew since it was measured still counts against the cap.
       read += data.length
       if (read > cap) throw new HomeTooLarge(read, cap)
