@@ -229,8 +229,14 @@ export class Pool {
         for (let i = 0; i < 200 && (x.leases > 0 || x.proc.inFlight > 0); i++) await sleep(50)
         await this.stopAndSave(x, 2000, true)
       }
+      // Released only once saved: an asker must never restore an older copy (it waits, then gets 503).
       if (homes.holds(ref)) {
-        await homes.save(ref).catch(() => {})
+        try {
+          await homes.save(ref)
+        } catch (e) {
+          log('WARNING', 'stdio home not handed over: not saved', { error: String((e as Error)?.message ?? e) })
+          return
+        }
         await homes.release(ref)
       }
     })
