@@ -62,6 +62,11 @@ export function goals(r: Results): Goal[] {
       pass: Number.isFinite(overhead) ? e.added_p50_ms <= 2 * overhead : null,
     })
   }
+  if (r.homes) {
+    const h = r.homes
+    g.push({ goal: 'stdio homes: warm pool call unchanged (within 0.5 ms p50)', measured: `${f(h.warm_with_homes.p50, 2)} vs ${f(h.warm_without.p50, 2)} ms`, pass: h.warm_with_homes.p50 - h.warm_without.p50 <= 0.5 })
+    g.push({ goal: 'stdio homes: cold start restoring 1 MiB < 2× without', measured: `${f(h.cold_restored_1mib.p50, 0)} vs ${f(h.cold_without.p50, 0)} ms = ${f(h.cold_ratio, 2)}×`, pass: h.cold_ratio < 2 })
+  }
   if (typeof r.stdio === 'string') g.push({ goal: 'stdio pool', measured: r.stdio, pass: null })
   else {
     g.push({ goal: 'stdio: warm pool call ≤ 1/20 of spawn-per-call', measured: `${f(r.stdio.pool_warm.p50, 2)} vs ${f(r.stdio.spawn_per_call.p50, 0)} ms = 1/${f(r.stdio.ratio, 0)}`, pass: r.stdio.ratio >= 20 })

@@ -97,6 +97,21 @@ export function markdown(r: Results): string {
           `Spawn-per-call / warm pool p50: ${f(r.stdio.ratio)}×; warm pool − streamable HTTP p50: ${f(r.stdio.delta_vs_http_ms)} ms.`,
         ].join('\n'),
     '',
+    ...(r.homes
+      ? [
+          '## 7b. persistent stdio homes (in process, server-memory read_graph)',
+          '',
+          table(['path', 'p50', 'p95', 'p99', 'calls/s', 'errors', 'n'], [
+            ['warm call, pool with homes and leases', ...lat(r.homes.warm_with_homes)],
+            ['warm call, pool without', ...lat(r.homes.warm_without)],
+            ['cold start (spawn, initialize, call) restoring a 1 MiB home', ...lat(r.homes.cold_restored_1mib)],
+            ['cold start without a home', ...lat(r.homes.cold_without)],
+          ]),
+          '',
+          `Cold start restoring 1 MiB / without: ${f(r.homes.cold_ratio)}× p50.`,
+          '',
+        ]
+      : []),
     markdownRateLimit(r.rate_limit ?? []),
     '',
     '## 9. Elicitation round trip (ms; interleaved): gateway execute → input_required → input → completed vs a direct warm SDK client answering in its handler',

@@ -16,6 +16,7 @@ import { startModernServer } from '../test/servers/modern.js'
 import { startEverything, type EverythingHandle } from '../test/support/everything.js'
 import { writeTestCatalog, type TestCatalog } from '../test/support/pool.js'
 import { stdioBench, type StdioResult } from './stdio.js'
+import { homesBench, type HomesResult } from './homes.js'
 import { rateLimitBench, type RateLimitResult } from './ratelimit.js'
 import { elicitation, type ElicitationResult } from './elicitation.js'
 import { startAskingLegacy, startAskingModern } from '../test/servers/asking.js'
@@ -47,6 +48,8 @@ export interface Results {
   cold_start: ColdStart[]
   throughput: ThroughputResult[]
   stdio: StdioResult | string
+  /** 7b: persistent stdio homes (in process). */
+  homes?: HomesResult
   /** Item 8: execute with and without rate limits. */
   rate_limit: RateLimitResult[]
   /** Item 9: one elicitation round trip, gateway vs a direct client with a handler. */
@@ -61,8 +64,8 @@ export interface BenchOptions {
   progress?: (line: string) => void
 }
 
-const FULL = { stdio: { rounds: 200, warmup: 20, spawnRounds: 15 }, latency: { rounds: 300, warmup: 30 }, warmCalls: 20, opsCalls: 50, listing: { rounds: 40, warmup: 5 }, levels: [1, 8, 64], durationMs: 3000, coldReps: 5, coldOnly: undefined as string[] | undefined }
-const QUICK = { stdio: { rounds: 5, warmup: 2, spawnRounds: 2 }, latency: { rounds: 10, warmup: 3 }, warmCalls: 3, opsCalls: 3, listing: { rounds: 3, warmup: 1 }, levels: [8], durationMs: 300, coldReps: 0, coldOnly: ['trivial', 'registry'] }
+const FULL = { homes: { rounds: 200, warmup: 20, coldReps: 8 }, stdio: { rounds: 200, warmup: 20, spawnRounds: 15 }, latency: { rounds: 300, warmup: 30 }, warmCalls: 20, opsCalls: 50, listing: { rounds: 40, warmup: 5 }, levels: [1, 8, 64], durationMs: 3000, coldReps: 5, coldOnly: undefined as string[] | undefined }
+const QUICK = { homes: { rounds: 5, warmup: 2, coldReps: 1 }, stdio: { rounds: 5, warmup: 2, spawnRounds: 2 }, latency: { rounds: 10, warmup: 3 }, warmCalls: 3, opsCalls: 3, listing: { rounds: 3, warmup: 1 }, levels: [8], durationMs: 300, coldReps: 0, coldOnly: ['trivial', 'registry'] }
 const BEARER = 'bench-upstream-token-5f2a'
 
 export async function runBench(o: BenchOptions = {}): Promise<{ results: Results; markdown: string; json: string; md: string }> {
@@ -128,6 +131,9 @@ export async function runBench(o: BenchOptions = {}): Promise<{ results: Results
     const stdioId = await a.register('stdio-everything', '', { type: 'stdio', endpoint: undefined, config: { catalog_id: 'everything' } })
     const stdio = await stdioBench(a, stdioId, evId, p.stdio)
 
+    say('7b. persistent stdio homes')
+    const homes = await homesBench(p.homes)
+
     say('8. rate limiter')
     const rl = [await rateLimitBench(upProc.modern, '2026-07-28 (modern.ts)', p.latency)]
 
@@ -160,7 +166,7 @@ export async function runBench(o: BenchOptions = {}): Promise<{ results: Results
         gateway_warnings: gatewayWarnings, bench_warnings: [...benchWarnings],
       },
       goals: [], latency: lat, floor: floors, upstream, store_ops: ops, listing: list, cold_start: cold, throughput: tp,
-      stdio, rate_limit: rl, elicitation: elic,
+      stdio, homes, rate_limit: rl, elicitation: elic,
     }
     results.goals = goals(results)
     const md = markdown(results)

@@ -26,7 +26,7 @@ const routes: Route[] = [
   { method: 'POST', path: MCP, auth: false, run: guarded(poolMcp) },
   { method: 'GET', path: MCP, auth: false, run: stateless },
   { method: 'DELETE', path: MCP, auth: false, run: stateless },
-  { method: 'GET', path: /^\/pool\/health$/, auth: false, run: guarded(async (c) => ({ status: 200, body: poolHealth(c) })) },
+  { method: 'GET', path: /^\/pool\/health$/, auth: false, run: guarded(async (c) => ({ status: 200, body: await poolHealth(c) })) },
 ]
 
 export const handler = serve('stdio-pool', routes)

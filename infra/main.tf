@@ -49,7 +49,7 @@ locals {
     "execute"        = { public = true, firestore = "roles/datastore.user", vault = "full", stdio = true, calls_pool = true }
     "oauth-start"    = { public = true, firestore = "roles/datastore.user", vault = "full", stdio = false, calls_pool = false }
     "oauth-callback" = { public = true, firestore = "roles/datastore.user", vault = "full", stdio = false, calls_pool = false }
-    "stdio-pool"     = { public = false, firestore = "none", vault = "none", stdio = true, calls_pool = false }
+    "stdio-pool"     = { public = false, firestore = "roles/datastore.user", vault = "none", stdio = true, calls_pool = false }
   }
 
   source_dir        = coalesce(var.source_dir, "${path.module}/../dist/deploy/source")
@@ -109,6 +109,13 @@ locals {
     POOL_INVOKERS      = join(",", [for k, a in local.access : google_service_account.fn[k].email if a.calls_pool])
     POOL_DATA_DIR      = var.stdio.data_dir
     POOL_MAX_PROCESSES = tostring(var.stdio.max_processes)
+    # Persistent homes (homes.tf): leases in Firestore, homes in the bucket, sealed with POOL_HOME_KEY.
+    POOL_HOMES        = local.homes_enabled ? "gcs" : "off"
+    POOL_HOMES_BUCKET = local.homes_enabled ? local.homes_bucket_name : null
+    POOL_HOME_SAVE_MS = var.stdio.homes.save_ms == null ? null : tostring(var.stdio.homes.save_ms)
+    POOL_LEASE_TTL_MS = var.stdio.homes.lease_ttl_ms == null ? null : tostring(var.stdio.homes.lease_ttl_ms)
+    # How soon a holder sees another instance's hand-over request (one Firestore query per poll per instance).
+    POOL_HANDOVER_POLL_MS = var.stdio.homes.handover_poll_ms == null ? null : tostring(var.stdio.homes.handover_poll_ms)
   }
 
   env = {
@@ -128,9 +135,10 @@ locals {
   }
 
   secret_env = {
-    for name in keys(local.functions) : name => {
-      for k, s in var.secret_env : k => { secret = s.secret_id, version = s.version } if contains(s.functions, name)
-    }
+    for name in keys(local.functions) : name => merge(
+      { for k, s in var.secret_env : k => { secret = s.secret_id, version = s.version } if contains(s.functions, name) },
+      name == local.pool_name && local.homes_enabled ? { POOL_HOME_KEY = { secret = local.homes_key_id, version = "latest" } } : {},
+    )
   }
 }
 
@@ -213,6 +221,8 @@ module "functions" {
     google_project_iam_member.firestore,
     google_project_iam_member.vault,
     google_secret_manager_secret_iam_member.secret_env,
+    google_secret_manager_secret_iam_member.pool_home_key,
+    google_storage_bucket_iam_member.homes_pool,
     google_firestore_database.this,
     time_sleep.propagation,
   ]

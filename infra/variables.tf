@@ -205,10 +205,22 @@ variable "stdio" {
     catalog       = optional(string, "catalog/example.json")
     data_dir      = optional(string)
     max_processes = optional(number, 12)
+    homes = optional(object({
+      enabled        = optional(bool, true)
+      retention_days = optional(number, 90)
+      save_ms        = optional(number)
+      lease_ttl_ms   = optional(number)
+      handover_poll_ms = optional(number)
+    }), {})
   })
   default     = {}
   nullable    = false
-  description = "The stdio catalog (STDIO_CATALOG, a path inside the staged source; null disables stdio servers), the pool's POOL_DATA_DIR and POOL_MAX_PROCESSES."
+  description = "The stdio catalog (STDIO_CATALOG, a path inside the staged source; null disables stdio servers), the pool's POOL_DATA_DIR and POOL_MAX_PROCESSES. homes: persistent homes in a Cloud Storage bucket (POOL_HOMES_BUCKET) sealed with the pool-home-key secret (POOL_HOME_KEY; add its value before deploying, docs/deploy.md), deleted after retention_days without a save; save_ms, lease_ttl_ms and handover_poll_ms set POOL_HOME_SAVE_MS, POOL_LEASE_TTL_MS and POOL_HANDOVER_POLL_MS."
+
+  validation {
+    condition     = var.stdio.homes.retention_days >= 1
+    error_message = "stdio.homes.retention_days must be at least 1."
+  }
 }
 
 variable "firestore" {

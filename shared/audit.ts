@@ -14,7 +14,7 @@ const KEEP_MS = 90 * 24 * 3600 * 1000
 export interface AuditEntry {
   actor: string
   org: string | null
-  action: 'mcp.create' | 'mcp.update' | 'mcp.delete' | 'tool.execute' | 'tool.blocked' | 'tool.approve' | 'oauth.connect' | 'oauth.complete' | 'oauth.disconnect' | 'execution.input'
+  action: 'mcp.create' | 'mcp.update' | 'mcp.delete' | 'tool.execute' | 'tool.blocked' | 'tool.approve' | 'oauth.connect' | 'oauth.complete' | 'oauth.disconnect' | 'execution.input' | 'stdio.home_save'
   mcp_id: string
   /** `tool.blocked` of a prompt, `tool.approve`: which kind of definition (tools otherwise). */
   kind?: 'tool' | 'prompt' | 'resource'
@@ -34,6 +34,9 @@ export interface AuditEntry {
   round?: number
   input?: 'asked' | 'answered' | 'declined' | 'cancelled' | 'timed_out'
   input_kinds?: string[]
+  /** `stdio.home_save` refused (code home_too_large): the home's size and its entry's cap, in bytes. */
+  bytes?: number
+  cap?: number
 }
 
 interface Pending { records: [string, Record<string, unknown>][]; done: Promise<void>; timer: NodeJS.Timeout; release(): void }

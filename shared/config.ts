@@ -161,6 +161,21 @@ export interface Config {
   poolDataDir: string
   /** Processes per pool instance, whatever the catalog entries allow. */
   poolMaxProcesses: number
+  /**
+   * Persistent homes and one process per (owner, config) across instances:
+   * `gcs` (POOL_HOMES_BUCKET), `local` (a directory under DATA_DIR; local mode's
+   * default) or `off` (homes live and die with the instance).
+   */
+  poolHomes: 'off' | 'local' | 'gcs'
+  poolHomesBucket: string | null
+  /** POOL_HOME_KEY: the 32-byte key sealing saved homes (a Secret Manager secret in production); local mode derives one from the vault key. */
+  poolHomeKey: string | null
+  /** Periodic save of running processes' homes, ms (0: only on idle-out, hand-over and shutdown). */
+  poolHomeSaveMs: number
+  /** How long an instance's leases outlive its last heartbeat. */
+  poolLeaseTtlMs: number
+  /** How often an instance looks for hand-over requests and deleted configs. */
+  poolHandoverPollMs: number
 }
 
 function parsePoolConfig(env: Record<string, string | undefined>, local: boolean) {
@@ -172,6 +187,26 @@ function parsePoolConfig(env: Record<string, string | undefined>, local: boolean
     poolInvokers: list(env.POOL_INVOKERS).map((e) => e.toLowerCase()),
     poolDataDir: env.POOL_DATA_DIR || `${(env.TMPDIR || '/tmp').replace(/\/+$/, '')}/mcp-gateway-pool`,
     poolMaxProcesses: int(env.POOL_MAX_PROCESSES, 50, 1, 1000, 'POOL_MAX_PROCESSES'),
+    ...parseHomesConfig(env, local),
+  }
+}
+
+function parseHomesConfig(env: Record<string, string | undefined>, local: boolean) {
+  const bucket = env.POOL_HOMES_BUCKET || null
+  if (bucket && !/^[a-z0-9][a-z0-9._-]{1,220}[a-z0-9]$/.test(bucket)) throw new Error('config: POOL_HOMES_BUCKET must be a Cloud Storage bucket name')
+  const want = env.POOL_HOMES || (bucket ? 'gcs' : local ? 'local' : 'off')
+  if (!['off', 'local', 'gcs'].includes(want)) throw new Error('config: POOL_HOMES must be off, local or gcs')
+  if (want === 'gcs' && !bucket) throw new Error('config: POOL_HOMES=gcs needs POOL_HOMES_BUCKET')
+  const key = env.POOL_HOME_KEY?.trim()
+  // Checked for shape only, and never repeated in the message.
+  if (key && !/^([0-9a-fA-F]{64}|[A-Za-z0-9+/_-]{43}=?)$/.test(key)) throw new Error('config: POOL_HOME_KEY must be 32 bytes, given as base64 or as 64 hex characters')
+  return {
+    poolHomes: want as 'off' | 'local' | 'gcs',
+    poolHomesBucket: bucket,
+    poolHomeKey: key || null,
+    poolHomeSaveMs: int(env.POOL_HOME_SAVE_MS, 300_000, 0, 86_400_000, 'POOL_HOME_SAVE_MS'),
+    poolLeaseTtlMs: int(env.POOL_LEASE_TTL_MS, 15_000, 1000, 600_000, 'POOL_LEASE_TTL_MS'),
+    poolHandoverPollMs: int(env.POOL_HANDOVER_POLL_MS, 1000, 50, 60_000, 'POOL_HANDOVER_POLL_MS'),
   }
 }
 

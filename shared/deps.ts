@@ -6,7 +6,7 @@
  */
 import type { Config } from './config.js'
 import { parseConfig } from './config.js'
-import type { Clock, RateLimitStore, Store, Vault } from './ports.js'
+import type { BlobStore, Clock, RateLimitStore, Store, Vault } from './ports.js'
 import { systemClock } from './ports.js'
 import type { Verify } from './auth/caller.js'
 import type { Lookup } from './egress/fetch.js'
@@ -19,6 +19,8 @@ export interface Deps {
   /** Rate-limit buckets: Redis when REDIS_URL is set (shared by every instance), else this instance's memory. */
   limiter(): Promise<RateLimitStore>
   verify: Verify
+  /** Saved stdio homes (the pool only): Cloud Storage or a directory under DATA_DIR, and the key that seals them. */
+  homes(): Promise<{ blobs: BlobStore; key: Buffer }>
   /** Name resolution for the egress check (tests pass their own); default: the system resolver. */
   lookup?: Lookup
 }
@@ -55,6 +57,28 @@ export function makeDeps(config: Config, over: Partial<Omit<Deps, 'config'>> = {
     const { MemoryRateLimitStore } = await import('./adapters/ratelimit-memory.js')
     return new MemoryRateLimitStore()
   })
+  const homes = over.homes ?? once(async () => {
+    // POOL_HOME_KEY (from Secret Manager, to the pool alone); in local mode one derived from the local vault's key.
+    const { parseKey, loadOrCreateKey } = await import('./adapters/vault-local.js')
+    const { deriveHomeKey } = await import('./stdio-pool/seal.js')
+    let key: Buffer
+    if (config.poolHomeKey) key = parseKey(config.poolHomeKey)
+    else if (config.mode !== 'local') {
+      const { AppError } = await import('./errors.js')
+      throw new AppError('unavailable', 'Saved stdio homes need POOL_HOME_KEY.')
+    } else if (config.localVaultKey) key = deriveHomeKey(parseKey(config.localVaultKey))
+    else {
+      const { mkdir } = await import('node:fs/promises')
+      await mkdir(config.dataDir, { recursive: true, mode: 0o700 })
+      key = deriveHomeKey(await loadOrCreateKey(config.dataDir))
+    }
+    if (config.poolHomes === 'gcs') {
+      const { GcsBlobStore } = await import('./adapters/homes-gcs.js')
+      return { key, blobs: new GcsBlobStore({ bucket: config.poolHomesBucket!, ...(config.projectId ? { projectId: config.projectId } : {}) }) }
+    }
+    const { LocalBlobStore } = await import('./adapters/homes-local.js')
+    return { key, blobs: new LocalBlobStore(`${config.dataDir}/homes`) }
+  })
   let verifier: Verify | undefined
   const verify: Verify = over.verify ?? (async (h) => {
     if (!verifier) {
@@ -70,7 +94,7 @@ export function makeDeps(config: Config, over: Partial<Omit<Deps, 'config'>> = {
     }
     return verifier(h)
   })
-  return { config, clock, store, vault, limiter, verify, ...(over.lookup ? { lookup: over.lookup } : {}) }
+  return { config, clock, store, vault, limiter, verify, homes, ...(over.lookup ? { lookup: over.lookup } : {}) }
 }
 
 let current: Deps | undefined

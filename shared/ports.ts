@@ -112,3 +112,26 @@ export interface RateLimitStore {
   ping(): Promise<void>
   close(): Promise<void>
 }
+
+/** A saved object and the generation it was read at (the fencing token of the next write). */
+export interface Blob {
+  data: Buffer
+  generation: string
+}
+
+/**
+ * Saved stdio homes: opaque sealed bytes under names like `h/<a>/<b>`, in Cloud
+ * Storage (production) or a directory (local mode). Every write is
+ * conditional on the generation last seen, as Cloud Storage's
+ * `ifGenerationMatch`: `'0'` means "must not exist". A lost race throws
+ * AppError('precondition_failed'); generations never repeat for a name.
+ * Both adapters pass test/homes.contract.ts.
+ */
+export interface BlobStore {
+  get(name: string): Promise<Blob | null>
+  /** Writes `data` if the object is at generation `ifGeneration`; returns the new generation. */
+  put(name: string, data: Buffer, ifGeneration: string): Promise<string>
+  /** Deletes every object whose name starts with `prefix` (idempotent). */
+  deletePrefix(prefix: string): Promise<number>
+  close(): Promise<void>
+}

@@ -46,4 +46,24 @@ test('the health view of config holds no values that could be secret', () => {
   assert.not.match(text, 'aaaaaaaa')
 })
 
+test('persistent stdio homes: local by default in local mode, off in production unless a bucket is set; a malformed key stops start-up without repeating it', () => {
+  assert.is(parseConfig({ GATEWAY_MODE: 'local' }).poolHomes, 'local')
+  assert.is(parseConfig({}).poolHomes, 'off')
+  const gcs = parseConfig({ POOL_HOMES_BUCKET: 'p-mcpgw-stdio-homes', POOL_HOME_KEY: 'a'.repeat(64) })
+  assert.is(gcs.poolHomes, 'gcs')
+  assert.is(gcs.poolHomesBucket, 'p-mcpgw-stdio-homes')
+  assert.is(parseConfig({ GATEWAY_MODE: 'local', POOL_HOMES: 'off' }).poolHomes, 'off')
+  assert.throws(() => parseConfig({ POOL_HOMES: 'gcs' }), /POOL_HOMES_BUCKET/)
+  assert.throws(() => parseConfig({ POOL_HOMES_BUCKET: 'Bad_Bucket!' }), /bucket name/)
+  try {
+    parseConfig({ POOL_HOME_KEY: 'not-a-key-but-a-secret-value' })
+    assert.unreachable()
+  } catch (e) {
+    assert.match(String(e), /POOL_HOME_KEY must be 32 bytes/)
+    assert.not.match(String(e), 'secret-value')
+  }
+  const d = parseConfig({ GATEWAY_MODE: 'local' })
+  assert.equal([d.poolHomeSaveMs, d.poolLeaseTtlMs, d.poolHandoverPollMs], [300_000, 15_000, 1000])
+})
+
 test.run()

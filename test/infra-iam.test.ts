@@ -35,7 +35,7 @@ test('no service account holds a primitive role (owner, editor, viewer)', async 
   assert.ok(roles >= 5)
 })
 
-test('least privilege: Firestore for all but the pool (health reads only), the vault for what uses it', async () => {
+test('least privilege: Firestore for all (health reads only; the pool for its leases), the vault for what uses it', async () => {
   const a = (await mod('infra')).locals.access
   // Which functions touch the vault, from the code: registry (config secrets), listing and
   // execute (config secrets, token refresh), oauth-start and oauth-callback (tokens, clients).
@@ -44,7 +44,7 @@ test('least privilege: Firestore for all but the pool (health reads only), the v
   const fs = Object.fromEntries(names.map((n) => [n, a[n].firestore]))
   assert.equal(fs, {
     execute: 'roles/datastore.user', health: 'roles/datastore.viewer', listing: 'roles/datastore.user', 'oauth-callback': 'roles/datastore.user',
-    'oauth-start': 'roles/datastore.user', registry: 'roles/datastore.user', 'stdio-pool': 'none',
+    'oauth-start': 'roles/datastore.user', registry: 'roles/datastore.user', 'stdio-pool': 'roles/datastore.user',
   })
   // That the code uses the store and the vault only within these grants is checked by running it (representative.test.ts).
 })

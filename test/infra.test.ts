@@ -162,8 +162,10 @@ test('env: every variable the code reads in production is wired, and none that i
   const read = envRead()
   const localOnly = ['DATA_DIR', 'LOCAL_VAULT_KEY', 'EGRESS_ALLOW_LOOPBACK', 'STORE', 'VAULT', 'PORT', 'GCLOUD_PROJECT', 'FIREBASE_PROJECT', 'TMPDIR']
   const platform = ['LOG_EXECUTION_ID', 'FUNCTION_TIMEOUT_SEC']
+  // Set from Secret Manager as secret env vars by infra/ itself (operators' own go through var.secret_env).
+  const secretEnv = [...String(m.locals.secret_env).matchAll(/\{ ([A-Z][A-Z0-9_]*) = \{ secret = /g)].map((x) => x[1]!)
   const set = new Set(
-    ['common_env', 'stdio_env', 'pool_client_env', 'pool_server_env', 'rate_limit_env', 'redis_env', 'discovery_env'].flatMap((l) => Object.keys(m.locals[l])).concat('FUNCTION_TIMEOUT_SEC'),
+    ['common_env', 'stdio_env', 'pool_client_env', 'pool_server_env', 'rate_limit_env', 'redis_env', 'discovery_env'].flatMap((l) => Object.keys(m.locals[l])).concat('FUNCTION_TIMEOUT_SEC', ...secretEnv),
   )
   for (const k of read) assert.ok(set.has(k) || localOnly.includes(k), `${k} is read by shared/config.ts but not set by infra/`)
   for (const k of set) assert.ok(read.has(k) || platform.includes(k), `infra/ sets ${k}, which the code does not read`)

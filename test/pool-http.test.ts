@@ -35,8 +35,9 @@ test.before(async () => {
 })
 
 test.after(async () => {
-  await gw.close()
+  // The pool first: it saves homes and releases leases through the gateway's store.
   await stopPool(1000)
+  await gw.close()
   const left = await settledUnder(poolDir)
   for (const d of [poolDir, fsRoot, cat.dir]) await rm(d, { recursive: true, force: true })
   assert.equal(left, [], 'no orphans')

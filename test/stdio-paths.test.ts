@@ -20,7 +20,7 @@ const text = (r: { json: any }) => (r.json.content ?? []).map((c: { text?: strin
 
 function api(gw: () => Gateway) {
   return {
-    spawns: () => poolOf(gw().deps).pool.stats().spawns,
+    spawns: async () => (await poolOf(gw().deps)).pool.stats().spawns,
     add: (token: string, catalog_id: string, params: Record<string, unknown>) =>
       gw().req('POST', '/mcps', { token, body: { name: 'files', type: 'stdio', config: { catalog_id, params } } }),
     run: (token: string, id: string, tool: string, args: Record<string, unknown> = {}) =>
@@ -45,8 +45,9 @@ shipped.before(async () => {
 })
 
 shipped.after(async () => {
-  await gw.close()
+  // The pool first: it saves homes and releases leases through the gateway's store.
   await stopPool(2000)
+  await gw.close()
   await rm(poolDir, { recursive: true, force: true })
 })
 
@@ -64,7 +65,7 @@ shipped('alice\'s files are invisible to bob\'s filesystem server, even when bob
   assert.ok(aliceRoot.endsWith('/notes'), aliceRoot)
   assert.is(await readFile(join(aliceRoot, 'diary.txt'), 'utf8'), secret)
 
-  const before = a.spawns()
+  const before = (await a.spawns())
   // Naming alice's directory, in every spelling, is refused at registration and starts nothing.
   for (const root of [aliceRoot, `${aliceRoot}/`, join(aliceRoot, 'diary.txt'), `/${aliceRoot}`, `../${aliceRoot.split('/').at(-2)}/notes`, 'notes/../..', '/tmp', '/']) {
     const r = await a.add(bob, 'filesystem', { root })
@@ -72,7 +73,7 @@ shipped('alice\'s files are invisible to bob\'s filesystem server, even when bob
     assert.is(r.json.code, 'invalid_request')
     assert.is(r.json.errors[0].path, '/config/params/root')
   }
-  assert.is(a.spawns(), before, 'no process for a refused registration')
+  assert.is((await a.spawns()), before, 'no process for a refused registration')
 
   // The same relative root is bob's own directory.
   const cb = await a.add(bob, 'filesystem', { root: 'notes' })
@@ -119,13 +120,13 @@ allowed.before(async () => {
 })
 
 allowed.after(async () => {
-  await gw2.close()
   await stopPool(2000)
+  await gw2.close()
   for (const d of [poolDir2, catDir, shared]) await rm(d, { recursive: true, force: true })
 })
 
 allowed('roots in the pool\'s homes or the gateway\'s data are 400 at registration, and nothing starts', async () => {
-  const before = b.spawns()
+  const before = (await b.spawns())
   const link = join(catDir, 'to-pool')
   await symlink(poolDir2, link)
   await mkdir(join(poolDir2, 'some-home'), { recursive: true })
@@ -138,7 +139,7 @@ allowed('roots in the pool\'s homes or the gateway\'s data are 400 at registrati
   }
   // Outside the allowed prefix.
   assert.is((await b.add(carol, 'shared-fs', { root: '/etc' })).status, 400)
-  assert.is(b.spawns(), before, 'no process for a refused registration')
+  assert.is((await b.spawns()), before, 'no process for a refused registration')
 })
 
 allowed('a symlink inside the allowed prefix that leads out of it is refused', async () => {

@@ -34,14 +34,15 @@ test.before(async () => {
 })
 
 test.after(async () => {
-  await gw.close()
+  // The pool first: it saves homes and releases leases through the gateway's store.
   await stopPool(2000)
+  await gw.close()
   await rm(root, { recursive: true, force: true })
   await rm(cat.dir, { recursive: true, force: true })
   delete process.env.GATEWAY_TEST_SECRET
 })
 
-const spawns = () => poolOf(gw.deps).pool.stats().spawns
+const spawns = async () => (await poolOf(gw.deps)).pool.stats().spawns
 const add = async (token: string, config: Record<string, unknown>) => gw.req('POST', '/mcps', { token, body: { name: 'stdio', type: 'stdio', config } })
 const run = (token: string, id: string, tool: string, args: Record<string, unknown> = {}) => gw.req('POST', `/mcps/${id}/tools/${tool}/execute`, { token, body: { arguments: args } })
 const text = (r: { json: any }) => r.json.content[0].text as string
@@ -71,9 +72,9 @@ test('server-everything over stdio: registered by catalog id, tools listed, echo
   assert.is(r.status, 200, r.text)
   assert.is(text(r), 'Echo: via the pool')
   // The second call reuses the warm process.
-  const before = spawns()
+  const before = await spawns()
   assert.is((await run(alice, c.json.id, 'echo', { message: 'again' })).status, 200)
-  assert.is(spawns(), before)
+  assert.is(await spawns(), before)
 })
 
 test('server-filesystem with a root in the owner\'s own directory writes and lists it', async () => {
@@ -96,7 +97,7 @@ test('server-memory keeps an entity between calls', async () => {
 })
 
 test('every injection attempt is 400 and starts nothing', async () => {
-  const before = spawns()
+  const before = await spawns()
   const bad: [string, Record<string, unknown>, Record<string, unknown>?][] = [
     ['unknown catalog id', { catalog_id: 'bash' }],
     ['no catalog id', {}],
@@ -126,7 +127,7 @@ test('every injection attempt is 400 and starts nothing', async () => {
   assert.is(ok.status, 201, ok.text)
   const p = await gw.req('PATCH', `/mcps/${ok.json.id}`, { token: alice, body: { config: { env: { LD_PRELOAD: '/x.so' } } } })
   assert.is(p.status, 400)
-  assert.is(spawns(), before, 'no process was started')
+  assert.is(await spawns(), before, 'no process was started')
 })
 
 test('a child gets a minimal environment: the declared vars, none of the gateway\'s', async () => {

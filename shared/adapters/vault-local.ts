@@ -60,7 +60,8 @@ async function writeAtomic(file: string, data: Uint8Array): Promise<void> {
   }
 }
 
-async function loadOrCreateKey(dir: string): Promise<Buffer> {
+/** The local vault's key file (`${dir}/vault.key`), created 0600 on first use. */
+export async function loadOrCreateKey(dir: string): Promise<Buffer> {
   const file = join(dir, 'vault.key')
   const read = async () => {
     const text = await readFile(file, 'utf8')

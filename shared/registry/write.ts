@@ -241,6 +241,12 @@ export async function remove(d: Deps, caller: Caller, id: string, ifMatchHeader?
     const { deleteConnectionsOf } = await import('../oauth/disconnect.js')
     await deleteConnectionsOf(d, id).catch((e) => log('ERROR', 'OAuth connections of a deleted MCP server not deleted', { mcp_id: id, error: String(e?.message ?? e) }))
   }
+  // Its saved stdio homes go too: a tombstone the pool acts on (only the pool may touch them, and a
+  // process still running elsewhere must not save its home back afterwards).
+  if (rec.data.type === 'stdio') {
+    const { forgetHomes } = await import('../stdio-pool/forget.js')
+    await forgetHomes(await d.store(), id, d.clock.now()).catch((e) => log('ERROR', 'saved stdio homes of a deleted MCP server not marked for deletion', { mcp_id: id, error: String(e?.message ?? e) }))
+  }
   if (rec.data.secret_ref) {
     // The config is gone either way; a leftover secret is found by its ref in this log line.
     await (await d.vault()).delete(rec.data.secret_ref).catch((e) => log('ERROR', 'secret of a deleted MCP server not deleted', { secret_ref: rec.data.secret_ref, error: String(e?.message ?? e) }))

@@ -45,7 +45,7 @@ function message(body: unknown): Msg {
 
 /** POST /api/v1/pool/mcp, after the service token was verified. */
 export async function poolMcp(c: Ctx): Promise<Reply | null> {
-  const { pool, catalog } = poolOf(c.deps)
+  const { pool, catalog } = await poolOf(c.deps)
   const spec = parseSpec(header(c.req, SPEC_HEADER), (choice) => checkChoice(catalog, choice))
   // The user's env values (secrets among them): masked in what this request writes and logs.
   registerSecrets(Object.values(spec.choice.env))
@@ -86,8 +86,8 @@ async function stream(c: Ctx, pool: Pool, spec: PoolSpec, m: Msg): Promise<Reply
 }
 
 /** GET /api/v1/pool/health: the figures, never owners or commands. */
-export function poolHealth(c: Ctx) {
+export async function poolHealth(c: Ctx) {
   if (!c.deps.config.stdioCatalog) return { status: 'ok', configured: false }
-  const { pool, catalog } = poolOf(c.deps)
+  const { pool, catalog } = await poolOf(c.deps)
   return { status: 'ok', configured: true, entries: catalog.entries.size, ...pool.stats() }
 }

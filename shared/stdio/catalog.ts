@@ -56,6 +56,8 @@ export interface Limits {
   /** For `node` entries: the V8 heap cap (--max-old-space-size). */
   memory_mb: number
   request_timeout_ms: number
+  /** Bytes of files a saved home may hold (persistent homes); a bigger home is not saved, never cut. At most 256 MiB. */
+  home_max_bytes: number
 }
 
 export interface CatalogEntry {
@@ -97,7 +99,9 @@ export interface SpawnSpec {
   limits: Limits
 }
 
-const DEFAULT_LIMITS: Limits = { max_processes: 20, max_per_owner: 3, idle_ttl_ms: 5 * 60_000, memory_mb: 256, request_timeout_ms: 60_000 }
+const DEFAULT_LIMITS: Limits = { max_processes: 20, max_per_owner: 3, idle_ttl_ms: 5 * 60_000, memory_mb: 256, request_timeout_ms: 60_000, home_max_bytes: 16 << 20 }
+/** Saved homes are packed in memory: the largest cap an entry may set. */
+const MAX_HOME_BYTES = 256 << 20
 
 // Names that change how a program loads or links, or whose credentials it uses: never
 // user-settable, whatever an entry says.
@@ -234,6 +238,7 @@ function parseCatalog(raw: { servers?: unknown[]; allow_prefixes?: unknown }, ba
     }
     const limits = { ...DEFAULT_LIMITS, ...(s.limits ?? {}) }
     for (const [k, v] of Object.entries(limits)) if (!Number.isInteger(v) || (v as number) <= 0) fail(`${s.id}: limit ${k} must be a positive integer`)
+    if (limits.home_max_bytes > MAX_HOME_BYTES) fail(`${s.id}: limit home_max_bytes may be at most ${MAX_HOME_BYTES} (256 MiB)`)
     const rp = s.registry_package
     if (rp !== undefined) {
       if (!rp || typeof rp.registry_type !== 'string' || typeof rp.identifier !== 'string' || typeof rp.version !== 'string')

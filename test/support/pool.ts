@@ -23,7 +23,7 @@ const rl = require('node:readline').createInterface({ input: process.stdin })
 const send = (m) => process.stdout.write(JSON.stringify(m) + '\n')
 if (process.env.FAKE_TOKEN) process.stderr.write('starting with token ' + process.env.FAKE_TOKEN + '\n')
 const cancelled = []
-const tools = ['echo', 'pid', 'env', 'cwd', 'hang', 'crash', 'stderr', 'progress', 'grandchild', 'cancelled', 'flood'].map((name) => ({ name, inputSchema: { type: 'object' } }))
+const tools = ['echo', 'pid', 'env', 'cwd', 'hang', 'crash', 'stderr', 'progress', 'grandchild', 'cancelled', 'flood', 'write'].map((name) => ({ name, inputSchema: { type: 'object' } }))
 rl.on('line', (line) => {
   const m = JSON.parse(line)
   if (m.method === 'initialize') return send({ jsonrpc: '2.0', id: m.id, result: { protocolVersion: m.params.protocolVersion, capabilities: { tools: {}, logging: {} }, serverInfo: { name: 'fake', version: '1.0.0' } } })
@@ -39,6 +39,7 @@ rl.on('line', (line) => {
     case 'pid': return ok(process.pid)
     case 'env': return ok(JSON.stringify(process.env))
     case 'cwd': return ok(process.cwd())
+    case 'write': require('node:fs').writeFileSync(String(a.name || 'data.bin').replace(/[^A-Za-z0-9._-]/g, '_'), Buffer.alloc(a.bytes || 0, 120)); return ok('wrote ' + (a.bytes || 0))
     case 'hang': return
     case 'crash': return setTimeout(() => process.exit(3), a.delay_ms || 0)
     case 'stderr':
