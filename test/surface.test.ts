@@ -24,7 +24,8 @@ let legacy: LegacyServerHandle
 let modern: ModernServerHandle
 let partial: TestServerHandle
 let bare: TestServerHandle
-const ids = {} as Record<'ev' | 'legacy' | 'modern' | 'partial' | 'bare', string>
+let toolless: TestServerHandle
+const ids = {} as Record<'ev' | 'legacy' | 'modern' | 'partial' | 'bare' | 'toolless', string>
 
 async function addMcp(name: string, endpoint: string): Promise<string> {
   const r = await gw.req('POST', '/mcps', { token: alice, body: { name, type: 'http', auth_type: 'none', endpoint } })
@@ -35,13 +36,14 @@ async function addMcp(name: string, endpoint: string): Promise<string> {
 const complete = (id: string, body: unknown) => gw.req('POST', `/mcps/${id}/complete`, { token: alice, body })
 
 test.before(async () => {
-  ;[gw, ev, legacy, modern, partial, bare] = await Promise.all([
+  ;[gw, ev, legacy, modern, partial, bare, toolless] = await Promise.all([
     startGateway(),
     startEverything('streamableHttp'),
     startLegacyServer(),
     startModernServer(),
     startPartialServer(),
     startPartialServer({ completions: false }),
+    startPartialServer({ toolsList: false }),
   ])
   alice = await gw.token('alice')
   ids.ev = await addMcp('everything', ev.url)
@@ -49,11 +51,12 @@ test.before(async () => {
   ids.modern = await addMcp('modern', modern.url)
   ids.partial = await addMcp('partial', partial.url)
   ids.bare = await addMcp('bare', bare.url)
+  ids.toolless = await addMcp('toolless', toolless.url)
 })
 
 test.after(async () => {
   await gw.close()
-  await Promise.all([ev.stop(), legacy.stop(), modern.stop(), partial.stop(), bare.stop()])
+  await Promise.all([ev.stop(), legacy.stop(), modern.stop(), partial.stop(), bare.stop(), toolless.stop()])
 })
 
 // --- resource templates and completions -----------------------------------------------
@@ -152,6 +155,17 @@ test('an unknown resource is 404 on every server', async () => {
 })
 
 // --- declared but not served ---------------------------------------------------------------
+
+test('a server that declares tools but answers tools/list with -32601 lists none, with a warning (not a 502), every time', async () => {
+  for (let i = 0; i < 2; i++) {
+    const r = await gw.req('GET', `/mcps/${ids.toolless}/tools`, { token: alice })
+    assert.is(r.status, 200, r.text)
+    assert.equal(r.json.tools, [])
+    assert.equal(r.json.warnings.map((w: { code: string; method: string }) => [w.code, w.method]), [['method_not_found', 'tools/list']])
+  }
+  // A server that lists its tools has no warnings member.
+  assert.not.ok('warnings' in (await gw.req('GET', `/mcps/${ids.partial}/tools`, { token: alice })).json)
+})
 
 test('a server that declares resources, templates and prompts but answers -32601 lists them as empty, with warnings', async () => {
   for (const [path, key, method] of [

@@ -48,7 +48,7 @@ const MAX_TOOLS_TTL = 10 * 60_000
  * hint (SEP-2549) when it gives one, else a minute; `tools/list_changed`
  * empties it. `refresh` skips the cache.
  */
-async function knownTools(d: Deps, caller: Caller, rec: Rec<McpConfig>, signal: AbortSignal, o: { refresh?: boolean } = {}): Promise<Tool[]> {
+async function knownTools(d: Deps, caller: Caller, rec: Rec<McpConfig>, signal: AbortSignal, o: { refresh?: boolean } = {}, warnings: Warning[] = []): Promise<Tool[]> {
   // Known tools are served to this caller only once they could connect (OAuth: a usable token).
   const target = await targetFor(d, caller, rec)
   if (!o.refresh) {
@@ -57,7 +57,9 @@ async function knownTools(d: Deps, caller: Caller, rec: Rec<McpConfig>, signal: 
   }
   return withTarget(d, caller, rec, signal, async (s) => {
     if (!s.client.getServerCapabilities()?.tools) return []
-    const r = await s.client.listTools(undefined, { ...s.opts, cacheMode: 'bypass' })
+    // A server that declares tools but does not answer tools/list lists as empty, with a warning (not cached: it may be fixed).
+    const r = await orEmpty(s.client.listTools(undefined, { ...s.opts, cacheMode: 'bypass' }).then((l) => [l]), 'tools/list', warnings).then((l) => l[0])
+    if (!r) return []
     checkResultDepth(r.tools)
     const hint = (r as { ttlMs?: unknown }).ttlMs
     saveState(d, target.state, {
@@ -89,8 +91,9 @@ const reviewTools = async (d: Deps, caller: Caller, rec: Rec<McpConfig>, tools: 
 
 export async function listTools(d: Deps, caller: Caller, id: string, signal: AbortSignal, o: { refresh?: boolean } = {}) {
   const rec = await load(d, caller, id)
-  const r = await reviewTools(d, caller, rec, await knownTools(d, caller, rec, signal, o), true)
-  return { tools: r.assessed.map((a) => ({ ...toolView(a.def as Tool), ...approvalView(a) })), fingerprint: r.fingerprint }
+  const warnings: Warning[] = []
+  const r = await reviewTools(d, caller, rec, await knownTools(d, caller, rec, signal, o, warnings), true)
+  return { tools: r.assessed.map((a) => ({ ...toolView(a.def as Tool), ...approvalView(a) })), fingerprint: r.fingerprint, ...(warnings.length ? { warnings } : {}) }
 }
 
 // Prompts as last listed, per caller and config version: what a prompt get is checked against.

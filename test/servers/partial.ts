@@ -10,17 +10,17 @@ import { createMcpHandler, Server } from '@modelcontextprotocol/server'
 import { toNodeHandler } from '@modelcontextprotocol/node'
 import { readBody, record, serveLoopback, type RecordedRequest, type TestServerHandle } from './tools.js'
 
-function buildServer(completions: boolean): Server {
+function buildServer(completions: boolean, toolsList: boolean): Server {
   const server = new Server({ name: 'test-partial', version: '1.0.0' }, { capabilities: { tools: {}, resources: {}, prompts: {}, ...(completions ? { completions: {} } : {}) } })
-  server.setRequestHandler('tools/list', () => ({ tools: [{ name: 'noop', inputSchema: { type: 'object' as const } }] }))
+  if (toolsList) server.setRequestHandler('tools/list', () => ({ tools: [{ name: 'noop', inputSchema: { type: 'object' as const } }] }))
   server.setRequestHandler('tools/call', () => ({ content: [{ type: 'text' as const, text: 'ok' }] }))
   return server
 }
 
-/** `completions: false`: the server does not even declare completions. */
-export async function startPartialServer(o: { completions?: boolean } = {}): Promise<TestServerHandle> {
+/** `completions: false`: the server does not even declare completions. `toolsList: false`: it declares tools but does not list them either. */
+export async function startPartialServer(o: { completions?: boolean; toolsList?: boolean } = {}): Promise<TestServerHandle> {
   const requests: RecordedRequest[] = []
-  const handler = createMcpHandler(() => buildServer(o.completions ?? true))
+  const handler = createMcpHandler(() => buildServer(o.completions ?? true, o.toolsList ?? true))
   const node = toNodeHandler(handler)
   const handle = async (req: IncomingMessage, res: ServerResponse) => {
     const body = req.method === 'POST' ? (await readBody(req)).json : undefined
