@@ -42,21 +42,32 @@ export async function review(d: Deps, caller: Caller, rec: Rec<McpConfig>, kind:
   if (hit && hit.key === key && hit.r.snap === snap) return hit.r
   const listed = kind === 'tool' ? defs.filter((x) => permits(rec, definitionKey(kind, x))) : defs
   const present = new Set(listed.map((x) => definitionKey(kind, x)))
-  const run = () => listed.map((x) => assess(kind, x, snap, mode, (k) => present.has(k), o.scan))
-  let assessed = run()
+  // Assessed in slices, yielding between them: a server listing 10,000 tools must not hold other users' calls.
+  const run = async () => {
+    const out: Assessed[] = []
+    for (let i = 0; i < listed.length; i++) {
+      if (i > 0 && i % SLICE === 0) await new Promise<void>((r) => setImmediate(r))
+      out.push(assess(kind, listed[i], snap, mode, (k) => present.has(k), o.scan))
+    }
+    return out
+  }
+  let assessed = await run()
   const fingerprint = setFingerprint(kind, assessed.map((a) => [a.key, a.fingerprint] as const))
   if (o.record && mode === 'pin' && !snap?.doc.baseline && mutable(rec.data, caller)) {
     snap = await pinFirstSet(d, kind, rec, caller, assessed, fingerprint)
-    assessed = run()
+    assessed = await run()
   } else if (assessed.some((a) => a.approval !== 'approved')) {
     snap = await loadPins(d, kind, rec, { fresh: true })
-    assessed = run()
+    assessed = await run()
   }
   const r = { kind, assessed, fingerprint, snap, present }
   // Only all-approved results are reused: one showing something unapproved looks at the store again next time.
   if (assessed.every((a) => a.approval === 'approved')) reviewed.set(defs, { key, r })
   return r
 }
+
+/** Definitions assessed between two yields to the event loop (about 25 ms of work). */
+const SLICE = 250
 
 const reviewed = new WeakMap<readonly unknown[], { key: string; r: Review }>()
 
