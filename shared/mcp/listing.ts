@@ -11,7 +11,7 @@ import { approveBody, promptBody, readQuery } from './schema.js'
 import { load } from '../registry/read.js'
 import { mutable, type McpConfig } from '../registry/model.js'
 import { targetFor, withTarget } from './target.js'
-import type { Session } from './sessions.js'
+import type { ConnectOptions, Session } from './sessions.js'
 import { contentsView, promptView, resourceView, toolView } from './views.js'
 import { loadState, otherToolNames, saveState, toolsFresh, TOOLS_TTL } from './state.js'
 import { checkResultDepth } from './depth.js'
@@ -54,7 +54,7 @@ const MAX_TOOLS_TTL = 10 * 60_000
  * hint (SEP-2549) when it gives one, else a minute; `tools/list_changed`
  * empties it. `refresh` skips the cache.
  */
-async function knownTools(d: Deps, caller: Caller, rec: Rec<McpConfig>, signal: AbortSignal, o: { refresh?: boolean } = {}): Promise<Tool[]> {
+export async function knownTools(d: Deps, caller: Caller, rec: Rec<McpConfig>, signal: AbortSignal, o: { refresh?: boolean } = {}, conn: ConnectOptions = {}): Promise<Tool[]> {
   // Known tools are served to this caller only once they could connect (OAuth: a usable token).
   const target = await targetFor(d, caller, rec)
   if (!o.refresh) {
@@ -72,7 +72,7 @@ async function knownTools(d: Deps, caller: Caller, rec: Rec<McpConfig>, signal: 
       tools_ttl: typeof hint === 'number' && hint >= 0 ? Math.min(hint, MAX_TOOLS_TTL) : TOOLS_TTL,
     })
     return r.tools
-  })
+  }, conn)
 }
 
 /**
@@ -90,7 +90,7 @@ function scanFor(caller: Caller, rec: Rec<McpConfig>, own: readonly Tool[]): Sca
   return ctx
 }
 
-const reviewTools = async (d: Deps, caller: Caller, rec: Rec<McpConfig>, tools: Tool[], record: boolean) =>
+export const reviewTools = async (d: Deps, caller: Caller, rec: Rec<McpConfig>, tools: Tool[], record: boolean) =>
   review(d, caller, rec, 'tool', tools, { scan: scanFor(caller, rec, tools), record })
 
 export async function listTools(d: Deps, caller: Caller, id: string, signal: AbortSignal, o: { refresh?: boolean } = {}) {
@@ -118,7 +118,7 @@ async function fetchResources(s: Session): Promise<Resource[]> {
 
 const ownTools = async (d: Deps, caller: Caller, rec: Rec<McpConfig>) => (await loadState(d, { sub: caller.sub, id: rec.id, version: rec.version }))?.tools ?? []
 
-async function reviewOther(d: Deps, caller: Caller, rec: Rec<McpConfig>, kind: 'prompt' | 'resource', defs: unknown[], record: boolean): Promise<Review> {
+export async function reviewOther(d: Deps, caller: Caller, rec: Rec<McpConfig>, kind: 'prompt' | 'resource', defs: unknown[], record: boolean): Promise<Review> {
   return review(d, caller, rec, kind, defs, { scan: scanFor(caller, rec, await ownTools(d, caller, rec)), record })
 }
 

@@ -72,12 +72,12 @@ const IDLE_MS = 5 * 60_000
 const MAX_CALLS = 1000
 /** Warm connections by warmKey; `conn` is set once the connect has succeeded. */
 const warm = new Map<string, { p: Promise<Conn>; conn?: Conn }>()
-const warmKey = (t: Target) => `${t.key}|${t.type}|${t.endpoint}`
+const warmKey = (t: Target, o: ConnectOptions = {}) => `${t.key}|${t.type}|${t.endpoint}${o.client ? `|${o.client.key}` : ''}`
 let sweeper: NodeJS.Timeout | undefined
 
 const DROPPED = /disconnected|terminated|closed|ECONNRESET|socket hang up/i
 
-async function open(d: Deps, t: Target, signal: AbortSignal, live = false): Promise<Conn> {
+async function open(d: Deps, t: Target, signal: AbortSignal, live = false, o: ConnectOptions = {}): Promise<Conn> {
   const { Client, StreamableHTTPClientTransport, SSEClientTransport } = await loadSdk()
   // A fault inside one call's own response fails that call; a fault on a stream
   // the calls share (legacy SSE, or a stream opened while connecting) fails them all.
@@ -127,8 +127,9 @@ async function open(d: Deps, t: Target, signal: AbortSignal, live = false): Prom
       : new StreamableHTTPClientTransport(url, { fetch: fetch as any, requestInit })
   // 2026-07-28 deprecates sampling and roots, and we cannot put an elicitation to the user yet: declare nothing.
   // Output schemas are checked with the gateway's validators (RE2 patterns, compiled off the event loop), not the SDK's own ajv.
-  const client = new Client(GATEWAY_INFO, { capabilities: {}, versionNegotiation: { mode: 'auto' }, listMaxPages: 64, jsonSchemaValidator: outputValidators })
-  const conn: Conn = { key: warmKey(t), client, transport, era: 'legacy', busy: 0, lastUsed: Date.now(), dead: false, used: false, calls: new Set(), served: 0 }
+  // A proxied agent's own capabilities are declared for it (shared/agent): then it answers what the server asks.
+  const client = new Client(GATEWAY_INFO, { capabilities: o.client?.capabilities ?? {}, versionNegotiation: { mode: 'auto' }, listMaxPages: 64, jsonSchemaValidator: outputValidators })
+  const conn: Conn = { key: warmKey(t, o), client, transport, era: 'legacy', busy: 0, lastUsed: Date.now(), dead: false, used: false, calls: new Set(), served: 0 }
   client.onerror = (e) => {
     // The SDK reports a dropped stream here but would wait out the whole timeout: fail the calls now.
     if (!DROPPED.test(String((e as Error)?.message))) return
@@ -139,6 +140,7 @@ async function open(d: Deps, t: Target, signal: AbortSignal, live = false): Prom
   }
   client.onclose = () => { conn.dead = true }
   client.setNotificationHandler('notifications/tools/list_changed', () => forgetState(d, t.state, 'tools'))
+  o.client?.setup(client, () => forgetState(d, t.state, 'tools'))
   const now = d.clock.now()
   const prior: PriorDiscovery | undefined = t.type === 'sse' ? { kind: 'legacy' } : eraFresh(await loadState(d, t.state), now)
   const opts = { signal, timeout: t.timeoutMs, maxTotalTimeout: t.timeoutMs }
@@ -193,8 +195,8 @@ function sweep(now = Date.now()): void {
   }
 }
 
-async function acquire(d: Deps, t: Target): Promise<Conn> {
-  const key = warmKey(t)
+async function acquire(d: Deps, t: Target, o: ConnectOptions = {}): Promise<Conn> {
+  const key = warmKey(t, o)
   const known = warm.get(key)
   if (known) {
     const c = known.conn ?? (await known.p.catch(() => undefined))
@@ -202,7 +204,7 @@ async function acquire(d: Deps, t: Target): Promise<Conn> {
     if (warm.get(key) === known) warm.delete(key)
   }
   // The first caller's connect is shared by concurrent callers; it runs outside any one call's context.
-  const entry: { p: Promise<Conn>; conn?: Conn } = { p: callCtx.exit(() => open(d, t, AbortSignal.timeout(t.timeoutMs))) }
+  const entry: { p: Promise<Conn>; conn?: Conn } = { p: callCtx.exit(() => open(d, t, AbortSignal.timeout(t.timeoutMs), Boolean(o.client), o)) }
   warm.set(key, entry)
   entry.p.then((c) => { entry.conn = c }, () => { if (warm.get(key) === entry) warm.delete(key) })
   sweeper ??= setInterval(() => sweep(), 30_000).unref()
@@ -229,6 +231,14 @@ const sessionGone = (e: unknown) => {
 export interface ConnectOptions {
   /** A private connection, closed after the call (used when notifications must be attributed to this call). */
   fresh?: boolean
+  /**
+   * A client for a proxied agent (shared/agent): declares `capabilities`
+   * upstream, `setup` installs its handlers on a new connection (`forgetTools`
+   * is what a tools/list_changed must still do), and answers are streamed, not
+   * collected, since the server may ask the agent something mid-call. Warm
+   * connections are kept apart by `key`.
+   */
+  client?: { key: string; capabilities: Record<string, unknown>; setup(client: ClientT, forgetTools: () => void): void }
 }
 
 export async function withSession<T>(d: Deps, t: Target, outer: AbortSignal, fn: (s: Session) => Promise<T>, o: ConnectOptions = {}): Promise<T> {
@@ -253,7 +263,7 @@ export async function withSession<T>(d: Deps, t: Target, outer: AbortSignal, fn:
       for (let attempt = 0; ; attempt++) {
         let conn: Conn
         try {
-          conn = o.fresh ? await open(d, t, ac.signal, true) : await until(acquire(d, t), ac.signal)
+          conn = o.fresh ? await open(d, t, ac.signal, true, o) : await until(acquire(d, t, o), ac.signal)
         } catch (e) {
           throw failure ?? upstreamError(e)
         }

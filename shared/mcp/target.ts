@@ -7,7 +7,7 @@ import type { Rec } from '../ports.js'
 import type { McpConfig } from '../registry/model.js'
 import { registerSecrets } from '../log.js'
 import { secretsOf } from '../registry/read.js'
-import { withSession, type Session, type Target } from './sessions.js'
+import { withSession, type ConnectOptions, type Session, type Target } from './sessions.js'
 import { encodeSpec, SPEC_HEADER } from '../stdio-pool/spec.js'
 import { startUrl } from '../oauth/needs-auth.js'
 
@@ -52,7 +52,7 @@ export async function targetFor(d: Deps, caller: Caller, rec: Rec<McpConfig>): P
  * 401 refreshes the token once (unless another call already did) and tries
  * again; a second 401 is the user's to fix (409 authorization_required).
  */
-export async function withTarget<T>(d: Deps, caller: Caller, rec: Rec<McpConfig>, signal: AbortSignal, fn: (s: Session, t: Target) => Promise<T>, o: { fresh?: boolean } = {}): Promise<T> {
+export async function withTarget<T>(d: Deps, caller: Caller, rec: Rec<McpConfig>, signal: AbortSignal, fn: (s: Session, t: Target) => Promise<T>, o: ConnectOptions = {}): Promise<T> {
   let target = await targetFor(d, caller, rec)
   for (let attempt = 0; ; attempt++) {
     try {

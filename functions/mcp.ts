@@ -1,0 +1,51 @@
+/**
+ * `mcp`: the MCP endpoints for agents (one config, and all of them as one
+ * server), their RFC 9728 metadata, and the personal access tokens agents use.
+ */
+import type { IncomingMessage, ServerResponse } from 'node:http'
+import { send, serve, type Ctx, type Route } from '../shared/http.js'
+import { deps } from '../shared/deps.js'
+import { agentCaller, resourceMetadata } from '../shared/agent/auth.js'
+import { createToken, listTokens, revokeToken } from '../shared/tokens/manage.js'
+
+const endpoint = async (c: Ctx, path: string, id?: string) => {
+  const caller = await agentCaller(c.deps, c.req, path)
+  const { serveEndpoint } = await import('../shared/agent/serve.js')
+  if (id) {
+    const { oneEndpoint } = await import('../shared/agent/one.js')
+    return serveEndpoint(c, await oneEndpoint(c.deps, caller, id))
+  }
+  const { allEndpoint } = await import('../shared/agent/all.js')
+  return serveEndpoint(c, await allEndpoint(c.deps, caller))
+}
+
+const ONE = /^\/mcps\/(?<id>[^/]+)\/mcp$/
+const ALL = /^\/mcp$/
+const routes: Route[] = [
+  ...(['POST', 'GET', 'DELETE'] as const).flatMap((method): Route[] => [
+    { method, path: ONE, auth: false, run: (c) => endpoint(c, `/api/v1/mcps/${encodeURIComponent(c.param('id'))}/mcp`, c.param('id')) },
+    { method, path: ALL, auth: false, run: (c) => endpoint(c, '/api/v1/mcp') },
+  ]),
+  { method: 'POST', path: /^\/tokens$/, run: async (c) => ({ status: 201, body: await createToken(c.deps, c.caller, await c.body()) }) },
+  { method: 'GET', path: /^\/tokens$/, run: async (c) => ({ status: 200, body: await listTokens(c.deps, c.caller, c.query) }) },
+  {
+    method: 'DELETE', path: /^\/tokens\/(?<id>[^/]+)$/,
+    run: async (c) => {
+      await revokeToken(c.deps, c.caller, c.param('id'))
+      return { status: 204 }
+    },
+  },
+]
+
+const api = serve('mcp', routes)
+
+export async function handler(req: IncomingMessage, res: ServerResponse): Promise<void> {
+  // RFC 9728 §3: the metadata lives outside /api/v1, at the well-known path.
+  const path = new URL(req.url ?? '/', 'http://x').pathname
+  if (path.startsWith('/.well-known/oauth-protected-resource/')) {
+    const meta = req.method === 'GET' ? resourceMetadata(deps(), req, path) : null
+    if (meta) return send(res, 200, meta, { 'Access-Control-Allow-Origin': '*' })
+    return send(res, 404, { type: 'https://mcp-gateway.dev/problems/not_found', title: 'Not found', status: 404, detail: 'No such resource.', code: 'not_found' }, { 'Content-Type': 'application/problem+json' })
+  }
+  return api(req, res)
+}

@@ -1,0 +1,132 @@
+/**
+ * Serving the MCP endpoints over HTTP. 2026-07-28 requests go to the SDK's
+ * `createMcpHandler` (a fresh proxy server per request, nothing kept); 2025
+ * requests are served in sessions this instance keeps in memory (one upstream
+ * connection each, so servers can ask the agent for elicitation and sampling
+ * mid-call). A session id this instance does not know is a 404, and the
+ * client starts a new session (MCP 2025-06-18, Session Management).
+ * docs/decisions.md "Agent sessions across instances".
+ */
+import { AsyncLocalStorage } from 'node:async_hooks'
+import { randomUUID } from 'node:crypto'
+import type { ServerResponse } from 'node:http'
+import { createMcpHandler, isLegacyRequest, WebStandardStreamableHTTPServerTransport, type Server } from '@modelcontextprotocol/server'
+import { AppError } from '../errors.js'
+import type { Ctx } from '../http.js'
+import { clientFor, type Downstream } from './relay.js'
+
+/** What one endpoint serves: a server for a request or session, given its upstream client. */
+export interface Endpoint {
+  /** Who owns sessions here: the caller and the endpoint. */
+  owner: string
+  /** Builds the server; `session` set for a 2025 session. */
+  build(client: ReturnType<typeof clientFor>, legacy: boolean, signal: AbortSignal): Promise<Server>
+}
+
+interface Session { owner: string; transport: WebStandardStreamableHTTPServerTransport; server: Server; lastUsed: number }
+
+const sessions = new Map<string, Session>()
+/** Sessions per instance, and how long an idle one is kept. */
+const MAX_SESSIONS = 1000
+export const SESSION_IDLE_MS = 10 * 60_000
+let sweeper: NodeJS.Timeout | undefined
+
+function drop(id: string) {
+  const s = sessions.get(id)
+  if (!s) return
+  sessions.delete(id)
+  void s.server.close().catch(() => {})
+}
+
+function sweep(now = Date.now()) {
+  for (const [id, s] of sessions) if (now - s.lastUsed > SESSION_IDLE_MS) drop(id)
+  // Over the bound: the least recently used go first.
+  const over = sessions.size - MAX_SESSIONS
+  if (over > 0) [...sessions.entries()].sort((a, b) => a[1].lastUsed - b[1].lastUsed).slice(0, over).forEach(([id]) => drop(id))
+}
+
+const rpcError = (status: number, code: number, message: string) =>
+  new Response(JSON.stringify({ jsonrpc: '2.0', error: { code, message }, id: null }), { status, headers: { 'Content-Type': 'application/json' } })
+
+async function legacy(ep: Endpoint, request: Request, body: unknown, signal: AbortSignal): Promise<Response> {
+  const sid = request.headers.get('mcp-session-id')
+  if (sid) {
+    const s = sessions.get(sid)
+    // Another caller's session is as unknown as an expired one.
+    if (!s || s.owner !== ep.owner) return rpcError(404, -32001, 'Session not found')
+    s.lastUsed = Date.now()
+    return s.transport.handleRequest(request, { parsedBody: body })
+  }
+  const init = body as { method?: string; params?: { capabilities?: Record<string, unknown> } } | undefined
+  if (request.method !== 'POST' || init?.method !== 'initialize') return rpcError(400, -32000, 'Bad Request: No valid session ID provided')
+  const id = randomUUID()
+  let server: Server | undefined
+  // Outside any request (the upstream's own stream): list changes and log messages go to the session.
+  const downstream: Downstream = { notify: async (n) => server?.notification(n as never) }
+  server = await ep.build(clientFor(init.params?.capabilities ?? {}, { id, downstream }), true, signal)
+  const transport = new WebStandardStreamableHTTPServerTransport({ sessionIdGenerator: () => id, onsessionclosed: () => drop(id) })
+  await server.connect(transport)
+  sessions.set(id, { owner: ep.owner, transport, server, lastUsed: Date.now() })
+  sweeper ??= setInterval(() => sweep(), 60_000).unref()
+  if (sessions.size > MAX_SESSIONS) sweep()
+  return transport.handleRequest(request, { parsedBody: body })
+}
+
+const current = new AsyncLocalStorage<{ ep: Endpoint; signal: AbortSignal }>()
+let modern: ReturnType<typeof createMcpHandler> | undefined
+const modernHandler = () =>
+  (modern ??= createMcpHandler(async () => {
+    const c = current.getStore()!
+    return c.ep.build(clientFor({}), false, c.signal)
+  }, { legacy: 'reject' }))
+
+/** Serves one HTTP request of an MCP endpoint, writing the response itself. */
+export async function serveEndpoint(c: Ctx, ep: Endpoint): Promise<null> {
+  const method = c.req.method ?? 'GET'
+  const body = method === 'POST' ? await c.body() : undefined
+  const headers = new Headers()
+  for (const [k, v] of Object.entries(c.req.headers)) if (typeof v === 'string') headers.set(k, v)
+  const request = new Request(`http://gateway${c.req.url ?? '/'}`, { method, headers, ...(body !== undefined ? { body: JSON.stringify(body) } : {}), signal: c.signal })
+  const isLegacy = method !== 'POST' || request.headers.has('mcp-session-id') || (await isLegacyRequest(request, body))
+  let res: Response
+  try {
+    res = isLegacy ? await legacy(ep, request, body, c.signal) : await current.run({ ep, signal: c.signal }, () => modernHandler().fetch(request, { parsedBody: body }))
+  } catch (e) {
+    if (e instanceof AppError) throw e
+    throw new AppError('internal', 'The MCP endpoint failed.', undefined, { cause: e })
+  }
+  await pipe(c.res, res, c.signal)
+  return null
+}
+
+async function pipe(out: ServerResponse, res: Response, signal: AbortSignal): Promise<void> {
+  const headers: Record<string, string> = { 'Cache-Control': 'no-store' }
+  res.headers.forEach((v, k) => { headers[k] = v })
+  out.writeHead(res.status, headers)
+  if (!res.body) return void out.end()
+  const reader = res.body.getReader()
+  const stop = () => void reader.cancel().catch(() => {})
+  signal.addEventListener('abort', stop, { once: true })
+  try {
+    for (;;) {
+      const { done, value } = await reader.read()
+      if (done) break
+      out.write(value)
+    }
+  } catch {
+    // The agent went away, or the stream broke: nothing more to write.
+  } finally {
+    signal.removeEventListener('abort', stop)
+    out.end()
+  }
+}
+
+/** Tests: the sessions this instance keeps. */
+export const _sessionCount = () => sessions.size
+
+/** Close every session (shutdown, tests). */
+export function closeAgentSessions(): void {
+  clearInterval(sweeper)
+  sweeper = undefined
+  for (const id of [...sessions.keys()]) drop(id)
+}
