@@ -5,6 +5,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http'
 import { send, serve, type Ctx, type Route } from '../shared/http.js'
 import { deps } from '../shared/deps.js'
+import { AppError, problem } from '../shared/errors.js'
 import { agentCaller, resourceMetadata } from '../shared/agent/auth.js'
 import { createToken, listTokens, revokeToken } from '../shared/tokens/manage.js'
 
@@ -43,9 +44,10 @@ export async function handler(req: IncomingMessage, res: ServerResponse): Promis
   // RFC 9728 §3: the metadata lives outside /api/v1, at the well-known path.
   const path = new URL(req.url ?? '/', 'http://x').pathname
   if (path.startsWith('/.well-known/oauth-protected-resource/')) {
-    const meta = req.method === 'GET' ? resourceMetadata(deps(), req, path) : null
-    if (meta) return send(res, 200, meta, { 'Access-Control-Allow-Origin': '*' })
-    return send(res, 404, { type: 'https://mcp-gateway.dev/problems/not_found', title: 'Not found', status: 404, detail: 'No such resource.', code: 'not_found' }, { 'Content-Type': 'application/problem+json' })
+    const meta = resourceMetadata(deps(), req, path)
+    if (!meta) return send(res, 404, problem(new AppError('not_found', 'No such resource.')).body, { 'Content-Type': 'application/problem+json' })
+    if (req.method !== 'GET') return send(res, 405, problem(new AppError('method_not_allowed', 'Use GET here.')).body, { 'Content-Type': 'application/problem+json', Allow: 'GET' })
+    return send(res, 200, meta, { 'Access-Control-Allow-Origin': '*' })
   }
   return api(req, res)
 }

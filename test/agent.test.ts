@@ -11,6 +11,13 @@ import { startGateway, type Gateway } from './support/gateway.js'
 import { startEverything, type EverythingHandle } from './support/everything.js'
 import { startModernServer, type ModernServerHandle } from './servers/modern.js'
 import { closeAgentSessions } from '../shared/agent/serve.js'
+import { Client as V1Client } from '@modelcontextprotocol/sdk/client/index.js'
+import { StreamableHTTPClientTransport as V1Transport } from '@modelcontextprotocol/sdk/client/streamableHttp.js'
+import { execFile } from 'node:child_process'
+import { createRequire } from 'node:module'
+import { dirname, join } from 'node:path'
+import { TOKENS } from '../shared/tokens/model.js'
+import { TOKEN_CACHE_MS } from '../shared/tokens/verify.js'
 
 const test = suite('agent')
 let gw: Gateway
@@ -111,6 +118,139 @@ test('a revoked token stops working', async () => {
   assert.is(del.status, 204)
   const r = await gw.req('POST', `/mcps/${ids.ev}/mcp`, { token: t.token, body: { jsonrpc: '2.0', id: 1, method: 'ping' } })
   assert.is(r.status, 401)
+})
+
+test('server-everything asks the agent itself: elicitation, sampling, progress and logging reach a client that answers', async () => {
+  const c = new Client({ name: 'agent-test', version: '1' }, { capabilities: { elicitation: { form: {} }, sampling: {} } })
+  const asked: string[] = []
+  c.setRequestHandler('elicitation/create', async () => {
+    asked.push('elicitation')
+    return { action: 'accept', content: { name: 'Ada', check: true, firstLine: 'x', email: 'a@example.com', homepage: 'https://example.com', birthdate: '2000-01-01', integer: 1, number: 1, untitledSingleSelectEnum: 'option1', titledSingleSelectEnum: 'value1', legacyTitledEnum: 'opt1', untitledMultipleSelectEnum: ['option1'], titledMultipleSelectEnum: ['value1'] } } as any
+  })
+  c.setRequestHandler('sampling/createMessage', async () => {
+    asked.push('sampling')
+    return { role: 'assistant', content: { type: 'text', text: 'sampled-answer' }, model: 'test-model' } as any
+  })
+  const logs: unknown[] = []
+  c.setNotificationHandler('notifications/message', (n) => { logs.push(n.params) })
+  // A config of its own: the tools a client with these capabilities sees are the first set pinned
+  // (on ids.ev the first set is the 13 without them, and the 3 more would be pending approval).
+  const fresh = await gw.req('POST', '/mcps', { token: alice, body: { name: 'asks', type: 'http', endpoint: ev.url } })
+  await c.connect(new StreamableHTTPClientTransport(new URL(`${gw.base}/mcps/${fresh.json.id}/mcp`), { requestInit: { headers: { authorization: `Bearer ${alice}` } } }) as any)
+  const names = (await c.listTools()).tools.map((t) => t.name)
+  assert.ok(names.includes('trigger-elicitation-request'), names.join())
+  assert.ok(names.includes('trigger-sampling-request'), names.join())
+  const e = await c.callTool({ name: 'trigger-elicitation-request', arguments: {} })
+  assert.match(JSON.stringify(e.content), /Ada/)
+  const s = await c.callTool({ name: 'trigger-sampling-request', arguments: { prompt: 'hi', maxTokens: 10 } })
+  assert.match(JSON.stringify(s.content), /sampled-answer/)
+  assert.equal(asked, ['elicitation', 'sampling'])
+  const progress: number[] = []
+  const p = await c.callTool({ name: 'trigger-long-running-operation', arguments: { duration: 1, steps: 3 } }, { onprogress: (x: { progress: number }) => { progress.push(x.progress) } } as any)
+  assert.not.ok(p.isError)
+  assert.ok(progress.length >= 1, `progress ${progress}`)
+  await c.setLoggingLevel('debug')
+  await c.callTool({ name: 'toggle-simulated-logging', arguments: {} })
+  const t0 = Date.now()
+  while (!logs.length && Date.now() - t0 < 15_000) await new Promise((r) => setTimeout(r, 100))
+  assert.ok(logs.length > 0, 'a log message reached the agent')
+  await c.close()
+})
+
+test('a denied tool is absent from tools/list and refused on call with a JSON-RPC error that says why', async () => {
+  const r = await gw.req('POST', '/mcps', { token: alice, body: { name: 'guarded', type: 'http', endpoint: ev.url, config: { tool_policy: { mode: 'open', deny: ['get-sum'] } } } })
+  assert.is(r.status, 201, r.text)
+  for (const modernEra of [false, true]) {
+    const c = await connect(`${gw.base}/mcps/${r.json.id}/mcp`, alice, { modern: modernEra })
+    const names = (await c.listTools()).tools.map((t) => t.name)
+    assert.ok(names.includes('echo'))
+    assert.not.ok(names.includes('get-sum'))
+    const err = await c.callTool({ name: 'get-sum', arguments: { a: 1, b: 2 } }).then(() => undefined, (e) => e)
+    assert.ok(err, 'refused')
+    assert.is(err.code, -32602)
+    assert.equal(err.data?.code, 'tool_denied')
+    await c.close()
+  }
+})
+
+test('the v1 SDK client lists and calls through both endpoints', async () => {
+  for (const path of [`/mcps/${ids.ev}/mcp`, '/mcp']) {
+    const c = new V1Client({ name: 'v1', version: '1' })
+    await c.connect(new V1Transport(new URL(gw.base + path), { requestInit: { headers: { authorization: `Bearer ${alice}` } } }))
+    const tools = (await c.listTools()).tools.map((t) => t.name)
+    const echo = path === '/mcp' ? 'ev__echo' : 'echo'
+    assert.ok(tools.includes(echo), tools.join())
+    const r = await c.callTool({ name: echo, arguments: { message: 'v1' } })
+    assert.match(JSON.stringify(r.content), /v1/)
+    await c.close()
+  }
+})
+
+test('the aggregate names tools <slug>__<name>, routes calls, and lists a config needing OAuth in instructions', async () => {
+  const o = await gw.req('POST', '/mcps', { token: alice, body: { name: 'Needs OAuth', type: 'http', endpoint: ev.url, auth_type: 'oauth', config: { oauth: { client_id: 'c1', auth_url: 'http://127.0.0.1:9/authorize', token_url: 'http://127.0.0.1:9/token' } } } })
+  assert.is(o.status, 201, o.text)
+  for (const modernEra of [false, true]) {
+    const c = await connect(`${gw.base}/mcp`, alice, { modern: modernEra })
+    const names = (await c.listTools()).tools.map((t) => t.name)
+    assert.ok(names.includes('ev__echo') && names.includes('modern__echo'), names.join())
+    assert.ok(names.every((n) => n.length <= 64))
+    const r = await c.callTool({ name: 'modern__echo', arguments: { message: 'agg' } })
+    assert.match(JSON.stringify(r.content), /agg/)
+    assert.match(c.getInstructions() ?? '', new RegExp(`needs-oauth.*/api/v1/mcps/${o.json.id}/oauth/start`))
+    await c.close()
+  }
+  // bob sees none of alice's servers.
+  const b = await connect(`${gw.base}/mcp`, bob)
+  assert.equal((await b.listTools()).tools, [])
+  await b.close()
+  await gw.req('DELETE', `/mcps/${o.json.id}`, { token: alice })
+})
+
+const inspectorDir = join(dirname(createRequire(import.meta.url).resolve('@modelcontextprotocol/inspector-cli/build/index.js')))
+const inspector = (args: string[]) => new Promise<string>((resolve, reject) => {
+  // Run from its build directory: it finds its own package.json relative to the working directory.
+  execFile(process.execPath, [join(inspectorDir, 'index.js'), ...args], { cwd: inspectorDir, timeout: 60_000 }, (e, out, err) => (e ? reject(new Error(`${e.message}\n${err}`)) : resolve(out)))
+})
+
+test('the MCP Inspector CLI lists and calls through both endpoints', async () => {
+  const t = await pat(alice)
+  for (const [path, echo] of [[`/mcps/${ids.ev}/mcp`, 'echo'], ['/mcp', 'ev__echo']] as const) {
+    const auth = ['--transport', 'http', '--header', `Authorization: Bearer ${t.token}`]
+    const list = JSON.parse(await inspector([gw.base + path, ...auth, '--method', 'tools/list']))
+    assert.ok(list.tools.some((x: any) => x.name === echo))
+    const call = JSON.parse(await inspector([gw.base + path, ...auth, '--method', 'tools/call', '--tool-name', echo, '--tool-arg', 'message=inspected']))
+    assert.match(JSON.stringify(call.content), /inspected/)
+  }
+})
+
+test('a token revoked on another instance stops working here within the cache time', async () => {
+  const t = await pat(alice)
+  const ok = await connect(`${gw.base}/mcps/${ids.ev}/mcp`, t.token)
+  await ok.close()
+  // Another instance revokes: the record goes from the store; this instance's cache is not told.
+  await (await gw.deps.store()).delete(TOKENS, t.id)
+  const t0 = Date.now()
+  let status = 0
+  while (Date.now() - t0 < TOKEN_CACHE_MS + 5000) {
+    status = (await gw.req('POST', `/mcps/${ids.ev}/mcp`, { token: t.token, body: { jsonrpc: '2.0', id: 1, method: 'ping' } })).status
+    if (status === 401) break
+    await new Promise((r) => setTimeout(r, 200))
+  }
+  assert.is(status, 401)
+  assert.ok(Date.now() - t0 <= TOKEN_CACHE_MS + 2000, `${Date.now() - t0} ms`)
+})
+
+test('org admins list and revoke their members\' tokens; others get 404', async () => {
+  const carol = await gw.token('carol', { org: 'acme' })
+  const dave = await gw.token('dave', { org: 'acme', admin: true })
+  const erin = await gw.token('erin', { org: 'globex', admin: true })
+  const t = await pat(carol)
+  const list = await gw.req('GET', '/tokens?scope=org', { token: dave })
+  assert.ok(list.json.items.some((x: any) => x.id === t.id))
+  assert.is((await gw.req('GET', '/tokens?scope=org', { token: carol })).status, 403)
+  assert.is((await gw.req('DELETE', `/tokens/${t.id}`, { token: erin })).status, 404)
+  assert.is((await gw.req('DELETE', `/tokens/${t.id}`, { token: bob })).status, 404)
+  assert.is((await gw.req('DELETE', `/tokens/${t.id}`, { token: dave })).status, 204)
 })
 
 test.run()

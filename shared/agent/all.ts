@@ -1,9 +1,143 @@
-/** `/api/v1/mcp`: every config the caller can use, as one MCP server. */
+/**
+ * `/api/v1/mcp`: every config the caller can use (their own and their org's)
+ * as one MCP server. Tools and prompts are `<slug>__<name>`, resources
+ * `mcpgw://<slug>/...` (shared/agent/names.ts). A config that cannot be
+ * reached, or needs the user to (re)connect OAuth, is a line of the server's
+ * `instructions` (with its `start_url`), never an error that breaks the list.
+ */
+import { createHash } from 'node:crypto'
+import { Server } from '@modelcontextprotocol/server'
+import type { ServerContext } from '@modelcontextprotocol/server'
 import type { Caller } from '../auth/caller.js'
 import type { Deps } from '../deps.js'
 import { AppError } from '../errors.js'
+import type { Rec } from '../ports.js'
+import { MCPS, tenantsOf, visible, type McpConfig } from '../registry/model.js'
+import { GATEWAY_INFO } from '../mcp/info.js'
+import { toRpc } from './errors.js'
+import { forward, type Bound, type UpstreamInfo } from './forward.js'
+import { getPrompt, listPrompts, listTools, upstreamInfo } from './proxy.js'
+import { callTool } from './call.js'
+import { exposed, exposedUri, original, parseUri, slugOf, slugs } from './names.js'
 import type { Endpoint } from './serve.js'
 
-export async function allEndpoint(_d: Deps, _caller: Caller): Promise<Endpoint> {
-  throw new AppError('not_found', 'Not yet.')
+/** Configs one aggregate serves at most, and how long one may take to answer before it is left out. */
+const MAX_CONFIGS = 200
+const CONNECT_MS = 10_000
+
+export async function configsOf(d: Deps, caller: Caller): Promise<Rec<McpConfig>[]> {
+  const store = await d.store()
+  const out: Rec<McpConfig>[] = []
+  let cursor: string | undefined
+  do {
+    const page = await store.list<McpConfig>(MCPS, { where: { field: 'tenant', in: tenantsOf(caller) }, limit: 100, cursor })
+    out.push(...page.items.filter((r) => visible(r.data, caller)))
+    cursor = page.next ?? undefined
+  } while (cursor && out.length < MAX_CONFIGS)
+  return out.slice(0, MAX_CONFIGS)
+}
+
+/** What the configs are now: changes when one is added, removed, changed or reconnected. */
+export const versionOf = (recs: Rec<McpConfig>[]) => createHash('sha256').update(recs.map((r) => `${r.id}:${r.version}:${r.data.status}`).sort().join(',')).digest('base64url').slice(0, 16)
+
+interface Member { slug: string; b: Bound; up: UpstreamInfo }
+
+export async function allEndpoint(d: Deps, caller: Caller): Promise<Endpoint> {
+  const first = await configsOf(d, caller)
+  return {
+    owner: `${caller.sub}|*`,
+    async build(client, legacy, signal) {
+      // The members as of the configs' version: built again once a config is added, removed or reconnected.
+      let known: { version: string; p: Promise<{ members: Member[]; notes: string[] }> } | undefined
+      const load = (recs: Rec<McpConfig>[]) => {
+        const version = versionOf(recs)
+        if (known?.version !== version) known = { version, p: connectAll(d, caller, recs, client, legacy, signal) }
+        return known.p
+      }
+      const { notes, members } = await load(first)
+      const theirs = members.filter((m) => m.up.instructions).map((m) => `${m.slug}: ${m.up.instructions!.slice(0, 2000)}`)
+      return aggregateServer(async () => (await load(await configsOf(d, caller))).members, notes, theirs)
+    },
+    async version() {
+      return versionOf(await configsOf(d, caller))
+    },
+  }
+}
+
+async function connectAll(d: Deps, caller: Caller, recs: Rec<McpConfig>[], client: Bound['client'], legacy: boolean, signal: AbortSignal) {
+  const slug = slugs(recs.map((r) => ({ id: r.id, name: r.data.name })))
+  const notes: string[] = []
+  const members: Member[] = []
+  await Promise.all(recs.map(async (rec) => {
+    const b: Bound = { d, caller, rec, client, legacy }
+    try {
+      const up = await upstreamInfo(b, AbortSignal.any([signal, AbortSignal.timeout(CONNECT_MS)]))
+      members.push({ slug: slug.get(rec.id)!, b, up })
+    } catch (e) {
+      notes.push(noteOf(slug.get(rec.id)!, rec, e))
+    }
+  }))
+  members.sort((a, b) => a.slug.localeCompare(b.slug))
+  return { members, notes: notes.sort() }
+}
+
+function noteOf(slug: string, rec: Rec<McpConfig>, e: unknown): string {
+  const start = e instanceof AppError && e.code === 'authorization_required' ? (e.extra as { start_url?: string } | undefined)?.start_url : undefined
+  if (start) return `- ${slug} (${rec.data.name}): needs you to connect it: POST ${start} from the app, then reconnect this client.`
+  return `- ${slug} (${rec.data.name}): unavailable now (${e instanceof AppError ? e.code : 'upstream_error'}).`
+}
+
+const by = async (all: () => Promise<Member[]>, slug: string | undefined) => {
+  const m = (await all()).find((x) => x.slug === slug)
+  if (!m) throw new AppError('not_found', 'No such tool, prompt or resource here.')
+  return m
+}
+
+function aggregateServer(all: () => Promise<Member[]>, notes: string[], theirs: string[]): Server {
+  const instructions = [
+    'Tools and prompts of every MCP server you registered in the gateway, named <server>__<name>.',
+    ...(notes.length ? ['Not available now:', ...notes] : []),
+    ...theirs,
+  ].join('\n')
+  const server = new Server(GATEWAY_INFO, { capabilities: { tools: { listChanged: true }, prompts: { listChanged: true }, resources: { listChanged: true } }, instructions })
+  const on = (method: string, fn: (params: any, ctx: ServerContext) => Promise<any>) =>
+    server.setRequestHandler(method as 'tools/list', (async (req: { params?: any }, ctx: ServerContext) => {
+      try {
+        return await fn(req.params, ctx)
+      } catch (e) {
+        throw toRpc(e)
+      }
+    }) as never)
+  const each = async <T>(cap: string, fn: (m: Member) => Promise<T[]>) =>
+    (await Promise.all((await all()).filter((m) => m.up.capabilities[cap]).map((m) => fn(m).catch(() => [] as T[])))).flat()
+
+  on('tools/list', async (_p, ctx) => ({
+    tools: await each('tools', async (m) => (await listTools(m.b, ctx.mcpReq.signal)).map((t) => ({ ...t, name: exposed(m.slug, t.name) }))),
+  }))
+  on('tools/call', async (p, ctx) => {
+    const m = await by(all, slugOf(String(p?.name ?? '')))
+    const names = (await listTools(m.b, ctx.mcpReq.signal)).map((t) => t.name)
+    const name = original(m.slug, String(p.name), names)
+    if (!name) throw new AppError('not_found', `No tool named ${JSON.stringify(String(p.name).slice(0, 128))}.`)
+    return callTool(m.b, ctx, { ...p, name })
+  })
+  on('prompts/list', async (_p, ctx) => ({
+    prompts: await each('prompts', async (m) => (await listPrompts(m.b, ctx)).map((x) => ({ ...x, name: exposed(m.slug, x.name) }))),
+  }))
+  on('prompts/get', async (p, ctx) => {
+    const m = await by(all, slugOf(String(p?.name ?? '')))
+    const name = original(m.slug, String(p.name), (await listPrompts(m.b, ctx)).map((x) => x.name))
+    if (!name) throw new AppError('not_found', `No prompt named ${JSON.stringify(String(p.name).slice(0, 128))}.`)
+    return getPrompt(m.b, ctx, { ...p, name })
+  })
+  on('resources/list', async (_p, ctx) => ({
+    resources: await each('resources', async (m) => ((await forward(m.b, ctx, 'resources/list', undefined)).resources ?? []).map((r: { uri: string }) => ({ ...r, uri: exposedUri(m.slug, r.uri) }))),
+  }))
+  on('resources/read', async (p, ctx) => {
+    const at = parseUri(String(p?.uri ?? ''))
+    const m = await by(all, at?.slug)
+    const r = await forward(m.b, ctx, 'resources/read', { ...p, uri: at!.uri })
+    return { ...r, contents: (r.contents ?? []).map((c: { uri: string }) => ({ ...c, uri: exposedUri(m.slug, c.uri) })) }
+  })
+  return server
 }

@@ -37,7 +37,8 @@ export function declared(up: Record<string, any>): Record<string, any> {
 const approved = <T>(assessed: { approval: string; def: unknown }[]) => assessed.filter((a) => a.approval === 'approved').map((a) => a.def as T)
 
 export async function listTools(b: Bound, signal: AbortSignal): Promise<Tool[]> {
-  const tools = await knownTools(b.d, b.caller, b.rec, signal, {}, { client: b.client })
+  // Servers list more tools to a client that declares elicitation, sampling or roots: such listings are not cached.
+  const tools = await knownTools(b.d, b.caller, b.rec, signal, { refresh: Object.keys(b.client.capabilities).length > 0 }, { client: b.client })
   return approved<Tool>((await reviewTools(b.d, b.caller, b.rec, tools, true)).assessed)
 }
 

@@ -21,9 +21,11 @@ export interface Endpoint {
   owner: string
   /** Builds the server; `session` set for a 2025 session. */
   build(client: ReturnType<typeof clientFor>, legacy: boolean, signal: AbortSignal): Promise<Server>
+  /** What the endpoint serves now; a 2025 session is told its tools changed when this does. */
+  version?(): Promise<string>
 }
 
-interface Session { owner: string; transport: WebStandardStreamableHTTPServerTransport; server: Server; lastUsed: number }
+interface Session { owner: string; transport: WebStandardStreamableHTTPServerTransport; server: Server; lastUsed: number; watch?: NodeJS.Timeout }
 
 const sessions = new Map<string, Session>()
 /** Sessions per instance, and how long an idle one is kept. */
@@ -35,6 +37,7 @@ function drop(id: string) {
   const s = sessions.get(id)
   if (!s) return
   sessions.delete(id)
+  clearInterval(s.watch)
   void s.server.close().catch(() => {})
 }
 
@@ -45,20 +48,17 @@ function sweep(now = Date.now()) {
   if (over > 0) [...sessions.entries()].sort((a, b) => a[1].lastUsed - b[1].lastUsed).slice(0, over).forEach(([id]) => drop(id))
 }
 
-const rpcError = (status: number, code: number, message: string) =>
-  new Response(JSON.stringify({ jsonrpc: '2.0', error: { code, message }, id: null }), { status, headers: { 'Content-Type': 'application/json' } })
-
 async function legacy(ep: Endpoint, request: Request, body: unknown, signal: AbortSignal): Promise<Response> {
   const sid = request.headers.get('mcp-session-id')
   if (sid) {
     const s = sessions.get(sid)
     // Another caller's session is as unknown as an expired one.
-    if (!s || s.owner !== ep.owner) return rpcError(404, -32001, 'Session not found')
+    if (!s || s.owner !== ep.owner) throw new AppError('not_found', 'No such MCP session (it expired, or lives on another instance): start a new one with initialize.')
     s.lastUsed = Date.now()
     return s.transport.handleRequest(request, { parsedBody: body })
   }
   const init = body as { method?: string; params?: { capabilities?: Record<string, unknown> } } | undefined
-  if (request.method !== 'POST' || init?.method !== 'initialize') return rpcError(400, -32000, 'Bad Request: No valid session ID provided')
+  if (request.method !== 'POST' || init?.method !== 'initialize') throw new AppError('invalid_request', 'Send Mcp-Session-Id from initialize (2025 protocol), or the 2026-07-28 envelope.')
   const id = randomUUID()
   let server: Server | undefined
   // Outside any request (the upstream's own stream): list changes and log messages go to the session.
@@ -66,10 +66,29 @@ async function legacy(ep: Endpoint, request: Request, body: unknown, signal: Abo
   server = await ep.build(clientFor(init.params?.capabilities ?? {}, { id, downstream }), true, signal)
   const transport = new WebStandardStreamableHTTPServerTransport({ sessionIdGenerator: () => id, onsessionclosed: () => drop(id) })
   await server.connect(transport)
-  sessions.set(id, { owner: ep.owner, transport, server, lastUsed: Date.now() })
+  const session: Session = { owner: ep.owner, transport, server, lastUsed: Date.now() }
+  sessions.set(id, session)
+  if (ep.version) session.watch = watch(ep, session)
   sweeper ??= setInterval(() => sweep(), 60_000).unref()
   if (sessions.size > MAX_SESSIONS) sweep()
   return transport.handleRequest(request, { parsedBody: body })
+}
+
+/** How often a 2025 session of the aggregate looks for added, removed or reconnected configs. */
+export const WATCH_MS = Number(process.env.AGENT_WATCH_MS ?? 15_000)
+
+function watch(ep: Endpoint, s: Session): NodeJS.Timeout {
+  let seen: string | undefined
+  const look = async () => {
+    const v = await ep.version!().catch(() => seen)
+    if (seen !== undefined && v !== seen) {
+      for (const m of ['notifications/tools/list_changed', 'notifications/prompts/list_changed', 'notifications/resources/list_changed'])
+        void s.server.notification({ method: m } as never).catch(() => {})
+    }
+    seen = v
+  }
+  void look()
+  return setInterval(() => void look(), WATCH_MS).unref()
 }
 
 const current = new AsyncLocalStorage<{ ep: Endpoint; signal: AbortSignal }>()

@@ -175,6 +175,38 @@ export const TEMPLATES: Template[] = [
   { route: 'GET /pool/mcp', auth: 'service', ok: [405], valid: () => fc.constant({}) },
   { route: 'DELETE /pool/mcp', auth: 'service', ok: [405], valid: () => fc.constant({}) },
   { route: 'GET /pool/health', auth: 'service', ok: [200], valid: () => fc.constant({}) },
+  // The MCP endpoints for agents (issue 16). A 2025 initialize opens a session; GET and DELETE
+  // without one are the caller's 400 (a real session's are exercised in test/agent.test.ts).
+  ...(['/mcps/{id}/mcp', '/mcp'] as const).flatMap((p): Template[] => [
+    {
+      route: `POST ${p}`, auth: 'user', ok: [200],
+      valid: (fx) => fc.record({ id: fc.integer({ min: 1, max: 1e6 }), version: fc.constantFrom('2025-06-18', '2025-11-25'), name: oddPrintable }).map((v) => ({
+        vars: { id: fx.ids.http }, headers: { accept: 'application/json, text/event-stream' },
+        body: { jsonrpc: '2.0', id: v.id, method: 'initialize', params: { protocolVersion: v.version, capabilities: {}, clientInfo: { name: v.name.slice(0, 30) || 'fuzz', version: '1' } } },
+      })),
+    },
+    { route: `GET ${p}`, auth: 'user', ok: [400], valid: (fx) => fc.constant({ vars: { id: fx.ids.http }, headers: { accept: 'text/event-stream' } }) },
+    { route: `DELETE ${p}`, auth: 'user', ok: [400], valid: (fx) => fc.constant({ vars: { id: fx.ids.http } }) },
+  ]),
+  { route: 'GET /.well-known/oauth-protected-resource/api/v1/mcps/{id}/mcp', auth: 'none', ok: [200], valid: (fx) => fc.constant({ vars: { id: fx.ids.http } }) },
+  { route: 'GET /.well-known/oauth-protected-resource/api/v1/mcp', auth: 'none', ok: [200], valid: () => fc.constant({}) },
+  {
+    // Past 50 live tokens a user is refused (quota_exceeded).
+    route: 'POST /tokens', auth: 'user', ok: [201, 429], fields: ['/name', '/expires_in', '/scopes'],
+    valid: () => fc.record({ name, expires: fc.option(fc.integer({ min: 3600, max: 365 * 24 * 3600 })) }).map((v) => ({
+      body: { name: v.name.trim() || 'agent', ...(v.expires ? { expires_in: v.expires } : {}), scopes: ['mcp'] },
+    })),
+  },
+  { route: 'GET /tokens', auth: 'user', ok: [200], valid: () => fc.constantFrom({ query: undefined }, { query: 'scope=mine' }, { as: 'dave' as Who, query: 'scope=org' }) },
+  {
+    route: 'DELETE /tokens/{id}', auth: 'user', ok: [204],
+    prepare: async (fx) => {
+      const r = await send(fx, 'POST', '/api/v1/tokens', { authorization: `Bearer ${fx.tokens.alice}`, 'content-type': 'application/json' }, '{"name":"fuzz"}')
+      assert.is(r.status, 201, r.text)
+      return { id: r.json.id as string }
+    },
+    valid: () => fc.constant({}),
+  },
 ]
 
 // ---------------------------------------------------------------------------
@@ -187,7 +219,8 @@ export const varsOf = (t: Template) => [...patternOf(t).matchAll(/\{(\w+)\}/g)].
 /** The path as sent: each var percent-encoded, unless `encoded` gives its text as sent. */
 export function pathOf(t: Template, vars: Record<string, string>, encoded: Record<string, string> = {}, suffix = '', query?: string) {
   const p = patternOf(t).replace(/\{(\w+)\}/g, (_m, k: string) => encoded[k] ?? encodeURIComponent(vars[k] ?? ''))
-  return `/api/v1${p}${suffix}${query ? `?${query}` : ''}`
+  // RFC 9728 metadata lives at the root's well-known path, not under /api/v1.
+  return `${p.startsWith('/.well-known/') ? '' : '/api/v1'}${p}${suffix}${query ? `?${query}` : ''}`
 }
 
 export function authHeader(fx: Fx, t: Template, who: Who = 'alice'): Record<string, string> {
