@@ -17,6 +17,7 @@ import { execFile } from 'node:child_process'
 import { createRequire } from 'node:module'
 import { dirname, join } from 'node:path'
 import { TOKENS } from '../shared/tokens/model.js'
+import { startEchoSecrets } from './servers/echo-secrets.js'
 import { TOKEN_CACHE_MS } from '../shared/tokens/verify.js'
 
 const test = suite('agent')
@@ -251,6 +252,36 @@ test('org admins list and revoke their members\' tokens; others get 404', async 
   assert.is((await gw.req('DELETE', `/tokens/${t.id}`, { token: erin })).status, 404)
   assert.is((await gw.req('DELETE', `/tokens/${t.id}`, { token: bob })).status, 404)
   assert.is((await gw.req('DELETE', `/tokens/${t.id}`, { token: dave })).status, 204)
+})
+
+test('a stored secret an upstream echoes never reaches the agent: results, errors, log messages, listings', async () => {
+  const echo = await startEchoSecrets()
+  try {
+    const secret = 'sk-agent-proxy-0123456789abcdef'
+    const r = await gw.req('POST', '/mcps', { token: alice, body: { name: 'careless', type: 'http', endpoint: echo.url, auth_type: 'bearer', config: { token: secret, tool_policy: { mode: 'open' } } } })
+    assert.is(r.status, 201, r.text)
+    for (const modernEra of [false, true]) {
+      const seen: string[] = []
+      const c = new Client({ name: 'agent-test', version: '1' }, modernEra ? { versionNegotiation: { mode: 'auto' } } : {})
+      c.setNotificationHandler('notifications/message', (n) => { seen.push(JSON.stringify(n)) })
+      const fetchSpy = async (u: any, init: any) => {
+        const res = await fetch(u, init)
+        const text = await res.clone().text()
+        seen.push(text)
+        return res
+      }
+      await c.connect(new StreamableHTTPClientTransport(new URL(`${gw.base}/mcps/${r.json.id}/mcp`), { fetch: fetchSpy as any, requestInit: { headers: { authorization: `Bearer ${alice}` } } }) as any)
+      seen.push(JSON.stringify(await c.listTools()))
+      for (const name of ['echo_headers', 'echo_headers_error', 'echo_headers_log']) {
+        seen.push(JSON.stringify(await c.callTool({ name, arguments: {} }).catch((e) => String(e?.message))))
+      }
+      await c.close()
+      assert.ok(seen.join('').includes('you sent'), 'the tool answered')
+      assert.not.ok(seen.join('\n').includes(secret), `era ${modernEra ? 'modern' : 'legacy'}: the secret reached the agent`)
+    }
+  } finally {
+    await echo.stop()
+  }
 })
 
 test.run()

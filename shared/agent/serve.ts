@@ -12,6 +12,7 @@ import { randomUUID } from 'node:crypto'
 import type { ServerResponse } from 'node:http'
 import { createMcpHandler, isLegacyRequest, WebStandardStreamableHTTPServerTransport, type Server } from '@modelcontextprotocol/server'
 import { AppError } from '../errors.js'
+import { secretMasker } from '../log.js'
 import type { Ctx } from '../http.js'
 import { clientFor, type Downstream } from './relay.js'
 
@@ -118,25 +119,37 @@ export async function serveEndpoint(c: Ctx, ep: Endpoint): Promise<null> {
   return null
 }
 
+/**
+ * Writes the SDK's answer to the agent, masking any secret value this
+ * request has read (an upstream may echo one), as `send` does for JSON: a
+ * JSON body whole, an SSE stream event by event (events end with a blank line).
+ */
 async function pipe(out: ServerResponse, res: Response, signal: AbortSignal): Promise<void> {
   const headers: Record<string, string> = { 'Cache-Control': 'no-store' }
   res.headers.forEach((v, k) => { headers[k] = v })
+  delete headers['content-length']
   out.writeHead(res.status, headers)
   if (!res.body) return void out.end()
-  const reader = res.body.getReader()
+  const mask = secretMasker()
+  const reader = res.body.pipeThrough(new TextDecoderStream()).getReader()
   const stop = () => void reader.cancel().catch(() => {})
   signal.addEventListener('abort', stop, { once: true })
+  let held = ''
   try {
     for (;;) {
       const { done, value } = await reader.read()
       if (done) break
-      out.write(value)
+      held += value
+      const end = held.lastIndexOf('\n\n')
+      if (end < 0) continue
+      out.write(mask(held.slice(0, end + 2)))
+      held = held.slice(end + 2)
     }
   } catch {
     // The agent went away, or the stream broke: nothing more to write.
   } finally {
     signal.removeEventListener('abort', stop)
-    out.end()
+    out.end(held ? mask(held) : undefined)
   }
 }
 
