@@ -6,10 +6,11 @@ import type { IncomingMessage, ServerResponse } from 'node:http'
 import { send, serve, type Ctx, type Route } from '../shared/http.js'
 import { deps } from '../shared/deps.js'
 import { AppError, problem } from '../shared/errors.js'
-import { agentCaller, resourceMetadata } from '../shared/agent/auth.js'
+import { agentCaller, checkOrigin, resourceMetadata } from '../shared/agent/auth.js'
 import { createToken, listTokens, revokeToken } from '../shared/tokens/manage.js'
 
 const endpoint = async (c: Ctx, path: string, id?: string) => {
+  checkOrigin(c.deps, c.req)
   const caller = await agentCaller(c.deps, c.req, path)
   const { serveEndpoint } = await import('../shared/agent/serve.js')
   if (id) {

@@ -284,4 +284,13 @@ test('a stored secret an upstream echoes never reaches the agent: results, error
   }
 })
 
+test('a browser page from a foreign Origin is refused (DNS rebinding); an agent sends none', async () => {
+  const body = { jsonrpc: '2.0', id: 1, method: 'ping' }
+  const r = await gw.req('POST', `/mcps/${ids.ev}/mcp`, { token: alice, body, headers: { origin: 'https://evil.example' } })
+  assert.is(r.status, 403)
+  assert.is(r.json.code, 'forbidden')
+  const agg = await gw.req('POST', '/mcp', { token: alice, body, headers: { origin: 'https://evil.example' } })
+  assert.is(agg.status, 403)
+})
+
 test.run()

@@ -49,3 +49,25 @@ export function resourceMetadata(d: Deps, req: IncomingMessage, path: string) {
     resource_documentation: 'Send an ID token from the issuer, or a personal access token (mgw_...) from POST /api/v1/tokens.',
   }
 }
+
+/**
+ * MCP streamable HTTP (2025-06-18, Security Warning): servers must validate
+ * `Origin`, against DNS rebinding. Agents send none; a browser page may call
+ * only from the app's origins (APP_ORIGINS) or the gateway's own (in local
+ * mode, from loopback). Anything else is 403.
+ */
+/** Local mode listens on loopback: pages served from loopback may use it (as the SDK's localhost protection allows). */
+const loopback = (origin: string) => {
+  try {
+    return ['localhost', '127.0.0.1', '[::1]'].includes(new URL(origin).hostname)
+  } catch {
+    return false
+  }
+}
+
+export function checkOrigin(d: Deps, req: IncomingMessage): void {
+  const origin = req.headers.origin
+  if (origin === undefined) return
+  if (typeof origin === 'string' && (d.config.appOrigins.includes(origin) || origin === new URL(baseOf(d, req)).origin || (d.config.mode === 'local' && loopback(origin)))) return
+  throw new AppError('forbidden', 'This Origin may not use the MCP endpoints.')
+}
