@@ -23,7 +23,7 @@ import { join } from 'node:path'
 import { startGateway } from './support/gateway.js'
 import { startLegacyServer } from './servers/legacy.js'
 import { closeRaw, type RawRes } from './support/raw.js'
-import { APP, CLAIMS, TEMPLATES, authHeader, methodOf, pathOf, request, send, varsOf, type Fx, type Template, type Valid, type Who } from './support/fuzz-routes.js'
+import { APP, CLAIMS, TEMPLATES, authHeader, methodOf, pathOf, patternOf, request, send, varsOf, type Fx, type Template, type Valid, type Who } from './support/fuzz-routes.js'
 import {
   ACCEPTS, BAD_AUTH, BAD_IF_MATCH, JSON_TYPES, NOT_JSON_TYPES, PROTO_KEYS, hostileValue, malformedBody, noiseHeaders, oddString, pathSuffix, pct, segmentTrick,
 } from './support/hostile-input.js'
