@@ -11,16 +11,26 @@ import type { Tool, Prompt, Resource } from '@modelcontextprotocol/client'
 import { withTarget } from '../mcp/target.js'
 import { knownTools, reviewOther, reviewTools } from '../mcp/listing.js'
 import { GATEWAY_INFO } from '../mcp/info.js'
+import { Lru } from '../cache.js'
 import { toRpc } from './errors.js'
 import { forward, type Bound, type UpstreamInfo } from './forward.js'
 import { callTool } from './call.js'
 import { auditBlock, blockOf, gateFor } from '../governance/gate.js'
 
+/** What a server declared, per caller, config version and client: a 2026-07-28 request builds its proxy without asking again. */
+const infos = new Lru<UpstreamInfo>(2000)
+const INFO_TTL = 60_000
+
 export async function upstreamInfo(b: Bound, signal: AbortSignal): Promise<UpstreamInfo> {
-  return withTarget(b.d, b.caller, b.rec, signal, async (s) => ({
+  const key = `${b.caller.sub}|${b.rec.id}|${b.rec.version}|${b.client.key}`
+  const hit = b.client.key.startsWith('s:') ? undefined : infos.get(key)
+  if (hit) return hit
+  const info = await withTarget(b.d, b.caller, b.rec, signal, async (s) => ({
     capabilities: (s.client.getServerCapabilities() ?? {}) as Record<string, any>,
     instructions: s.client.getInstructions?.(),
   }), { client: b.client })
+  if (!b.client.key.startsWith('s:')) infos.set(key, info, INFO_TTL)
+  return info
 }
 
 /** What the proxy declares: what the upstream has, less what the gateway cannot carry. */
