@@ -284,6 +284,30 @@ test('a stored secret an upstream echoes never reaches the agent: results, error
   }
 })
 
+test('tenancy through the aggregate: others see none of alice\'s servers with either credential; org members see the org\'s', async () => {
+  const dave = await gw.token('dave', { org: 'acme', admin: true })
+  const carol = await gw.token('carol', { org: 'acme' })
+  const erin = await gw.token('erin', { org: 'globex', admin: true })
+  const org = await gw.req('POST', '/mcps', { token: dave, body: { name: 'Acme Tools', type: 'http', endpoint: ev.url, scope: 'org', config: { tool_policy: { mode: 'open' } } } })
+  assert.is(org.status, 201, org.text)
+  for (const who of [bob, (await pat(bob)).token, erin, (await pat(erin)).token]) {
+    const c = await connect(`${gw.base}/mcp`, who)
+    const names = (await c.listTools()).tools.map((t) => t.name)
+    assert.not.ok(names.some((n) => n.startsWith('ev__') || n.startsWith('modern__') || n.startsWith('acme-tools__')), names.join())
+    const err = await c.callTool({ name: 'ev__echo', arguments: { message: 'x' } }).then(() => undefined, (e) => e)
+    assert.is(err?.code, -32602)
+    await c.close()
+  }
+  for (const who of [carol, (await pat(carol)).token]) {
+    const c = await connect(`${gw.base}/mcp`, who)
+    const r = await c.callTool({ name: 'acme-tools__echo', arguments: { message: 'org' } })
+    assert.match(JSON.stringify(r.content), /org/)
+    assert.not.ok((await c.listTools()).tools.some((t) => t.name.startsWith('ev__')))
+    await c.close()
+  }
+  await gw.req('DELETE', `/mcps/${org.json.id}`, { token: dave })
+})
+
 test('a browser page from a foreign Origin is refused (DNS rebinding); an agent sends none', async () => {
   const body = { jsonrpc: '2.0', id: 1, method: 'ping' }
   const r = await gw.req('POST', `/mcps/${ids.ev}/mcp`, { token: alice, body, headers: { origin: 'https://evil.example' } })
