@@ -10,6 +10,8 @@ import { agentCaller, checkOrigin, resourceMetadata } from '../shared/agent/auth
 import { createToken, listTokens, revokeToken } from '../shared/tokens/manage.js'
 
 const endpoint = async (c: Ctx, path: string, id?: string) => {
+  // A dot segment (`/mcps/%2e%2e/mcp`) is resolved away before routing: that is not this endpoint's URL.
+  if (/\/(\.|%2e){1,2}(\/|$)/i.test((c.req.url ?? '').split('?', 1)[0]!)) throw new AppError('not_found', 'No such endpoint.')
   checkOrigin(c.deps, c.req)
   const caller = await agentCaller(c.deps, c.req, path)
   const { serveEndpoint } = await import('../shared/agent/serve.js')

@@ -18,6 +18,7 @@ import { createRequire } from 'node:module'
 import { dirname, join } from 'node:path'
 import { TOKENS } from '../shared/tokens/model.js'
 import { startEchoSecrets } from './servers/echo-secrets.js'
+import { raw } from './support/raw.js'
 import { TOKEN_CACHE_MS } from '../shared/tokens/verify.js'
 
 const test = suite('agent')
@@ -306,6 +307,14 @@ test('tenancy through the aggregate: others see none of alice\'s servers with ei
     await c.close()
   }
   await gw.req('DELETE', `/mcps/${org.json.id}`, { token: dave })
+})
+
+test('found by fuzzing: /mcps/%2e%2e/mcp is no endpoint (not the aggregate its dot segment resolves to)', async () => {
+  for (const seg of ['%2e%2e', '%2E%2e', '..', '.', '%2e']) {
+    const r = await raw(gw.url, { method: 'POST', path: `/api/v1/mcps/${seg}/mcp`, headers: { authorization: `Bearer ${alice}`, 'content-type': 'application/json', accept: 'application/json, text/event-stream' }, body: JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'initialize', params: { protocolVersion: '2025-06-18', capabilities: {}, clientInfo: { name: 'x', version: '1' } } }) })
+    // `..` resolves to /mcp (the aggregate), `.` to /mcps/mcp (a config id): neither may answer here.
+    assert.ok(r.status === 404 || r.status === 405, `${seg}: ${r.status} ${r.text.slice(0, 200)}`)
+  }
 })
 
 test('a browser page from a foreign Origin is refused (DNS rebinding); an agent sends none', async () => {

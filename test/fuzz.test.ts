@@ -369,7 +369,7 @@ for (const t of TEMPLATES) {
       sound(t, 'headers', r, `${t.route} Accept ${accept} ${JSON.stringify(noise).slice(0, 200)}`)
       // The MCP endpoints validate Origin (streamable HTTP's DNS-rebinding rule): a foreign one is 403.
       const origin = (noise as Record<string, string | undefined>).origin
-      const foreign = /\/mcp$/.test(patternOf(t)) && !patternOf(t).startsWith('/.well-known/') && origin !== undefined && origin !== APP && !/^http:\/\/(localhost|127\.0\.0\.1|\[::1\])(:\d+)?$/.test(origin)
+      const foreign = /^\/(mcp|mcps\/\{id\}\/mcp)$/.test(patternOf(t)) && origin !== undefined && origin !== APP && !/^http:\/\/(localhost|127\.0\.0\.1|\[::1\])(:\d+)?$/.test(origin)
       assert.ok((foreign ? [403] : t.ok).includes(r.status), `${t.route} Accept ${accept} ${JSON.stringify(noise).slice(0, 200)}: ${show(r)}`)
     })
   })
