@@ -46,7 +46,7 @@ function sweep(now = Date.now()) {
   for (const [id, s] of sessions) if (now - s.lastUsed > SESSION_IDLE_MS) drop(id)
   // Over the bound: the least recently used go first.
   const over = sessions.size - MAX_SESSIONS
-  if (over > 0) [...sessions.entries()].sort((a, b) => a[1].lastUsed - b[1].lastUsed).slice(0, over).forEach(([id]) => drop(id))
+  if (over > 0) for (const [id] of [...sessions.entries()].sort((a, b) => a[1].lastUsed - b[1].lastUsed).slice(0, over)) drop(id)
 }
 
 async function legacy(ep: Endpoint, request: Request, body: unknown, signal: AbortSignal): Promise<Response> {
