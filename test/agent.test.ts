@@ -19,6 +19,7 @@ import { dirname, join } from 'node:path'
 import { TOKENS } from '../shared/tokens/model.js'
 import { startEchoSecrets } from './servers/echo-secrets.js'
 import { raw } from './support/raw.js'
+import { startLegacyServer } from './servers/legacy.js'
 import { TOKEN_CACHE_MS } from '../shared/tokens/verify.js'
 
 const test = suite('agent')
@@ -314,6 +315,29 @@ test('found by fuzzing: /mcps/%2e%2e/mcp is no endpoint (not the aggregate its d
     const r = await raw(gw.url, { method: 'POST', path: `/api/v1/mcps/${seg}/mcp`, headers: { authorization: `Bearer ${alice}`, 'content-type': 'application/json', accept: 'application/json, text/event-stream' }, body: JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'initialize', params: { protocolVersion: '2025-06-18', capabilities: {}, clientInfo: { name: 'x', version: '1' } } }) })
     // `..` resolves to /mcp (the aggregate), `.` to /mcps/mcp (a config id): neither may answer here.
     assert.ok(r.status === 404 || r.status === 405, `${seg}: ${r.status} ${r.text.slice(0, 200)}`)
+  }
+})
+
+test('cancellation passes through: the agent cancels, the upstream is told (notifications/cancelled)', async () => {
+  const up = await startLegacyServer()
+  try {
+    const r = await gw.req('POST', '/mcps', { token: alice, body: { name: 'slowpoke', type: 'http', endpoint: up.url, config: { tool_policy: { mode: 'open' } } } })
+    const c = await connect(`${gw.base}/mcps/${r.json.id}/mcp`, alice)
+    await c.callTool({ name: 'echo', arguments: { message: 'warm' } })
+    up.reset()
+    const ac = new AbortController()
+    const call = c.callTool({ name: 'slow', arguments: { ms: 20_000 } }, { signal: ac.signal } as any).then(() => 'answered', () => 'cancelled')
+    // Cancel once the call has reached the upstream.
+    const t0 = Date.now()
+    while (!up.requests.some((q) => q.jsonrpcMethods.includes('tools/call')) && Date.now() - t0 < 10_000) await new Promise((x) => setTimeout(x, 20))
+    ac.abort()
+    assert.is(await call, 'cancelled')
+    while (!up.requests.some((q) => q.jsonrpcMethods.includes('notifications/cancelled')) && Date.now() - t0 < 15_000) await new Promise((x) => setTimeout(x, 50))
+    assert.ok(up.requests.some((q) => q.jsonrpcMethods.includes('notifications/cancelled')), JSON.stringify(up.requests.map((q) => q.jsonrpcMethods)))
+    assert.ok(Date.now() - t0 < 15_000)
+    await c.close()
+  } finally {
+    await up.stop()
   }
 })
 
