@@ -341,6 +341,23 @@ test('cancellation passes through: the agent cancels, the upstream is told (noti
   }
 })
 
+test('the aggregate carries prompts and resources too, namespaced, and reads route back to their server', async () => {
+  const c = await connect(`${gw.base}/mcp`, alice)
+  const prompts = (await c.listPrompts()).prompts
+  const simple = prompts.find((p) => p.name.startsWith('ev__') && !(p.arguments ?? []).some((a) => a.required))
+  assert.ok(simple, prompts.map((p) => p.name).join())
+  const got = await c.getPrompt({ name: simple!.name, arguments: {} })
+  assert.ok(got.messages.length > 0)
+  const resources = (await c.listResources()).resources
+  const mine = resources.filter((r) => r.uri.startsWith('mcpgw://ev/'))
+  assert.ok(mine.length > 0, resources.map((r) => r.uri).slice(0, 5).join())
+  const read = await c.readResource({ uri: mine[0]!.uri })
+  assert.is(read.contents[0]!.uri, mine[0]!.uri)
+  const err = await c.readResource({ uri: 'mcpgw://nobody/x' }).then(() => undefined, (e) => e)
+  assert.is(err?.code, -32602)
+  await c.close()
+})
+
 test('a browser page from a foreign Origin is refused (DNS rebinding); an agent sends none', async () => {
   const body = { jsonrpc: '2.0', id: 1, method: 'ping' }
   const r = await gw.req('POST', `/mcps/${ids.ev}/mcp`, { token: alice, body, headers: { origin: 'https://evil.example' } })
