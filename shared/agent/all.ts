@@ -116,8 +116,9 @@ function aggregateServer(all: () => Promise<Member[]>, notes: string[], theirs: 
   }))
   on('tools/call', async (p, ctx) => {
     const m = await by(all, slugOf(String(p?.name ?? '')))
-    const names = (await listTools(m.b, ctx.mcpReq.signal)).map((t) => t.name)
-    const name = original(m.slug, String(p.name), names)
+    // A name that was not shortened maps back without a listing; a shortened one is found among the current names.
+    const rest = String(p.name).slice(m.slug.length + 2)
+    const name = exposed(m.slug, rest) === p.name ? rest : original(m.slug, String(p.name), (await listTools(m.b, ctx.mcpReq.signal)).map((t) => t.name))
     if (!name) throw new AppError('not_found', `No tool named ${JSON.stringify(String(p.name).slice(0, 128))}.`)
     return callTool(m.b, ctx, { ...p, name })
   })
