@@ -19,6 +19,7 @@ import { dirname, join } from 'node:path'
 import { TOKENS } from '../shared/tokens/model.js'
 import { startEchoSecrets } from './servers/echo-secrets.js'
 import { raw } from './support/raw.js'
+import { auditFlushed } from '../shared/audit.js'
 import { startLegacyServer } from './servers/legacy.js'
 import { TOKEN_CACHE_MS } from '../shared/tokens/verify.js'
 
@@ -254,6 +255,12 @@ test('org admins list and revoke their members\' tokens; others get 404', async 
   assert.is((await gw.req('DELETE', `/tokens/${t.id}`, { token: erin })).status, 404)
   assert.is((await gw.req('DELETE', `/tokens/${t.id}`, { token: bob })).status, 404)
   assert.is((await gw.req('DELETE', `/tokens/${t.id}`, { token: dave })).status, 204)
+  // Both are audited, with the token's id and never the token.
+  await auditFlushed()
+  const lines = gw.logs.filter((l) => l.includes(t.id) && l.includes('"audit"'))
+  assert.ok(lines.some((l) => l.includes('token.create') && l.includes('"actor":"carol"')), lines.join('\n').slice(0, 500))
+  assert.ok(lines.some((l) => l.includes('token.revoke') && l.includes('"actor":"dave"')))
+  assert.not.ok(gw.logs.some((l) => l.includes(t.token.slice(-43))), 'a token secret in the log')
 })
 
 test('a stored secret an upstream echoes never reaches the agent: results, errors, log messages, listings', async () => {

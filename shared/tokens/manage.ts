@@ -12,6 +12,7 @@ import { check } from '../validate.js'
 import { TOKEN_PREFIX, TOKENS, tokenView, type TokenDoc } from './model.js'
 import { createTokenBody, DEFAULT_EXPIRES_IN, listTokensQuery } from './schema.js'
 import { forgetToken } from './verify.js'
+import { audit } from '../audit.js'
 
 /** Live tokens a user may hold at once. */
 export const MAX_TOKENS_PER_USER = 50
@@ -33,6 +34,7 @@ export async function createToken(d: Deps, caller: Caller, body: unknown) {
     name: b.name, owner_id: caller.sub, org_id: caller.org ?? null, scopes: ['mcp'], hash: hashSecret(secret),
     created_at: now, expires_at: now + (b.expires_in ?? DEFAULT_EXPIRES_IN) * 1000,
   })
+  audit(d, { actor: caller.sub, org: caller.org ?? null, action: 'token.create', mcp_id: '', token_id: id, outcome: 'ok', duration_ms: 0 })
   // The id is part of the token, so a check is one read by id, never a search by hash.
   return { ...tokenView(rec), token: `${TOKEN_PREFIX}${id}_${secret}` }
 }
@@ -58,6 +60,7 @@ export async function revokeToken(d: Deps, caller: Caller, id: string): Promise<
   if (!rec || !manages(rec.data, caller)) throw new AppError('not_found', 'No such token.')
   await store.delete(TOKENS, id)
   forgetToken(id)
+  audit(d, { actor: caller.sub, org: caller.org ?? null, action: 'token.revoke', mcp_id: '', token_id: id, outcome: 'ok', duration_ms: 0 })
 }
 
 
