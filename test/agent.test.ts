@@ -365,6 +365,27 @@ test('the aggregate carries prompts and resources too, namespaced, and reads rou
   await c.close()
 })
 
+test('a server that never answers does not hold up the aggregate: it is a line of instructions, the others work', async () => {
+  const { createServer } = await import('node:net')
+  const sockets = new Set<import('node:net').Socket>()
+  const hang = createServer((sock) => { sockets.add(sock) })
+  await new Promise<void>((r) => hang.listen(0, '127.0.0.1', r))
+  const r = await gw.req('POST', '/mcps', { token: alice, body: { name: 'Sleepy', type: 'http', endpoint: `http://127.0.0.1:${(hang.address() as { port: number }).port}/mcp`, config: { timeout_ms: 60_000 } } })
+  try {
+    const t0 = Date.now()
+    const c = await connect(`${gw.base}/mcp`, alice)
+    assert.ok(Date.now() - t0 < 15_000, `initialize took ${Date.now() - t0} ms`)
+    assert.match(c.getInstructions() ?? '', /sleepy \(Sleepy\)/)
+    const r2 = await c.callTool({ name: 'modern__echo', arguments: { message: 'still here' } })
+    assert.match(JSON.stringify(r2.content), /still here/)
+    await c.close()
+  } finally {
+    await gw.req('DELETE', `/mcps/${r.json.id}`, { token: alice })
+    for (const s of sockets) s.destroy()
+    hang.close()
+  }
+})
+
 test('a browser page from a foreign Origin is refused (DNS rebinding); an agent sends none', async () => {
   const body = { jsonrpc: '2.0', id: 1, method: 'ping' }
   const r = await gw.req('POST', `/mcps/${ids.ev}/mcp`, { token: alice, body, headers: { origin: 'https://evil.example' } })

@@ -23,7 +23,10 @@ import type { Endpoint } from './serve.js'
 
 /** Configs one aggregate serves at most, and how long one may take to answer before it is left out. */
 const MAX_CONFIGS = 200
-const CONNECT_MS = 10_000
+const CONNECT_MS = 5_000
+const CONNECTS = 8
+/** A listing tries again the configs that were slow to answer, at most this often. */
+const RETRY_LATE_MS = 30_000
 
 export async function configsOf(d: Deps, caller: Caller): Promise<Rec<McpConfig>[]> {
   const store = await d.store()
@@ -48,10 +51,11 @@ export async function allEndpoint(d: Deps, caller: Caller): Promise<Endpoint> {
     owner: `${caller.sub}|*`,
     async build(client, legacy, signal) {
       // The members as of the configs' version: built again once a config is added, removed or reconnected.
-      let known: { version: string; p: Promise<{ members: Member[]; notes: string[] }> } | undefined
-      const load = (recs: Rec<McpConfig>[]) => {
+      let known: { version: string; p: Promise<Awaited<ReturnType<typeof connectAll>>> } | undefined
+      const load = async (recs: Rec<McpConfig>[]) => {
         const version = versionOf(recs)
-        if (known?.version !== version) known = { version, p: connectAll(d, caller, recs, client, legacy, signal) }
+        const prev = known && (await known.p)
+        if (known?.version !== version || (prev?.late && Date.now() - prev.at > RETRY_LATE_MS)) known = { version, p: connectAll(d, caller, recs, client, legacy, signal) }
         return known.p
       }
       const { notes, members } = await load(first)
@@ -64,21 +68,38 @@ export async function allEndpoint(d: Deps, caller: Caller): Promise<Endpoint> {
   }
 }
 
+/**
+ * Connects to every config, at most CONNECTS at a time, all within
+ * CONNECT_MS: a server that is slow to answer is a line of the instructions
+ * ("not connected yet") and is tried again on a later listing, never a wait
+ * for the whole aggregate.
+ */
 async function connectAll(d: Deps, caller: Caller, recs: Rec<McpConfig>[], client: Bound['client'], legacy: boolean, signal: AbortSignal) {
   const slug = slugs(recs.map((r) => ({ id: r.id, name: r.data.name })))
   const notes: string[] = []
   const members: Member[] = []
-  await Promise.all(recs.map(async (rec) => {
-    const b: Bound = { d, caller, rec, client, legacy }
-    try {
-      const up = await upstreamInfo(b, AbortSignal.any([signal, AbortSignal.timeout(CONNECT_MS)]))
-      members.push({ slug: slug.get(rec.id)!, b, up })
-    } catch (e) {
-      notes.push(noteOf(slug.get(rec.id)!, rec, e))
+  const budget = AbortSignal.any([signal, AbortSignal.timeout(CONNECT_MS)])
+  let late = false
+  const queue = [...recs]
+  const worker = async () => {
+    for (let rec = queue.shift(); rec; rec = queue.shift()) {
+      const b: Bound = { d, caller, rec, client, legacy }
+      if (budget.aborted) {
+        late = true
+        notes.push(`- ${slug.get(rec.id)} (${rec.data.name}): not connected yet; listed once it answers.`)
+        continue
+      }
+      try {
+        members.push({ slug: slug.get(rec.id)!, b, up: await upstreamInfo(b, budget) })
+      } catch (e) {
+        if (budget.aborted) late = true
+        notes.push(noteOf(slug.get(rec.id)!, rec, e))
+      }
     }
-  }))
+  }
+  await Promise.all(Array.from({ length: Math.min(CONNECTS, recs.length) }, worker))
   members.sort((a, b) => a.slug.localeCompare(b.slug))
-  return { members, notes: notes.sort() }
+  return { members, notes: notes.sort(), at: Date.now(), late }
 }
 
 function noteOf(slug: string, rec: Rec<McpConfig>, e: unknown): string {

@@ -180,8 +180,9 @@ export const TEMPLATES: Template[] = [
   ...(['/mcps/{id}/mcp', '/mcp'] as const).flatMap((p): Template[] => [
     {
       route: `POST ${p}`, auth: 'user', ok: [200],
+      // The aggregate as carol (acme's one config): alice holds the hundreds of configs the fuzzer makes, each an upstream to connect.
       valid: (fx) => fc.record({ id: fc.integer({ min: 1, max: 1e6 }), version: fc.constantFrom('2025-06-18', '2025-11-25'), name: oddPrintable }).map((v) => ({
-        vars: { id: fx.ids.http }, headers: { accept: 'application/json, text/event-stream' },
+        vars: { id: fx.ids.http }, headers: { accept: 'application/json, text/event-stream' }, ...(p === '/mcp' ? { as: 'carol' as Who } : {}),
         body: { jsonrpc: '2.0', id: v.id, method: 'initialize', params: { protocolVersion: v.version, capabilities: {}, clientInfo: { name: v.name.slice(0, 30) || 'fuzz', version: '1' } } },
       })),
     },
