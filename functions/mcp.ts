@@ -9,9 +9,12 @@ import { AppError, problem } from '../shared/errors.js'
 import { agentCaller, checkOrigin, resourceMetadata } from '../shared/agent/auth.js'
 import { createToken, listTokens, revokeToken } from '../shared/tokens/manage.js'
 
+/** A dot segment, plain or percent-encoded: URL parsing resolves it away before routing. */
+const DOT_SEGMENT = /\/(\.|%2e){1,2}(\/|$)/i
+
 const endpoint = async (c: Ctx, path: string, id?: string) => {
   // A dot segment (`/mcps/%2e%2e/mcp`) is resolved away before routing: that is not this endpoint's URL.
-  if (/\/(\.|%2e){1,2}(\/|$)/i.test((c.req.url ?? '').split('?', 1)[0]!)) throw new AppError('not_found', 'No such endpoint.')
+  if (DOT_SEGMENT.test((c.req.url ?? '').split('?', 1)[0]!)) throw new AppError('not_found', 'No such endpoint.')
   checkOrigin(c.deps, c.req)
   const caller = await agentCaller(c.deps, c.req, path)
   const { serveEndpoint } = await import('../shared/agent/serve.js')
@@ -47,7 +50,7 @@ export async function handler(req: IncomingMessage, res: ServerResponse): Promis
   // RFC 9728 §3: the metadata lives outside /api/v1, at the well-known path.
   const path = new URL(req.url ?? '/', 'http://x').pathname
   if (path.startsWith('/.well-known/oauth-protected-resource/')) {
-    const meta = resourceMetadata(deps(), req, path)
+    const meta = DOT_SEGMENT.test((req.url ?? '').split('?', 1)[0]!) ? null : resourceMetadata(deps(), req, path)
     if (!meta) return send(res, 404, problem(new AppError('not_found', 'No such resource.')).body, { 'Content-Type': 'application/problem+json' })
     if (req.method !== 'GET') return send(res, 405, problem(new AppError('method_not_allowed', 'Use GET here.')).body, { 'Content-Type': 'application/problem+json', Allow: 'GET' })
     return send(res, 200, meta, { 'Access-Control-Allow-Origin': '*' })

@@ -322,6 +322,8 @@ test('found by fuzzing: /mcps/%2e%2e/mcp is no endpoint (not the aggregate its d
     const r = await raw(gw.url, { method: 'POST', path: `/api/v1/mcps/${seg}/mcp`, headers: { authorization: `Bearer ${alice}`, 'content-type': 'application/json', accept: 'application/json, text/event-stream' }, body: JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'initialize', params: { protocolVersion: '2025-06-18', capabilities: {}, clientInfo: { name: 'x', version: '1' } } }) })
     // `..` resolves to /mcp (the aggregate), `.` to /mcps/mcp (a config id): neither may answer here.
     assert.ok(r.status === 404 || r.status === 405, `${seg}: ${r.status} ${r.text.slice(0, 200)}`)
+    const meta = await raw(gw.url, { method: 'GET', path: `/.well-known/oauth-protected-resource/api/v1/mcps/${seg}/mcp`, headers: {} })
+    assert.ok(meta.status === 404 || meta.status === 405, `metadata ${seg}: ${meta.status} ${meta.text.slice(0, 200)}`)
   }
 })
 
