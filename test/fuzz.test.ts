@@ -297,6 +297,8 @@ for (const t of TEMPLATES) {
       const path = pathOf(t, all, encoded, x.suffix, v.query)
       const r = await request(fx, t, v, all, { path })
       if (t.page && r.status === 200) return // the callback page answers every state it does not know with an error page
+      // Public metadata answers any well-formed id alike, naming exactly the resource asked for.
+      if (t.anyId && r.status === 200) return assert.is(`/.well-known/oauth-protected-resource${new URL(r.json.resource).pathname}`, path.split('?')[0])
       refused(t, 'path', r, `${t.route} ${path.slice(0, 160)}`)
     })
   })

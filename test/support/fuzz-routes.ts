@@ -54,6 +54,8 @@ export interface Template {
   valid(fx: Fx): fc.Arbitrary<Valid>
   /** Per-run setup: vars that must be fresh (a config the run may change or delete). */
   prepare?(fx: Fx): Promise<Record<string, string>>
+  /** Public and the same for any well-formed id (RFC 9728 metadata): another id is a 200 naming that id, never a leak of whether it exists. */
+  anyId?: boolean
   /** The route does not exist on this branch yet (issue 10 finding 3): fuzzed, but not required to be routed. */
   upcoming?: number
 }
@@ -189,7 +191,7 @@ export const TEMPLATES: Template[] = [
     { route: `GET ${p}`, auth: 'user', ok: [400], valid: (fx) => fc.constant({ vars: { id: fx.ids.http }, headers: { accept: 'text/event-stream' } }) },
     { route: `DELETE ${p}`, auth: 'user', ok: [400], valid: (fx) => fc.constant({ vars: { id: fx.ids.http } }) },
   ]),
-  { route: 'GET /.well-known/oauth-protected-resource/api/v1/mcps/{id}/mcp', auth: 'none', ok: [200], valid: (fx) => fc.constant({ vars: { id: fx.ids.http } }) },
+  { route: 'GET /.well-known/oauth-protected-resource/api/v1/mcps/{id}/mcp', auth: 'none', ok: [200], anyId: true, valid: (fx) => fc.constant({ vars: { id: fx.ids.http } }) },
   { route: 'GET /.well-known/oauth-protected-resource/api/v1/mcp', auth: 'none', ok: [200], valid: () => fc.constant({}) },
   {
     // Past 50 live tokens a user is refused (quota_exceeded).
