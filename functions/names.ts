@@ -15,6 +15,7 @@ export const FUNCTIONS: Record<string, () => Promise<{ handler: Handler }>> = {
   'oauth-start': () => import('./oauth-start.js'),
   'oauth-callback': () => import('./oauth-callback.js'),
   'stdio-pool': () => import('./stdio-pool.js'),
+  mcp: () => import('./mcp.js'),
 }
 
 /** A handler that imports its module on the first request. */

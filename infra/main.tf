@@ -29,6 +29,8 @@ locals {
     "execute"        = { memory = "1Gi", cpu = "1", timeout_seconds = 900, min_instances = 0, max_instances = 100, concurrency = 40, cpu_always_allocated = true }
     "oauth-start"    = { memory = "512Mi", cpu = "1", timeout_seconds = 60, min_instances = 0, max_instances = 10, concurrency = 80, cpu_always_allocated = false }
     "oauth-callback" = { memory = "512Mi", cpu = "1", timeout_seconds = 60, min_instances = 0, max_instances = 10, concurrency = 80, cpu_always_allocated = false }
+    # The MCP endpoints for agents: tool calls as long as execute's, 2025 sessions kept in memory.
+    "mcp" = { memory = "1Gi", cpu = "1", timeout_seconds = 900, min_instances = 0, max_instances = 100, concurrency = 40, cpu_always_allocated = false }
     # Keeps stdio processes warm between requests: at least one instance, CPU outside requests.
     "stdio-pool" = { memory = "4Gi", cpu = "2", timeout_seconds = 900, min_instances = 1, max_instances = 3, concurrency = 80, cpu_always_allocated = true }
   }
@@ -49,6 +51,7 @@ locals {
     "execute"        = { public = true, firestore = "roles/datastore.user", vault = "full", stdio = true, calls_pool = true }
     "oauth-start"    = { public = true, firestore = "roles/datastore.user", vault = "full", stdio = false, calls_pool = false }
     "oauth-callback" = { public = true, firestore = "roles/datastore.user", vault = "full", stdio = false, calls_pool = false }
+    "mcp"            = { public = true, firestore = "roles/datastore.user", vault = "full", stdio = true, calls_pool = true }
     "stdio-pool"     = { public = false, firestore = "roles/datastore.user", vault = "none", stdio = true, calls_pool = false }
   }
 

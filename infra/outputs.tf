@@ -18,6 +18,11 @@ output "execute_stream_url" {
   value       = "${module.functions["execute"].uri}/api/v1"
 }
 
+output "mcp_url" {
+  description = "API base at the mcp function's own URL, for agents: {this}/mcp and {this}/mcps/{id}/mcp stream progress, elicitation and sampling live, and 2025 sessions reach the instance that holds them more often (Hosting would buffer streams and cut them at 60 s)."
+  value       = "${module.functions["mcp"].uri}/api/v1"
+}
+
 output "function_uris" {
   description = "Each function's own URL."
   value       = { for k, m in module.functions : k => m.uri }

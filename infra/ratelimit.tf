@@ -18,7 +18,7 @@ locals {
 
   # Functions that read the policies, and the ones that take tokens (Redis and the VPC).
   rate_limit_readers = ["registry", "execute"]
-  rate_limit_takers  = ["execute"]
+  rate_limit_takers  = ["execute", "mcp"]
 
   # Unset (null) entries are left out where they are merged (main.tf), so var.env could still set them.
   rate_limit_env = {

@@ -45,7 +45,7 @@ variable "functions" {
   description = "Per-function overrides of the sizing in main.tf (local.function_defaults), by function name; unset attributes keep the defaults."
 
   validation {
-    condition     = alltrue([for k in keys(var.functions) : contains(["health", "registry", "listing", "execute", "oauth-start", "oauth-callback", "stdio-pool"], k)])
+    condition     = alltrue([for k in keys(var.functions) : contains(["health", "registry", "listing", "execute", "oauth-start", "oauth-callback", "stdio-pool", "mcp"], k)])
     error_message = "functions: keys must be function names (functions/names.ts)."
   }
   validation {
@@ -283,7 +283,7 @@ variable "secret_env" {
 
   validation {
     condition = alltrue(flatten([
-      for k, s in var.secret_env : [for f in s.functions : contains(["health", "registry", "listing", "execute", "oauth-start", "oauth-callback", "stdio-pool"], f)]
+      for k, s in var.secret_env : [for f in s.functions : contains(["health", "registry", "listing", "execute", "oauth-start", "oauth-callback", "stdio-pool", "mcp"], f)]
     ]))
     error_message = "secret_env: functions must be function names (functions/names.ts)."
   }

@@ -14,8 +14,11 @@ const KEEP_MS = 90 * 24 * 3600 * 1000
 export interface AuditEntry {
   actor: string
   org: string | null
-  action: 'mcp.create' | 'mcp.update' | 'mcp.delete' | 'tool.execute' | 'tool.blocked' | 'tool.approve' | 'oauth.connect' | 'oauth.complete' | 'oauth.disconnect' | 'execution.input' | 'stdio.home_save'
+  action: 'mcp.create' | 'mcp.update' | 'mcp.delete' | 'tool.execute' | 'tool.blocked' | 'tool.approve' | 'oauth.connect' | 'oauth.complete' | 'oauth.disconnect' | 'execution.input' | 'stdio.home_save' | 'token.create' | 'token.revoke'
+  /** The config acted on; '' for token actions. */
   mcp_id: string
+  /** `token.create`, `token.revoke`: the personal access token's id (never the token). */
+  token_id?: string
   /** `tool.blocked` of a prompt, `tool.approve`: which kind of definition (tools otherwise). */
   kind?: 'tool' | 'prompt' | 'resource'
   /** `denied`: someone was refused something that is not theirs (e.g. another user's OAuth completion), a limit refused the call, or the tool policy refused it (`tool.blocked`); `cancelled`: the caller went away before the answer (code `cancelled`). */

@@ -24,7 +24,7 @@ import { startGateway } from './support/gateway.js'
 import { startRegistry } from './support/registry-server.js'
 import { startLegacyServer } from './servers/legacy.js'
 import { closeRaw, type RawRes } from './support/raw.js'
-import { APP, CLAIMS, TEMPLATES, authHeader, methodOf, pathOf, request, send, varsOf, type Fx, type Template, type Valid, type Who } from './support/fuzz-routes.js'
+import { APP, CLAIMS, TEMPLATES, authHeader, methodOf, pathOf, patternOf, request, send, varsOf, type Fx, type Template, type Valid, type Who } from './support/fuzz-routes.js'
 import {
   ACCEPTS, BAD_AUTH, BAD_IF_MATCH, JSON_TYPES, NOT_JSON_TYPES, PROTO_KEYS, hostileValue, malformedBody, noiseHeaders, oddString, pathSuffix, pct, segmentTrick,
 } from './support/hostile-input.js'
@@ -301,6 +301,8 @@ for (const t of TEMPLATES) {
       const path = pathOf(t, all, encoded, x.suffix, v.query)
       const r = await request(fx, t, v, all, { path })
       if (t.page && r.status === 200) return // the callback page answers every state it does not know with an error page
+      // Public metadata answers any well-formed id alike, naming exactly the resource asked for.
+      if (t.anyId && r.status === 200) return assert.is(`/.well-known/oauth-protected-resource${new URL(r.json.resource).pathname}`, path.split('?')[0])
       refused(t, 'path', r, `${t.route} ${path.slice(0, 160)}`)
     })
   })
@@ -371,7 +373,10 @@ for (const t of TEMPLATES) {
       const keep = v.headers?.accept
       const r = await request(fx, t, v, await varsFor(fx, t, v), { headers: { ...noise, accept: keep ?? accept } })
       sound(t, 'headers', r, `${t.route} Accept ${accept} ${JSON.stringify(noise).slice(0, 200)}`)
-      assert.ok(t.ok.includes(r.status), `${t.route} Accept ${accept} ${JSON.stringify(noise).slice(0, 200)}: ${show(r)}`)
+      // The MCP endpoints validate Origin (streamable HTTP's DNS-rebinding rule): a foreign one is 403.
+      const origin = (noise as Record<string, string | undefined>).origin
+      const foreign = /^\/(mcp|mcps\/\{id\}\/mcp)$/.test(patternOf(t)) && origin !== undefined && origin !== APP && !/^http:\/\/(localhost|127\.0\.0\.1|\[::1\])(:\d+)?$/.test(origin)
+      assert.ok((foreign ? [403] : t.ok).includes(r.status), `${t.route} Accept ${accept} ${JSON.stringify(noise).slice(0, 200)}: ${show(r)}`)
     })
   })
 

@@ -164,7 +164,7 @@ routing('a malformed percent-encoded id is 400, not 500', async (ctx) => {
 })
 
 routing('unknown paths are 404 and unsupported methods 405 (with Allow), as problem+json', async (ctx) => {
-  for (const p of ['/nope', '/mcps/a/b', '/mcps/a/tools/b', '/mcp', '/mcps/', '/MCPS']) {
+  for (const p of ['/nope', '/mcps/a/b', '/mcps/a/tools/b', '/mcpx', '/mcps/', '/MCPS']) {
     isProblem(await call(ctx, 'GET', p), 404, 'not_found', p)
   }
   isProblem(await call(ctx, 'GET', `${ctx.gw.url}/elsewhere`), 404, 'not_found')

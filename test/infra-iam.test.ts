@@ -40,11 +40,11 @@ test('least privilege: Firestore for all (health reads only; the pool for its le
   // Which functions touch the vault, from the code: registry (config secrets), listing and
   // execute (config secrets, token refresh), oauth-start and oauth-callback (tokens, clients).
   const vault = Object.fromEntries(names.map((n) => [n, a[n].vault]))
-  assert.equal(vault, { execute: 'full', health: 'list', listing: 'full', 'oauth-callback': 'full', 'oauth-start': 'full', registry: 'full', 'stdio-pool': 'none' })
+  assert.equal(vault, { execute: 'full', health: 'list', listing: 'full', mcp: 'full', 'oauth-callback': 'full', 'oauth-start': 'full', registry: 'full', 'stdio-pool': 'none' })
   const fs = Object.fromEntries(names.map((n) => [n, a[n].firestore]))
   assert.equal(fs, {
     execute: 'roles/datastore.user', health: 'roles/datastore.viewer', listing: 'roles/datastore.user', 'oauth-callback': 'roles/datastore.user',
-    'oauth-start': 'roles/datastore.user', registry: 'roles/datastore.user', 'stdio-pool': 'roles/datastore.user',
+    'oauth-start': 'roles/datastore.user', registry: 'roles/datastore.user', 'stdio-pool': 'roles/datastore.user', mcp: 'roles/datastore.user',
   })
   // That the code uses the store and the vault only within these grants is checked by running it (representative.test.ts).
 })
@@ -106,7 +106,7 @@ test('the stdio pool is not publicly invokable: only the functions that call it'
   const access = m.locals.access
   assert.is(access['stdio-pool'].public, false)
   for (const n of names) if (n !== 'stdio-pool') assert.is(access[n].public, true, n)
-  assert.equal(names.filter((n) => access[n].calls_pool), ['execute', 'listing'])
+  assert.equal(names.filter((n) => access[n].calls_pool), ['execute', 'listing', 'mcp'])
   assert.is(m.module.functions.public, '${local.access[each.key].public}')
   assert.is(m.module.functions.invoker_members, '${{ for k, m in local.pool_invokers : k => m if !local.access[each.key].public }}')
   assert.is(m.locals.pool_invokers, '${{ for k, a in local.access : k => "serviceAccount:${google_service_account.fn[k].email}" if a.calls_pool }}')

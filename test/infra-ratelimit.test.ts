@@ -44,7 +44,7 @@ test('the Terraform check of a policy accepts what the gateway accepts, and refu
 test('the policies reach registry and execute; REDIS_URL only the functions that take tokens, as a plain value with no secret', async () => {
   const m = await mod('infra')
   assert.equal(m.locals.rate_limit_readers, ['registry', 'execute'])
-  assert.equal(m.locals.rate_limit_takers, ['execute'])
+  assert.equal(m.locals.rate_limit_takers, ['execute', 'mcp'])
   assert.equal(Object.keys(m.locals.rate_limit_env).sort(), ['RATE_LIMIT_FAIL', 'RATE_LIMIT_ORG', 'RATE_LIMIT_USER', 'RATE_LIMIT_USER_MCP'])
   assert.match(m.locals.env, /local\.rate_limit_env : ek => ev if ev != null && contains\(local\.rate_limit_readers, name\)/)
   assert.match(m.locals.env, /local\.redis_env : ek => ev if ev != null && contains\(local\.rate_limit_takers, name\)/)

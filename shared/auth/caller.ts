@@ -70,6 +70,8 @@ async function verify(auth: Config['auth'], keys: JWTVerifyGetKey, token: string
 function malformed(h: string | undefined): string {
   if (!h?.trim() || /^Bearer *$/i.test(h.trim())) return 'No ID token was sent: send Authorization: Bearer <ID token>.'
   if (!/^Bearer /i.test(h)) return 'The Authorization header must be "Bearer <ID token>".'
+  // Personal access tokens (shared/tokens) are for agents, on the MCP endpoints only.
+  if (/^Bearer +mgw_/i.test(h)) return 'A personal access token (mgw_...) works only on the MCP endpoints (/api/v1/mcp, /api/v1/mcps/{id}/mcp); this API needs an ID token.'
   return 'The bearer token is malformed: an ID token is a JWT, three base64url parts separated by dots.'
 }
 

@@ -43,7 +43,7 @@ async function fetchTools(d: Deps, s: Session, k: StateKey): Promise<Tool[]> {
 const noSuchTool = (name: string) => new AppError('not_found', `The MCP server has no tool named ${JSON.stringify(name.slice(0, 128))}.`)
 
 /** Fetches the definitions afresh, then checks the tool's approval and the arguments against it: 404, 409 or 400 when at fault. */
-async function checkedAfresh(d: Deps, s: Session, t: Target, name: string, args: Record<string, unknown>, gate: Gate): Promise<Tool> {
+export async function checkedAfresh(d: Deps, s: Session, t: Target, name: string, args: Record<string, unknown>, gate: Gate): Promise<Tool> {
   const tools = await fetchTools(d, s, t.state)
   const tool = tools.find((x) => x.name === name)
   if (!tool) throw noSuchTool(name)
@@ -64,7 +64,7 @@ async function checkedAfresh(d: Deps, s: Session, t: Target, name: string, args:
  * own answer stands. A first call does not pay a tools/list for validation,
  * unless the tool policy has pinned definitions to compare it with (the gate).
  */
-async function validated(d: Deps, s: Session, t: Target, name: string, args: Record<string, unknown>, gate: Gate): Promise<Tool | undefined> {
+export async function validated(d: Deps, s: Session, t: Target, name: string, args: Record<string, unknown>, gate: Gate): Promise<Tool | undefined> {
   const state = await loadState(d, t.state)
   if (!state?.tools) {
     if (await gate.needsDefinitions()) return checkedAfresh(d, s, t, name, args, gate)

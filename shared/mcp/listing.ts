@@ -11,7 +11,7 @@ import { approveBody, promptBody, readQuery } from './schema.js'
 import { load } from '../registry/read.js'
 import { mutable, type McpConfig } from '../registry/model.js'
 import { targetFor, withTarget } from './target.js'
-import type { Declared, Session } from './sessions.js'
+import type { ConnectOptions, Declared, Session } from './sessions.js'
 import type { Started } from '../executions/api.js'
 import { contentsView, promptView, resourceView, templateView, toolView } from './views.js'
 import { loadState, otherToolNames, saveState, toolsFresh, TOOLS_TTL } from './state.js'
@@ -48,7 +48,7 @@ const MAX_TOOLS_TTL = 10 * 60_000
  * hint (SEP-2549) when it gives one, else a minute; `tools/list_changed`
  * empties it. `refresh` skips the cache.
  */
-async function knownTools(d: Deps, caller: Caller, rec: Rec<McpConfig>, signal: AbortSignal, o: { refresh?: boolean } = {}, warnings: Warning[] = []): Promise<Tool[]> {
+export async function knownTools(d: Deps, caller: Caller, rec: Rec<McpConfig>, signal: AbortSignal, o: { refresh?: boolean; warnings?: Warning[] } = {}, conn: ConnectOptions = {}): Promise<Tool[]> {
   // Known tools are served to this caller only once they could connect (OAuth: a usable token).
   const target = await targetFor(d, caller, rec)
   if (!o.refresh) {
@@ -58,7 +58,7 @@ async function knownTools(d: Deps, caller: Caller, rec: Rec<McpConfig>, signal: 
   return withTarget(d, caller, rec, signal, async (s) => {
     if (!s.client.getServerCapabilities()?.tools) return []
     // A server that declares tools but does not answer tools/list lists as empty, with a warning (not cached: it may be fixed).
-    const r = await orEmpty(s.client.listTools(undefined, { ...s.opts, cacheMode: 'bypass' }).then((l) => [l]), 'tools/list', warnings).then((l) => l[0])
+    const r = await orEmpty(s.client.listTools(undefined, { ...s.opts, cacheMode: 'bypass' }).then((l) => [l]), 'tools/list', o.warnings ?? []).then((l) => l[0])
     if (!r) return []
     checkResultDepth(r.tools)
     const hint = (r as { ttlMs?: unknown }).ttlMs
@@ -68,7 +68,7 @@ async function knownTools(d: Deps, caller: Caller, rec: Rec<McpConfig>, signal: 
       tools_ttl: typeof hint === 'number' && hint >= 0 ? Math.min(hint, MAX_TOOLS_TTL) : TOOLS_TTL,
     })
     return r.tools
-  })
+  }, conn)
 }
 
 /**
@@ -86,13 +86,13 @@ function scanFor(caller: Caller, rec: Rec<McpConfig>, own: readonly Tool[]): Sca
   return ctx
 }
 
-const reviewTools = async (d: Deps, caller: Caller, rec: Rec<McpConfig>, tools: Tool[], record: boolean) =>
+export const reviewTools = async (d: Deps, caller: Caller, rec: Rec<McpConfig>, tools: Tool[], record: boolean) =>
   review(d, caller, rec, 'tool', tools, { scan: scanFor(caller, rec, tools), record })
 
 export async function listTools(d: Deps, caller: Caller, id: string, signal: AbortSignal, o: { refresh?: boolean } = {}) {
   const rec = await load(d, caller, id)
   const warnings: Warning[] = []
-  const r = await reviewTools(d, caller, rec, await knownTools(d, caller, rec, signal, o, warnings), true)
+  const r = await reviewTools(d, caller, rec, await knownTools(d, caller, rec, signal, { ...o, warnings }), true)
   return { tools: r.assessed.map((a) => ({ ...toolView(a.def as Tool), ...approvalView(a) })), fingerprint: r.fingerprint, ...(warnings.length ? { warnings } : {}) }
 }
 
@@ -124,7 +124,7 @@ const withWarnings = (warnings: Warning[]) => (warnings.length ? { warnings } : 
 
 const ownTools = async (d: Deps, caller: Caller, rec: Rec<McpConfig>) => (await loadState(d, { sub: caller.sub, id: rec.id, version: rec.version }))?.tools ?? []
 
-async function reviewOther(d: Deps, caller: Caller, rec: Rec<McpConfig>, kind: 'prompt' | 'resource', defs: unknown[], record: boolean): Promise<Review> {
+export async function reviewOther(d: Deps, caller: Caller, rec: Rec<McpConfig>, kind: 'prompt' | 'resource', defs: unknown[], record: boolean): Promise<Review> {
   return review(d, caller, rec, kind, defs, { scan: scanFor(caller, rec, await ownTools(d, caller, rec)), record })
 }
 

@@ -75,7 +75,7 @@ const IDLE_MS = 5 * 60_000
 const MAX_CALLS = 1000
 /** Warm connections by warmKey; `conn` is set once the connect has succeeded. */
 const warm = new Map<string, { p: Promise<Conn>; conn?: Conn }>()
-const warmKey = (t: Target) => `${t.key}|${t.type}|${t.endpoint}`
+const warmKey = (t: Target, o: ConnectOptions = {}) => `${t.key}|${t.type}|${t.endpoint}${o.client ? `|${o.client.key}` : ''}`
 let sweeper: NodeJS.Timeout | undefined
 
 const DROPPED = /disconnected|terminated|closed|ECONNRESET|socket hang up/i
@@ -86,7 +86,8 @@ export interface Declared {
   sampling?: Record<string, never>
 }
 
-async function open(d: Deps, t: Target, signal: AbortSignal, live = false, probe = false, declared?: Declared): Promise<Conn> {
+async function open(d: Deps, t: Target, signal: AbortSignal, live = false, o: ConnectOptions = {}): Promise<Conn> {
+  const { probe, declared } = o
   const { Client, StreamableHTTPClientTransport, SSEClientTransport } = await loadSdk()
   // A fault inside one call's own response fails that call; a fault on a stream
   // the calls share (legacy SSE, or a stream opened while connecting) fails them all.
@@ -136,15 +137,16 @@ async function open(d: Deps, t: Target, signal: AbortSignal, live = false, probe
       ? new SSEClientTransport(url, { fetch: fetch as any, requestInit })
       : new StreamableHTTPClientTransport(url, { fetch: fetch as any, requestInit })
   // Only what the caller of this call declared it can answer (an interactive execution, on a private
-  // connection); otherwise nothing: the gateway itself has no user to ask and no model to sample.
-  // 2026-07-28 `input_required` results are then handed back to us (manual mode), never auto-fulfilled.
+  // connection), or a proxied agent's own capabilities (shared/agent: then it answers what the server
+  // asks); otherwise nothing: the gateway itself has no user to ask and no model to sample.
+  // 2026-07-28 `input_required` results of an execution are handed back to us (manual mode), never auto-fulfilled.
   // Output schemas are checked with the gateway's validators (RE2 patterns, compiled off the event loop), not the SDK's own ajv.
   const client = new Client(GATEWAY_INFO, {
-    capabilities: declared ?? {},
+    capabilities: declared ?? o.client?.capabilities ?? {},
     ...(declared ? { inputRequired: { autoFulfill: false } } : {}),
     versionNegotiation: { mode: 'auto' }, listMaxPages: 64, jsonSchemaValidator: outputValidators,
   })
-  const conn: Conn = { key: warmKey(t), client, transport, era: 'legacy', busy: 0, lastUsed: Date.now(), dead: false, used: false, calls: new Set(), served: 0 }
+  const conn: Conn = { key: warmKey(t, o), client, transport, era: 'legacy', busy: 0, lastUsed: Date.now(), dead: false, used: false, calls: new Set(), served: 0 }
   client.onerror = (e) => {
     // The SDK reports a dropped stream here but would wait out the whole timeout: fail the calls now.
     if (!DROPPED.test(String((e as Error)?.message))) return
@@ -155,6 +157,7 @@ async function open(d: Deps, t: Target, signal: AbortSignal, live = false, probe
   }
   client.onclose = () => { conn.dead = true }
   client.setNotificationHandler('notifications/tools/list_changed', () => forgetState(d, t.state, 'tools'))
+  o.client?.setup(client, () => forgetState(d, t.state, 'tools'))
   const now = d.clock.now()
   const prior: PriorDiscovery | undefined = t.type === 'sse' ? { kind: 'legacy' } : probe ? undefined : eraFresh(await loadState(d, t.state), now)
   const opts = { signal, timeout: t.timeoutMs, maxTotalTimeout: t.timeoutMs }
@@ -209,8 +212,8 @@ function sweep(now = Date.now()): void {
   }
 }
 
-async function acquire(d: Deps, t: Target): Promise<Conn> {
-  const key = warmKey(t)
+async function acquire(d: Deps, t: Target, o: ConnectOptions = {}): Promise<Conn> {
+  const key = warmKey(t, o)
   const known = warm.get(key)
   if (known) {
     const c = known.conn ?? (await known.p.catch(() => undefined))
@@ -218,7 +221,7 @@ async function acquire(d: Deps, t: Target): Promise<Conn> {
     if (warm.get(key) === known) warm.delete(key)
   }
   // The first caller's connect is shared by concurrent callers; it runs outside any one call's context.
-  const entry: { p: Promise<Conn>; conn?: Conn } = { p: callCtx.exit(() => open(d, t, AbortSignal.timeout(t.timeoutMs))) }
+  const entry: { p: Promise<Conn>; conn?: Conn } = { p: callCtx.exit(() => open(d, t, AbortSignal.timeout(t.timeoutMs), Boolean(o.client), o)) }
   warm.set(key, entry)
   entry.p.then((c) => { entry.conn = c }, () => { if (warm.get(key) === entry) warm.delete(key) })
   sweeper ??= setInterval(() => sweep(), 30_000).unref()
@@ -251,6 +254,14 @@ export interface ConnectOptions {
   declared?: Declared
   /** Added to the call's timeout: time spent waiting for the user's answers (2025 servers' open calls). */
   extraMs?: number
+  /**
+   * A client for a proxied agent (shared/agent): declares `capabilities`
+   * upstream, `setup` installs its handlers on a new connection (`forgetTools`
+   * is what a tools/list_changed must still do), and answers are streamed, not
+   * collected, since the server may ask the agent something mid-call. Warm
+   * connections are kept apart by `key`.
+   */
+  client?: { key: string; capabilities: Record<string, unknown>; setup(client: ClientT, forgetTools: () => void): void }
 }
 
 export async function withSession<T>(d: Deps, t: Target, outer: AbortSignal, fn: (s: Session) => Promise<T>, o: ConnectOptions = {}): Promise<T> {
@@ -277,7 +288,7 @@ export async function withSession<T>(d: Deps, t: Target, outer: AbortSignal, fn:
       for (let attempt = 0; ; attempt++) {
         let conn: Conn
         try {
-          conn = fresh ? await open(d, t, ac.signal, true, o.probe, o.declared) : await until(acquire(d, t), ac.signal)
+          conn = fresh ? await open(d, t, ac.signal, true, o) : await until(acquire(d, t, o), ac.signal)
         } catch (e) {
           throw failure ?? upstreamError(e)
         }

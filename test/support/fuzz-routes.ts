@@ -57,6 +57,8 @@ export interface Template {
   valid(fx: Fx): fc.Arbitrary<Valid>
   /** Per-run setup: vars that must be fresh (a config the run may change or delete). */
   prepare?(fx: Fx): Promise<Record<string, string>>
+  /** Public and the same for any well-formed id (RFC 9728 metadata): another id is a 200 naming that id, never a leak of whether it exists. */
+  anyId?: boolean
   /** The route does not exist on this branch yet (issue 10 finding 3): fuzzed, but not required to be routed. */
   upcoming?: number
 }
@@ -240,6 +242,44 @@ export const TEMPLATES: Template[] = [
       .map((v) => ({ as: 'dave' as Who, body: { name: v.pkg, version: v.pkg.endsWith('local-weather') ? '1.0.0' : '2026.8.31', ...(v.note !== null ? { note: v.note } : {}) } })),
   },
   { route: 'GET /registry/proposals', auth: 'user', ok: [200], valid: () => fc.constant({ as: 'dave' as Who }) },
+  // The MCP endpoints for agents (issue 16). A 2025 initialize opens a session; GET and DELETE
+  // without one are the caller's 400 (a real session's are exercised in test/agent.test.ts).
+  ...(['/mcps/{id}/mcp', '/mcp'] as const).flatMap((p): Template[] => [
+    {
+      route: `POST ${p}`, auth: 'user', ok: [200],
+      // The aggregate as carol (acme's one config): alice holds the hundreds of configs the fuzzer makes, each an upstream to connect.
+      valid: (fx) => fc.record({ id: fc.integer({ min: 1, max: 1e6 }), version: fc.constantFrom('2025-06-18', '2025-11-25'), name: oddPrintable }).map((v) => ({
+        vars: { id: fx.ids.http }, headers: { accept: 'application/json, text/event-stream' }, ...(p === '/mcp' ? { as: 'carol' as Who } : {}),
+        body: { jsonrpc: '2.0', id: v.id, method: 'initialize', params: { protocolVersion: v.version, capabilities: {}, clientInfo: { name: v.name.slice(0, 30) || 'fuzz', version: '1' } } },
+      })),
+    },
+    { route: `GET ${p}`, auth: 'user', ok: [400], valid: (fx) => fc.constant({ vars: { id: fx.ids.http }, headers: { accept: 'text/event-stream' } }) },
+    { route: `DELETE ${p}`, auth: 'user', ok: [400], valid: (fx) => fc.constant({ vars: { id: fx.ids.http } }) },
+  ]),
+  { route: 'GET /.well-known/oauth-protected-resource/api/v1/mcps/{id}/mcp', auth: 'none', ok: [200], anyId: true, valid: (fx) => fc.constant({ vars: { id: fx.ids.http } }) },
+  { route: 'GET /.well-known/oauth-protected-resource/api/v1/mcp', auth: 'none', ok: [200], valid: () => fc.constant({}) },
+  {
+    // Past 50 live tokens a user is refused (quota_exceeded).
+    route: 'POST /tokens', auth: 'user', ok: [201, 429], fields: ['/name', '/expires_in', '/scopes'],
+    valid: () => fc.record({ name, expires: fc.option(fc.integer({ min: 3600, max: 365 * 24 * 3600 })) }).map((v) => ({
+      body: { name: v.name.trim() || 'agent', ...(v.expires ? { expires_in: v.expires } : {}), scopes: ['mcp'] },
+    })),
+  },
+  { route: 'GET /tokens', auth: 'user', ok: [200], valid: () => fc.constantFrom({ query: undefined }, { query: 'scope=mine' }, { as: 'dave' as Who, query: 'scope=org' }) },
+  {
+    // carol's tokens: alice's fill up under POST /tokens. Runs whose request does not revoke leave theirs behind, so
+    // past 40 they are cleared first (the quota is 50).
+    route: 'DELETE /tokens/{id}', auth: 'user', ok: [204],
+    prepare: async (fx) => {
+      const auth = { authorization: `Bearer ${fx.tokens.carol}` }
+      const held = await send(fx, 'GET', '/api/v1/tokens', auth)
+      if (held.json.items.length >= 40) for (const x of held.json.items) await send(fx, 'DELETE', `/api/v1/tokens/${x.id}`, auth)
+      const r = await send(fx, 'POST', '/api/v1/tokens', { ...auth, 'content-type': 'application/json' }, '{"name":"fuzz"}')
+      assert.is(r.status, 201, r.text)
+      return { id: r.json.id as string }
+    },
+    valid: () => fc.constant({ as: 'carol' as Who }),
+  },
 ]
 
 // ---------------------------------------------------------------------------
@@ -252,7 +292,8 @@ export const varsOf = (t: Template) => [...patternOf(t).matchAll(/\{(\w+)\}/g)].
 /** The path as sent: each var percent-encoded, unless `encoded` gives its text as sent. */
 export function pathOf(t: Template, vars: Record<string, string>, encoded: Record<string, string> = {}, suffix = '', query?: string) {
   const p = patternOf(t).replace(/\{(\w+)\}/g, (_m, k: string) => encoded[k] ?? encodeURIComponent(vars[k] ?? ''))
-  return `/api/v1${p}${suffix}${query ? `?${query}` : ''}`
+  // RFC 9728 metadata lives at the root's well-known path, not under /api/v1.
+  return `${p.startsWith('/.well-known/') ? '' : '/api/v1'}${p}${suffix}${query ? `?${query}` : ''}`
 }
 
 export function authHeader(fx: Fx, t: Template, who: Who = 'alice'): Record<string, string> {

@@ -1,0 +1,122 @@
+/**
+ * `npm run bench:agent` (issue 16 §5): a warm `tools/call` through the agent
+ * proxy (`/api/v1/mcps/{id}/mcp`, a 2025 session and 2026-07-28) against the
+ * same call through REST `execute` and a direct warm client, interleaved
+ * (A B C D A B C D ...), on one upstream in its own process. Goal: proxy p50
+ * ≤ 1.1× REST execute p50. Then, on an in-process upstream that records its
+ * requests: a 2025 session through the proxy keeps one upstream session (no
+ * initialize per call).
+ *
+ *   node dist/bench/agent.js [--quick] [--out bench/results/agent.json]
+ */
+import { mkdir, writeFile } from 'node:fs/promises'
+import { dirname, join } from 'node:path'
+import { parseArgs } from 'node:util'
+import { pathToFileURL } from 'node:url'
+import { Client, StreamableHTTPClientTransport } from '@modelcontextprotocol/client'
+import { api, ECHO } from './api.js'
+import { warmClient, type Era } from './direct.js'
+import { spawnGateway } from './gateway-proc.js'
+import { spawnUpstreams } from './upstream-proc.js'
+import { interleave, type Summary } from './stats.js'
+import { ROOT, killAllSync } from './proc.js'
+import { startLegacyServer } from '../test/servers/legacy.js'
+
+const TIMEOUT_MS = 15_000
+
+async function agentClient(url: string, token: string, era: Era) {
+  const client = new Client({ name: 'bench-agent', version: '0' }, { capabilities: {}, ...(era === 'modern' ? { versionNegotiation: { mode: 'auto' as const } } : {}) })
+  const transport = new StreamableHTTPClientTransport(new URL(url), { requestInit: { headers: { authorization: `Bearer ${token}` } } })
+  await client.connect(transport as any, { timeout: TIMEOUT_MS })
+  return {
+    call: async () => (await client.callTool({ name: 'echo', arguments: ECHO }, { timeout: TIMEOUT_MS })).isError !== true,
+    close: async () => {
+      if (transport.sessionId) await transport.terminateSession().catch(() => {})
+      await client.close().catch(() => {})
+    },
+  }
+}
+
+export interface AgentBench {
+  upstream: string
+  latency: Record<'proxy_2025' | 'proxy_2026' | 'rest_execute' | 'direct_warm', Summary>
+  /** proxy p50 / REST execute p50, per downstream era; goal ≤ 1.1. */
+  ratio_2025: number
+  ratio_2026: number
+  /** Upstream initialize requests during `calls` calls in one 2025 session through the proxy (goal: 0 after the session's first). */
+  session: { calls: number; upstream_initialize: number; upstream_posts: number }
+}
+
+export async function agentBench(o: { quick?: boolean } = {}): Promise<AgentBench[]> {
+  const p = o.quick ? { rounds: 10, warmup: 3, calls: 5 } : { rounds: 300, warmup: 30, calls: 50 }
+  const gw = await spawnGateway()
+  const up = await spawnUpstreams()
+  const rec = await startLegacyServer()
+  const out: AgentBench[] = []
+  try {
+    const token = await gw.token('bench')
+    const a = api(gw.base, token)
+    for (const [name, url, era] of [['2025-11-25 (legacy.ts, own process)', up.legacy, 'legacy'], ['2026-07-28 (modern.ts, own process)', up.modern, 'modern']] as const) {
+      const id = await a.register(`agent-${era}`, url, { config: { tool_policy: { mode: 'open' } } })
+      const endpoint = `${gw.base}/mcps/${id}/mcp`
+      const [p25, p26, direct] = await Promise.all([agentClient(endpoint, token, 'legacy'), agentClient(endpoint, token, 'modern'), warmClient(url, era)])
+      try {
+        const latency = await interleave({
+          proxy_2025: () => p25.call(), proxy_2026: () => p26.call(), rest_execute: () => a.execute(id, 'echo', ECHO), direct_warm: () => direct.call(),
+        }, p)
+        out.push({
+          upstream: name, latency, ratio_2025: latency.proxy_2025.p50 / latency.rest_execute.p50, ratio_2026: latency.proxy_2026.p50 / latency.rest_execute.p50,
+          session: { calls: 0, upstream_initialize: 0, upstream_posts: 0 },
+        })
+      } finally {
+        await Promise.all([p25.close(), p26.close(), direct.close()])
+      }
+    }
+    // One 2025 session, many calls: what the upstream sees after the session is open.
+    const id = await a.register('agent-session', rec.url, { config: { tool_policy: { mode: 'open' } } })
+    const s = await agentClient(`${gw.base}/mcps/${id}/mcp`, token, 'legacy')
+    await s.call()
+    rec.reset()
+    for (let i = 0; i < p.calls; i++) await s.call()
+    const session = {
+      calls: p.calls,
+      upstream_initialize: rec.requests.filter((r) => r.jsonrpcMethods.includes('initialize')).length,
+      upstream_posts: rec.requests.filter((r) => r.method === 'POST').length,
+    }
+    await s.close()
+    for (const r of out) r.session = session
+    return out
+  } finally {
+    await gw.stop().catch(() => {})
+    await up.stop().catch(() => {})
+    await rec.stop().catch(() => {})
+  }
+}
+
+export function agentMarkdown(rs: AgentBench[]): string {
+  const f = (n: number) => n.toFixed(2)
+  const lines = ['| upstream | proxy 2025 p50 / p95 | proxy 2026 p50 / p95 | REST execute p50 / p95 | direct warm p50 / p95 | proxy/REST p50 (2025, 2026; goal ≤ 1.1) |', '|---|---|---|---|---|---|']
+  for (const r of rs) {
+    const l = r.latency
+    lines.push(`| ${r.upstream} | ${f(l.proxy_2025.p50)} / ${f(l.proxy_2025.p95)} ms | ${f(l.proxy_2026.p50)} / ${f(l.proxy_2026.p95)} ms | ${f(l.rest_execute.p50)} / ${f(l.rest_execute.p95)} ms | ${f(l.direct_warm.p50)} / ${f(l.direct_warm.p95)} ms | ${f(r.ratio_2025)}, ${f(r.ratio_2026)} |`)
+  }
+  const s = rs[0]?.session
+  if (s) lines.push('', `One 2025 session through the proxy, ${s.calls} calls after the first: ${s.upstream_initialize} upstream initialize, ${s.upstream_posts} upstream POSTs.`)
+  return lines.join('\n')
+}
+
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  const { values } = parseArgs({ options: { quick: { type: 'boolean' }, out: { type: 'string' } } })
+  try {
+    const rs = await agentBench({ quick: values.quick })
+    const file = values.out ?? join(ROOT, 'bench/results/agent.json')
+    await mkdir(dirname(file), { recursive: true })
+    await writeFile(file, JSON.stringify(rs, null, 2) + '\n')
+    process.stdout.write(agentMarkdown(rs) + '\n')
+    process.exit(0)
+  } catch (e) {
+    process.stderr.write(`bench failed: ${(e as Error)?.stack ?? e}\n`)
+    killAllSync()
+    process.exit(1)
+  }
+}

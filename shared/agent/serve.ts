@@ -1,0 +1,164 @@
+/**
+ * Serving the MCP endpoints over HTTP. 2026-07-28 requests go to the SDK's
+ * `createMcpHandler` (a fresh proxy server per request, nothing kept); 2025
+ * requests are served in sessions this instance keeps in memory (one upstream
+ * connection each, so servers can ask the agent for elicitation and sampling
+ * mid-call). A session id this instance does not know is a 404, and the
+ * client starts a new session (MCP 2025-06-18, Session Management).
+ * docs/decisions.md "Agent sessions across instances".
+ */
+import { AsyncLocalStorage } from 'node:async_hooks'
+import { randomUUID } from 'node:crypto'
+import type { ServerResponse } from 'node:http'
+import { createMcpHandler, isLegacyRequest, WebStandardStreamableHTTPServerTransport, type Server } from '@modelcontextprotocol/server'
+import { AppError } from '../errors.js'
+import { secretMasker } from '../log.js'
+import type { Ctx } from '../http.js'
+import { clientFor, type Downstream } from './relay.js'
+
+/** What one endpoint serves: a server for a request or session, given its upstream client. */
+export interface Endpoint {
+  /** Who owns sessions here: the caller and the endpoint. */
+  owner: string
+  /** Builds the server; `session` set for a 2025 session. */
+  build(client: ReturnType<typeof clientFor>, legacy: boolean, signal: AbortSignal): Promise<Server>
+  /** What the endpoint serves now; a 2025 session is told its tools changed when this does. */
+  version?(): Promise<string>
+}
+
+interface Session { owner: string; transport: WebStandardStreamableHTTPServerTransport; server: Server; lastUsed: number; watch?: NodeJS.Timeout }
+
+const sessions = new Map<string, Session>()
+/** Sessions per instance, and how long an idle one is kept. */
+const MAX_SESSIONS = 1000
+export const SESSION_IDLE_MS = 10 * 60_000
+let sweeper: NodeJS.Timeout | undefined
+
+function drop(id: string) {
+  const s = sessions.get(id)
+  if (!s) return
+  sessions.delete(id)
+  clearInterval(s.watch)
+  void s.server.close().catch(() => {})
+}
+
+function sweep(now = Date.now()) {
+  for (const [id, s] of sessions) if (now - s.lastUsed > SESSION_IDLE_MS) drop(id)
+  // Over the bound: the least recently used go first.
+  const over = sessions.size - MAX_SESSIONS
+  if (over > 0) for (const [id] of [...sessions.entries()].sort((a, b) => a[1].lastUsed - b[1].lastUsed).slice(0, over)) drop(id)
+}
+
+async function legacy(ep: Endpoint, request: Request, body: unknown, signal: AbortSignal): Promise<Response> {
+  const sid = request.headers.get('mcp-session-id')
+  if (sid) {
+    const s = sessions.get(sid)
+    // Another caller's session is as unknown as an expired one.
+    if (!s || s.owner !== ep.owner) throw new AppError('not_found', 'No such MCP session (it expired, or lives on another instance): start a new one with initialize.')
+    s.lastUsed = Date.now()
+    return s.transport.handleRequest(request, { parsedBody: body })
+  }
+  const init = body as { method?: string; params?: { capabilities?: Record<string, unknown> } } | undefined
+  if (request.method !== 'POST' || init?.method !== 'initialize') throw new AppError('invalid_request', 'Send Mcp-Session-Id from initialize (2025 protocol), or the 2026-07-28 envelope.')
+  const id = randomUUID()
+  let server: Server | undefined
+  // Outside any request (the upstream's own stream): list changes and log messages go to the session.
+  const downstream: Downstream = { notify: async (n) => server?.notification(n as never) }
+  server = await ep.build(clientFor(init.params?.capabilities ?? {}, { id, downstream }), true, signal)
+  const transport = new WebStandardStreamableHTTPServerTransport({ sessionIdGenerator: () => id, onsessionclosed: () => drop(id) })
+  await server.connect(transport)
+  const session: Session = { owner: ep.owner, transport, server, lastUsed: Date.now() }
+  sessions.set(id, session)
+  if (ep.version) session.watch = watch(ep, session)
+  sweeper ??= setInterval(() => sweep(), 60_000).unref()
+  if (sessions.size > MAX_SESSIONS) sweep()
+  return transport.handleRequest(request, { parsedBody: body })
+}
+
+/** How often a 2025 session of the aggregate looks for added, removed or reconnected configs. */
+export const WATCH_MS = Number(process.env.AGENT_WATCH_MS ?? 15_000)
+
+function watch(ep: Endpoint, s: Session): NodeJS.Timeout {
+  let seen: string | undefined
+  const look = async () => {
+    const v = await ep.version!().catch(() => seen)
+    if (seen !== undefined && v !== seen) {
+      for (const m of ['notifications/tools/list_changed', 'notifications/prompts/list_changed', 'notifications/resources/list_changed'])
+        void s.server.notification({ method: m } as never).catch(() => {})
+    }
+    seen = v
+  }
+  void look()
+  return setInterval(() => void look(), WATCH_MS).unref()
+}
+
+const current = new AsyncLocalStorage<{ ep: Endpoint; signal: AbortSignal }>()
+let modern: ReturnType<typeof createMcpHandler> | undefined
+const modernHandler = () =>
+  (modern ??= createMcpHandler(async () => {
+    const c = current.getStore()!
+    return c.ep.build(clientFor({}), false, c.signal)
+  }, { legacy: 'reject' }))
+
+/** Serves one HTTP request of an MCP endpoint, writing the response itself. */
+export async function serveEndpoint(c: Ctx, ep: Endpoint): Promise<null> {
+  const method = c.req.method ?? 'GET'
+  const body = method === 'POST' ? await c.body() : undefined
+  const headers = new Headers()
+  for (const [k, v] of Object.entries(c.req.headers)) if (typeof v === 'string') headers.set(k, v)
+  const request = new Request(`http://gateway${c.req.url ?? '/'}`, { method, headers, ...(body !== undefined ? { body: JSON.stringify(body) } : {}), signal: c.signal })
+  const isLegacy = method !== 'POST' || request.headers.has('mcp-session-id') || (await isLegacyRequest(request, body))
+  let res: Response
+  try {
+    res = isLegacy ? await legacy(ep, request, body, c.signal) : await current.run({ ep, signal: c.signal }, () => modernHandler().fetch(request, { parsedBody: body }))
+  } catch (e) {
+    if (e instanceof AppError) throw e
+    throw new AppError('internal', 'The MCP endpoint failed.', undefined, { cause: e })
+  }
+  await pipe(c.res, res, c.signal)
+  return null
+}
+
+/**
+ * Writes the SDK's answer to the agent, masking any secret value this
+ * request has read (an upstream may echo one), as `send` does for JSON: a
+ * JSON body whole, an SSE stream event by event (events end with a blank line).
+ */
+async function pipe(out: ServerResponse, res: Response, signal: AbortSignal): Promise<void> {
+  const headers: Record<string, string> = { 'Cache-Control': 'no-store' }
+  res.headers.forEach((v, k) => { headers[k] = v })
+  delete headers['content-length']
+  out.writeHead(res.status, headers)
+  if (!res.body) return void out.end()
+  const mask = secretMasker()
+  const reader = res.body.pipeThrough(new TextDecoderStream()).getReader()
+  const stop = () => void reader.cancel().catch(() => {})
+  signal.addEventListener('abort', stop, { once: true })
+  let held = ''
+  try {
+    for (;;) {
+      const { done, value } = await reader.read()
+      if (done) break
+      held += value
+      const end = held.lastIndexOf('\n\n')
+      if (end < 0) continue
+      out.write(mask(held.slice(0, end + 2)))
+      held = held.slice(end + 2)
+    }
+  } catch {
+    // The agent went away, or the stream broke: nothing more to write.
+  } finally {
+    signal.removeEventListener('abort', stop)
+    out.end(held ? mask(held) : undefined)
+  }
+}
+
+/** Tests: the sessions this instance keeps. */
+export const _sessionCount = () => sessions.size
+
+/** Close every session (shutdown, tests). */
+export function closeAgentSessions(): void {
+  clearInterval(sweeper)
+  sweeper = undefined
+  for (const id of [...sessions.keys()]) drop(id)
+}

@@ -1,0 +1,60 @@
+/**
+ * Personal access tokens across instances (issue 16): two gateway processes
+ * share one Firestore (the official emulator); a token made on one works on
+ * the other's MCP endpoint, and once revoked on the first stops working on
+ * the second within the verdict cache's time (TOKEN_CACHE_MS).
+ */
+import { suite } from 'uvu'
+import * as assert from 'uvu/assert'
+import { randomUUID } from 'node:crypto'
+import { needs } from './support/components.js'
+import { noEmulator, startFirestoreEmulator, type FirestoreEmulator } from './support/firestore-emulator.js'
+import { spawnGateway, type GatewayProc } from '../bench/gateway-proc.js'
+import { startLegacyServer, type LegacyServerHandle } from './servers/legacy.js'
+import { TOKEN_CACHE_MS } from '../shared/tokens/verify.js'
+
+const emu: FirestoreEmulator | null = await startFirestoreEmulator()
+const test = needs(suite('agent tokens across instances'), emu ? null : noEmulator())
+let one: GatewayProc
+let two: GatewayProc
+let up: LegacyServerHandle
+
+test.before(async () => {
+  const env = { STORE: 'firestore', GOOGLE_CLOUD_PROJECT: emu!.projectId, FIRESTORE_EMULATOR_HOST: emu!.host, COLLECTION_PREFIX: `a${randomUUID().slice(0, 8)}_` }
+  ;[one, two, up] = await Promise.all([spawnGateway(env), spawnGateway(env), startLegacyServer()])
+})
+test.after(async () => {
+  await Promise.allSettled([one?.stop(), two?.stop(), up?.stop()])
+  await emu?.stop()
+})
+
+const ping = (base: string, id: string, token: string) =>
+  fetch(`${base}/mcps/${id}/mcp`, {
+    method: 'POST', signal: AbortSignal.timeout(15_000),
+    headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json', accept: 'application/json, text/event-stream' },
+    body: JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'initialize', params: { protocolVersion: '2025-06-18', capabilities: {}, clientInfo: { name: 't', version: '1' } } }),
+  }).then(async (r) => ({ status: r.status, text: await r.text() }))
+
+test('a token revoked on one instance stops working on another within the cache time', async () => {
+  const alice = await one.token('alice')
+  const h = { authorization: `Bearer ${alice}`, 'content-type': 'application/json' }
+  const cfg = await fetch(`${one.base}/mcps`, { method: 'POST', headers: h, body: JSON.stringify({ name: 'up', type: 'http', endpoint: up.url }) }).then((r) => r.json())
+  const tok = await fetch(`${one.base}/tokens`, { method: 'POST', headers: h, body: JSON.stringify({ name: 'agent' }) }).then((r) => r.json())
+  assert.match(tok.token, /^mgw_/)
+  const before = await ping(two.base, cfg.id, tok.token)
+  assert.is(before.status, 200, before.text)
+  const del = await fetch(`${one.base}/tokens/${tok.id}`, { method: 'DELETE', headers: { authorization: `Bearer ${alice}` } })
+  assert.is(del.status, 204)
+  const t0 = Date.now()
+  let status = 0
+  while (Date.now() - t0 < TOKEN_CACHE_MS + 10_000) {
+    status = (await ping(two.base, cfg.id, tok.token)).status
+    if (status === 401) break
+    await new Promise((r) => setTimeout(r, 250))
+  }
+  assert.is(status, 401)
+  // The cache's bound plus time for a request on a busy machine.
+  assert.ok(Date.now() - t0 <= TOKEN_CACHE_MS + 3000, `${Date.now() - t0} ms`)
+})
+
+test.run()
