@@ -4,7 +4,9 @@
  * code, against a trivial FF function. A separate traced run per function
  * (trace-imports preload) lists the heavy packages it loaded by then.
  */
+import { existsSync } from 'node:fs'
 import { mkdtemp, readFile, rm } from 'node:fs/promises'
+import { connect } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { parseConfig } from '../shared/config.js'
@@ -12,29 +14,45 @@ import { makeDeps } from '../shared/deps.js'
 import { create } from '../shared/registry/write.js'
 import { devToken } from '../shared/auth/dev-token.js'
 import { freePort } from '../test/support/net.js'
-import { spawnChild } from './proc.js'
+import { ROOT, spawnChild } from './proc.js'
 import { summarize, sleep, type Summary } from './stats.js'
 
 export const HEAVY = ['@google-cloud/firestore', '@google-cloud/secret-manager', '@modelcontextprotocol/client', 'undici', 'ajv', 'ioredis']
 const FF_MAIN = 'node_modules/@google-cloud/functions-framework/build/src/main.js'
 const WAIT_MS = 30_000
 
-interface Target { fn: string; source: string; method: string; path: string; auth: boolean; body?: unknown }
+/** Whether something accepts TCP connections on the port yet (a probe that sends no request). */
+function accepts(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const sock = connect(port, '127.0.0.1')
+    sock.once('connect', () => { sock.destroy(); resolve(true) })
+    sock.once('error', () => resolve(false))
+  })
+}
+
+export interface Target { fn: string; source: string; method: string; path: string; auth: boolean; body?: unknown; expect?: string }
 export interface ColdStart {
   function: string
   request: string
   spawn_to_2xx: Summary
   /** p50 ÷ the trivial function's p50 */
   ratio_vs_trivial: number
+  /** p50 of spawn → the port accepts (Node, the framework, functions/index.ts) */
+  listen_p50: number
+  /** p50 of the port accepting → the first 2xx (the function's modules loaded on its first call, and the call) */
+  request_p50: number
   /** heavy packages loaded by the first 2xx (traced run) */
   heavy_modules: string[]
   /** npm packages loaded in all (traced run) */
   packages_loaded: number
 }
 
+/** What deploys: the bundle as staged by infra/scripts/stage-source.mjs when staged, else package.json "main". */
+export const gatewaySource = (): string => (existsSync(join(ROOT, STAGED)) ? STAGED : 'dist/bundle/index.js')
+const STAGED = 'dist/deploy/source/dist/bundle/index.js'
+
 function targets(mcpId: string): Target[] {
-  // What deploys: package.json "main", the bundle.
-  const gw = 'dist/bundle/index.js'
+  const gw = gatewaySource()
   return [
     { fn: 'trivial', source: 'dist/bench/trivial.js', method: 'GET', path: '/', auth: false },
     { fn: 'health', source: gw, method: 'GET', path: '/api/v1/health', auth: false },
@@ -44,10 +62,16 @@ function targets(mcpId: string): Target[] {
   ]
 }
 
-/** One spawn: ms from spawn to the first 2xx; with `traceFile`, the preload records loaded packages. */
-async function once(t: Target, env: NodeJS.ProcessEnv, token: string, traceFile?: string): Promise<number> {
+/**
+ * One spawn, in phases: `listen` is spawn → the port accepts (Node, the framework and
+ * functions/index.ts loaded), `request` is the rest (the function's own modules loaded
+ * on its first call, plus the call itself). With `traceFile`, the preload records loaded packages.
+ */
+export async function phases(t: Target, env: NodeJS.ProcessEnv, token: string, traceFile?: string): Promise<{ total: number; listen: number; request: number }> {
   const port = await freePort()
-  const args = [...(traceFile ? ['--import', './dist/bench/trace-imports.js'] : []), FF_MAIN, `--target=${t.fn}`, `--source=${t.source}`, `--port=${port}`]
+  // BENCH_CPU_PROF=DIR: each cold start also writes a CPU profile there (spawn → exit), for looking into start-up.
+  const prof = process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`, `--cpu-prof-name=${t.fn}-${Date.now()}.cpuprofile`] : []
+  const args = [...prof, ...(traceFile ? ['--import', './dist/bench/trace-imports.js'] : []), FF_MAIN, `--target=${t.fn}`, `--source=${t.source}`, `--port=${port}`]
   const t0 = performance.now()
   const child = spawnChild(args, { env: { ...env, ...(traceFile ? { BENCH_TRACE_FILE: traceFile } : {}) } })
   try {
@@ -55,16 +79,17 @@ async function once(t: Target, env: NodeJS.ProcessEnv, token: string, traceFile?
     if (t.body) headers['content-type'] = 'application/json'
     while (performance.now() - t0 < WAIT_MS) {
       if (child.proc.exitCode !== null) throw new Error(`${t.fn} exited (${child.proc.exitCode}): ${child.stderr()}`)
-      let res: Response
-      try {
-        res = await fetch(`http://127.0.0.1:${port}${t.path}`, { method: t.method, headers, body: t.body ? JSON.stringify(t.body) : undefined, signal: AbortSignal.timeout(WAIT_MS) })
-      } catch {
+      if (!(await accepts(port))) {
         await sleep(5) // not listening yet
         continue
       }
+      const listen = performance.now() - t0
+      const res = await fetch(`http://127.0.0.1:${port}${t.path}`, { method: t.method, headers, body: t.body ? JSON.stringify(t.body) : undefined, signal: AbortSignal.timeout(WAIT_MS) })
       const text = await res.text()
       if (res.status < 200 || res.status > 299) throw new Error(`${t.fn}: ${t.method} ${t.path} answered ${res.status} ${text.slice(0, 300)}`)
-      return performance.now() - t0
+      if (t.expect && !text.includes(t.expect)) throw new Error(`${t.fn}: ${t.method} ${t.path} answered without ${t.expect}: ${text.slice(0, 300)}`)
+      const total = performance.now() - t0
+      return { total, listen, request: total - listen }
     }
     throw new Error(`${t.fn}: no 2xx within ${WAIT_MS} ms: ${child.stderr()}`)
   } finally {
@@ -84,17 +109,20 @@ export async function coldStarts(upstreamUrl: string, o: { reps: number; only?: 
     await (await d.store()).close()
     const env = { ...process.env, GATEWAY_MODE: 'local', DATA_DIR: dataDir, METADATA_SERVER_DETECTION: 'none', NODE_ENV: 'production' }
     const ts = targets(rec.id).filter((t) => !o.only || o.only.includes(t.fn))
-    const samples = new Map(ts.map((t) => [t.fn, [] as number[]]))
-    for (let r = 0; r < o.reps; r++) for (const t of ts) samples.get(t.fn)!.push(await once(t, env, token))
+    type Ph = Awaited<ReturnType<typeof phases>>
+    const samples = new Map(ts.map((t) => [t.fn, [] as Ph[]]))
+    for (let r = 0; r < o.reps; r++) for (const t of ts) samples.get(t.fn)!.push(await phases(t, env, token))
     const out: ColdStart[] = []
     for (const [i, t] of ts.entries()) {
       const file = join(dataDir, `trace-${i}.txt`)
-      const ms = await once(t, env, token, file)
-      if (o.reps === 0) samples.get(t.fn)!.push(ms) // quick mode: the traced run is the only sample
+      const ph = await phases(t, env, token, file)
+      if (o.reps === 0) samples.get(t.fn)!.push(ph) // quick mode: the traced run is the only sample
       const pkgs = new Set((await readFile(file, 'utf8').catch(() => '')).split('\n').filter(Boolean))
+      const s = samples.get(t.fn)!
       out.push({
         function: t.fn, request: `${t.method} ${t.path.replace(rec.id, '{id}')}`,
-        spawn_to_2xx: summarize(samples.get(t.fn)!), ratio_vs_trivial: NaN,
+        spawn_to_2xx: summarize(s.map((x) => x.total)), ratio_vs_trivial: NaN,
+        listen_p50: summarize(s.map((x) => x.listen)).p50, request_p50: summarize(s.map((x) => x.request)).p50,
         heavy_modules: HEAVY.filter((h) => pkgs.has(h)), packages_loaded: pkgs.size,
       })
     }
@@ -103,5 +131,62 @@ export async function coldStarts(upstreamUrl: string, o: { reps: number; only?: 
     return out
   } finally {
     await rm(dataDir, { recursive: true, force: true })
+  }
+}
+
+export interface FirstExecute {
+  /** gateway `execute` on a new instance: spawn → the tool's result */
+  gateway: Summary
+  /** bare-call.ts: spawn → the result (Node, the SDK, connect, one call) */
+  bare: Summary
+  ratio_p50: number
+}
+
+/**
+ * The first execute on a new instance against server-everything, spawn → result,
+ * interleaved with a bare script that spawns, connects with the SDK and calls once.
+ * The MCP is registered beforehand, as on an instance that a scale-out starts.
+ */
+export async function firstExecute(everythingUrl: string, reps: number): Promise<FirstExecute> {
+  const dataDir = await mkdtemp(join(tmpdir(), 'gw-bench-first-'))
+  try {
+    const config = parseConfig({ GATEWAY_MODE: 'local', DATA_DIR: dataDir })
+    const d = makeDeps(config)
+    const token = await devToken(config, { user: 'cold' })
+    const rec = await create(d, { sub: 'cold', admin: false }, { name: 'everything', type: 'http', endpoint: everythingUrl })
+    await (await d.store()).close()
+    const env = { ...process.env, GATEWAY_MODE: 'local', DATA_DIR: dataDir, METADATA_SERVER_DETECTION: 'none', NODE_ENV: 'production' }
+    const t: Target = { fn: 'execute', source: gatewaySource(), method: 'POST', path: `/api/v1/mcps/${rec.id}/tools/echo/execute`, auth: true, body: { arguments: { message: 'cold' } }, expect: 'Echo: cold' }
+    const gw: number[] = []
+    const bare: number[] = []
+    for (let r = 0; r < Math.max(1, reps); r++) {
+      gw.push((await phases(t, env, token)).total)
+      bare.push(await bareCall(everythingUrl))
+    }
+    const g = summarize(gw)
+    const b = summarize(bare)
+    return { gateway: g, bare: b, ratio_p50: g.p50 / b.p50 }
+  } finally {
+    await rm(dataDir, { recursive: true, force: true })
+  }
+}
+
+/** ms from spawning bare-call.js to its result line. */
+async function bareCall(url: string): Promise<number> {
+  const t0 = performance.now()
+  const child = spawnChild(['dist/bench/bare-call.js', url], { env: { ...process.env }, stdio: ['ignore', 'pipe', 'pipe'] })
+  try {
+    const out = await new Promise<string>((resolve, reject) => {
+      let buf = ''
+      child.proc.stdout!.on('data', (c: Buffer) => {
+        buf += c.toString()
+        if (buf.includes('\n')) resolve(buf)
+      })
+      child.proc.once('exit', (code) => reject(new Error(`bare-call exited (${code}): ${child.stderr()}`)))
+    })
+    if (!out.includes('Echo: cold')) throw new Error(`bare-call: unexpected result ${out.slice(0, 300)}`)
+    return performance.now() - t0
+  } finally {
+    await child.stop()
   }
 }
