@@ -8,7 +8,8 @@ import { existsSync } from 'node:fs'
 import { mkdtemp, readFile, rm } from 'node:fs/promises'
 import { connect } from 'node:net'
 import { tmpdir } from 'node:os'
-import { join } from 'node:path'
+import { dirname, join } from 'node:path'
+import { execFileSync } from 'node:child_process'
 import { parseConfig } from '../shared/config.js'
 import { makeDeps } from '../shared/deps.js'
 import { create } from '../shared/registry/write.js'
@@ -30,7 +31,7 @@ function accepts(port: number): Promise<boolean> {
   })
 }
 
-export interface Target { fn: string; source: string; method: string; path: string; auth: boolean; body?: unknown; expect?: string }
+export interface Target { fn: string; source: string; method: string; path: string; auth: boolean; body?: unknown; expect?: string; label?: string; env?: Record<string, string> }
 export interface ColdStart {
   function: string
   request: string
@@ -51,15 +52,34 @@ export interface ColdStart {
 export const gatewaySource = (): string => (existsSync(join(ROOT, STAGED)) ? STAGED : 'dist/bundle/index.js')
 const STAGED = 'dist/deploy/source/dist/bundle/index.js'
 
-function targets(mcpId: string): Target[] {
+function targets(mcpId: string, baseline?: string): Target[] {
   const gw = gatewaySource()
-  return [
+  // With a baseline bundle (another build's dist/bundle/index.js), its rows are measured in the same rounds.
+  const base: Target[] = baseline ? ['registry', 'listing', 'execute'].map((fn) => ({ ...targets(mcpId).find((t) => t.fn === fn)!, source: baseline, label: `${fn} (baseline)` })) : []
+  const own: Target[] = [
     { fn: 'trivial', source: 'dist/bench/trivial.js', method: 'GET', path: '/', auth: false },
     { fn: 'health', source: gw, method: 'GET', path: '/api/v1/health', auth: false },
     { fn: 'registry', source: gw, method: 'GET', path: '/api/v1/mcps', auth: true },
     { fn: 'listing', source: gw, method: 'GET', path: `/api/v1/mcps/${mcpId}/tools`, auth: true },
     { fn: 'execute', source: gw, method: 'POST', path: `/api/v1/mcps/${mcpId}/tools/echo/execute`, auth: true, body: { arguments: { message: 'cold' } } },
   ]
+  // The compile cache's share, in the same rounds: the same bundle with Node's own switch off.
+  const noCache: Target[] = hasCompileCache() ? own.filter((t) => t.fn === 'listing' || t.fn === 'execute').map((t) => ({ ...t, label: `${t.fn} (no compile cache)`, env: { NODE_DISABLE_COMPILE_CACHE: '1' } })) : []
+  return [...base, ...noCache, ...own].sort((a, b) => order(a) - order(b))
+}
+const FNS = ['trivial', 'health', 'registry', 'listing', 'execute']
+const order = (t: Target) => FNS.indexOf(t.fn) * 3 + (t.label?.includes('baseline') ? 1 : t.label ? 2 : 0)
+
+const hasCompileCache = () => existsSync(join(ROOT, dirname(dirname(dirname(gatewaySource()))), '.compile-cache'))
+
+/**
+ * Fills the staged tree's compile cache with this Node, as the deploy build's `gcp-build`
+ * step does where the functions run; a no-op on Node 20 or for an unstaged bundle.
+ */
+export function fillCompileCache(): string {
+  if (gatewaySource() !== STAGED) return 'not staged: no compile cache'
+  const cwd = join(ROOT, 'dist/deploy/source')
+  return execFileSync(process.execPath, ['dist/bundle/fill-compile-cache.js'], { cwd, encoding: 'utf8', timeout: 120_000 }).trim()
 }
 
 /**
@@ -73,7 +93,7 @@ export async function phases(t: Target, env: NodeJS.ProcessEnv, token: string, t
   const prof = process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`, `--cpu-prof-name=${t.fn}-${Date.now()}.cpuprofile`] : []
   const args = [...prof, ...(traceFile ? ['--import', './dist/bench/trace-imports.js'] : []), FF_MAIN, `--target=${t.fn}`, `--source=${t.source}`, `--port=${port}`]
   const t0 = performance.now()
-  const child = spawnChild(args, { env: { ...env, ...(traceFile ? { BENCH_TRACE_FILE: traceFile } : {}) } })
+  const child = spawnChild(args, { env: { ...env, ...t.env, ...(traceFile ? { BENCH_TRACE_FILE: traceFile } : {}) } })
   try {
     const headers: Record<string, string> = t.auth ? { authorization: `Bearer ${token}` } : {}
     if (t.body) headers['content-type'] = 'application/json'
@@ -98,7 +118,7 @@ export async function phases(t: Target, env: NodeJS.ProcessEnv, token: string, t
 }
 
 /** Runs the functions round-robin `reps` times untraced, then once traced each. */
-export async function coldStarts(upstreamUrl: string, o: { reps: number; only?: string[] }): Promise<ColdStart[]> {
+export async function coldStarts(upstreamUrl: string, o: { reps: number; only?: string[]; baseline?: string }): Promise<ColdStart[]> {
   const dataDir = await mkdtemp(join(tmpdir(), 'gw-bench-cold-'))
   try {
     // Setup, untimed: the dev key, and one registered MCP for listing and execute (then release the store).
@@ -108,19 +128,20 @@ export async function coldStarts(upstreamUrl: string, o: { reps: number; only?: 
     const rec = await create(d, { sub: 'cold', admin: false }, { name: 'cold', type: 'http', endpoint: upstreamUrl })
     await (await d.store()).close()
     const env = { ...process.env, GATEWAY_MODE: 'local', DATA_DIR: dataDir, METADATA_SERVER_DETECTION: 'none', NODE_ENV: 'production' }
-    const ts = targets(rec.id).filter((t) => !o.only || o.only.includes(t.fn))
+    const ts = targets(rec.id, o.baseline).filter((t) => !o.only || o.only.includes(t.fn))
     type Ph = Awaited<ReturnType<typeof phases>>
-    const samples = new Map(ts.map((t) => [t.fn, [] as Ph[]]))
-    for (let r = 0; r < o.reps; r++) for (const t of ts) samples.get(t.fn)!.push(await phases(t, env, token))
+    const name = (t: Target) => t.label ?? t.fn
+    const samples = new Map(ts.map((t) => [name(t), [] as Ph[]]))
+    for (let r = 0; r < o.reps; r++) for (const t of ts) samples.get(name(t))!.push(await phases(t, env, token))
     const out: ColdStart[] = []
     for (const [i, t] of ts.entries()) {
       const file = join(dataDir, `trace-${i}.txt`)
       const ph = await phases(t, env, token, file)
-      if (o.reps === 0) samples.get(t.fn)!.push(ph) // quick mode: the traced run is the only sample
+      if (o.reps === 0) samples.get(name(t))!.push(ph) // quick mode: the traced run is the only sample
       const pkgs = new Set((await readFile(file, 'utf8').catch(() => '')).split('\n').filter(Boolean))
-      const s = samples.get(t.fn)!
+      const s = samples.get(name(t))!
       out.push({
-        function: t.fn, request: `${t.method} ${t.path.replace(rec.id, '{id}')}`,
+        function: name(t), request: `${t.method} ${t.path.replace(rec.id, '{id}')}`,
         spawn_to_2xx: summarize(s.map((x) => x.total)), ratio_vs_trivial: NaN,
         listen_p50: summarize(s.map((x) => x.listen)).p50, request_p50: summarize(s.map((x) => x.request)).p50,
         heavy_modules: HEAVY.filter((h) => pkgs.has(h)), packages_loaded: pkgs.size,

@@ -27,7 +27,7 @@ import { upstreamCount, type UpstreamCount } from './upstream-count.js'
 import { storeOps, type StoreOps } from './store-ops.js'
 import { listing, type ListingResult } from './listing.js'
 import { throughput, type ThroughputResult } from './throughput.js'
-import { coldStarts, firstExecute, gatewaySource, type ColdStart, type FirstExecute } from './coldstart.js'
+import { coldStarts, fillCompileCache, firstExecute, gatewaySource, type ColdStart, type FirstExecute } from './coldstart.js'
 import { goals, type Goal } from './goals.js'
 import { markdown } from './report.js'
 import { ROOT, killAllSync } from './proc.js'
@@ -59,6 +59,8 @@ export interface BenchOptions {
   out?: string
   /** `coldstart`: only the cold-start items (5 and the first execute), for iterating on start-up. */
   only?: 'coldstart'
+  /** Another build's bundle entry (…/dist/bundle/index.js): its cold starts are measured in the same rounds. */
+  baseline?: string
   /** Progress lines (default: stderr). */
   progress?: (line: string) => void
 }
@@ -87,7 +89,8 @@ export async function runBench(o: BenchOptions = {}): Promise<{ results: Results
       const modern = await startModernServer()
       servers.push(modern)
       say('5. cold starts')
-      const cold = await coldStarts(modern.url, { reps: p.coldReps, only: p.coldOnly })
+      say(fillCompileCache())
+      const cold = await coldStarts(modern.url, { reps: p.coldReps, only: p.coldOnly, ...(o.baseline ? { baseline: o.baseline } : {}) })
       say('5b. first execute vs a bare SDK script')
       const first = await firstExecute(everything.url, p.coldReps)
       return await finish(o, t0, { latency: [], floor: [], upstream: [], store_ops: [], listing: [], cold_start: cold, cold_start_source: gatewaySource(), first_execute: first, throughput: [], stdio: 'not run (--only coldstart)', rate_limit: [] }, [], [...benchWarnings])
@@ -152,7 +155,8 @@ export async function runBench(o: BenchOptions = {}): Promise<{ results: Results
     const ops = [await storeOps('2026-07-28 (modern.ts, bearer)', walled.url, BEARER, p.opsCalls)]
 
     say('5. cold starts')
-    const cold = await coldStarts(modern.url, { reps: p.coldReps, only: p.coldOnly })
+    say(fillCompileCache())
+    const cold = await coldStarts(modern.url, { reps: p.coldReps, only: p.coldOnly, ...(o.baseline ? { baseline: o.baseline } : {}) })
 
     if (p.coldReps) say('5b. first execute vs a bare SDK script')
     const first = p.coldReps ? { first_execute: await firstExecute(everything.url, p.coldReps) } : {}
@@ -195,10 +199,10 @@ function resolveOut(out: string | undefined): string {
 }
 
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
-  const { values } = parseArgs({ options: { quick: { type: 'boolean' }, out: { type: 'string' }, only: { type: 'string' } } })
+  const { values } = parseArgs({ options: { quick: { type: 'boolean' }, out: { type: 'string' }, only: { type: 'string' }, baseline: { type: 'string' } } })
   if (values.only !== undefined && values.only !== 'coldstart') throw new Error(`--only: unknown item ${values.only} (known: coldstart)`)
   try {
-    const r = await runBench({ quick: values.quick, out: values.out, only: values.only as 'coldstart' | undefined })
+    const r = await runBench({ quick: values.quick, out: values.out, only: values.only as 'coldstart' | undefined, ...(values.baseline ? { baseline: values.baseline } : {}) })
     process.stdout.write(r.markdown + '\n')
     process.stderr.write(`bench: wrote ${r.json} and ${r.md}\n`)
     process.exit(0)

@@ -248,7 +248,10 @@ test('the source staging script stages, where infra/ zips it, the bundle, the ca
   const lock = JSON.parse(readFileSync(join(out, 'package-lock.json'), 'utf8'))
   const ours = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'))
   assert.ok(existsSync(join(out, pkg.main)), `${pkg.main} is staged`)
-  assert.is(pkg.scripts, undefined, 'Cloud Build runs npm ci only')
+  // The deploy build runs npm ci, then gcp-build: it fills the compile cache where the functions run (test/compile-cache.test.ts).
+  assert.equal(pkg.scripts, { 'gcp-build': 'node dist/bundle/fill-compile-cache.js' })
+  assert.ok(existsSync(join(out, 'dist/bundle/fill-compile-cache.js')), 'the gcp-build script is staged')
+  assert.not.ok(existsSync(join(out, '.compile-cache')), 'no cache made here: Node keys it by absolute path, so it would miss where the functions run')
   assert.is(pkg.devDependencies, undefined)
   const catalog = JSON.parse(readFileSync(join(out, 'catalog/example.json'), 'utf8'))
   const packages = catalog.servers.filter((s: any) => s.command === 'node').map((s: any) => s.package)
