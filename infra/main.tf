@@ -20,11 +20,12 @@ locals {
   # Concurrency above 1 needs a whole CPU. Hosting rewrites time out after 60 s whatever the
   # function's timeout, so long tool calls stream from execute's own URL. The registry checks a
   # config's timeout_ms against its own FUNCTION_TIMEOUT_SEC, so its timeout is execute's.
+  # execute and listing scale to zero unless var.warm_instances keeps some warm (see its description).
   function_defaults = {
     "health"         = { memory = "256Mi", cpu = "1", timeout_seconds = 10, min_instances = 0, max_instances = 5, concurrency = 80, cpu_always_allocated = false }
     "registry"       = { memory = "512Mi", cpu = "1", timeout_seconds = 900, min_instances = 0, max_instances = 20, concurrency = 80, cpu_always_allocated = false }
-    "listing"        = { memory = "1Gi", cpu = "1", timeout_seconds = 120, min_instances = 0, max_instances = 50, concurrency = 40, cpu_always_allocated = false }
-    "execute"        = { memory = "1Gi", cpu = "1", timeout_seconds = 900, min_instances = 0, max_instances = 100, concurrency = 40, cpu_always_allocated = false }
+    "listing"        = { memory = "1Gi", cpu = "1", timeout_seconds = 120, min_instances = var.warm_instances.listing, max_instances = 50, concurrency = 40, cpu_always_allocated = false }
+    "execute"        = { memory = "1Gi", cpu = "1", timeout_seconds = 900, min_instances = var.warm_instances.execute, max_instances = 100, concurrency = 40, cpu_always_allocated = false }
     "oauth-start"    = { memory = "512Mi", cpu = "1", timeout_seconds = 60, min_instances = 0, max_instances = 10, concurrency = 80, cpu_always_allocated = false }
     "oauth-callback" = { memory = "512Mi", cpu = "1", timeout_seconds = 60, min_instances = 0, max_instances = 10, concurrency = 80, cpu_always_allocated = false }
     # Keeps stdio processes warm between requests: at least one instance, CPU outside requests.
