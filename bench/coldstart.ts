@@ -16,7 +16,8 @@ import { create } from '../shared/registry/write.js'
 import { devToken } from '../shared/auth/dev-token.js'
 import { freePort } from '../test/support/net.js'
 import { ROOT, spawnChild } from './proc.js'
-import { summarize, sleep, type Summary } from './stats.js'
+import { interleave, summarize, sleep, type Summary } from './stats.js'
+import { closedLoop } from './throughput.js'
 
 export const HEAVY = ['@google-cloud/firestore', '@google-cloud/secret-manager', '@modelcontextprotocol/client', 'undici', 'ajv', 'ioredis']
 const FF_MAIN = 'node_modules/@google-cloud/functions-framework/build/src/main.js'
@@ -90,7 +91,7 @@ export function fillCompileCache(): string {
 export async function phases(t: Target, env: NodeJS.ProcessEnv, token: string, traceFile?: string): Promise<{ total: number; listen: number; request: number }> {
   const port = await freePort()
   // BENCH_CPU_PROF=DIR: each cold start also writes a CPU profile there (spawn → exit), for looking into start-up.
-  const prof = process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`, `--cpu-prof-name=${t.fn}-${Date.now()}.cpuprofile`] : []
+  const prof = process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`, `--cpu-prof-name=${(t.label ?? t.fn).replace(/\W+/g, "-")}-${Date.now()}.cpuprofile`] : []
   const args = [...prof, ...(traceFile ? ['--import', './dist/bench/trace-imports.js'] : []), FF_MAIN, `--target=${t.fn}`, `--source=${t.source}`, `--port=${port}`]
   const t0 = performance.now()
   const child = spawnChild(args, { env: { ...env, ...t.env, ...(traceFile ? { BENCH_TRACE_FILE: traceFile } : {}) } })
@@ -210,4 +211,67 @@ async function bareCall(url: string): Promise<number> {
   } finally {
     await child.stop()
   }
+}
+
+export interface WarmAB {
+  /** The two bundles' execute under the Functions Framework, warm, interleaved (ms). */
+  current: Summary
+  baseline: Summary
+  /** Closed loop at c64, 2 × 2 s each, alternating (calls/s). */
+  current_rps: number
+  baseline_rps: number
+}
+
+/**
+ * The warm path of the deployed bundle against a baseline build's: both `execute`
+ * functions served by the Functions Framework side by side against the same upstream,
+ * warm execute latency interleaved, then throughput at c64 alternating.
+ */
+export async function warmAB(upstreamUrl: string, baseline: string, o: { rounds: number; warmup: number }): Promise<WarmAB> {
+  const dataDir = await mkdtemp(join(tmpdir(), 'gw-bench-warm-'))
+  const children: Awaited<ReturnType<typeof serveFF>>[] = []
+  try {
+    // Each process its own data dir (the local store holds a lock), the same MCP registered in each.
+    const call = async (src: string) => {
+      const dir = await mkdtemp(join(dataDir, 'fn-'))
+      const config = parseConfig({ GATEWAY_MODE: 'local', DATA_DIR: dir })
+      const d = makeDeps(config)
+      const rec = await create(d, { sub: 'warm', admin: false }, { name: 'warm', type: 'http', endpoint: upstreamUrl })
+      await (await d.store()).close()
+      const tk = await devToken(config, { user: 'warm' })
+      const ff = await serveFF(src, { ...process.env, GATEWAY_MODE: 'local', DATA_DIR: dir, METADATA_SERVER_DETECTION: 'none', NODE_ENV: 'production' })
+      children.push(ff)
+      const url = `http://127.0.0.1:${ff.port}/api/v1/mcps/${rec.id}/tools/echo/execute`
+      return async () => {
+        const r = await fetch(url, { method: 'POST', headers: { authorization: `Bearer ${tk}`, 'content-type': 'application/json' }, body: '{"arguments":{"message":"warm"}}' })
+        await r.arrayBuffer()
+        return r.ok
+      }
+    }
+    const cur = await call(gatewaySource())
+    const base = await call(baseline)
+    const lat = await interleave({ current: cur, baseline: base }, o)
+    const rps = { current: [] as number[], baseline: [] as number[] }
+    for (let i = 0; i < 2; i++) {
+      rps.current.push((await closedLoop(cur, 64, 2000)).throughput)
+      rps.baseline.push((await closedLoop(base, 64, 2000)).throughput)
+    }
+    const mean = (a: number[]) => a.reduce((x, y) => x + y, 0) / a.length
+    return { current: lat.current, baseline: lat.baseline, current_rps: mean(rps.current), baseline_rps: mean(rps.baseline) }
+  } finally {
+    await Promise.allSettled(children.map((c) => c.child.stop()))
+    await rm(dataDir, { recursive: true, force: true })
+  }
+}
+
+async function serveFF(source: string, env: NodeJS.ProcessEnv): Promise<{ port: number; child: ReturnType<typeof spawnChild> }> {
+  const port = await freePort()
+  const child = spawnChild([FF_MAIN, '--target=execute', `--source=${source}`, `--port=${port}`], { env })
+  const t0 = performance.now()
+  while (!(await accepts(port))) {
+    if (child.proc.exitCode !== null) throw new Error(`execute exited (${child.proc.exitCode}): ${child.stderr()}`)
+    if (performance.now() - t0 > WAIT_MS) throw new Error(`execute: not listening within ${WAIT_MS} ms`)
+    await sleep(10)
+  }
+  return { port, child }
 }

@@ -86,6 +86,15 @@ export function markdown(r: Results): string {
       `gateway / bare p50: ${f(r.first_execute.ratio_p50)}×`,
       '',
     ] : []),
+    ...(r.warm_ab ? [
+      '### Warm execute, this bundle vs the baseline bundle (Functions Framework, 2026-07-28 server; interleaved)',
+      '',
+      table(['bundle', 'p50', 'p95', 'p99', 'n', 'calls/s at c64'], [
+        ['this build', f(r.warm_ab.current.p50), f(r.warm_ab.current.p95), f(r.warm_ab.current.p99), r.warm_ab.current.n, f(r.warm_ab.current_rps, 0)],
+        ['baseline', f(r.warm_ab.baseline.p50), f(r.warm_ab.baseline.p95), f(r.warm_ab.baseline.p99), r.warm_ab.baseline.n, f(r.warm_ab.baseline_rps, 0)],
+      ]),
+      '',
+    ] : []),
     '## 6. Throughput (closed loop)',
     '',
     table(['server', 'c', 'gateway calls/s', 'direct calls/s', 'ratio', 'gateway p50/p99 ms', 'direct p50/p99 ms', 'errors gw/direct', 'gateway RSS MiB: before → peak'], r.throughput.flatMap((t) => t.levels.map((l) => [

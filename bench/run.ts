@@ -27,7 +27,7 @@ import { upstreamCount, type UpstreamCount } from './upstream-count.js'
 import { storeOps, type StoreOps } from './store-ops.js'
 import { listing, type ListingResult } from './listing.js'
 import { throughput, type ThroughputResult } from './throughput.js'
-import { coldStarts, fillCompileCache, firstExecute, gatewaySource, type ColdStart, type FirstExecute } from './coldstart.js'
+import { coldStarts, fillCompileCache, firstExecute, gatewaySource, warmAB, type ColdStart, type FirstExecute, type WarmAB } from './coldstart.js'
 import { goals, type Goal } from './goals.js'
 import { markdown } from './report.js'
 import { ROOT, killAllSync } from './proc.js'
@@ -47,6 +47,8 @@ export interface Results {
   cold_start_source?: string
   /** First execute on a new instance vs a bare SDK script (not in quick mode). */
   first_execute?: FirstExecute
+  /** With --baseline: the deployed bundle's warm execute against the baseline build's, same run. */
+  warm_ab?: WarmAB
   throughput: ThroughputResult[]
   stdio: StdioResult | string
   /** Item 8: execute with and without rate limits. */
@@ -93,7 +95,8 @@ export async function runBench(o: BenchOptions = {}): Promise<{ results: Results
       const cold = await coldStarts(modern.url, { reps: p.coldReps, only: p.coldOnly, ...(o.baseline ? { baseline: o.baseline } : {}) })
       say('5b. first execute vs a bare SDK script')
       const first = await firstExecute(everything.url, p.coldReps)
-      return await finish(o, t0, { latency: [], floor: [], upstream: [], store_ops: [], listing: [], cold_start: cold, cold_start_source: gatewaySource(), first_execute: first, throughput: [], stdio: 'not run (--only coldstart)', rate_limit: [] }, [], [...benchWarnings])
+      const ab = o.baseline ? { warm_ab: await warmAB(modern.url, o.baseline, p.latency) } : {}
+      return await finish(o, t0, { latency: [], floor: [], upstream: [], store_ops: [], listing: [], cold_start: cold, cold_start_source: gatewaySource(), first_execute: first, ...ab, throughput: [], stdio: 'not run (--only coldstart)', rate_limit: [] }, [], [...benchWarnings])
     }
     const [legacy, modern, walled] = await Promise.all([startLegacyServer(), startModernServer(), startModernServer({ requireBearer: BEARER })])
     servers.push(legacy, modern, walled)
