@@ -107,7 +107,7 @@ export async function phases(t: Target, env: NodeJS.ProcessEnv, token: string, t
       const listen = performance.now() - t0
       const res = await fetch(`http://127.0.0.1:${port}${t.path}`, { method: t.method, headers, body: t.body ? JSON.stringify(t.body) : undefined, signal: AbortSignal.timeout(WAIT_MS) })
       const text = await res.text()
-      if (res.status < 200 || res.status > 299) throw new Error(`${t.fn}: ${t.method} ${t.path} answered ${res.status} ${text.slice(0, 300)}`)
+      if (res.status < 200 || res.status > 299) throw new Error(`${t.fn}: ${t.method} ${t.path} answered ${res.status} ${text.slice(0, 300)}; stderr: ${child.stderr().slice(-1500)}`)
       if (t.expect && !text.includes(t.expect)) throw new Error(`${t.fn}: ${t.method} ${t.path} answered without ${t.expect}: ${text.slice(0, 300)}`)
       const total = performance.now() - t0
       return { total, listen, request: total - listen }

@@ -26,10 +26,12 @@ await build({
   target: 'node20',
   sourcemap: 'linked',
   logLevel: 'warning',
-  // The MCP client SDK is bundled (with zod and its SSE parsers): its chunk is one file to read instead of
-  // dozens to resolve, tree-shaken to what shared/mcp/sdk.ts re-exports, and minified (docs/performance.md).
+  // The MCP client SDK (with zod and its SSE parsers) and undici are bundled: a chunk each, one file to
+  // read instead of dozens (undici: about a hundred) to resolve, tree-shaken and minified (docs/performance.md).
   minify: true,
-  external: ['@google-cloud/*', 'undici', 'express', 'ajv', 'ajv/*', 'ajv-formats', 'ioredis'],
+  // undici is bundled too (CommonJS: its requires of node: builtins need a real require in ESM output).
+  banner: { js: "import { createRequire as __gwRequire } from 'node:module'; const require = __gwRequire(import.meta.url);" },
+  external: ['@google-cloud/*', 'express', 'ajv', 'ajv/*', 'ajv-formats', 'ioredis'],
 })
 // shared/validate.ts loads the precompiled validators relative to its own file.
 mkdirSync(`${dist}bundle/generated`, { recursive: true })
