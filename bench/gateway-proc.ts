@@ -28,7 +28,8 @@ async function start(port: number, dataDir: string, env: Record<string, string>)
   let child: Child | undefined
   try {
     child = spawnChild(['dist/scripts/local.js'], {
-      env: { ...process.env, GATEWAY_MODE: 'local', PORT: String(port), DATA_DIR: dataDir, METADATA_SERVER_DETECTION: 'none', ...env },
+      // The bench registers a fresh MCP per cold listing round, past the default 100 configs per user.
+      env: { ...process.env, GATEWAY_MODE: 'local', PORT: String(port), DATA_DIR: dataDir, METADATA_SERVER_DETECTION: 'none', QUOTA_CONFIGS_PER_USER: '100000', ...env },
     })
     const exited = new Promise<never>((_, rej) => child!.proc.once('exit', (c) => rej(new Error(`gateway exited (${c}): ${child!.stderr()}`))))
     await Promise.race([waitForPort(port, 20_000), exited])
