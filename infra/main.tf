@@ -169,6 +169,8 @@ data "archive_file" "source" {
   source_dir       = local.source_dir
   output_path      = "${local.source_dir}.zip"
   output_file_mode = "0644"
+  # A compile cache made locally (e.g. by the bench) would miss in the deploy build, which fills its own (gcp-build).
+  excludes = [".compile-cache/**"]
 }
 
 resource "google_storage_bucket_object" "source" {

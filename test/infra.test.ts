@@ -271,6 +271,7 @@ test('the source staging script stages, where infra/ zips it, the bundle, the ca
   assert.equal(pkg.scripts, { 'gcp-build': 'node dist/bundle/fill-compile-cache.js' })
   assert.ok(existsSync(join(out, 'dist/bundle/fill-compile-cache.js')), 'the gcp-build script is staged')
   assert.not.ok(existsSync(join(out, '.compile-cache')), 'no cache made here: Node keys it by absolute path, so it would miss where the functions run')
+  assert.equal(m.data.archive_file.source.excludes, ['.compile-cache/**'], 'nor zipped, if something filled one locally')
   assert.is(pkg.devDependencies, undefined)
   const catalog = JSON.parse(readFileSync(join(out, 'catalog/example.json'), 'utf8'))
   const packages = catalog.servers.filter((s: any) => s.command === 'node').map((s: any) => s.package)
