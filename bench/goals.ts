@@ -11,11 +11,20 @@ export function goals(r: Results): Goal[] {
     const fl = r.floor?.find((x) => x.server === l.server)
     const bare = fl ? ` (a bare proxy hop alone: ${f(fl.ratio_p50, 2)}×)` : ''
     g.push({ goal: `execute p50 ≤ 1.5× direct warm p50 (${l.server})`, measured: `${f(l.gateway.p50, 2)} vs ${f(l.direct_warm.p50, 2)} ms = ${f(l.ratio_p50, 2)}×${bare}`, pass: l.ratio_p50 <= 1.5 })
+    // The settled form of the warm goal: against the floor any Node hop pays, measured in the same run.
+    const vsHop = fl ? l.gateway.p50 / fl.proxy.p50 : NaN
+    g.push(fl
+      ? { goal: `gateway execute p50 within 1.15× of a bare pass-through Node proxy hop measured in the same run (${l.server})`, measured: `${f(l.gateway.p50, 2)} vs ${f(fl.proxy.p50, 2)} ms = ${f(vsHop, 2)}×`, pass: vsHop <= 1.15 }
+      : { goal: `gateway execute p50 within 1.15× of a bare pass-through Node proxy hop measured in the same run (${l.server})`, measured: 'floor not run', pass: null })
     g.push({ goal: `Δp95 ≤ 5 ms (${l.server})`, measured: `${f(l.delta_p95_ms, 2)} ms`, pass: l.delta_p95_ms <= 5 })
   }
   for (const u of r.upstream) {
     g.push({ goal: `warm path: 1 upstream POST per call (${u.server})`, measured: `${f(u.warm.posts, 2)}`, pass: u.warm.posts <= 1 })
-    g.push({ goal: `cold path: ≤ 3 upstream POSTs, first call ever (${u.server})`, measured: `${f(u.cold.posts, 0)}`, pass: u.cold.posts <= 3 })
+    // 2025 servers: the 2026-07-28 spec's era detection tries a modern request first, so a first call ever costs one POST more.
+    const legacy = u.server.startsWith('2025')
+    g.push(legacy
+      ? { goal: `cold path: upstream POSTs, first call ever ≤ 4 (spec order) (${u.server})`, measured: `${f(u.cold.posts, 0)}`, pass: u.cold.posts <= 4 }
+      : { goal: `cold path: ≤ 3 upstream POSTs, first call ever (${u.server})`, measured: `${f(u.cold.posts, 0)}`, pass: u.cold.posts <= 3 })
     if (u.cold_instance) g.push({ goal: `cold path: ≤ 3 upstream POSTs, new instance, known MCP (${u.server})`, measured: `${f(u.cold_instance.posts, 0)}`, pass: u.cold_instance.posts <= 3 })
   }
   for (const s of r.store_ops) {
@@ -38,6 +47,17 @@ export function goals(r: Results): Goal[] {
   g.push(reg
     ? { goal: 'CRUD (registry) cold start ≤ 1.3× trivial FF function', measured: `${f(reg.ratio_vs_trivial, 2)}× (${f(reg.spawn_to_2xx.p50, 0)} ms)`, pass: reg.ratio_vs_trivial <= 1.3 }
     : { goal: 'CRUD (registry) cold start ≤ 1.3× trivial FF function', measured: 'not run', pass: null })
+  for (const fn of ['listing', 'execute']) {
+    const c = r.cold_start.find((x) => x.function === fn)
+    const goal = `${fn} cold start ≤ 1.3× trivial FF function (moonshot 1.15×)`
+    g.push(c
+      ? { goal, measured: `${f(c.ratio_vs_trivial, 2)}× (${f(c.spawn_to_2xx.p50, 0)} ms)${c.ratio_vs_trivial <= 1.15 ? ', moonshot met' : ''}`, pass: c.ratio_vs_trivial <= 1.3 }
+      : { goal, measured: 'not run', pass: null })
+  }
+  const fe = r.first_execute
+  g.push(fe
+    ? { goal: 'first execute on a new instance (spawn → result, server-everything) ≤ 1.3× a bare spawn + SDK connect + call', measured: `${f(fe.gateway.p50, 0)} vs ${f(fe.bare.p50, 0)} ms = ${f(fe.ratio_p50, 2)}×`, pass: fe.ratio_p50 <= 1.3 }
+    : { goal: 'first execute on a new instance (spawn → result, server-everything) ≤ 1.3× a bare spawn + SDK connect + call', measured: 'not run', pass: null })
   for (const t of r.throughput) {
     const top = t.levels.find((l) => l.concurrency === 64)
     g.push(top

@@ -68,11 +68,33 @@ export function markdown(r: Results): string {
     '',
     '## 5. Cold start, spawn → first 2xx (ms)',
     '',
-    table(['function', 'request', 'p50', 'p95', 'min', 'max', 'n', '× trivial', 'heavy modules loaded', 'npm packages'], r.cold_start.map((c) => [
+    `Source: \`${r.cold_start_source ?? 'dist/bundle/index.js'}\`. Breakdown: *listen* is spawn → the port accepts (Node, the framework, \`functions/index.ts\`); *first request* is the rest (the function's modules, loaded on its first call, and the call).`,
+    '',
+    table(['function', 'request', 'p50', 'p95', 'min', 'max', 'n', '× trivial', 'listen p50', 'first request p50', 'heavy modules loaded', 'npm packages'], r.cold_start.map((c) => [
       c.function, c.request, f(c.spawn_to_2xx.p50, 0), f(c.spawn_to_2xx.p95, 0), f(c.spawn_to_2xx.min, 0), f(c.spawn_to_2xx.max, 0), c.spawn_to_2xx.n,
-      f(c.ratio_vs_trivial), c.heavy_modules.join(', ') || 'none', c.packages_loaded,
+      f(c.ratio_vs_trivial), f(c.listen_p50, 0), f(c.request_p50, 0), c.heavy_modules.join(', ') || 'none', c.packages_loaded,
     ])),
     '',
+    ...(r.first_execute ? [
+      '### First execute on a new instance (server-everything, echo; spawn → result, ms, interleaved)',
+      '',
+      table(['path', 'p50', 'p95', 'min', 'max', 'n'], [
+        ['gateway execute (Functions Framework, new process)', ...[r.first_execute.gateway].flatMap((x) => [f(x.p50, 0), f(x.p95, 0), f(x.min, 0), f(x.max, 0), x.n])],
+        ['bare script: spawn, SDK connect, one call', ...[r.first_execute.bare].flatMap((x) => [f(x.p50, 0), f(x.p95, 0), f(x.min, 0), f(x.max, 0), x.n])],
+      ]),
+      '',
+      `gateway / bare p50: ${f(r.first_execute.ratio_p50)}×`,
+      '',
+    ] : []),
+    ...(r.warm_ab ? [
+      '### Warm execute, this bundle vs the baseline bundle (Functions Framework, 2026-07-28 server; interleaved)',
+      '',
+      table(['bundle', 'p50', 'p95', 'p99', 'n', 'calls/s at c64'], [
+        ['this build', f(r.warm_ab.current.p50), f(r.warm_ab.current.p95), f(r.warm_ab.current.p99), r.warm_ab.current.n, f(r.warm_ab.current_rps, 0)],
+        ['baseline', f(r.warm_ab.baseline.p50), f(r.warm_ab.baseline.p95), f(r.warm_ab.baseline.p99), r.warm_ab.baseline.n, f(r.warm_ab.baseline_rps, 0)],
+      ]),
+      '',
+    ] : []),
     '## 6. Throughput (closed loop)',
     '',
     table(['server', 'c', 'gateway calls/s', 'direct calls/s', 'ratio', 'gateway p50/p99 ms', 'direct p50/p99 ms', 'errors gw/direct', 'gateway RSS MiB: before → peak'], r.throughput.flatMap((t) => t.levels.map((l) => [

@@ -30,7 +30,7 @@ import { upstreamCount, type UpstreamCount } from './upstream-count.js'
 import { storeOps, type StoreOps } from './store-ops.js'
 import { listing, type ListingResult } from './listing.js'
 import { throughput, type ThroughputResult } from './throughput.js'
-import { coldStarts, type ColdStart } from './coldstart.js'
+import { coldStarts, fillCompileCache, firstExecute, gatewaySource, warmAB, type ColdStart, type FirstExecute, type WarmAB } from './coldstart.js'
 import { goals, type Goal } from './goals.js'
 import { markdown } from './report.js'
 import { ROOT, killAllSync } from './proc.js'
@@ -46,6 +46,12 @@ export interface Results {
   store_ops: StoreOps[]
   listing: ListingResult[]
   cold_start: ColdStart[]
+  /** The gateway source the cold starts ran (the staged deploy bundle when staged). */
+  cold_start_source?: string
+  /** First execute on a new instance vs a bare SDK script (not in quick mode). */
+  first_execute?: FirstExecute
+  /** With --baseline: the deployed bundle's warm execute against the baseline build's, same run. */
+  warm_ab?: WarmAB
   throughput: ThroughputResult[]
   stdio: StdioResult | string
   /** 7b: persistent stdio homes (in process). */
@@ -60,6 +66,10 @@ export interface BenchOptions {
   quick?: boolean
   /** JSON output; the Markdown goes next to it with `.md`. Default bench/results/latest.json. */
   out?: string
+  /** `coldstart`: only the cold-start items (5 and the first execute), for iterating on start-up. */
+  only?: 'coldstart'
+  /** Another build's bundle entry (…/dist/bundle/index.js): its cold starts are measured in the same rounds. */
+  baseline?: string
   /** Progress lines (default: stderr). */
   progress?: (line: string) => void
 }
@@ -84,6 +94,17 @@ export async function runBench(o: BenchOptions = {}): Promise<{ results: Results
   try {
     // The issue's reference server: @modelcontextprotocol/server-everything over streamable HTTP.
     everything = await startEverything('streamableHttp')
+    if (o.only === 'coldstart') {
+      const modern = await startModernServer()
+      servers.push(modern)
+      say('5. cold starts')
+      say(fillCompileCache())
+      const cold = await coldStarts(modern.url, { reps: p.coldReps, only: p.coldOnly, ...(o.baseline ? { baseline: o.baseline } : {}) })
+      say('5b. first execute vs a bare SDK script')
+      const first = await firstExecute(everything.url, p.coldReps)
+      const ab = o.baseline ? { warm_ab: await warmAB(modern.url, o.baseline, p.latency) } : {}
+      return await finish(o, t0, { latency: [], floor: [], upstream: [], store_ops: [], listing: [], cold_start: cold, cold_start_source: gatewaySource(), first_execute: first, ...ab, throughput: [], stdio: 'not run (--only coldstart)', rate_limit: [] }, [], [...benchWarnings])
+    }
     const [legacy, modern, walled] = await Promise.all([startLegacyServer(), startModernServer(), startModernServer({ requireBearer: BEARER })])
     servers.push(legacy, modern, walled)
     const ups: { server: string; era: Era; h: TestServerHandle }[] = [
@@ -156,26 +177,12 @@ export async function runBench(o: BenchOptions = {}): Promise<{ results: Results
     const ops = [await storeOps('2026-07-28 (modern.ts, bearer)', walled.url, BEARER, p.opsCalls)]
 
     say('5. cold starts')
-    const cold = await coldStarts(modern.url, { reps: p.coldReps, only: p.coldOnly })
+    say(fillCompileCache())
+    const cold = await coldStarts(modern.url, { reps: p.coldReps, only: p.coldOnly, ...(o.baseline ? { baseline: o.baseline } : {}) })
 
-    const cpu = cpus()
-    const results: Results = {
-      meta: {
-        date: new Date().toISOString(), node: process.version, cpus: cpu.length, cpu_model: cpu[0]?.model ?? 'unknown',
-        platform: `${platform()} ${release()}`, quick: Boolean(o.quick), duration_s: (performance.now() - t0) / 1000,
-        gateway_warnings: gatewayWarnings, bench_warnings: [...benchWarnings],
-      },
-      goals: [], latency: lat, floor: floors, upstream, store_ops: ops, listing: list, cold_start: cold, throughput: tp,
-      stdio, homes, rate_limit: rl, elicitation: elic,
-    }
-    results.goals = goals(results)
-    const md = markdown(results)
-    const json = resolveOut(o.out)
-    const mdPath = json.replace(/\.json$/, '') + '.md'
-    await mkdir(dirname(json), { recursive: true })
-    await writeFile(json, JSON.stringify(results, null, 2) + '\n')
-    await writeFile(mdPath, md)
-    return { results, markdown: md, json, md: mdPath }
+    if (p.coldReps) say('5b. first execute vs a bare SDK script')
+    const first = p.coldReps ? { first_execute: await firstExecute(everything.url, p.coldReps) } : {}
+    return await finish(o, t0, { latency: lat, floor: floors, upstream, store_ops: ops, listing: list, cold_start: cold, cold_start_source: gatewaySource(), ...first, throughput: tp, stdio, homes, rate_limit: rl, elicitation: elic }, gatewayWarnings, [...benchWarnings])
   } finally {
     await gw?.stop().catch(() => {})
     await everything?.stop().catch(() => {})
@@ -188,15 +195,36 @@ export async function runBench(o: BenchOptions = {}): Promise<{ results: Results
   }
 }
 
+async function finish(o: BenchOptions, t0: number, parts: Omit<Results, 'meta' | 'goals'>, gatewayWarnings: string[], benchWarnings: string[]): Promise<{ results: Results; markdown: string; json: string; md: string }> {
+  const cpu = cpus()
+  const results: Results = {
+    meta: {
+      date: new Date().toISOString(), node: process.version, cpus: cpu.length, cpu_model: cpu[0]?.model ?? 'unknown',
+      platform: `${platform()} ${release()}`, quick: Boolean(o.quick), duration_s: (performance.now() - t0) / 1000,
+      gateway_warnings: gatewayWarnings, bench_warnings: benchWarnings,
+    },
+    goals: [], ...parts,
+  }
+  results.goals = goals(results)
+  const md = markdown(results)
+  const json = resolveOut(o.out)
+  const mdPath = json.replace(/\.json$/, '') + '.md'
+  await mkdir(dirname(json), { recursive: true })
+  await writeFile(json, JSON.stringify(results, null, 2) + '\n')
+  await writeFile(mdPath, md)
+  return { results, markdown: md, json, md: mdPath }
+}
+
 function resolveOut(out: string | undefined): string {
   if (!out) return join(ROOT, 'bench/results/latest.json')
   return isAbsolute(out) ? out : join(process.cwd(), out)
 }
 
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
-  const { values } = parseArgs({ options: { quick: { type: 'boolean' }, out: { type: 'string' } } })
+  const { values } = parseArgs({ options: { quick: { type: 'boolean' }, out: { type: 'string' }, only: { type: 'string' }, baseline: { type: 'string' } } })
+  if (values.only !== undefined && values.only !== 'coldstart') throw new Error(`--only: unknown item ${values.only} (known: coldstart)`)
   try {
-    const r = await runBench({ quick: values.quick, out: values.out })
+    const r = await runBench({ quick: values.quick, out: values.out, only: values.only as 'coldstart' | undefined, ...(values.baseline ? { baseline: values.baseline } : {}) })
     process.stdout.write(r.markdown + '\n')
     process.stderr.write(`bench: wrote ${r.json} and ${r.md}\n`)
     process.exit(0)

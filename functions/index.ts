@@ -2,6 +2,7 @@
  * Functions Framework entry point: registers every function by name. Nothing
  * heavy is imported here; each function's module loads on its first request.
  */
+import { useCompileCache } from '../shared/compile-cache.js'
 import { http } from '@google-cloud/functions-framework'
 import { FUNCTIONS, lazy } from './names.js'
 import { installBodyErrorHandler } from '../shared/body-errors.js'
@@ -14,6 +15,10 @@ import { loadCatalogAtStart } from '../shared/stdio/load.js'
 // NODE_OPTIONS), with the catalog's own message, instead of failing every stdio request later.
 // The catalog is the one the configuration names, as scripts/local.ts reads it.
 loadCatalogAtStart(parseConfig(process.env).stdioCatalog)
+
+// Every module loaded from here on (each function's chunk on its first call, the clients it
+// loads) is read from the compile cache the deploy build filled, when there is one.
+useCompileCache()
 
 installBodyErrorHandler()
 installShutdown()

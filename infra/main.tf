@@ -20,13 +20,14 @@ locals {
   # Concurrency above 1 needs a whole CPU. Hosting rewrites time out after 60 s whatever the
   # function's timeout, so long tool calls stream from execute's own URL. The registry checks a
   # config's timeout_ms against its own FUNCTION_TIMEOUT_SEC, so its timeout is execute's.
+  # execute and listing scale to zero unless var.warm_instances keeps some warm (see its description).
   function_defaults = {
     "health"         = { memory = "256Mi", cpu = "1", timeout_seconds = 10, min_instances = 0, max_instances = 5, concurrency = 80, cpu_always_allocated = false }
     "registry"       = { memory = "512Mi", cpu = "1", timeout_seconds = 900, min_instances = 0, max_instances = 20, concurrency = 80, cpu_always_allocated = false }
-    "listing"        = { memory = "1Gi", cpu = "1", timeout_seconds = 120, min_instances = 0, max_instances = 50, concurrency = 40, cpu_always_allocated = false }
+    "listing"        = { memory = "1Gi", cpu = "1", timeout_seconds = 120, min_instances = var.warm_instances.listing, max_instances = 50, concurrency = 40, cpu_always_allocated = false }
     # CPU outside requests: an interactive execution goes on after its response (a 2025 server's call
     # held open while the user answers, an async call after its 202); throttled CPU would stall it.
-    "execute"        = { memory = "1Gi", cpu = "1", timeout_seconds = 900, min_instances = 0, max_instances = 100, concurrency = 40, cpu_always_allocated = true }
+    "execute"        = { memory = "1Gi", cpu = "1", timeout_seconds = 900, min_instances = var.warm_instances.execute, max_instances = 100, concurrency = 40, cpu_always_allocated = true }
     "oauth-start"    = { memory = "512Mi", cpu = "1", timeout_seconds = 60, min_instances = 0, max_instances = 10, concurrency = 80, cpu_always_allocated = false }
     "oauth-callback" = { memory = "512Mi", cpu = "1", timeout_seconds = 60, min_instances = 0, max_instances = 10, concurrency = 80, cpu_always_allocated = false }
     # The MCP endpoints for agents: tool calls as long as execute's, 2025 sessions kept in memory.
@@ -182,6 +183,8 @@ data "archive_file" "source" {
   source_dir       = local.source_dir
   output_path      = "${local.source_dir}.zip"
   output_file_mode = "0644"
+  # A compile cache made locally (e.g. by the bench) would miss in the deploy build, which fills its own (gcp-build).
+  excludes = [".compile-cache/**"]
 }
 
 resource "google_storage_bucket_object" "source" {

@@ -54,6 +54,21 @@ variable "functions" {
   }
 }
 
+variable "warm_instances" {
+  type = object({
+    execute = optional(number, 0)
+    listing = optional(number, 0)
+  })
+  default     = {}
+  nullable    = false
+  description = "Instances of execute and listing kept warm (Cloud Run minimum instances), so the first tool call or listing after an idle period skips the cold start: the process start and the function's first-call module loading (docs/performance.md, \"When a warm instance pays\"). Each idle warm instance of 1 vCPU and 1 GiB costs about US$13 a month at request-based billing's idle rates (about US$0.0000025 per vCPU-second and per GiB-second; check the current price list), and serves requests too, so it only costs that when it is idle. It pays when users call after pauses of more than Cloud Run's idle timeout (about 15 minutes) and a cold first call matters to them; at steady traffic instances stay warm anyway. 0 (the default) scales to zero. functions[name].min_instances, when set, wins."
+
+  validation {
+    condition     = alltrue([for n in [var.warm_instances.execute, var.warm_instances.listing] : n >= 0 && floor(n) == n])
+    error_message = "warm_instances: whole numbers, 0 or more."
+  }
+}
+
 variable "auth" {
   type = object({
     issuer      = optional(string)

@@ -15,6 +15,8 @@ await build({
   entryPoints: [
     { in: `${dist}functions/index.js`, out: 'index' },
     { in: `${dist}shared/mcp/schema-worker.js`, out: 'schema-worker' },
+    // The deploy build's `gcp-build` step (infra/scripts/stage-source.mjs): fills Node's compile cache.
+    { in: `${dist}scripts/fill-compile-cache.js`, out: 'fill-compile-cache' },
   ],
   outdir: `${dist}bundle`,
   bundle: true,
@@ -24,7 +26,12 @@ await build({
   target: 'node20',
   sourcemap: 'linked',
   logLevel: 'warning',
-  external: ['@google-cloud/*', '@modelcontextprotocol/*', 'undici', 'express', 'ajv', 'ajv/*', 'ajv-formats', 'ioredis'],
+  // The MCP client SDK (with zod and its SSE parsers) and undici are bundled: a chunk each, one file to
+  // read instead of dozens (undici: about a hundred) to resolve, tree-shaken and minified (docs/performance.md).
+  minify: true,
+  // undici is bundled too (CommonJS: its requires of node: builtins need a real require in ESM output).
+  banner: { js: "import { createRequire as __gwRequire } from 'node:module'; const require = __gwRequire(import.meta.url);" },
+  external: ['@google-cloud/*', 'express', 'ajv', 'ajv/*', 'ajv-formats', 'ioredis'],
 })
 // shared/validate.ts loads the precompiled validators relative to its own file.
 mkdirSync(`${dist}bundle/generated`, { recursive: true })

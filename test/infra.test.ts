@@ -157,6 +157,25 @@ test('the stdio pool keeps at least one instance with CPU always allocated', asy
   assert.match(fix.provisioner['local-exec'][0].command, /gcloud run services update .* --no-cpu-throttling/)
 })
 
+test('execute and listing scale to zero unless warm_instances keeps some warm, with the cost and when it pays in its description', async () => {
+  const m = await mod('infra')
+  const v = m.variable.warm_instances
+  assert.match(v.type, /execute\s*=\s*optional\(number,\s*0\)/)
+  assert.match(v.type, /listing\s*=\s*optional\(number,\s*0\)/)
+  assert.equal(v.default, {})
+  assert.match(v.description, /US\$\d+ a month/, 'the cost of an idle warm instance')
+  assert.match(v.description, /pays when/i, 'when it pays for itself')
+  assert.match(v.validation.map((x: any) => x.condition).join(' '), /n >= 0 && floor\(n\) == n/)
+  const d = m.locals.function_defaults
+  assert.is(d.execute.min_instances, '${var.warm_instances.execute}')
+  assert.is(d.listing.min_instances, '${var.warm_instances.listing}')
+  // The other request-serving functions scale to zero; the per-function override still wins over all of it.
+  for (const n of ['health', 'registry', 'oauth-start', 'oauth-callback']) assert.is(d[n].min_instances, 0, n)
+  assert.match(m.locals.functions, /merge\(d,/)
+  const ex = await mod('infra/examples/minimal')
+  assert.is(ex.module.gateway.warm_instances, '${var.warm_instances}')
+})
+
 test('env: every variable the code reads in production is wired, and none that it does not read', async () => {
   const m = await mod('infra')
   const read = envRead()
@@ -253,7 +272,11 @@ test('the source staging script stages, where infra/ zips it, the bundle, the ca
   const lock = JSON.parse(readFileSync(join(out, 'package-lock.json'), 'utf8'))
   const ours = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'))
   assert.ok(existsSync(join(out, pkg.main)), `${pkg.main} is staged`)
-  assert.is(pkg.scripts, undefined, 'Cloud Build runs npm ci only')
+  // The deploy build runs npm ci, then gcp-build: it fills the compile cache where the functions run (test/compile-cache.test.ts).
+  assert.equal(pkg.scripts, { 'gcp-build': 'node dist/bundle/fill-compile-cache.js' })
+  assert.ok(existsSync(join(out, 'dist/bundle/fill-compile-cache.js')), 'the gcp-build script is staged')
+  assert.not.ok(existsSync(join(out, '.compile-cache')), 'no cache made here: Node keys it by absolute path, so it would miss where the functions run')
+  assert.equal(m.data.archive_file.source.excludes, ['.compile-cache/**'], 'nor zipped, if something filled one locally')
   assert.is(pkg.devDependencies, undefined)
   const catalog = JSON.parse(readFileSync(join(out, 'catalog/example.json'), 'utf8'))
   const packages = catalog.servers.filter((s: any) => s.command === 'node').map((s: any) => s.package)

@@ -6,7 +6,12 @@
  *   dist/bundle/          the esbuild output of `npm run build` (package.json "main")
  *   catalog/              the stdio catalogs
  *   package.json          runtime dependencies plus every package a catalog entry runs,
- *                         no scripts (Cloud Build only runs `npm ci`), no devDependencies
+ *                         no devDependencies; one script, `gcp-build`, which the deploy build
+ *                         runs after `npm ci`: it fills Node's module compile cache
+ *                         (scripts/fill-compile-cache.ts) where, and with the Node, the
+ *                         functions run. It is not filled here: Node keys the cache by each
+ *                         file's absolute path and by its own version, so a cache made here
+ *                         would be a (harmless) miss on every file.
  *   package-lock.json     the repository's lock, pruned to those dependencies
  *
  * Catalog packages are "baked in": installed with the deployment, never at request time.
@@ -66,6 +71,7 @@ const staged = {
   type: pkg.type,
   main: pkg.main,
   engines: { node: '>=22' },
+  scripts: { 'gcp-build': 'node dist/bundle/fill-compile-cache.js' },
   dependencies: Object.fromEntries(Object.entries(deps).sort(([a], [b]) => a.localeCompare(b))),
 }
 writeFileSync(join(out, 'package.json'), JSON.stringify(staged, null, 2) + '\n')

@@ -81,11 +81,16 @@ module "gateway" {
   }, var.limits)
   quotas = var.quotas
 
-  # Warm instances where latency matters; caps everywhere to bound cost and upstream load.
+  # Warm instances where latency matters (one execute and one listing: about US$13 a month each while
+  # idle, docs/performance.md); caps everywhere to bound cost and upstream load.
+  warm_instances = {
+    execute = coalesce(var.warm_instances.execute, 1)
+    listing = coalesce(var.warm_instances.listing, 1)
+  }
   functions = merge({
     "registry"   = { min_instances = 1, max_instances = 10 }
-    "listing"    = { min_instances = 1, max_instances = 20 }
-    "execute"    = { min_instances = 1, max_instances = 40 }
+    "listing"    = { max_instances = 20 }
+    "execute"    = { max_instances = 40 }
     "stdio-pool" = { min_instances = 2, max_instances = 4 }
   }, var.functions)
 

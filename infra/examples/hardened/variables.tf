@@ -135,3 +135,13 @@ variable "build_service_account" {
   default     = null
   description = "Email of an existing build service account (with roles/run.builder); null: the module creates one."
 }
+
+variable "warm_instances" {
+  type = object({
+    execute = optional(number)
+    listing = optional(number)
+  })
+  default     = {}
+  nullable    = false
+  description = "Instances of execute and listing kept warm; unset: one each in this example (about US$13 a month each while idle). When it pays: docs/performance.md."
+}

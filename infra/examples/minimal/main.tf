@@ -53,6 +53,7 @@ module "gateway" {
   public_base_url          = var.public_base_url
   auth                     = var.auth
   functions                = var.functions
+  warm_instances           = var.warm_instances
   stdio                    = var.stdio
   egress_allowlist         = var.egress_allowlist
   limits                   = var.limits

@@ -130,3 +130,12 @@ variable "build_service_account" {
   default     = null
   description = "Email of an existing build service account (with roles/run.builder); null: the module creates one."
 }
+
+variable "warm_instances" {
+  type = object({
+    execute = optional(number)
+    listing = optional(number)
+  })
+  default     = null
+  description = "Instances of execute and listing kept warm, e.g. { execute = 1 } (about US$13 a month each while idle); null: none, they scale to zero. When it pays: docs/performance.md."
+}
