@@ -103,7 +103,7 @@ export async function runBench(o: BenchOptions = {}): Promise<{ results: Results
       say('5b. first execute vs a bare SDK script')
       const first = await firstExecute(everything.url, p.coldReps)
       const ab = o.baseline ? { warm_ab: await warmAB(modern.url, o.baseline, p.latency) } : {}
-      return await finish(o, t0, { latency: [], floor: [], upstream: [], store_ops: [], listing: [], cold_start: cold, cold_start_source: gatewaySource(), first_execute: first, ...ab, throughput: [], stdio: 'not run (--only coldstart)', rate_limit: [] }, [], [...benchWarnings])
+      return await finish(o, t0, { latency: [], floor: [], upstream: [], store_ops: [], listing: [], cold_start: cold, cold_start_source: gatewaySource(), first_execute: first, ...ab, throughput: [], stdio: 'not run (--only coldstart)', rate_limit: [], elicitation: [] }, [], [...benchWarnings])
     }
     const [legacy, modern, walled] = await Promise.all([startLegacyServer(), startModernServer(), startModernServer({ requireBearer: BEARER })])
     servers.push(legacy, modern, walled)
