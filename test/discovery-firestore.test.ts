@@ -51,12 +51,22 @@ test.after(async (c) => {
 })
 
 test('two instances refresh at once: one pass stores every valid entry, the other finds the lease taken', async (c) => {
-  const [a, b] = await Promise.all([refreshSource(c.one, c.reg.url), refreshSource(c.two, c.reg.url)])
-  const done = [a, b].filter((r) => r !== null)
-  assert.is(done.length, 1, 'one lease')
-  assert.is(done[0]!.complete, true)
-  assert.is(done[0]!.stored, manifest().entries.length)
-  assert.is(done[0]!.skipped, manifest().hostile.length)
+  // The registry holds its answers, so that the first instance is mid-pass (holding the lease) when the second tries.
+  let release!: () => void
+  c.reg.hold = new Promise<void>((r) => (release = r))
+  const before = c.reg.requests.length
+  const first = refreshSource(c.one, c.reg.url)
+  for (let i = 0; i < 500 && c.reg.requests.length === before; i++) await new Promise((r) => setTimeout(r, 10))
+  assert.ok(c.reg.requests.length > before, 'the first instance reached the registry')
+  const second = await refreshSource(c.two, c.reg.url)
+  assert.is(second, null, 'the lease is taken: the second instance does nothing')
+  c.reg.hold = undefined
+  release()
+  const done = await first
+  assert.ok(done)
+  assert.is(done.complete, true)
+  assert.is(done.stored, manifest().entries.length)
+  assert.is(done.skipped, manifest().hostile.length)
 })
 
 test('search pages in name order with cursors; a server lists its versions', async (c) => {

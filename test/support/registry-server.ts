@@ -7,7 +7,7 @@
  * names and versions URL-encoded. It serves test/fixtures/registry and records
  * every request it gets.
  */
-import { createServer, type Server } from 'node:http'
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
 import { readFileSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
 import { join } from 'node:path'
@@ -31,6 +31,8 @@ export interface RegistryHandle {
   publish(e: Served): void
   /** Answers every request with this (status, body) instead, while set; `hang` never answers. */
   override?: { status: number; body: string } | 'hang'
+  /** While set, requests are recorded at once but answered only once it resolves (a refresh held mid-pass). */
+  hold?: Promise<void>
   /** Drops the connection of the next this many requests without an answer (a kept-alive socket closed under the client). */
   resets?: number
   close(): Promise<void>
@@ -53,8 +55,12 @@ export async function startRegistry(o: { hostile?: boolean } = {}): Promise<Regi
     close: () => new Promise((r) => { server.closeAllConnections(); server.close(() => r()) }),
   }
   const server: Server = createServer((req, res) => {
+    requests.push(new URL(req.url ?? '/', 'http://x'))
+    if (h.hold) void h.hold.then(() => handle(req, res))
+    else handle(req, res)
+  })
+  function handle(req: IncomingMessage, res: ServerResponse) {
     const url = new URL(req.url ?? '/', 'http://x')
-    requests.push(url)
     const send = (status: number, body: unknown) => {
       res.writeHead(status, { 'content-type': 'application/json' }).end(typeof body === 'string' ? body : JSON.stringify(body))
     }
@@ -94,7 +100,7 @@ export async function startRegistry(o: { hostile?: boolean } = {}): Promise<Regi
       return e ? send(200, response(e)) : send(404, { error: 'Server not found' })
     }
     send(404, { error: 'Not found' })
-  })
+  }
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r))
   const addr = server.address() as { port: number }
   h.url = `http://127.0.0.1:${addr.port}`
