@@ -7,14 +7,13 @@
  */
 import { createHash } from 'node:crypto'
 import { Server } from '@modelcontextprotocol/server'
-import type { ServerContext } from '@modelcontextprotocol/server'
 import type { Caller } from '../auth/caller.js'
 import type { Deps } from '../deps.js'
 import { AppError } from '../errors.js'
 import type { Rec } from '../ports.js'
 import { MCPS, tenantsOf, visible, type McpConfig } from '../registry/model.js'
 import { GATEWAY_INFO } from '../mcp/info.js'
-import { toRpc } from './errors.js'
+import { handlerOn } from './errors.js'
 import { forward, type Bound, type UpstreamInfo } from './forward.js'
 import { getPrompt, listPrompts, listTools, upstreamInfo } from './proxy.js'
 import { callTool } from './call.js'
@@ -121,14 +120,7 @@ function aggregateServer(all: () => Promise<Member[]>, notes: string[], theirs: 
     ...theirs,
   ].join('\n')
   const server = new Server(GATEWAY_INFO, { capabilities: { tools: { listChanged: true }, prompts: { listChanged: true }, resources: { listChanged: true } }, instructions })
-  const on = (method: string, fn: (params: any, ctx: ServerContext) => Promise<any>) =>
-    server.setRequestHandler(method as 'tools/list', (async (req: { params?: any }, ctx: ServerContext) => {
-      try {
-        return await fn(req.params, ctx)
-      } catch (e) {
-        throw toRpc(e)
-      }
-    }) as never)
+  const on = handlerOn(server)
   const each = async <T>(cap: string, fn: (m: Member) => Promise<T[]>) =>
     (await Promise.all((await all()).filter((m) => m.up.capabilities[cap]).map((m) => fn(m).catch(() => [] as T[])))).flat()
 

@@ -3,7 +3,7 @@
  * the upstream's own JSON-RPC error passes through; a tool the policy refuses
  * says why (`data.code`: tool_not_approved, tool_denied...); nothing internal leaks.
  */
-import { ProtocolError } from '@modelcontextprotocol/server'
+import { ProtocolError, type Server, type ServerContext } from '@modelcontextprotocol/server'
 import { AppError, problem } from '../errors.js'
 import { blockOf } from '../governance/gate.js'
 import { sdkIfLoaded } from '../mcp/sdk.js'
@@ -24,3 +24,13 @@ export function toRpc(e: unknown): ProtocolError {
   const code = e instanceof AppError && (e.code === 'not_found' || e.code === 'invalid_request') ? INVALID_PARAMS : GATEWAY_ERROR
   return new ProtocolError(code, String(detail), { ...rest, status, ...(block ? { code: block } : {}) })
 }
+
+/** Registers request handlers on `server` whose failures reach the agent as `toRpc` makes them. */
+export const handlerOn = (server: Server) => (method: string, fn: (params: any, ctx: ServerContext) => Promise<any>) =>
+  server.setRequestHandler(method as 'tools/list', (async (req: { params?: any }, ctx: ServerContext) => {
+    try {
+      return await fn(req.params, ctx)
+    } catch (e) {
+      throw toRpc(e)
+    }
+  }) as never)

@@ -12,7 +12,7 @@ import { withTarget } from '../mcp/target.js'
 import { knownTools, reviewOther, reviewTools } from '../mcp/listing.js'
 import { GATEWAY_INFO } from '../mcp/info.js'
 import { Lru } from '../cache.js'
-import { toRpc } from './errors.js'
+import { handlerOn, toRpc } from './errors.js'
 import { forward, type Bound, type UpstreamInfo } from './forward.js'
 import { callTool } from './call.js'
 import { auditBlock, blockOf, gateFor } from '../governance/gate.js'
@@ -81,14 +81,7 @@ export async function getPrompt(b: Bound, ctx: ServerContext, params: Record<str
 export function proxyServer(b: Bound, up: UpstreamInfo): Server {
   const caps = declared(up.capabilities)
   const server = new Server(GATEWAY_INFO, { capabilities: caps, ...(up.instructions ? { instructions: up.instructions } : {}) })
-  const on = (method: string, fn: (params: any, ctx: ServerContext) => Promise<any>) =>
-    server.setRequestHandler(method as 'tools/list', (async (req: { params?: any }, ctx: ServerContext) => {
-      try {
-        return await fn(req.params, ctx)
-      } catch (e) {
-        throw toRpc(e)
-      }
-    }) as never)
+  const on = handlerOn(server)
   if (caps.tools) {
     on('tools/list', async (_p, ctx) => ({ tools: await listTools(b, ctx.mcpReq.signal) }))
     on('tools/call', (p, ctx) => callTool(b, ctx, p))
