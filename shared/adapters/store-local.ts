@@ -1,7 +1,7 @@
 import { AppError } from '../errors.js'
 import { Journal, type JournalWrite } from './journal.js'
-import { MAX_DOC_BYTES, MAX_TX_WRITES, checkList, decodeCursor, encodeCursor } from './store-limits.js'
-import { systemClock, type Clock, type ListQuery, type Page, type Rec, type Store, type TxOps } from '../ports.js'
+import { MAX_DOC_BYTES, MAX_TX_WRITES, checkFind, checkList, decodeCursor, decodeFindCursor, encodeCursor, encodeFindCursor } from './store-limits.js'
+import { systemClock, type Clock, type FindQuery, type ListQuery, type Page, type Rec, type Store, type TxOps } from '../ports.js'
 
 /** One live record: data kept serialised, so callers never share objects with the store. */
 interface Entry {
@@ -112,6 +112,36 @@ export class LocalStore implements Store {
       items.push({ id, data, version: e.v })
     }
     return { items, next: null }
+  }
+
+  /** A scan of the collection (local data is small enough; Firestore uses the declared indexes). */
+  async find<T>(col: string, q: FindQuery): Promise<Page<T>> {
+    this.alive()
+    checkFind(q)
+    const after = q.cursor === undefined ? undefined : decodeFindCursor(q.cursor)
+    const m = this.cols.get(col)
+    if (!m) return { items: [], next: null }
+    const f = q.order.field
+    const sign = q.order.dir === 'asc' ? 1 : -1
+    const eq = Object.entries(q.eq ?? {})
+    const hits: { r: Rec<T>; k: string | number }[] = []
+    for (const [id, e] of m) {
+      if (e.exp !== undefined && e.exp <= this.clock.now()) continue
+      const data = JSON.parse(e.s) as Record<string, unknown> | null
+      if (!data || typeof data !== 'object') continue
+      const k = data[f]
+      // Firestore: a record without the order field is not in the index.
+      if (typeof k !== 'number' && typeof k !== 'string') continue
+      if (!eq.every(([name, v]) => data[name] === v)) continue
+      if (q.gte !== undefined && cmp(k, q.gte) < 0) continue
+      if (q.lt !== undefined && cmp(k, q.lt) >= 0) continue
+      if (after && sign * (cmp(k, after[0]) || byCodeUnit(id, after[1])) <= 0) continue
+      hits.push({ r: { id, data: data as T, version: e.v }, k })
+    }
+    hits.sort((a, b) => sign * (cmp(a.k, b.k) || byCodeUnit(a.r.id, b.r.id)))
+    const page = hits.slice(0, q.limit)
+    const last = page[page.length - 1]
+    return { items: page.map((h) => h.r), next: hits.length > q.limit && last ? encodeFindCursor(last.k, last.r.id) : null }
   }
 
   async take<T>(col: string, id: string): Promise<T | null> {
@@ -309,6 +339,8 @@ const key = (col: string, id: string) => `${col}\u0000${id}`
 const size = (col: string, id: string, e: Entry) => e.s.length + col.length + id.length + 32
 // Firestore orders document ids by UTF-8 bytes; code-unit order matches it for the BMP.
 const byCodeUnit = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0)
+// Firestore's value order: numbers before strings.
+const cmp = (a: string | number, b: string | number) => (typeof a !== typeof b ? (typeof a === 'number' ? -1 : 1) : a < b ? -1 : a > b ? 1 : 0)
 
 
 
