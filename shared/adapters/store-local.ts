@@ -20,14 +20,18 @@ interface Write {
 
 // Mirror Firestore's limits so code that runs locally also runs in production:
 // 1 MiB per document, 500 writes per commit, 30 values in an `in` filter.
-// Compact when the journal holds this many times the live bytes (and at least COMPACT_MIN).
-const COMPACT_RATIO = 4
+// Compact when the snapshot and the journal hold this many times the live bytes (and at least
+// COMPACT_MIN): what is replayed at start stays within twice the live data.
+const COMPACT_RATIO = 2
 const COMPACT_MIN = 1 << 20
+// How often expired records leave memory (they read as missing before that).
+const SWEEP_MS = 10 * 60_000
 
 /**
  * Embedded Store for local runs and tests: a Map per collection in memory, made
- * durable by the journal (./journal.ts: one line per commit, replayed and
- * compacted on open, one process per directory). This file is the Store's
+ * durable by a snapshot and a journal (./journal.ts: one line per commit,
+ * replayed on open, compacted when mostly waste, one process per directory).
+ * Expired records are dropped on open and by a sweep every 10 minutes. This file is the Store's
  * semantics: versions, expiry, preconditions, transactions, Firestore's limits.
  *
  * Writes (single ops and transactions) are serialised by an async mutex; reads see
@@ -39,6 +43,7 @@ export class LocalStore implements Store {
   private tail: Promise<void> = Promise.resolve()
   private journal!: Journal
   private liveBytes = 0
+  private sweeper?: NodeJS.Timeout
   /** Watchers by col\0id (this process is the only one on its directory, so they see every change). */
   private readonly watchers = new Map<string, Set<(r: Rec<unknown> | null) => void>>()
 
@@ -46,15 +51,19 @@ export class LocalStore implements Store {
 
   static async open({ dir, clock = systemClock }: { dir: string; clock?: Clock }): Promise<LocalStore> {
     const s = new LocalStore(clock)
-    s.journal = Journal.open(dir, (ops) => {
-      for (const op of ops) s.apply(op.c, op.i, op.x ? undefined : entry(JSON.stringify(op.d), op.v!))
+    const now = clock.now()
+    s.journal = Journal.open(dir, (col, id, v, data, exp) => {
+      // Expired records are not loaded: they read as missing, and compaction leaves them out.
+      s.apply(col, id, data === null || (exp !== undefined && exp <= now) ? undefined : exp === undefined ? { s: data, v } : { s: data, v, exp })
     })
     try {
-      s.compact()
+      if (s.journal.legacy || s.wasteful()) s.compact()
     } catch (e) {
       s.journal.abandon()
       throw e
     }
+    s.sweeper = setInterval(() => void s.sweep().catch(() => {}), SWEEP_MS)
+    s.sweeper.unref()
     return s
   }
 
@@ -220,7 +229,17 @@ export class LocalStore implements Store {
 
   /** Waits for running writes, then releases the journal and the lock. Idempotent. */
   async close(): Promise<void> {
+    clearInterval(this.sweeper)
     await this.locked(() => this.journal.close(), false)
+  }
+
+  /** Drops expired records from memory, and compacts when that leaves the files mostly waste. */
+  sweep(): Promise<void> {
+    return this.locked(() => {
+      const now = this.clock.now()
+      for (const [col, m] of this.cols) for (const [id, e] of m) if (e.exp !== undefined && e.exp <= now) this.apply(col, id, undefined)
+      if (this.wasteful()) this.compact()
+    })
   }
 
   // ---- internals ----
@@ -272,14 +291,14 @@ export class LocalStore implements Store {
   private commit(ws: Write[]): (Entry | undefined)[] {
     const next = ws.map((w) => (w.s === null ? undefined : entry(w.s, (this.live(w.col, w.id)?.v ?? 0) + 1)))
     // On failure memory is untouched: the journal and the maps still agree.
-    this.journal.append(ws.map((w, i) => ({ col: w.col, id: w.id, v: next[i]?.v ?? 0, s: next[i] ? w.s : null })))
+    this.journal.append(ws.map((w, i) => ({ col: w.col, id: w.id, v: next[i]?.v ?? 0, s: next[i] ? w.s : null, exp: next[i]?.exp })))
     this.synced = this.journal.durable()
     for (const [i, w] of ws.entries()) this.apply(w.col, w.id, next[i])
     for (const w of ws) {
       const set = this.watchers.get(key(w.col, w.id))
       if (set) for (const fn of [...set]) queueMicrotask(() => { if (set.has(fn)) this.notify(w.col, w.id, fn) })
     }
-    if (this.journal.bytes > COMPACT_MIN && this.journal.bytes > COMPACT_RATIO * this.liveBytes) this.compact()
+    if (this.wasteful()) this.compact()
     return next
   }
 
@@ -297,9 +316,15 @@ export class LocalStore implements Store {
     this.liveBytes += size(col, id, e)
   }
 
-  /** Rewrites the journal with only the live records. */
+  /** Whether the files hold mostly overwritten, deleted or expired records. */
+  private wasteful(): boolean {
+    const total = this.journal.bytes + this.journal.snapBytes
+    return total > COMPACT_MIN && total > COMPACT_RATIO * this.liveBytes
+  }
+
+  /** A snapshot of the live records, and an empty journal. */
   private compact(): void {
-    this.journal.rewrite(this.liveRecords(this.clock.now()))
+    this.journal.compact(this.liveRecords(this.clock.now()))
   }
 
   private *liveRecords(now: number): Generator<JournalWrite> {
@@ -307,7 +332,7 @@ export class LocalStore implements Store {
       for (const [id, e] of m) {
         // Expired records read as missing; compaction is where they are finally dropped.
         if (e.exp !== undefined && e.exp <= now) this.apply(col, id, undefined)
-        else yield { col, id, v: e.v, s: e.s }
+        else yield { col, id, v: e.v, s: e.s, exp: e.exp }
       }
     }
   }
