@@ -7,7 +7,7 @@ import type { Deps } from './deps.js'
 import { newId } from './ids.js'
 import { log, logWithRequest } from './log.js'
 import { flushed, track } from './background.js'
-import { Counters, USAGE } from './usage/counters.js'
+import { Counters, USAGE, type Call } from './usage/counters.js'
 
 export const AUDIT = 'audit'
 const KEEP_MS = 90 * 24 * 3600 * 1000
@@ -95,7 +95,7 @@ async function write(d: Deps, b: Pending): Promise<void> {
   let c = counters.get(d)
   if (!c) counters.set(d, (c = new Counters()))
   // Outside the transaction, whose body may run more than once.
-  const usage = c.tally(b.records.map(([, r]) => r as unknown as AuditEntry & { at: number }))
+  const usage = c.tally(b.records.map(([, r]) => r as unknown as Call))
   try {
     const store = await d.store()
     // Firestore commits at most 500 writes: a full batch and its counters may need two.

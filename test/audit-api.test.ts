@@ -4,13 +4,12 @@
  * who sees which records, filters and pages, the query's validation, usage
  * per user and per org, and that no argument or result is ever stored or shown.
  */
-import { readFileSync } from 'node:fs'
-import { join } from 'node:path'
 import { suite } from 'uvu'
 import * as assert from 'uvu/assert'
 import { startGateway, type Gateway } from './support/gateway.js'
 import { startMutableServer, tool, type MutableServer } from './servers/mutable.js'
 import { auditFlushed } from '../shared/audit.js'
+import { storeText } from './support/store-text.js'
 
 const test = suite('audit and usage API')
 let gw: Gateway
@@ -140,7 +139,7 @@ test('usage of an org config: the admin sees the org, a member only their own ca
 
 test('no argument value or result is stored or shown', async () => {
   await auditFlushed()
-  const journal = readFileSync(join(gw.dataDir, 'store', 'store.jsonl'), 'utf8')
+  const journal = storeText(gw.dataDir)
   assert.ok(journal.includes('"tool.execute"'), 'the audit records are in the store')
   assert.not.ok(journal.includes(MARKER), 'an argument value or result reached the store')
   for (const t of [alice, carol, dave]) assert.not.ok((await audit(t)).text.includes(MARKER))

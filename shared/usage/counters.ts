@@ -6,7 +6,6 @@
  * contention between instances. docs/storage-schema.md has the cost model.
  */
 import { createHash, randomBytes } from 'node:crypto'
-import type { AuditEntry } from '../audit.js'
 
 export const USAGE = 'usage'
 export const HOUR = 3_600_000
@@ -53,8 +52,20 @@ export function bucketOf(ms: number): number {
   return lo
 }
 
+/** The audit record fields the counters read (shared/audit.ts's AuditEntry, stored with `at`). */
+export interface Call {
+  actor: string
+  org: string | null
+  action: string
+  mcp_id: string
+  outcome: string
+  code?: string
+  duration_ms: number
+  at: number
+}
+
 /** What the counters count: calls of tools, prompts and resources, refused ones included. */
-const counted = (e: AuditEntry) => (e.action === 'tool.execute' || e.action === 'tool.blocked') && e.mcp_id !== ''
+const counted = (e: Call) => (e.action === 'tool.execute' || e.action === 'tool.blocked') && e.mcp_id !== ''
 
 /** One instance's counters, by record id, for the current and the previous hour. */
 export class Counters {
@@ -64,7 +75,7 @@ export class Counters {
    * Adds the batch's calls; returns a copy of every counter they changed (at most 2 per user and config),
    * to be written whole. Batches must be tallied and written in order (shared/audit.ts serialises them).
    */
-  tally(records: (AuditEntry & { at: number })[]): [string, Counter][] {
+  tally(records: Call[]): [string, Counter][] {
     const dirty = new Set<string>()
     for (const e of records) {
       if (!counted(e)) continue
