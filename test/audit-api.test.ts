@@ -1,17 +1,28 @@
 /**
  * Issue 17 §3: GET /api/v1/audit and GET /api/v1/mcps/{id}/usage through the
- * real gateway in local mode, against a real MCP server (test/servers/mutable.ts):
+ * real gateway in local mode, on the local store and on Firestore (the official
+ * emulator), against a real MCP server (test/servers/mutable.ts):
  * who sees which records, filters and pages, the query's validation, usage
  * per user and per org, and that no argument or result is ever stored or shown.
  */
+import { randomUUID } from 'node:crypto'
 import { suite } from 'uvu'
 import * as assert from 'uvu/assert'
+import { FirestoreStore } from '../shared/adapters/store-firestore.js'
+import { AUDIT } from '../shared/audit.js'
+import type { Store } from '../shared/ports.js'
+import { USAGE } from '../shared/usage/counters.js'
+import { needs } from './support/components.js'
+import { emulatorFirestore, noEmulator, startFirestoreEmulator } from './support/firestore-emulator.js'
 import { startGateway, type Gateway } from './support/gateway.js'
 import { startMutableServer, tool, type MutableServer } from './servers/mutable.js'
 import { auditFlushed } from '../shared/audit.js'
 import { storeText } from './support/store-text.js'
 
-const test = suite('audit and usage API')
+const emu = await startFirestoreEmulator()
+
+for (const adapter of ['local', 'firestore'] as const) {
+const test = needs(suite(`audit and usage API (${adapter} store)`), adapter === 'firestore' && !emu ? noEmulator() : null)
 let gw: Gateway
 let srv: MutableServer
 let alice: string, bob: string, carol: string, dave: string
@@ -24,7 +35,12 @@ const exec = (id: string, token: string, name: string, args: Record<string, unkn
 
 test.before(async () => { try { await setup() } catch (e) { console.error(e); throw e } })
 async function setup() {
-  gw = await startGateway({ env: { QUOTA_VAULT_WRITES_PER_MINUTE: '1000' } })
+  let over = {}
+  if (adapter === 'firestore') {
+    const store = new FirestoreStore({ projectId: emu!.projectId, prefix: `a${randomUUID().slice(0, 8)}_`, firestore: await emulatorFirestore(emu!) })
+    over = { store: async () => store }
+  }
+  gw = await startGateway({ env: { QUOTA_VAULT_WRITES_PER_MINUTE: '1000' }, over })
   srv = await startMutableServer({ tools: [tool('echo', 'Echoes', { message: { type: 'string' } }), tool('other', 'Other')] })
   alice = await gw.token('alice')
   bob = await gw.token('bob')
@@ -139,10 +155,13 @@ test('usage of an org config: the admin sees the org, a member only their own ca
 
 test('no argument value or result is stored or shown', async () => {
   await auditFlushed()
-  const journal = storeText(gw.dataDir)
-  assert.ok(journal.includes('"tool.execute"'), 'the audit records are in the store')
-  assert.not.ok(journal.includes(MARKER), 'an argument value or result reached the store')
+  const store: Store = await gw.deps.store()
+  const stored = JSON.stringify(await Promise.all([AUDIT, USAGE].map((c) => store.list(c, { limit: 1000 }))))
+  assert.ok(stored.includes('"tool.execute"'), 'the audit records are in the store')
+  assert.not.ok(stored.includes(MARKER), 'an argument value or result reached the store')
+  if (adapter === 'local') assert.not.ok(storeText(gw.dataDir).includes(MARKER), 'an argument value or result reached the store files')
   for (const t of [alice, carol, dave]) assert.not.ok((await audit(t)).text.includes(MARKER))
 })
 
 test.run()
+}

@@ -133,9 +133,12 @@ export class LocalStore implements Store {
     const f = q.order.field
     const sign = q.order.dir === 'asc' ? 1 : -1
     const eq = Object.entries(q.eq ?? {})
+    // A record that matches holds `"field":value` in its text: only those are parsed (100,000 audit records, one user's few).
+    const needles = eq.map(([name, v]) => `${JSON.stringify(name)}:${JSON.stringify(v)}`)
     const hits: { r: Rec<T>; k: string | number }[] = []
     for (const [id, e] of m) {
       if (e.exp !== undefined && e.exp <= this.clock.now()) continue
+      if (!needles.every((n) => e.s.includes(n))) continue
       const data = JSON.parse(e.s) as Record<string, unknown> | null
       if (!data || typeof data !== 'object') continue
       const k = data[f]
