@@ -2,8 +2,9 @@
  * Usage counters: per (config, user or org, hour, instance) the calls, errors
  * by code and a latency histogram, written with the audit batch that carries
  * the calls (shared/audit.ts). Each instance writes only its own records (its
- * `shard`), keeps their state in memory and writes them whole: no reads, no
- * contention between instances. docs/storage-schema.md has the cost model.
+ * `shard`), keeps their state in memory and writes them whole: no
+ * read-modify-write, no contention between instances. docs/storage-schema.md
+ * has the cost model.
  */
 import { createHash, randomBytes } from 'node:crypto'
 
