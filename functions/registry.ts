@@ -62,6 +62,15 @@ const routes: Route[] = [
       return { status: 204 }
     },
   },
+  // ---- audit and usage (shared/usage) ----
+  {
+    method: 'GET', path: /^\/audit$/,
+    run: async (c) => ({ status: 200, body: await (await import('../shared/usage/audit-read.js')).auditPage(c.deps, c.caller, c.query) }),
+  },
+  {
+    method: 'GET', path: /^\/mcps\/(?<id>[^/]+)\/usage$/,
+    run: async (c) => ({ status: 200, body: await (await import('../shared/usage/read.js')).usage(c.deps, c.caller, c.param('id'), c.query) }),
+  },
   // ---- discovery (shared/discovery) ----
   {
     method: 'POST', path: /^\/mcps\/(?<id>[^/]+)\/upgrade$/,

@@ -9,15 +9,30 @@
 locals {
   # Collections whose records expire: audit (90 days), mcp_state (7 days), mcp_health (30 days),
   # OAuth states (10 minutes), refresh leases (30 s), vault-write rate windows (2 minutes),
-  # executions with their result parts, stdio pool heartbeats and saved-home deletions (see docs/storage-schema.md).
-  ttl_collections = ["audit", "mcp_state", "mcp_health", "oauth_states", "oauth_leases", "rate_limits", "executions", "execution_parts", "stdio_instances", "stdio_home_deletes"]
+  # executions with their result parts, stdio pool heartbeats, saved-home deletions and usage
+  # counters (8 days) (see docs/storage-schema.md).
+  ttl_collections = ["audit", "mcp_state", "mcp_health", "oauth_states", "oauth_leases", "rate_limits", "executions", "execution_parts", "stdio_instances", "stdio_home_deletes", "usage"]
 
   # The queries the code makes: d.tenant IN [...] ordered by document id (list of mcps), and
   # d.mcp_id == x (oauth_connections of a deleted config). Equality or IN on one field, ordered by
   # ascending __name__, is served by Firestore's automatic single-field indexes, so no composite
-  # index is needed (and Firestore refuses single-field ones as unnecessary). A new query shape
-  # that needs one is added here: collection => list of {field_path, order}.
-  composite_indexes = {}
+  # index is needed (and Firestore refuses single-field ones as unnecessary).
+  # Store.find (shared/ports.ts) needs one per shape: the equality fields, then the order field
+  # (__name__ follows implicitly in the same direction). firestore.indexes.json lists the same for the
+  # emulator; test/indexes.test.ts checks both against the queries the code issues.
+  # GET /api/v1/audit: the caller's (actor) or the org's records, optionally by config and action, newest first.
+  # GET /api/v1/mcps/{id}/usage: one key's hourly counters from a start hour.
+  composite_indexes = {
+    "audit/actor" = [{ field_path = "d.actor", order = "ASCENDING" }, { field_path = "d.at", order = "DESCENDING" }]
+    "audit/actor_mcp_id" = [{ field_path = "d.actor", order = "ASCENDING" }, { field_path = "d.mcp_id", order = "ASCENDING" }, { field_path = "d.at", order = "DESCENDING" }]
+    "audit/action_actor" = [{ field_path = "d.action", order = "ASCENDING" }, { field_path = "d.actor", order = "ASCENDING" }, { field_path = "d.at", order = "DESCENDING" }]
+    "audit/action_actor_mcp_id" = [{ field_path = "d.action", order = "ASCENDING" }, { field_path = "d.actor", order = "ASCENDING" }, { field_path = "d.mcp_id", order = "ASCENDING" }, { field_path = "d.at", order = "DESCENDING" }]
+    "audit/org" = [{ field_path = "d.org", order = "ASCENDING" }, { field_path = "d.at", order = "DESCENDING" }]
+    "audit/mcp_id_org" = [{ field_path = "d.mcp_id", order = "ASCENDING" }, { field_path = "d.org", order = "ASCENDING" }, { field_path = "d.at", order = "DESCENDING" }]
+    "audit/action_org" = [{ field_path = "d.action", order = "ASCENDING" }, { field_path = "d.org", order = "ASCENDING" }, { field_path = "d.at", order = "DESCENDING" }]
+    "audit/action_mcp_id_org" = [{ field_path = "d.action", order = "ASCENDING" }, { field_path = "d.mcp_id", order = "ASCENDING" }, { field_path = "d.org", order = "ASCENDING" }, { field_path = "d.at", order = "DESCENDING" }]
+    "usage/key" = [{ field_path = "d.key", order = "ASCENDING" }, { field_path = "d.hour", order = "ASCENDING" }]
+  }
 }
 
 resource "google_firestore_database" "this" {

@@ -12,10 +12,11 @@ import * as mcp from '../shared/mcp/schema.js'
 import * as oauth from '../shared/oauth/schema.js'
 import * as discovery from '../shared/discovery/schema.js'
 import * as tokens from '../shared/tokens/schema.js'
+import * as usage from '../shared/usage/schema.js'
 
 type Standalone = (ajv: Ajv, refs: Record<string, string>) => string
 const standaloneCode = ((standaloneModule as unknown as { default?: Standalone }).default ?? standaloneModule) as unknown as Standalone
-const schemas = ([...Object.values(registry), ...Object.values(mcp), ...Object.values(oauth), ...Object.values(discovery), ...Object.values(tokens)] as unknown[]).filter(
+const schemas = ([...Object.values(registry), ...Object.values(mcp), ...Object.values(oauth), ...Object.values(discovery), ...Object.values(tokens), ...Object.values(usage)] as unknown[]).filter(
   (s): s is { $id: string } => typeof s === 'object' && s !== null && typeof (s as { $id?: unknown }).$id === 'string',
 )
 const ajv = new Ajv({ ...AJV_OPTIONS, code: { source: true } })

@@ -7,14 +7,19 @@ import type { Deps } from './deps.js'
 import { newId } from './ids.js'
 import { log, logWithRequest } from './log.js'
 import { flushed, track } from './background.js'
+import { Counters, USAGE, type Call } from './usage/counters.js'
 
 export const AUDIT = 'audit'
 const KEEP_MS = 90 * 24 * 3600 * 1000
 
+/** Every audited action (GET /api/v1/audit filters on one). */
+export const ACTIONS = ['mcp.create', 'mcp.update', 'mcp.delete', 'tool.execute', 'tool.blocked', 'tool.approve', 'oauth.connect', 'oauth.complete', 'oauth.disconnect', 'execution.input', 'stdio.home_save', 'token.create', 'token.revoke'] as const
+export type AuditAction = (typeof ACTIONS)[number]
+
 export interface AuditEntry {
   actor: string
   org: string | null
-  action: 'mcp.create' | 'mcp.update' | 'mcp.delete' | 'tool.execute' | 'tool.blocked' | 'tool.approve' | 'oauth.connect' | 'oauth.complete' | 'oauth.disconnect' | 'execution.input' | 'stdio.home_save' | 'token.create' | 'token.revoke'
+  action: AuditAction
   /** The config acted on; '' for token actions. */
   mcp_id: string
   /** `token.create`, `token.revoke`: the personal access token's id (never the token). */
@@ -44,6 +49,9 @@ export interface AuditEntry {
 
 interface Pending { records: [string, Record<string, unknown>][]; done: Promise<void>; timer: NodeJS.Timeout; release(): void }
 const pending = new Map<Deps, Pending>()
+/** Per store: usage counters, and the last batch's write (batches are written in order, so counters never go back). */
+const counters = new WeakMap<Deps, Counters>()
+const tails = new WeakMap<Deps, Promise<void>>()
 /** Records wait at most this long, and a batch holds at most this many (Firestore allows 500 writes per commit). */
 const BATCH_MS = 50
 const BATCH_MAX = 200
@@ -61,7 +69,7 @@ export function audit(d: Deps, e: AuditEntry): void {
   if (!b) {
     let release!: () => void
     const gate = new Promise<void>((r) => (release = r))
-    const batch: Pending = { records: [], done: gate.then(() => write(d, batch)), timer: setTimeout(() => flush(d), BATCH_MS), release }
+    const batch: Pending = { records: [], done: gate.then(() => inOrder(d, () => write(d, batch))), timer: setTimeout(() => flush(d), BATCH_MS), release }
     pending.set(d, (b = batch))
     track(batch.done)
   }
@@ -77,12 +85,26 @@ function flush(d: Deps): void {
   b.release()
 }
 
+function inOrder(d: Deps, fn: () => Promise<void>): Promise<void> {
+  const p = (tails.get(d) ?? Promise.resolve()).then(fn)
+  tails.set(d, p)
+  return p
+}
+
 async function write(d: Deps, b: Pending): Promise<void> {
+  let c = counters.get(d)
+  if (!c) counters.set(d, (c = new Counters()))
+  // Outside the transaction, whose body may run more than once.
+  const usage = c.tally(b.records.map(([, r]) => r as unknown as Call))
   try {
     const store = await d.store()
+    // Firestore commits at most 500 writes: a full batch and its counters may need two.
+    const together = b.records.length + usage.length <= 500
     await store.transact(async (tx) => {
       for (const [id, rec] of b.records) tx.set(AUDIT, id, rec)
+      if (together) for (const [id, u] of usage) tx.set(USAGE, id, u)
     })
+    if (!together) await store.transact(async (tx) => { for (const [id, u] of usage) tx.set(USAGE, id, u) })
   } catch (err) {
     // The log lines already hold the records; a store hiccup must not fail anyone's call.
     log('ERROR', 'audit records not stored', { count: b.records.length, error: String((err as Error)?.message ?? err) })

@@ -27,6 +27,26 @@ export interface Page<T> {
   next: string | null
 }
 
+/**
+ * A filtered, ordered query: equality on some top-level fields, an optional
+ * range on the order field, ordered by that field then by id (same direction).
+ * In Firestore each shape needs a composite index (equality fields, then the
+ * order field): infra/firestore.tf and firestore.indexes.json declare every
+ * shape the code issues, and test/indexes.test.ts checks that they do.
+ */
+export interface FindQuery {
+  /** Records whose field equals the value, for every entry. */
+  eq?: Record<string, string | number | boolean>
+  order: { field: string; dir: 'asc' | 'desc' }
+  /** Inclusive lower and exclusive upper bound on the order field. */
+  gte?: number | string
+  lt?: number | string
+  /** Page size (1..1000). */
+  limit: number
+  /** Opaque cursor from a previous page's `next` of the same query. */
+  cursor?: string
+}
+
 /** Thrown by a transaction body to abort it without retry. */
 export interface TxOps {
   get<T>(col: string, id: string): Promise<Rec<T> | null>
@@ -54,6 +74,8 @@ export interface Store {
   /** Delete; true if something was deleted. */
   delete(col: string, id: string, opts?: { ifVersion?: number }): Promise<boolean>
   list<T>(col: string, q: ListQuery): Promise<Page<T>>
+  /** Records matching `q`, in its order, a page at a time (expired records skipped). */
+  find<T>(col: string, q: FindQuery): Promise<Page<T>>
   /** Atomic read-and-delete (single-use records such as OAuth state). */
   take<T>(col: string, id: string): Promise<T | null>
   /** Run `fn` atomically; it may be retried on contention, so it must be pure apart from `tx`. */

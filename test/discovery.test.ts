@@ -7,7 +7,7 @@
  * calling it, a deprecated entry, an upgrade, a package matched to the stdio
  * catalog, and hostile entries: a clear 4xx and nothing stored.
  */
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
+import { mkdtempSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { suite } from 'uvu'
@@ -20,6 +20,7 @@ import { serviceToken } from '../shared/auth/service-token.js'
 import { ENTRIES, type EntryRecord } from '../shared/discovery/cache.js'
 import { readSecrets } from '../shared/registry/read.js'
 import type { McpConfig } from '../shared/registry/model.js'
+import { storeText as storeFiles } from './support/store-text.js'
 
 const SECRET = 'sk-discovery-secret-7f3a9c'
 const SECRET2 = 'sk-discovery-rotated-41be02'
@@ -49,7 +50,7 @@ test.after(async (c) => {
 
 const names = async (c: Ctx) => (await (await c.gw.deps.store()).list<EntryRecord>(ENTRIES, { limit: 1000 })).items.map((r) => r.data.name)
 const configCount = async (c: Ctx) => (await c.gw.req('GET', '/mcps?limit=100', { token: c.t.alice })).json.items.length
-const storeText = (c: Ctx) => readFileSync(join(c.gw.dataDir, 'store', 'store.jsonl'), 'utf8')
+const storeText = (c: Ctx) => storeFiles(c.gw.dataDir)
 
 test('search pages through the latest entries; hostile entries are skipped, never stored', async (c) => {
   const seen: string[] = []

@@ -5,7 +5,7 @@
  * user of its own, so none depends on another's data or order. The HTTP layer
  * (envelopes, limits, routing, caller authentication) is in http.test.ts.
  */
-import { readFileSync, readdirSync } from 'node:fs'
+import { readdirSync } from 'node:fs'
 import { join } from 'node:path'
 import { suite } from 'uvu'
 import * as assert from 'uvu/assert'
@@ -14,6 +14,7 @@ import { endEach, isProblem } from './support/assert.js'
 import { auditFlushed } from '../shared/audit.js'
 import type { McpConfig, Secrets } from '../shared/registry/model.js'
 import type { Rec } from '../shared/ports.js'
+import { storeText } from './support/store-text.js'
 
 const ENDPOINT = 'https://mcp.example.com/mcp'
 const ok = { name: 'ok', type: 'http', endpoint: ENDPOINT }
@@ -96,7 +97,7 @@ async function myAudit(ctx: Ctx): Promise<Record<string, any>[]> {
 
 /** No secret of this test in any response, log line, stored record (the store's whole journal) or audit record. */
 function assertNoLeak(ctx: Ctx) {
-  const journal = readFileSync(join(ctx.gw.dataDir, 'store', 'store.jsonl'), 'utf8')
+  const journal = storeText(ctx.gw.dataDir)
   const logs = ctx.gw.logs.slice(ctx.logFrom).join('\n')
   const responses = ctx.responses.join('\n')
   for (const s of ctx.secrets) {

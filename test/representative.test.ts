@@ -42,7 +42,7 @@ import { freePort } from './support/net.js'
  * Values kept as given (user or upstream data, not schema): recorded, not descended.
  * `<collection>.<field path>`.
  */
-const OPAQUE = new Set(['mcps.config.headers', 'mcps.config.params', 'mcp_state.era.discover'])
+const OPAQUE = new Set(['mcps.config.headers', 'mcps.config.params', 'mcp_state.era.discover', 'usage.errors', 'usage.lat'])
 
 interface Ctx {
   gw: Gateway

@@ -183,6 +183,43 @@ export function storeContract(name: string, make: () => Promise<ContractFixture>
     assert.is(got.filter((g) => g !== null).length, 1)
   })
 
+  test('find filters on equality, bounds the order field and pages in its order, ties by id', async ({ f }) => {
+    const rows: [string, string, string, number][] = [
+      ['a1', 'alice', 'x', 10], ['a2', 'alice', 'y', 20], ['a3', 'alice', 'x', 20], ['a4', 'alice', 'x', 30], ['a5', 'alice', 'x', 40], ['b1', 'bob', 'x', 25],
+    ]
+    for (const [id, owner, kind, at] of rows) await f.store.create('events', id, { owner, kind, at })
+    await f.store.create('events', 'noat', { owner: 'alice', kind: 'x' })
+    const ids = async (q: Omit<import('../shared/ports.js').FindQuery, 'limit'>, limit = 2) => {
+      const out: string[] = []
+      let cursor: string | undefined
+      for (let i = 0; i < 10; i++) {
+        const page = await f.store.find<{ at: number }>('events', { ...q, limit, cursor })
+        assert.ok(page.items.length <= limit)
+        out.push(...page.items.map((r) => r.id))
+        if (!page.next) return out
+        cursor = page.next
+      }
+      throw new Error('too many pages')
+    }
+    assert.equal(await ids({ eq: { owner: 'alice' }, order: { field: 'at', dir: 'desc' } }), ['a5', 'a4', 'a3', 'a2', 'a1'])
+    assert.equal(await ids({ eq: { owner: 'alice', kind: 'x' }, order: { field: 'at', dir: 'asc' } }), ['a1', 'a3', 'a4', 'a5'])
+    assert.equal(await ids({ eq: { owner: 'alice' }, order: { field: 'at', dir: 'desc' }, gte: 20, lt: 40 }, 1), ['a4', 'a3', 'a2'])
+    assert.equal(await ids({ order: { field: 'at', dir: 'asc' }, gte: 25 }, 10), ['b1', 'a4', 'a5'])
+    assert.equal(await ids({ eq: { owner: 'carol' }, order: { field: 'at', dir: 'asc' } }), [])
+    const full = await f.store.find<{ owner: string; at: number }>('events', { eq: { owner: 'bob' }, order: { field: 'at', dir: 'asc' }, limit: 5 })
+    assert.equal(full.items, [{ id: 'b1', data: { owner: 'bob', kind: 'x', at: 25 }, version: 1 }])
+  })
+
+  test('find skips expired records and refuses a forged cursor', async ({ f }) => {
+    const now = f.clock.now()
+    await f.store.create('events', 'old', { owner: 'alice', at: 1, expires_at: now + 1000 })
+    await f.store.create('events', 'new', { owner: 'alice', at: 2 })
+    f.clock.advance(2000)
+    const page = await f.store.find('events', { eq: { owner: 'alice' }, order: { field: 'at', dir: 'asc' }, limit: 10 })
+    assert.equal(page.items.map((r) => r.id), ['new'])
+    await rejects(() => f.store.find('events', { order: { field: 'at', dir: 'asc' }, limit: 10, cursor: 'bm9wZQ' }), code('invalid_request'))
+  })
+
   test('20 concurrent transactional increments lose no update', async ({ f }) => {
     await f.store.create('counters', 'c', { n: 0 })
     await Promise.all(

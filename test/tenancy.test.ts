@@ -6,8 +6,6 @@
  * carries its own config's credentials and no caller JWT, and no upstream
  * secret shows up in its responses, its log lines or the store.
  */
-import { readFileSync } from 'node:fs'
-import { join } from 'node:path'
 import { suite } from 'uvu'
 import * as assert from 'uvu/assert'
 import { SignJWT, generateKeyPair } from 'jose'
@@ -17,6 +15,7 @@ import { startLegacyServer, type LegacyServerHandle } from './servers/legacy.js'
 import type { RecordedRequest } from './servers/tools.js'
 import type { McpConfig } from '../shared/registry/model.js'
 import { auditFlushed } from '../shared/audit.js'
+import { storeText } from './support/store-text.js'
 
 // ---------------------------------------------------------------------------
 // The table: callers, configs, endpoints.
@@ -213,7 +212,7 @@ async function sweep(t: Ctx) {
   }
   const logs = t.gw.logs.slice(t.from.logs).join('\n')
   // The store's journal holds every record ever written: configs, audit, upstream state.
-  const journal = readFileSync(join(t.gw.dataDir, 'store', 'store.jsonl'), 'utf8')
+  const journal = storeText(t.gw.dataDir)
   const responses = t.seen.slice(t.from.seen).join('\n')
   for (const s of [t.aliceUpstream, t.orgKey]) {
     assert.not.ok(responses.includes(s), 'secret in a response')

@@ -1,8 +1,8 @@
 // Types only: the SDK costs 370-700 ms to import, so it is loaded on first use.
 import type { DocumentReference, DocumentSnapshot, Firestore, Query, Timestamp } from '@google-cloud/firestore'
 import { AppError } from '../errors.js'
-import { MAX_DOC_BYTES, MAX_TX_WRITES, checkList, decodeCursor, encodeCursor } from './store-limits.js'
-import { systemClock, type Clock, type ListQuery, type Page, type Rec, type Store, type TxOps } from '../ports.js'
+import { MAX_DOC_BYTES, MAX_TX_WRITES, checkFind, checkList, decodeCursor, decodeFindCursor, encodeCursor, encodeFindCursor } from './store-limits.js'
+import { systemClock, type Clock, type FindQuery, type ListQuery, type Page, type Rec, type Store, type TxOps } from '../ports.js'
 
 type Sdk = typeof import('@google-cloud/firestore')
 
@@ -121,6 +121,28 @@ export class FirestoreStore implements Store {
       // advances past them, so `next` stays right.
       const items = page.map((s) => this.rec<T>(s)).filter((r): r is Rec<T> => r !== null)
       return { items, next: docs.length > q.limit ? encodeCursor(page[page.length - 1]!.id) : null }
+    })
+  }
+
+  /** Served by a composite index per shape (infra/firestore.tf, firestore.indexes.json). */
+  async find<T>(col: string, q: FindQuery): Promise<Page<T>> {
+    checkFind(q)
+    const after = q.cursor === undefined ? undefined : decodeFindCursor(q.cursor)
+    return this.run(async ({ db, sdk }) => {
+      let query: Query = db.collection(this.name(col))
+      for (const [f, v] of Object.entries(q.eq ?? {})) query = query.where(new sdk.FieldPath('d', f), '==', v)
+      const by = new sdk.FieldPath('d', q.order.field)
+      if (q.gte !== undefined) query = query.where(by, '>=', q.gte)
+      if (q.lt !== undefined) query = query.where(by, '<', q.lt)
+      query = query.orderBy(by, q.order.dir).orderBy(sdk.FieldPath.documentId(), q.order.dir)
+      if (after) query = query.startAfter(after[0], after[1])
+      const docs = (await query.limit(q.limit + 1).get()).docs
+      const page = docs.slice(0, q.limit)
+      // As in list: expired documents are dropped, the cursor still advances past them.
+      const items = page.map((s) => this.rec<T>(s)).filter((r): r is Rec<T> => r !== null)
+      const last = page[page.length - 1]
+      const key = last && ((last.data() as Doc).d as Record<string, string | number>)[q.order.field]
+      return { items, next: docs.length > q.limit && last ? encodeFindCursor(key, last.id) : null }
     })
   }
 

@@ -3,7 +3,7 @@
  * refuses what production would (and tests on it mean something).
  */
 import { AppError } from '../errors.js'
-import type { ListQuery } from '../ports.js'
+import type { FindQuery, ListQuery } from '../ports.js'
 
 /** Firestore: 1 MiB per document. */
 export const MAX_DOC_BYTES = 1_048_576
@@ -23,4 +23,31 @@ export function decodeCursor(cursor: string): string {
   const id = Buffer.from(cursor, 'base64url').toString()
   if (!id || encodeCursor(id) !== cursor) throw new AppError('invalid_request', 'invalid cursor')
   return id
+}
+
+const FIELD = /^[A-Za-z_][A-Za-z0-9_]{0,63}$/
+
+/** A `find` query: limits as `list`, plain top-level field names, the range on the order field only. */
+export function checkFind(q: FindQuery): void {
+  checkList({ limit: q.limit })
+  const fields = [...Object.keys(q.eq ?? {}), q.order.field]
+  if (!fields.every((f) => FIELD.test(f))) throw new AppError('invalid_request', 'invalid field')
+  if (q.order.field in (q.eq ?? {})) throw new AppError('invalid_request', 'the order field cannot also be an equality filter')
+  if (q.order.dir !== 'asc' && q.order.dir !== 'desc') throw new AppError('invalid_request', 'invalid order')
+}
+
+/** A `find` cursor: the last record's order value and id. */
+export const encodeFindCursor = (value: unknown, id: string) => Buffer.from(JSON.stringify([value, id])).toString('base64url')
+
+export function decodeFindCursor(cursor: string): [string | number, string] {
+  let v: unknown
+  try {
+    v = JSON.parse(Buffer.from(cursor, 'base64url').toString())
+  } catch {
+    v = undefined
+  }
+  if (!Array.isArray(v) || v.length !== 2 || !['string', 'number'].includes(typeof v[0]) || typeof v[1] !== 'string' || encodeFindCursor(v[0], v[1]) !== cursor) {
+    throw new AppError('invalid_request', 'invalid cursor')
+  }
+  return v as [string | number, string]
 }

@@ -1,7 +1,7 @@
 import { AppError } from '../errors.js'
 import { Journal, type JournalWrite } from './journal.js'
-import { MAX_DOC_BYTES, MAX_TX_WRITES, checkList, decodeCursor, encodeCursor } from './store-limits.js'
-import { systemClock, type Clock, type ListQuery, type Page, type Rec, type Store, type TxOps } from '../ports.js'
+import { MAX_DOC_BYTES, MAX_TX_WRITES, checkFind, checkList, decodeCursor, decodeFindCursor, encodeCursor, encodeFindCursor } from './store-limits.js'
+import { systemClock, type Clock, type FindQuery, type ListQuery, type Page, type Rec, type Store, type TxOps } from '../ports.js'
 
 /** One live record: data kept serialised, so callers never share objects with the store. */
 interface Entry {
@@ -20,14 +20,18 @@ interface Write {
 
 // Mirror Firestore's limits so code that runs locally also runs in production:
 // 1 MiB per document, 500 writes per commit, 30 values in an `in` filter.
-// Compact when the journal holds this many times the live bytes (and at least COMPACT_MIN).
-const COMPACT_RATIO = 4
+// Compact when the snapshot and the journal hold this many times the live bytes (and at least
+// COMPACT_MIN): what is replayed at start stays within twice the live data.
+const COMPACT_RATIO = 2
 const COMPACT_MIN = 1 << 20
+// How often expired records leave memory (they read as missing before that).
+const SWEEP_MS = 10 * 60_000
 
 /**
  * Embedded Store for local runs and tests: a Map per collection in memory, made
- * durable by the journal (./journal.ts: one line per commit, replayed and
- * compacted on open, one process per directory). This file is the Store's
+ * durable by a snapshot and a journal (./journal.ts: one line per commit,
+ * replayed on open, compacted when mostly waste, one process per directory).
+ * Expired records are dropped on open and by a sweep every 10 minutes. This file is the Store's
  * semantics: versions, expiry, preconditions, transactions, Firestore's limits.
  *
  * Writes (single ops and transactions) are serialised by an async mutex; reads see
@@ -39,6 +43,7 @@ export class LocalStore implements Store {
   private tail: Promise<void> = Promise.resolve()
   private journal!: Journal
   private liveBytes = 0
+  private sweeper?: NodeJS.Timeout
   /** Watchers by col\0id (this process is the only one on its directory, so they see every change). */
   private readonly watchers = new Map<string, Set<(r: Rec<unknown> | null) => void>>()
 
@@ -46,15 +51,19 @@ export class LocalStore implements Store {
 
   static async open({ dir, clock = systemClock }: { dir: string; clock?: Clock }): Promise<LocalStore> {
     const s = new LocalStore(clock)
-    s.journal = Journal.open(dir, (ops) => {
-      for (const op of ops) s.apply(op.c, op.i, op.x ? undefined : entry(JSON.stringify(op.d), op.v!))
+    const now = clock.now()
+    s.journal = Journal.open(dir, (col, id, v, data, exp) => {
+      // Expired records are not loaded: they read as missing, and compaction leaves them out.
+      s.apply(col, id, data === null || (exp !== undefined && exp <= now) ? undefined : exp === undefined ? { s: data, v } : { s: data, v, exp })
     })
     try {
-      s.compact()
+      if (s.journal.legacy || s.wasteful()) s.compact()
     } catch (e) {
       s.journal.abandon()
       throw e
     }
+    s.sweeper = setInterval(() => void s.sweep().catch(() => {}), SWEEP_MS)
+    s.sweeper.unref()
     return s
   }
 
@@ -112,6 +121,39 @@ export class LocalStore implements Store {
       items.push({ id, data, version: e.v })
     }
     return { items, next: null }
+  }
+
+  /** A scan of the collection (local data is small enough; Firestore uses the declared indexes). */
+  async find<T>(col: string, q: FindQuery): Promise<Page<T>> {
+    this.alive()
+    checkFind(q)
+    const after = q.cursor === undefined ? undefined : decodeFindCursor(q.cursor)
+    const m = this.cols.get(col)
+    if (!m) return { items: [], next: null }
+    const f = q.order.field
+    const sign = q.order.dir === 'asc' ? 1 : -1
+    const eq = Object.entries(q.eq ?? {})
+    // A record that matches holds `"field":value` in its text: only those are parsed (100,000 audit records, one user's few).
+    const needles = eq.map(([name, v]) => `${JSON.stringify(name)}:${JSON.stringify(v)}`)
+    const hits: { r: Rec<T>; k: string | number }[] = []
+    for (const [id, e] of m) {
+      if (e.exp !== undefined && e.exp <= this.clock.now()) continue
+      if (!needles.every((n) => e.s.includes(n))) continue
+      const data = JSON.parse(e.s) as Record<string, unknown> | null
+      if (!data || typeof data !== 'object') continue
+      const k = data[f]
+      // Firestore: a record without the order field is not in the index.
+      if (typeof k !== 'number' && typeof k !== 'string') continue
+      if (!eq.every(([name, v]) => data[name] === v)) continue
+      if (q.gte !== undefined && cmp(k, q.gte) < 0) continue
+      if (q.lt !== undefined && cmp(k, q.lt) >= 0) continue
+      if (after && sign * (cmp(k, after[0]) || byCodeUnit(id, after[1])) <= 0) continue
+      hits.push({ r: { id, data: data as T, version: e.v }, k })
+    }
+    hits.sort((a, b) => sign * (cmp(a.k, b.k) || byCodeUnit(a.r.id, b.r.id)))
+    const page = hits.slice(0, q.limit)
+    const last = page[page.length - 1]
+    return { items: page.map((h) => h.r), next: hits.length > q.limit && last ? encodeFindCursor(last.k, last.r.id) : null }
   }
 
   async take<T>(col: string, id: string): Promise<T | null> {
@@ -190,7 +232,17 @@ export class LocalStore implements Store {
 
   /** Waits for running writes, then releases the journal and the lock. Idempotent. */
   async close(): Promise<void> {
+    clearInterval(this.sweeper)
     await this.locked(() => this.journal.close(), false)
+  }
+
+  /** Drops expired records from memory, and compacts when that leaves the files mostly waste. */
+  sweep(): Promise<void> {
+    return this.locked(() => {
+      const now = this.clock.now()
+      for (const [col, m] of this.cols) for (const [id, e] of m) if (e.exp !== undefined && e.exp <= now) this.apply(col, id, undefined)
+      if (this.wasteful()) this.compact()
+    })
   }
 
   // ---- internals ----
@@ -242,14 +294,14 @@ export class LocalStore implements Store {
   private commit(ws: Write[]): (Entry | undefined)[] {
     const next = ws.map((w) => (w.s === null ? undefined : entry(w.s, (this.live(w.col, w.id)?.v ?? 0) + 1)))
     // On failure memory is untouched: the journal and the maps still agree.
-    this.journal.append(ws.map((w, i) => ({ col: w.col, id: w.id, v: next[i]?.v ?? 0, s: next[i] ? w.s : null })))
+    this.journal.append(ws.map((w, i) => ({ col: w.col, id: w.id, v: next[i]?.v ?? 0, s: next[i] ? w.s : null, exp: next[i]?.exp })))
     this.synced = this.journal.durable()
     for (const [i, w] of ws.entries()) this.apply(w.col, w.id, next[i])
     for (const w of ws) {
       const set = this.watchers.get(key(w.col, w.id))
       if (set) for (const fn of [...set]) queueMicrotask(() => { if (set.has(fn)) this.notify(w.col, w.id, fn) })
     }
-    if (this.journal.bytes > COMPACT_MIN && this.journal.bytes > COMPACT_RATIO * this.liveBytes) this.compact()
+    if (this.wasteful()) this.compact()
     return next
   }
 
@@ -267,9 +319,15 @@ export class LocalStore implements Store {
     this.liveBytes += size(col, id, e)
   }
 
-  /** Rewrites the journal with only the live records. */
+  /** Whether the files hold mostly overwritten, deleted or expired records. */
+  private wasteful(): boolean {
+    const total = this.journal.bytes + this.journal.snapBytes
+    return total > COMPACT_MIN && total > COMPACT_RATIO * this.liveBytes
+  }
+
+  /** A snapshot of the live records, and an empty journal. */
   private compact(): void {
-    this.journal.rewrite(this.liveRecords(this.clock.now()))
+    this.journal.compact(this.liveRecords(this.clock.now()))
   }
 
   private *liveRecords(now: number): Generator<JournalWrite> {
@@ -277,7 +335,7 @@ export class LocalStore implements Store {
       for (const [id, e] of m) {
         // Expired records read as missing; compaction is where they are finally dropped.
         if (e.exp !== undefined && e.exp <= now) this.apply(col, id, undefined)
-        else yield { col, id, v: e.v, s: e.s }
+        else yield { col, id, v: e.v, s: e.s, exp: e.exp }
       }
     }
   }
@@ -309,6 +367,8 @@ const key = (col: string, id: string) => `${col}\u0000${id}`
 const size = (col: string, id: string, e: Entry) => e.s.length + col.length + id.length + 32
 // Firestore orders document ids by UTF-8 bytes; code-unit order matches it for the BMP.
 const byCodeUnit = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0)
+// Firestore's value order: numbers before strings.
+const cmp = (a: string | number, b: string | number) => (typeof a !== typeof b ? (typeof a === 'number' ? -1 : 1) : a < b ? -1 : a > b ? 1 : 0)
 
 
 

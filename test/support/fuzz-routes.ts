@@ -284,6 +284,25 @@ export const TEMPLATES: Template[] = [
     },
     valid: () => fc.constant({ as: 'carol' as Who }),
   },
+  // ---- audit and usage (shared/usage) ----
+  {
+    route: 'GET /audit', auth: 'user', ok: [200],
+    valid: (fx) => fc.record({
+      mcp_id: fc.option(fc.constantFrom(fx.ids.http, fx.ids.org)),
+      action: fc.option(fc.constantFrom('tool.execute', 'mcp.create', 'token.revoke')),
+      since: fc.option(fc.date({ min: new Date('2020-01-01T00:00:00Z'), max: new Date('2030-01-01T00:00:00Z'), noInvalidDate: true }).map((d) => d.toISOString())),
+      limit: fc.option(fc.integer({ min: 1, max: 200 })),
+      as: fc.constantFrom<Who>('alice', 'dave', 'carol'),
+    }).map((v) => ({
+      as: v.as,
+      query: [v.mcp_id ? `mcp_id=${v.mcp_id}` : '', v.action ? `action=${v.action}` : '', v.since ? `since=${encodeURIComponent(v.since)}` : '', v.limit ? `limit=${v.limit}` : ''].filter(Boolean).join('&') || undefined,
+    })),
+  },
+  {
+    route: 'GET /mcps/{id}/usage', auth: 'user', ok: [200],
+    valid: (fx) => fc.record({ id: fc.constantFrom(fx.ids.http, fx.ids.stdio), window: fc.option(fc.constantFrom('1h', '24h', '7d')) })
+      .map((v) => ({ vars: { id: v.id }, query: v.window ? `window=${v.window}` : undefined })),
+  },
 ]
 
 // ---------------------------------------------------------------------------

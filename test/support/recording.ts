@@ -6,7 +6,7 @@
  * representative.test.ts compares that with docs/storage-schema.md and
  * infra/, so a new field or use is caught without a hand-kept list.
  */
-import type { ListQuery, Store, TxOps, Vault } from '../../shared/ports.js'
+import type { FindQuery, ListQuery, Store, TxOps, Vault } from '../../shared/ports.js'
 import { logContext } from '../../shared/log.js'
 
 export type Use = 'store-read' | 'store-write' | 'vault-ping' | 'vault-read' | 'vault-write'
@@ -16,13 +16,15 @@ export interface Recorded {
   fields: Map<string, Set<string>>
   /** collection → fields list queries filtered on. */
   queried: Map<string, Set<string>>
+  /** collection → `find` shapes: equality fields (sorted), then `order field:dir` (test/indexes.test.ts). */
+  found: Map<string, Set<string>>
   /** Keys of the JSON objects put in the vault. */
   secretKeys: Set<string>
   /** function name → what it did with the store and the vault. */
   uses: Map<string, Set<Use>>
 }
 
-export const recorded = (): Recorded => ({ fields: new Map(), queried: new Map(), secretKeys: new Set(), uses: new Map() })
+export const recorded = (): Recorded => ({ fields: new Map(), queried: new Map(), found: new Map(), secretKeys: new Set(), uses: new Map() })
 
 function used(r: Recorded, u: Use): void {
   const fn = logContext.getStore()?.fn ?? '(none)'
@@ -62,6 +64,12 @@ export function recordingStore(inner: Store, r: Recorded, opaque: Set<string>): 
       }
       return inner.list<T>(col, q)
     },
+    find: <T>(col: string, q: FindQuery) => {
+      read()
+      if (!r.found.has(col)) r.found.set(col, new Set())
+      r.found.get(col)!.add(findShape(q))
+      return inner.find<T>(col, q)
+    },
     take: (col, id) => (write(), inner.take(col, id)),
     transact: (fn) =>
       inner.transact((tx) => {
@@ -94,3 +102,6 @@ export function recordingVault(inner: Vault, r: Recorded): Vault {
     close: () => inner.close(),
   }
 }
+
+/** A `find` query's index shape: `a,b|at:desc` (equality fields sorted, then the order field). */
+export const findShape = (q: FindQuery) => `${Object.keys(q.eq ?? {}).sort().join(',')}|${q.order.field}:${q.order.dir}`
