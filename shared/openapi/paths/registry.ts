@@ -2,7 +2,7 @@
 import type { Builder } from '../build.js'
 import type { Code } from '../../errors.js'
 import { createSchema, listQuerySchema, patchSchema } from '../../registry/schema.js'
-import { SCHEMAS } from '../schemas.js'
+import { auditQuerySchema, usageQuerySchema } from '../../usage/schema.js'
 import { fromRegistrySchema, proposalSchema, searchQuerySchema, upgradeSchema } from '../../discovery/schema.js'
 
 const V = '/api/v1'
@@ -71,23 +71,13 @@ export function registryPaths(b: Builder): void {
   b.add(`${V}/audit`, 'GET', {
     tag: 'audit', summary: 'Audit records, newest first',
     description: 'The caller\'s own records; an org admin sees every record of the org. Never arguments or results.',
-    query: {
-      $id: 'openapi.audit-query',
-      properties: {
-        mcp_id: { type: 'string', minLength: 1, maxLength: 128 },
-        action: (SCHEMAS.AuditRecord as { properties: { action: object } }).properties.action,
-        since: { type: 'string', format: 'date-time', description: 'an RFC 3339 date-time' },
-        until: { type: 'string', format: 'date-time', description: 'an RFC 3339 date-time' },
-        cursor: { type: 'string', minLength: 1, maxLength: 2048 },
-        limit: { type: 'string', pattern: '^(200|1[0-9]{2}|[1-9][0-9]?)$', description: 'a whole number from 1 to 200 (default 50)' },
-      },
-    },
+    query: auditQuerySchema,
     ok: { 200: { description: 'A page of records.', schema: 'AuditPage' } }, codes: [],
   })
   b.add(`${V}/mcps/{id}/usage`, 'GET', {
     tag: 'audit', summary: 'Calls, errors by code and latency of one config', path: id,
     description: 'The caller\'s own calls; an org admin\'s view of an org config covers the org.',
-    query: { $id: 'openapi.usage-query', properties: { window: { enum: ['1h', '24h', '7d'], description: '1h, 24h or 7d (default 24h)' } } },
+    query: usageQuerySchema,
     ok: { 200: { description: 'Usage over the window.', schema: 'Usage' } }, codes: ['not_found'],
   })
 }
