@@ -123,7 +123,7 @@ test('listing: tools, resources and prompts are the API\'s own bodies', async ()
   const check = await alice.checkMcp(evId)
   assert.is(check.ok, true, JSON.stringify(check))
   const r = await alice.execute(evId, 'echo', { arguments: { message: 'hi' } })
-  assert.is(r.status, 'completed')
+  if (r.status !== 'completed') return assert.unreachable(JSON.stringify(r))
   assert.match(JSON.stringify(r.content), 'hi')
 })
 
@@ -159,14 +159,15 @@ const FORM = { elicitation: { form: {} } }
 
 test('interactive: input_required is answered through the client and the call completes', async () => {
   const q = await alice.execute(askId, 'ask_form', { arguments: {}, capabilities: FORM })
-  assert.is(q.status, 'input_required', JSON.stringify(q))
+  // The types narrow on `status`: the question, or the completed call.
+  if (q.status !== 'input_required') return assert.unreachable(JSON.stringify(q))
   assert.equal(Object.keys(q.input_requests), ['who'])
-  assert.is(q.input_requests.who.mode, 'form')
+  assert.is(q.input_requests.who!.mode, 'form')
   const bad = await rejects(() => alice.answer(q.execution_id, { who: { action: 'accept', content: { name: 'Ada' } } }), isCode(400, 'invalid_request'))
   assert.ok(bad.errors.some((x: { path: string }) => x.path.startsWith('/responses/who/content')), JSON.stringify(bad.errors))
   const done = await alice.answer(q.execution_id, { who: { action: 'accept', content: { name: 'Ada', age: 36 } } })
-  assert.is(done.status, 'completed', JSON.stringify(done))
-  assert.is(done.content[0].text, 'hello Ada (36)')
+  if (done.status !== 'completed' || !('content' in done)) return assert.unreachable(JSON.stringify(done))
+  assert.is(done.content[0]!.text, 'hello Ada (36)')
 })
 
 test('interactive over the stream: the input_required event is answered while the stream stays open', async () => {
