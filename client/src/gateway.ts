@@ -270,14 +270,27 @@ export class Gateway {
   async health(o: RequestOptions = {}): Promise<T.GatewayHealth> {
     const res = await this.#fetch(`${this.apiBase}/health`, { signal: o.signal, headers: { Accept: 'application/json' } }).catch(netError)
     if (res.status === 503) return res.json()
+    if (!res.ok) throw await errorFrom(res)
     return this.#parse(res)
   }
   /** The OpenAPI document the gateway serves. */
   async openapi(o: RequestOptions = {}): Promise<T.Json> {
-    return this.#parse(await this.#fetch(`${this.apiBase}/openapi.json`, { signal: o.signal }).catch(netError))
+    return this.#public('/openapi.json', o)
+  }
+
+  /** The gateway's OAuth Client ID Metadata Document (what providers read when its URL is the client_id). */
+  async clientMetadata(o: RequestOptions = {}): Promise<T.Json> {
+    return this.#public('/oauth/client-metadata.json', o)
   }
 
   // ---- plumbing ------------------------------------------------------------------------------------
+
+  /** A route without auth: no token is asked for or sent. */
+  async #public(path: string, o: RequestOptions): Promise<any> {
+    const res = await this.#fetch(`${this.apiBase}${path}`, { signal: o.signal, headers: { Accept: 'application/json' } }).catch(netError)
+    if (!res.ok) throw await errorFrom(res)
+    return this.#parse(res)
+  }
 
   async *#paged<I>(page: (cursor: string | null) => Promise<T.Page<I>>): AsyncGenerator<I> {
     let cursor: string | null = null
