@@ -10,6 +10,7 @@ import { startGateway, type Gateway as Local } from './support/gateway.js'
 import { startEverything, type EverythingHandle } from './support/everything.js'
 import { startAskingModern, type AskingHandle } from './servers/asking.js'
 import { rejects } from './support/assert.js'
+import { contractViolation } from './support/contract.js'
 
 const test = suite('client')
 let local: Local
@@ -22,10 +23,20 @@ let tokenCalls = 0
 
 /** Every request a client sends: method, path and If-Match. */
 const sent: { method: string; path: string; ifMatch: string | null; prefer: string | null }[] = []
-const recording: typeof fetch = (input, init) => {
+/** Every answer the client got that the OpenAPI document does not describe (test/support/contract.ts). */
+const violations: string[] = []
+const recording: typeof fetch = async (input, init) => {
   const h = new Headers(init?.headers)
-  sent.push({ method: init?.method ?? 'GET', path: new URL(String(input)).pathname + new URL(String(input)).search, ifMatch: h.get('if-match'), prefer: h.get('prefer') })
-  return fetch(input, init)
+  const url = new URL(String(input))
+  const method = init?.method ?? 'GET'
+  sent.push({ method, path: url.pathname + url.search, ifMatch: h.get('if-match'), prefer: h.get('prefer') })
+  const res = await fetch(input, init)
+  // Streams are left alone: reading a copy to its end would hold the stream back from the client.
+  if (!res.headers.get('content-type')?.startsWith('text/event-stream')) {
+    const broken = contractViolation(method, url.pathname, res.status, res.headers.get('content-type'), await res.clone().text())
+    if (broken) violations.push(broken)
+  }
+  return res
 }
 
 const isCode = (status: number, code: string) => (e: unknown) => e instanceof GatewayError && e.status === status && e.code === code
@@ -40,6 +51,9 @@ test.before(async () => {
   askId = (await ops.createMcp({ name: 'asking', type: 'http', endpoint: asking.url, scope: 'org', config: { tool_policy: { mode: 'open' } } })).id
   // A function token is asked for on every request (an app returns a fresh ID token there).
   alice = new Gateway({ baseUrl: local.url, token: async () => (tokenCalls++, local.token('alice', { org: 'acme' })), fetch: recording })
+})
+test.after.each(() => {
+  assert.equal(violations.splice(0), [], 'answers the OpenAPI document does not describe')
 })
 test.after(async () => {
   await local?.close()
