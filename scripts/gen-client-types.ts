@@ -17,7 +17,8 @@ const TOOL = `${root}client/node_modules/openapi-typescript/dist/index.mjs`
 /** null when client/'s dev dependencies are installed; else what to run. */
 export const missingTool = (): string | null => (existsSync(TOOL) ? null : 'npm ci --prefix client')
 
-const HEADER = '// Generated from the gateway\'s OpenAPI document (shared/openapi) by scripts/gen-client-types.ts: do not edit.\n// Regenerate: npm run -s build && node dist/scripts/gen-client-types.js\n\n'
+const HEADER =
+  "// Generated from the gateway's OpenAPI document (shared/openapi) by scripts/gen-client-types.ts: do not edit.\n// Regenerate: npm run -s build && node dist/scripts/gen-client-types.js\n\n"
 
 /** The file's text as the current document generates it. */
 export async function generate(): Promise<string> {

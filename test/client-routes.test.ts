@@ -64,9 +64,13 @@ const NOT_THE_APPS = [
   /^get_docs/, // the rendered reference, a page for people
 ]
 
-test('every operation of the OpenAPI document has a client method, or is not the app\'s to call', () => {
+test("every operation of the OpenAPI document has a client method, or is not the app's to call", () => {
   const doc = buildDocument() as { paths: Record<string, Record<string, { operationId?: string }>> }
-  const ops = Object.values(doc.paths).flatMap((p) => Object.values(p).map((o) => o.operationId).filter((x): x is string => typeof x === 'string'))
+  const ops = Object.values(doc.paths).flatMap((p) =>
+    Object.values(p)
+      .map((o) => o.operationId)
+      .filter((x): x is string => typeof x === 'string'),
+  )
   assert.ok(ops.length > 40, String(ops.length))
   const uncovered = ops.filter((op) => !(op in METHODS) && !NOT_THE_APPS.some((re) => re.test(op)))
   assert.equal(uncovered, [], 'routes without a client method')
@@ -121,7 +125,7 @@ async function first<T>(it: AsyncIterable<T>): Promise<void> {
   for await (const _ of it) return
 }
 
-test('each method sends its route\'s method and path to the gateway', async () => {
+test("each method sends its route's method and path to the gateway", async () => {
   const local = await startGateway()
   try {
     const doc = buildDocument() as { paths: Record<string, Record<string, { operationId?: string }>> }

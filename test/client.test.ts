@@ -71,7 +71,7 @@ test('create, update with the remembered ETag, and a stale one refused: 412 prec
   assert.is(renamed.name, 'crud-2')
   assert.is(sent[0]!.ifMatch, first, 'If-Match is the remembered ETag')
   assert.is(tokenCalls, before + 1, 'the token function is asked once per request')
-  assert.is.not(alice.etagOf(created.id), first, 'the update\'s ETag replaces it')
+  assert.is.not(alice.etagOf(created.id), first, "the update's ETag replaces it")
   // Another tab (its own client) writes in between.
   const other = new Gateway({ baseUrl: local.url, token: await local.token('alice', { org: 'acme' }) })
   await other.getMcp(created.id)
@@ -104,7 +104,10 @@ test('listMcps pages through next_cursor as an async iterator', async () => {
     for (const id of [...ids, evId, askId]) assert.ok(seen.includes(id), id)
     assert.equal([...seen].sort(), seen, 'ordered by id')
     assert.is(sent.length, 3, 'three pages of at most 2')
-    assert.ok(sent.slice(1).every((s) => s.path.includes('cursor=')), JSON.stringify(sent))
+    assert.ok(
+      sent.slice(1).every((s) => s.path.includes('cursor=')),
+      JSON.stringify(sent),
+    )
   } finally {
     for (const id of ids) await alice.deleteMcp(id)
   }
@@ -112,7 +115,10 @@ test('listMcps pages through next_cursor as an async iterator', async () => {
 
 test('errors are typed: errors[] on 400, retry_after from Retry-After on 429, network_error without a gateway', async () => {
   const bad = await rejects(() => alice.createMcp({ name: 'x', type: 'http', endpoint: 'ftp://nope' }), isCode(400, 'invalid_request'))
-  assert.ok(bad.errors?.some((x: { path: string }) => x.path === '/endpoint'), JSON.stringify(bad.errors))
+  assert.ok(
+    bad.errors?.some((x: { path: string }) => x.path === '/endpoint'),
+    JSON.stringify(bad.errors),
+  )
   assert.ok(bad.message.length > 0)
   const ids: string[] = []
   try {
@@ -126,10 +132,13 @@ test('errors are typed: errors[] on 400, retry_after from Retry-After on 429, ne
   const unauth = new Gateway({ baseUrl: local.url, token: 'not-a-jwt' })
   await rejects(() => unauth.getMcp(evId), isCode(401, 'unauthenticated'))
   const nowhere = new Gateway({ baseUrl: 'http://127.0.0.1:1', token: 't' })
-  await rejects(() => nowhere.getMcp(evId), (e) => e instanceof GatewayError && e.status === 0 && e.code === 'network_error')
+  await rejects(
+    () => nowhere.getMcp(evId),
+    (e) => e instanceof GatewayError && e.status === 0 && e.code === 'network_error',
+  )
 })
 
-test('listing: tools, resources and prompts are the API\'s own bodies', async () => {
+test("listing: tools, resources and prompts are the API's own bodies", async () => {
   const t = await alice.listTools(evId)
   assert.ok(t.tools.some((x) => x.name === 'echo'))
   assert.ok(Array.isArray((await alice.listResources(evId)).resources))
@@ -152,9 +161,12 @@ test('executeStream yields progress events, then the result', async () => {
 })
 
 test('executeStream: a failure before the stream opens throws; aborting closes the stream', async () => {
-  await rejects(async () => {
-    for await (const _ of alice.executeStream(evId, 'no-such-tool', { arguments: {} })) assert.unreachable()
-  }, isCode(404, 'not_found'))
+  await rejects(
+    async () => {
+      for await (const _ of alice.executeStream(evId, 'no-such-tool', { arguments: {} })) assert.unreachable()
+    },
+    isCode(404, 'not_found'),
+  )
   const ac = new AbortController()
   const got: string[] = []
   const t0 = Date.now()
@@ -178,7 +190,10 @@ test('interactive: input_required is answered through the client and the call co
   assert.equal(Object.keys(q.input_requests), ['who'])
   assert.is(q.input_requests.who!.mode, 'form')
   const bad = await rejects(() => alice.answer(q.execution_id, { who: { action: 'accept', content: { name: 'Ada' } } }), isCode(400, 'invalid_request'))
-  assert.ok(bad.errors.some((x: { path: string }) => x.path.startsWith('/responses/who/content')), JSON.stringify(bad.errors))
+  assert.ok(
+    bad.errors.some((x: { path: string }) => x.path.startsWith('/responses/who/content')),
+    JSON.stringify(bad.errors),
+  )
   const done = await alice.answer(q.execution_id, { who: { action: 'accept', content: { name: 'Ada', age: 36 } } })
   if (done.status !== 'completed' || !('content' in done)) return assert.unreachable(JSON.stringify(done))
   assert.is(done.content[0]!.text, 'hello Ada (36)')
