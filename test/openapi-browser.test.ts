@@ -39,7 +39,7 @@ test('Swagger UI renders every operation from the gateway alone, with no CSP vio
   // Every tag section is open by default: one block per operation.
   await page.waitForFunction((n) => document.querySelectorAll('.opblock').length >= n, operations, { timeout: 20_000 })
   assert.is(await page.locator('.opblock').count(), operations)
-  assert.match(await page.locator('.info .title').innerText(), /MCP gateway API/)
+  assert.match(await page.locator('.info .title').textContent() ?? '', /MCP gateway API/)
   assert.equal(problems, [])
   assert.equal(foreign, [])
   await page.close()

@@ -155,6 +155,12 @@ test('the contract check refuses what the document does not describe', () => {
   assert.is(contractViolation('PUT', '/api/v1/mcps/abc', 405, 'application/problem+json', problem('method_not_allowed', 405)), null)
   assert.match(contractViolation('GET', '/api/v1/nowhere', 200, 'application/json', '{}') ?? '', /not in the OpenAPI document/)
   assert.match(contractViolation('DELETE', '/api/v1/mcps/abc', 204, 'application/json', '{"a":1}') ?? '', /no body/)
+  // Streams: each event must be one the document names, with valid data.
+  const exec = '/api/v1/mcps/abc/tools/echo/execute'
+  const result = JSON.stringify({ content: [], structured_content: null, is_error: false, status: 'completed' })
+  assert.is(contractViolation('POST', exec, 200, 'text/event-stream', `event: progress\ndata: {"progress":1,"total":2,"message":null}\n\nevent: result\ndata: ${result}\n\n`), null)
+  assert.match(contractViolation('POST', exec, 200, 'text/event-stream', 'event: surprise\ndata: {}\n\n') ?? '', /does not name/)
+  assert.match(contractViolation('POST', exec, 200, 'text/event-stream', 'event: result\ndata: {"content":"x"}\n\n') ?? '', /event result: the body does not match/)
 })
 
 test('gateway req() throws on a response that breaks the contract (and not with contract: false)', async () => {

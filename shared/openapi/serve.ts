@@ -24,7 +24,7 @@ interface Asset { body: Buffer; type: string; etag: string }
 function reply(req: IncomingMessage, res: ServerResponse, a: Asset, extra: Record<string, string> = {}) {
   const base = { ETag: a.etag, 'Cache-Control': CACHE, ...extra }
   const held = header(req, 'if-none-match')
-  if (held && held.split(',').some((t) => t.trim() === a.etag || t.trim() === '*')) {
+  if (held?.split(',').some((t) => t.trim() === a.etag || t.trim() === '*')) {
     res.writeHead(304, base).end()
     return
   }

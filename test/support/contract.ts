@@ -67,8 +67,34 @@ export function contractViolation(method: string, path: string, status: number, 
   if (!res.content) return text === '' ? null : `${what}: the document says no body, the gateway sent ${type || 'one'}`
   if (status === 304) return null
   if (!res.content[type]) return `${what}: content type ${type || '(none)'} is not documented (documented: ${Object.keys(res.content).join(', ')})`
+  const ptr = pointer('paths', template!, m.toLowerCase(), 'responses', String(status), 'content', type, 'schema')
+  // A stream whose events the document names: each event is a documented one, its data valid under its schema.
+  const events = res.content[type].schema?.['x-sse-events'] as Record<string, unknown> | undefined
+  if (type === 'text/event-stream' && events) {
+    for (const e of parseEvents(text)) {
+      if (!events[e.event]) return `${what}: the stream sent an event "${e.event}" the document does not name (${Object.keys(events).join(', ')})`
+      const broken = bodyViolation(`${what} event ${e.event}`, `${ptr}/x-sse-events/${e.event}`, e.data)
+      if (broken) return broken
+    }
+    return null
+  }
   if (!isJson(type)) return null
-  return bodyViolation(what, pointer('paths', template!, m.toLowerCase(), 'responses', String(status), 'content', type, 'schema'), text)
+  return bodyViolation(what, ptr, text)
+}
+
+/** The events of a text/event-stream body (WHATWG HTML §9.2.6: `event:` and `data:` lines, a blank line ends one). */
+function parseEvents(text: string): { event: string; data: string }[] {
+  const out: { event: string; data: string }[] = []
+  for (const block of text.split(/\r?\n\r?\n/)) {
+    let event = 'message'
+    const data: string[] = []
+    for (const line of block.split(/\r?\n/)) {
+      if (line.startsWith('event:')) event = line.slice(6).trim()
+      else if (line.startsWith('data:')) data.push(line.slice(5).replace(/^ /, ''))
+    }
+    if (data.length) out.push({ event, data: data.join('\n') })
+  }
+  return out
 }
 
 function bodyViolation(what: string, ptr: string, text: string): string | null {
