@@ -813,13 +813,25 @@ export interface components {
             items: components["schemas"]["CatalogEntry"][];
         };
         CatalogEntry: {
-            description?: string;
+            description?: string | null;
             env: {
-                [key: string]: Record<string, unknown>;
+                [key: string]: {
+                    description?: string | null;
+                    /** @enum {unknown} */
+                    kind: "value" | "path";
+                    required: boolean;
+                    secret: boolean;
+                };
             };
             id: string;
             params: {
-                [key: string]: Record<string, unknown>;
+                [key: string]: {
+                    description?: string | null;
+                    /** @enum {unknown} */
+                    kind: "value" | "path";
+                    required: boolean;
+                    schema: Record<string, unknown>;
+                };
             };
         };
         Change: {
@@ -865,8 +877,8 @@ export interface components {
             protocol_version?: string | null;
             server?: {
                 name?: string;
-                title?: string;
-                version?: string;
+                title?: string | null;
+                version?: string | null;
             } | null;
         };
         ClientMetadata: {
@@ -943,6 +955,7 @@ export interface components {
                 [key: string]: components["schemas"]["InputRequest"];
             } | null;
             progress: components["schemas"]["Progress"] | null;
+            /** @description The completed body: a ToolResult, PromptResult or ResourceContents. */
             result: Record<string, unknown> | null;
             /** @enum {unknown} */
             status: "working" | "input_required" | "completed" | "failed" | "cancelled";
@@ -2077,14 +2090,14 @@ export interface operations {
             };
         };
         responses: {
-            /** @description The result or the next question. */
+            /** @description The result (of the tool call, prompt or resource read that asked) or the next question. */
             200: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ToolResult"] | components["schemas"]["InputRequired"];
+                    "application/json": components["schemas"]["ToolResult"] | components["schemas"]["PromptResult"] | components["schemas"]["ResourceContents"] | components["schemas"]["InputRequired"];
                 };
             };
             /** @description Still running (`Prefer: respond-async`, or an answer that waited 50 s): follow `Location`. */
@@ -3721,7 +3734,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description `authorization_required` (Authorization required) */
+            /** @description `authorization_required` (Authorization required), `conflict` (Conflict) */
             409: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -3730,7 +3743,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {unknown} */
-                        code?: "authorization_required";
+                        code?: "authorization_required" | "conflict";
                         /** @constant */
                         status?: 409;
                     };
@@ -4863,7 +4876,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description `authorization_required` (Authorization required) */
+            /** @description `authorization_required` (Authorization required), `conflict` (Conflict) */
             409: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -4872,7 +4885,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {unknown} */
-                        code?: "authorization_required";
+                        code?: "authorization_required" | "conflict";
                         /** @constant */
                         status?: 409;
                     };
@@ -5046,7 +5059,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description `authorization_required` (Authorization required), `tool_not_approved` (Tool not approved), `cancelled` (Client closed request) */
+            /** @description `authorization_required` (Authorization required), `conflict` (Conflict), `tool_not_approved` (Tool not approved), `cancelled` (Client closed request) */
             409: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -5055,7 +5068,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {unknown} */
-                        code?: "authorization_required" | "tool_not_approved" | "cancelled";
+                        code?: "authorization_required" | "conflict" | "tool_not_approved" | "cancelled";
                         /** @constant */
                         status?: 409;
                     };
@@ -5238,7 +5251,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description `authorization_required` (Authorization required) */
+            /** @description `authorization_required` (Authorization required), `conflict` (Conflict) */
             409: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -5247,7 +5260,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {unknown} */
-                        code?: "authorization_required";
+                        code?: "authorization_required" | "conflict";
                         /** @constant */
                         status?: 409;
                     };
@@ -5419,7 +5432,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description `authorization_required` (Authorization required), `tool_not_approved` (Tool not approved), `cancelled` (Client closed request) */
+            /** @description `authorization_required` (Authorization required), `conflict` (Conflict), `tool_not_approved` (Tool not approved), `cancelled` (Client closed request) */
             409: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -5428,7 +5441,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {unknown} */
-                        code?: "authorization_required" | "tool_not_approved" | "cancelled";
+                        code?: "authorization_required" | "conflict" | "tool_not_approved" | "cancelled";
                         /** @constant */
                         status?: 409;
                     };
@@ -5581,7 +5594,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description `authorization_required` (Authorization required) */
+            /** @description `authorization_required` (Authorization required), `conflict` (Conflict) */
             409: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -5590,7 +5603,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {unknown} */
-                        code?: "authorization_required";
+                        code?: "authorization_required" | "conflict";
                         /** @constant */
                         status?: 409;
                     };
@@ -5746,7 +5759,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description `authorization_required` (Authorization required) */
+            /** @description `authorization_required` (Authorization required), `conflict` (Conflict) */
             409: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -5755,7 +5768,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {unknown} */
-                        code?: "authorization_required";
+                        code?: "authorization_required" | "conflict";
                         /** @constant */
                         status?: 409;
                     };
@@ -6338,7 +6351,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description `authorization_required` (Authorization required) */
+            /** @description `authorization_required` (Authorization required), `conflict` (Conflict) */
             409: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -6347,7 +6360,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {unknown} */
-                        code?: "authorization_required";
+                        code?: "authorization_required" | "conflict";
                         /** @constant */
                         status?: 409;
                     };
@@ -6866,6 +6879,22 @@ export interface operations {
                     };
                 };
             };
+            /** @description `unavailable` (Service unavailable) */
+            503: {
+                headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {unknown} */
+                        code?: "unavailable";
+                        /** @constant */
+                        status?: 503;
+                    };
+                };
+            };
         };
     };
     get_pool_mcp: {
@@ -6906,6 +6935,22 @@ export interface operations {
                         code?: "method_not_allowed";
                         /** @constant */
                         status?: 405;
+                    };
+                };
+            };
+            /** @description `unavailable` (Service unavailable) */
+            503: {
+                headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {unknown} */
+                        code?: "unavailable";
+                        /** @constant */
+                        status?: 503;
                     };
                 };
             };
@@ -7126,6 +7171,22 @@ export interface operations {
                         code?: "method_not_allowed";
                         /** @constant */
                         status?: 405;
+                    };
+                };
+            };
+            /** @description `unavailable` (Service unavailable) */
+            503: {
+                headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {unknown} */
+                        code?: "unavailable";
+                        /** @constant */
+                        status?: 503;
                     };
                 };
             };
