@@ -20,7 +20,7 @@ async function loadConfig() {
 }
 
 const cfg = await loadConfig()
-const gw = new Gateway({ baseUrl: '', token: () => auth.token(), ...(cfg.execute_stream_url ? { streamBaseUrl: cfg.execute_stream_url } : {}) })
+const gw = new Gateway({ baseUrl: '', token: () => auth.token(), ...(cfg.execute_stream_url ? { streamBase: cfg.execute_stream_url } : {}) })
 window.__gw = gw
 
 /** Runs fn, showing its failure in `into`; an expired or refused sign-in goes back to the sign-in screen. */
@@ -306,9 +306,14 @@ function showAudit() {
   apply()
 }
 
-function start() {
+async function start() {
   if (!auth.signedIn()) return showSignIn()
-  showMcps()
+  // Back from a full-page OAuth redirect (no popup): complete it, then show that MCP.
+  const note = h('div')
+  const done = await guard(note, () => gw.finishConnect?.() ?? null)
+  if (done?.mcp_id) return showMcp(done.mcp_id)
+  await showMcps()
+  if (note.childNodes.length) main.prepend(note)
 }
 
 auth.takeFragmentToken()
