@@ -208,7 +208,7 @@ async function showMcp(id) {
     const r = await guard(fill(toolsBox), () => gw.listTools(id))
     if (!r) return
     const rows = r.tools.map((t) => h('tr', { dataset: { tool: t.name } },
-      h('td', {}, h('button', { type: 'button', class: 'link tool-run', onclick: () => fill(run, runPanel(gw, id, t, guard)) }, t.name)),
+      h('td', {}, h('button', { type: 'button', class: 'link tool-run', onclick: () => { fill(run, runPanel(gw, id, t, guard)); run.scrollIntoView({ block: 'start' }) } }, t.name)),
       h('td', {}, t.title ?? ''), h('td', {}, t.description ?? ''),
       h('td', {}, t.approval && t.approval !== 'approved' ? badge(t.approval, 'warn') : '')))
     fill(toolsBox, r.tools.length
