@@ -1,7 +1,7 @@
 // The console: sign in, MCPs (list, register, connect, health, tools, run), audit.
 // Everything goes through the typed client (/client/gateway.js).
 import { Gateway, GatewayError } from '/client/gateway.js'
-import { h, fill, json, problemView, fmtTime } from './dom.js'
+import { h, fill, problemView, fmtTime } from './dom.js'
 import * as auth from './auth.js'
 import { runPanel } from './run.js'
 
@@ -80,12 +80,14 @@ function showSignIn(message) {
     e.preventDefault()
     if (auth.setDevToken(box.value)) return start()
     msg.hidden = false
-    msg.textContent = 'That is not a dev token that is still valid.'
+    msg.textContent = 'That is not a token that is still valid.'
   } },
-  h('label', { for: 'dev-token' }, 'Dev token'), box, h('button', { type: 'submit' }, 'Sign in'))
-  fill(main, h('section', { class: 'card narrow' }, h('h2', {}, 'Sign in (local mode)'), msg,
-    h('p', {}, 'Open the console URL that ', h('code', {}, 'npm start'), ' prints, or paste a token from ',
-      h('code', {}, 'npm run -s dev-token -- --user alice'), '. It is kept in this tab only (sessionStorage).'), form))
+  h('label', { for: 'dev-token' }, cfg.auth === 'dev' ? 'Dev token' : 'ID token'), box, h('button', { type: 'submit' }, 'Sign in'))
+  const why = cfg.auth === 'dev'
+    ? h('p', {}, 'Open the console URL that ', h('code', {}, 'npm start'), ' prints, or paste a token from ',
+      h('code', {}, 'npm run -s dev-token -- --user alice'), '. It is kept in this tab only (sessionStorage).')
+    : h('p', {}, 'Paste an ID token from the identity provider this gateway trusts. It is kept in this tab only (sessionStorage).')
+  fill(main, h('section', { class: 'card narrow' }, h('h2', {}, cfg.auth === 'dev' ? 'Sign in (local mode)' : 'Sign in'), msg, why, form))
 }
 
 // ---- MCP list and register ----
