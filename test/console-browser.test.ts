@@ -73,7 +73,7 @@ test.after(async () => {
   await Promise.all([ev?.stop(), mcp?.stop(), as?.stop(), asking?.stop()])
 })
 
-const text = (sel: string) => page.locator(sel).innerText({ timeout: STEP_MS })
+const text = async (sel: string) => (await page.locator(sel).first().textContent({ timeout: STEP_MS })) ?? ''
 
 test('the console is served on the gateway origin with a self-only CSP; the dev token in the fragment signs in and leaves the address bar', async () => {
   const r = await fetch(`${gw.url}/`)
@@ -129,7 +129,7 @@ test('a validation error from the form stays in the form: nothing is sent', asyn
   await page.fill('#arg-b', '')
   await page.click('#run-submit')
   await page.waitForFunction(() => [...document.querySelectorAll('.field-error')].some((e) => e.textContent), undefined, { timeout: STEP_MS })
-  assert.is(await page.locator('#result').innerText(), '')
+  assert.is(await page.locator('#result').textContent(), '')
   await page.fill('#arg-b', '2')
   await page.click('#run-submit')
   await page.waitForSelector('#result .ok', { timeout: STEP_MS })
@@ -210,7 +210,7 @@ test('the audit log and usage show the calls just made', async () => {
   assert.ok(Number(await text('#usage-calls')) >= 3, 'three tool calls on everything')
   await page.click('#nav [data-screen=audit]')
   await page.waitForSelector('#audit tbody tr', { timeout: STEP_MS })
-  const actions = await page.locator('#audit tbody tr td:nth-child(3)').allInnerTexts()
+  const actions = await page.locator('#audit tbody tr td:nth-child(3)').allTextContents()
   assert.ok(actions.includes('tool.execute'), actions.join(','))
   assert.ok(actions.includes('mcp.create'), actions.join(','))
   assert.ok(actions.includes('oauth.complete'), actions.join(','))
