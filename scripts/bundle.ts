@@ -36,3 +36,20 @@ await build({
 // shared/validate.ts loads the precompiled validators relative to its own file.
 mkdirSync(`${dist}bundle/generated`, { recursive: true })
 copyFileSync(`${dist}shared/generated/validators.cjs`, `${dist}bundle/generated/validators.cjs`)
+
+// The typed client (client/): one ESM file for browsers and Node, eventsource-parser inside (no runtime
+// dependencies), its declarations beside it (`tsc -p client`). Local mode and Hosting serve a copy at /client/gateway.js.
+const root = fileURLToPath(new URL('../../', import.meta.url))
+await build({
+  entryPoints: [`${root}client/src/index.ts`],
+  outfile: `${root}client/dist/gateway.js`,
+  bundle: true,
+  format: 'esm',
+  platform: 'neutral',
+  target: 'es2022',
+  sourcemap: 'linked',
+  logLevel: 'warning',
+  legalComments: 'inline',
+})
+mkdirSync(`${root}public/client`, { recursive: true })
+copyFileSync(`${root}client/dist/gateway.js`, `${root}public/client/gateway.js`)
