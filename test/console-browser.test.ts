@@ -173,8 +173,8 @@ test('connect an OAuth MCP through the popup: the provider signs in, the console
 })
 
 test('a popup closed before the provider answers: the console says so and stays not connected', async () => {
-  await page.goto(`${gw.url}/`, { timeout: STEP_MS })
   const r = await gw.req('POST', '/mcps', { token: alice, body: { name: 'protected-2', type: 'http', endpoint: mcp.url, auth_type: 'oauth' } })
+  await page.goto(`${gw.url}/`, { timeout: STEP_MS })
   await page.click(`[data-id="${r.json.id}"] .mcp-link`)
   await page.waitForSelector('#connect', { timeout: STEP_MS })
   await ctx.route((u) => u.origin === as.issuer, (route) => route.fulfill({ status: 200, contentType: 'text/html', body: '<p>Sign in</p>' }))
