@@ -177,7 +177,9 @@ test('a popup closed before the provider answers: the console says so and stays 
   await page.goto(`${gw.url}/`, { timeout: STEP_MS })
   await page.click(`[data-id="${r.json.id}"] .mcp-link`)
   await page.waitForSelector('#connect', { timeout: STEP_MS })
-  await ctx.route((u) => u.origin === as.issuer, (route) => route.fulfill({ status: 200, contentType: 'text/html', body: '<p>Sign in</p>' }))
+  // The provider shows a sign-in page the user never finishes.
+  const atProvider = (u: URL) => u.origin === as.issuer
+  await ctx.route(atProvider, (route) => route.fulfill({ status: 200, contentType: 'text/html', body: '<p>Sign in</p>' }))
   try {
     const [popup] = await Promise.all([ctx.waitForEvent('page', { timeout: STEP_MS }), page.click('#connect')])
     await popup.waitForURL((u) => u.origin === as.issuer, { timeout: STEP_MS })
@@ -186,8 +188,30 @@ test('a popup closed before the provider answers: the console says so and stays 
     assert.match(await text('#connection .problem'), 'popup_closed')
     assert.match(await text('#connection .badge'), 'not_connected')
   } finally {
-    await ctx.unroute((u) => u.origin === as.issuer)
+    await ctx.unroute(atProvider)
   }
+})
+
+test('a blocked popup: the console offers the whole tab; back from the provider it completes and shows that MCP connected', async () => {
+  const r = await gw.req('POST', '/mcps', { token: alice, body: { name: 'protected-3', type: 'http', endpoint: mcp.url, auth_type: 'oauth' } })
+  await page.goto(`${gw.url}/`, { timeout: STEP_MS })
+  await page.click(`[data-id="${r.json.id}"] .mcp-link`)
+  await page.waitForSelector('#connect', { timeout: STEP_MS })
+  // What a popup blocker does to window.open.
+  await page.evaluate(() => { window.open = () => null })
+  await page.click('#connect')
+  await page.waitForSelector('#connect-tab', { timeout: STEP_MS })
+  assert.match(await text('#connection .problem'), 'popup_blocked')
+  // The tab goes to the provider and comes back with the completion, which the console takes out of the address bar.
+  await Promise.all([
+    page.waitForURL((u) => u.origin === gw.url && u.searchParams.get('oauth_status') === 'pending_confirmation', { timeout: STEP_MS, waitUntil: 'commit' }),
+    page.click('#connect-tab'),
+  ])
+  await page.waitForSelector('#connection .badge.ok', { timeout: STEP_MS })
+  assert.match(await text('h2'), 'protected-3')
+  assert.is(new URL(page.url()).search, '', 'no completion left in the address')
+  const v = await gw.req('GET', `/mcps/${r.json.id}`, { token: alice })
+  assert.is(v.json.connection.state, 'connected')
 })
 
 test('the audit log and usage show the calls just made', async () => {

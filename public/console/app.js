@@ -182,6 +182,11 @@ async function showMcp(id) {
       }, (e) => {
         note.remove()
         conn.append(problemView(e))
+        // A blocked popup: the whole tab goes to the provider instead, and finishConnect() completes on return.
+        if (e?.code === 'popup_blocked')
+          conn.append(h('button', { type: 'button', id: 'connect-tab', onclick: () => {
+            gw.connect(id, { popup: false, returnTo: location.origin + location.pathname }).catch((err) => conn.append(problemView(err)))
+          } }, 'Connect in this tab'))
       })
     } }, v.connection?.connected ? 'Reconnect' : 'Connect'))
   }
