@@ -10,6 +10,7 @@ import { startGateway, type Gateway as Local } from './support/gateway.js'
 import { startEverything, type EverythingHandle } from './support/everything.js'
 import { startAskingModern, type AskingHandle } from './servers/asking.js'
 import { rejects } from './support/assert.js'
+import { contractViolation } from './support/contract.js'
 
 const test = suite('client')
 let local: Local
@@ -22,10 +23,30 @@ let tokenCalls = 0
 
 /** Every request a client sends: method, path and If-Match. */
 const sent: { method: string; path: string; ifMatch: string | null; prefer: string | null }[] = []
-const recording: typeof fetch = (input, init) => {
+/** Every answer the client got that the OpenAPI document does not describe (test/support/contract.ts). */
+const violations: string[] = []
+const streams: Promise<void>[] = []
+const recording: typeof fetch = async (input, init) => {
   const h = new Headers(init?.headers)
-  sent.push({ method: init?.method ?? 'GET', path: new URL(String(input)).pathname + new URL(String(input)).search, ifMatch: h.get('if-match'), prefer: h.get('prefer') })
-  return fetch(input, init)
+  const url = new URL(String(input))
+  const method = init?.method ?? 'GET'
+  sent.push({ method, path: url.pathname + url.search, ifMatch: h.get('if-match'), prefer: h.get('prefer') })
+  const res = await fetch(input, init)
+  const check = (text: string) => {
+    const broken = contractViolation(method, url.pathname, res.status, res.headers.get('content-type'), text)
+    if (broken) violations.push(broken)
+  }
+  if (res.headers.get('content-type')?.startsWith('text/event-stream')) {
+    // A stream is checked from a copy read alongside the client's (awaiting it here would hold the stream back);
+    // a stream the test aborted is not checked.
+    streams.push(
+      res
+        .clone()
+        .text()
+        .then(check, () => {}),
+    )
+  } else check(await res.clone().text())
+  return res
 }
 
 const isCode = (status: number, code: string) => (e: unknown) => e instanceof GatewayError && e.status === status && e.code === code
@@ -40,6 +61,10 @@ test.before(async () => {
   askId = (await ops.createMcp({ name: 'asking', type: 'http', endpoint: asking.url, scope: 'org', config: { tool_policy: { mode: 'open' } } })).id
   // A function token is asked for on every request (an app returns a fresh ID token there).
   alice = new Gateway({ baseUrl: local.url, token: async () => (tokenCalls++, local.token('alice', { org: 'acme' })), fetch: recording })
+})
+test.after.each(async () => {
+  await Promise.all(streams.splice(0))
+  assert.equal(violations.splice(0), [], 'answers the OpenAPI document does not describe')
 })
 test.after(async () => {
   await local?.close()
@@ -57,7 +82,7 @@ test('create, update with the remembered ETag, and a stale one refused: 412 prec
   assert.is(renamed.name, 'crud-2')
   assert.is(sent[0]!.ifMatch, first, 'If-Match is the remembered ETag')
   assert.is(tokenCalls, before + 1, 'the token function is asked once per request')
-  assert.is.not(alice.etagOf(created.id), first, 'the update\'s ETag replaces it')
+  assert.is.not(alice.etagOf(created.id), first, "the update's ETag replaces it")
   // Another tab (its own client) writes in between.
   const other = new Gateway({ baseUrl: local.url, token: await local.token('alice', { org: 'acme' }) })
   await other.getMcp(created.id)
@@ -90,7 +115,10 @@ test('listMcps pages through next_cursor as an async iterator', async () => {
     for (const id of [...ids, evId, askId]) assert.ok(seen.includes(id), id)
     assert.equal([...seen].sort(), seen, 'ordered by id')
     assert.is(sent.length, 3, 'three pages of at most 2')
-    assert.ok(sent.slice(1).every((s) => s.path.includes('cursor=')), JSON.stringify(sent))
+    assert.ok(
+      sent.slice(1).every((s) => s.path.includes('cursor=')),
+      JSON.stringify(sent),
+    )
   } finally {
     for (const id of ids) await alice.deleteMcp(id)
   }
@@ -98,7 +126,10 @@ test('listMcps pages through next_cursor as an async iterator', async () => {
 
 test('errors are typed: errors[] on 400, retry_after from Retry-After on 429, network_error without a gateway', async () => {
   const bad = await rejects(() => alice.createMcp({ name: 'x', type: 'http', endpoint: 'ftp://nope' }), isCode(400, 'invalid_request'))
-  assert.ok(bad.errors?.some((x: { path: string }) => x.path === '/endpoint'), JSON.stringify(bad.errors))
+  assert.ok(
+    bad.errors?.some((x: { path: string }) => x.path === '/endpoint'),
+    JSON.stringify(bad.errors),
+  )
   assert.ok(bad.message.length > 0)
   const ids: string[] = []
   try {
@@ -112,10 +143,13 @@ test('errors are typed: errors[] on 400, retry_after from Retry-After on 429, ne
   const unauth = new Gateway({ baseUrl: local.url, token: 'not-a-jwt' })
   await rejects(() => unauth.getMcp(evId), isCode(401, 'unauthenticated'))
   const nowhere = new Gateway({ baseUrl: 'http://127.0.0.1:1', token: 't' })
-  await rejects(() => nowhere.getMcp(evId), (e) => e instanceof GatewayError && e.status === 0 && e.code === 'network_error')
+  await rejects(
+    () => nowhere.getMcp(evId),
+    (e) => e instanceof GatewayError && e.status === 0 && e.code === 'network_error',
+  )
 })
 
-test('listing: tools, resources and prompts are the API\'s own bodies', async () => {
+test("listing: tools, resources and prompts are the API's own bodies", async () => {
   const t = await alice.listTools(evId)
   assert.ok(t.tools.some((x) => x.name === 'echo'))
   assert.ok(Array.isArray((await alice.listResources(evId)).resources))
@@ -123,7 +157,7 @@ test('listing: tools, resources and prompts are the API\'s own bodies', async ()
   const check = await alice.checkMcp(evId)
   assert.is(check.ok, true, JSON.stringify(check))
   const r = await alice.execute(evId, 'echo', { arguments: { message: 'hi' } })
-  assert.is(r.status, 'completed')
+  if (r.status !== 'completed') return assert.unreachable(JSON.stringify(r))
   assert.match(JSON.stringify(r.content), 'hi')
 })
 
@@ -138,9 +172,12 @@ test('executeStream yields progress events, then the result', async () => {
 })
 
 test('executeStream: a failure before the stream opens throws; aborting closes the stream', async () => {
-  await rejects(async () => {
-    for await (const _ of alice.executeStream(evId, 'no-such-tool', { arguments: {} })) assert.unreachable()
-  }, isCode(404, 'not_found'))
+  await rejects(
+    async () => {
+      for await (const _ of alice.executeStream(evId, 'no-such-tool', { arguments: {} })) assert.unreachable()
+    },
+    isCode(404, 'not_found'),
+  )
   const ac = new AbortController()
   const got: string[] = []
   const t0 = Date.now()
@@ -159,14 +196,18 @@ const FORM = { elicitation: { form: {} } }
 
 test('interactive: input_required is answered through the client and the call completes', async () => {
   const q = await alice.execute(askId, 'ask_form', { arguments: {}, capabilities: FORM })
-  assert.is(q.status, 'input_required', JSON.stringify(q))
+  // The types narrow on `status`: the question, or the completed call.
+  if (q.status !== 'input_required') return assert.unreachable(JSON.stringify(q))
   assert.equal(Object.keys(q.input_requests), ['who'])
-  assert.is(q.input_requests.who.mode, 'form')
+  assert.is(q.input_requests.who!.mode, 'form')
   const bad = await rejects(() => alice.answer(q.execution_id, { who: { action: 'accept', content: { name: 'Ada' } } }), isCode(400, 'invalid_request'))
-  assert.ok(bad.errors.some((x: { path: string }) => x.path.startsWith('/responses/who/content')), JSON.stringify(bad.errors))
+  assert.ok(
+    bad.errors.some((x: { path: string }) => x.path.startsWith('/responses/who/content')),
+    JSON.stringify(bad.errors),
+  )
   const done = await alice.answer(q.execution_id, { who: { action: 'accept', content: { name: 'Ada', age: 36 } } })
-  assert.is(done.status, 'completed', JSON.stringify(done))
-  assert.is(done.content[0].text, 'hello Ada (36)')
+  if (done.status !== 'completed' || !('content' in done)) return assert.unreachable(JSON.stringify(done))
+  assert.is(done.content[0]!.text, 'hello Ada (36)')
 })
 
 test('interactive over the stream: the input_required event is answered while the stream stays open', async () => {

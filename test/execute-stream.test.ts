@@ -3,6 +3,7 @@
  * then exactly one `result` or `error`; failures before the stream opens stay
  * plain problem+json. And a caller who goes away cancels the upstream call.
  */
+import { ContractError, contractViolation } from './support/contract.js'
 import { suite } from 'uvu'
 import * as assert from 'uvu/assert'
 import { createServer, connect, type Server, type Socket } from 'node:net'
@@ -38,6 +39,9 @@ async function stream(id: string, tool: string, args: unknown, signal = AbortSig
   })
   const text = await res.text()
   const type = res.headers.get('content-type') ?? ''
+  // The stream keeps the OpenAPI document's contract too: each event documented, its data valid.
+  const broken = contractViolation('POST', new URL(res.url).pathname, res.status, type, text)
+  if (broken) throw new ContractError(broken)
   return { status: res.status, type, text, events: type.startsWith('text/event-stream') ? parseSse(text) : [] }
 }
 

@@ -186,7 +186,7 @@ const check = <T>(arb: fc.Arbitrary<T>, fn: (v: T) => Promise<void>) => fc.asser
 fuzz('every route in firebase.json and every route a function registers has a template', async () => {
   await Promise.all(Object.values(FUNCTIONS).map((load) => load()))
   const rewrites = loadRewrites(FIREBASE_JSON)
-  const sample = (t: Template) => pathOf(t, { id: 'ID', tool: 'echo', prompt: 'greet', name: 'io.github.user/weather' })
+  const sample = (t: Template) => pathOf(t, { id: 'ID', tool: 'echo', prompt: 'greet', name: 'io.github.user/weather', asset: 'init.js' })
   for (const r of rewrites) assert.ok(TEMPLATES.some((t) => r.pattern.test(sample(t))), `no template for the rewrite ${r.pattern} (${r.fn})`)
   assert.ok(registeredRoutes.size >= Object.keys(FUNCTIONS).length)
   for (const [fn, routes] of registeredRoutes) {

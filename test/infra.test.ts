@@ -278,6 +278,9 @@ test('the source staging script stages, where infra/ zips it, the bundle, the ca
   assert.not.ok(existsSync(join(out, '.compile-cache')), 'no cache made here: Node keys it by absolute path, so it would miss where the functions run')
   assert.equal(m.data.archive_file.source.excludes, ['.compile-cache/**'], 'nor zipped, if something filled one locally')
   assert.is(pkg.devDependencies, undefined)
+  // The reference page at /api/v1/docs reads Swagger UI from the deployment's node_modules; its vendor's install analytics stay off.
+  assert.ok(pkg.dependencies['swagger-ui-dist'], 'swagger-ui-dist is staged')
+  assert.equal(pkg.scarfSettings, { enabled: false })
   const catalog = JSON.parse(readFileSync(join(out, 'catalog/example.json'), 'utf8'))
   const packages = catalog.servers.filter((s: any) => s.command === 'node').map((s: any) => s.package)
   assert.ok(packages.length > 0)

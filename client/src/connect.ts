@@ -71,7 +71,7 @@ async function viaPopup(gw: Gateway, id: string, o: ConnectOptions, w: Win, popu
   const gatewayOrigin = new URL(gw.baseUrl || w.location.href, w.location.href).origin
   let msg: { status: string; completion?: string; error?: string }
   try {
-    const start = await gw.oauthStart(id, { return_to: o.returnTo ?? w.location.href, ...(o.scopes ? { scopes: o.scopes } : {}) }, { signal: o.signal })
+    const start = await gw.oauthStart(id, { return_to: o.returnTo ?? here(w), ...(o.scopes ? { scopes: o.scopes } : {}) }, { signal: o.signal })
     if (popup.closed) throw closedError()
     popup.location.href = start.authorization_url
     msg = await callback(w, popup, gatewayOrigin, id, deadline, o.signal)
@@ -119,6 +119,12 @@ function callback(w: Win, popup: Popup, origin: string, id: string, deadline: nu
   })
 }
 
+/** This page, as the gateway takes it (at most 2048 characters; else the origin's root). */
+function here(w: Win): string {
+  const href = w.location.href.split('#')[0]!
+  return href.length <= 2048 ? href : `${new URL(href).origin}/`
+}
+
 const closedError = () => clientError('popup_closed', 'The sign-in window was closed before it finished.')
 
 function close(p: Popup) {
@@ -130,7 +136,7 @@ function close(p: Popup) {
 }
 
 async function redirect(gw: Gateway, id: string, o: ConnectOptions, w: Win): Promise<Redirecting> {
-  const start = await gw.oauthStart(id, { return_to: o.returnTo ?? w.location.href, ...(o.scopes ? { scopes: o.scopes } : {}) }, { signal: o.signal })
+  const start = await gw.oauthStart(id, { return_to: o.returnTo ?? here(w), ...(o.scopes ? { scopes: o.scopes } : {}) }, { signal: o.signal })
   w.location.assign(start.authorization_url)
   return { status: 'redirecting', authorization_url: start.authorization_url }
 }

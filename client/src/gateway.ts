@@ -100,7 +100,7 @@ export class Gateway {
   checkMcp(id: string, o: RequestOptions = {}): Promise<T.CheckResult> {
     return this.#json('POST', `/mcps/${enc(id)}/check`, o)
   }
-  stdioCatalog(o: RequestOptions = {}): Promise<{ items: T.Json[] }> {
+  stdioCatalog(o: RequestOptions = {}): Promise<T.Catalog> {
     return this.#json('GET', '/stdio/catalog', o)
   }
 
@@ -110,36 +110,38 @@ export class Gateway {
   listTools(id: string, o: RequestOptions & { fresh?: boolean } = {}): Promise<T.ToolList> {
     return this.#json('GET', `/mcps/${enc(id)}/tools`, { ...o, headers: o.fresh ? { 'Cache-Control': 'no-cache' } : {} })
   }
-  toolChanges(id: string, o: RequestOptions = {}): Promise<T.Json> {
+  toolChanges(id: string, o: RequestOptions = {}): Promise<T.ToolChanges> {
     return this.#json('GET', `/mcps/${enc(id)}/tools/changes`, o)
   }
-  approveTools(id: string, body: T.ApproveBody, o: RequestOptions = {}): Promise<T.Json> {
+  approveTools(id: string, body: T.ApproveBody, o: RequestOptions = {}): Promise<T.Approved> {
     return this.#json('POST', `/mcps/${enc(id)}/tools/approve`, { ...o, body })
   }
   listResources(id: string, o: RequestOptions = {}): Promise<T.ResourceList> {
     return this.#json('GET', `/mcps/${enc(id)}/resources`, o)
   }
-  listResourceTemplates(id: string, o: RequestOptions = {}): Promise<T.Json> {
+  listResourceTemplates(id: string, o: RequestOptions = {}): Promise<T.ResourceTemplates> {
     return this.#json('GET', `/mcps/${enc(id)}/resources/templates`, o)
   }
   /** `capabilities`: what the app can answer if the server asks first (`elicitation.form`, `elicitation.url`, `sampling`). */
-  readResource(id: string, uri: string, o: RequestOptions & { capabilities?: string[] } = {}): Promise<T.Json> {
+  readResource(id: string, uri: string, o: RequestOptions & { capabilities?: string[] } = {}): Promise<T.ResourceContents | T.InputRequired> {
     return this.#json('GET', `/mcps/${enc(id)}/resources/read`, { ...o, query: { uri, capabilities: o.capabilities?.join(',') } })
   }
   listPrompts(id: string, o: RequestOptions = {}): Promise<T.PromptList> {
     return this.#json('GET', `/mcps/${enc(id)}/prompts`, o)
   }
-  getPrompt(id: string, name: string, body: { arguments?: Record<string, string>; capabilities?: T.Capabilities } = {}, o: RequestOptions = {}): Promise<T.Json> {
+  getPrompt(id: string, name: string, body: { arguments?: Record<string, string>; capabilities?: T.Capabilities } = {}, o: RequestOptions = {}): Promise<T.PromptResult | T.InputRequired> {
     return this.#json('POST', `/mcps/${enc(id)}/prompts/${enc(name)}/get`, { ...o, body })
   }
-  complete(id: string, body: T.CompleteBody, o: RequestOptions = {}): Promise<T.Json> {
+  complete(id: string, body: T.CompleteBody, o: RequestOptions = {}): Promise<T.Completion> {
     return this.#json('POST', `/mcps/${enc(id)}/complete`, { ...o, body })
   }
 
   // ---- execute and executions ----------------------------------------------------------------------
 
   /** Runs a tool: the completed body, or `input_required` (answer it with `answer`); with `async`, the execution record (202). */
-  execute(id: string, tool: string, body: T.ExecuteBody = {}, o: ExecuteOptions = {}): Promise<T.ExecuteResult> {
+  execute(id: string, tool: string, body: T.ExecuteBody, o: ExecuteOptions & { async: true }): Promise<T.Execution>
+  execute(id: string, tool: string, body?: T.ExecuteBody, o?: ExecuteOptions): Promise<T.ExecuteResult>
+  execute(id: string, tool: string, body: T.ExecuteBody = {}, o: ExecuteOptions = {}): Promise<T.ExecuteResult | T.Execution> {
     return this.#json('POST', `/mcps/${enc(id)}/tools/${enc(tool)}/execute`, { ...o, body, headers: o.async ? { Prefer: 'respond-async' } : {} })
   }
   /**
@@ -157,8 +159,11 @@ export class Gateway {
     }
     yield* readEvents(res.body, o.signal) as AsyncGenerator<StreamEvent<T.StreamEventName>>
   }
-  /** Answers an execution's outstanding input requests: the next round, the completed body, or (async) the record. */
-  answer(executionId: string, responses: Record<string, unknown>, o: ExecuteOptions = {}): Promise<T.ExecuteResult> {
+  /**
+   * Answers an execution's outstanding input requests: the completed body or the next round; the execution
+   * record (202) with `async`, or when the call has not stopped again within the gateway's 50 s wait.
+   */
+  answer(executionId: string, responses: Record<string, unknown>, o: ExecuteOptions = {}): Promise<T.ExecuteResult | T.Execution> {
     return this.#json('POST', `/executions/${enc(executionId)}/input`, { ...o, body: { responses }, headers: o.async ? { Prefer: 'respond-async' } : {} })
   }
   getExecution(executionId: string, o: RequestOptions = {}): Promise<T.Execution> {
@@ -196,15 +201,15 @@ export class Gateway {
   finishConnect(): Promise<Connected | null> {
     return finishConnect(this)
   }
-  oauthStart(id: string, body: { return_to?: string; scopes?: string[] } = {}, o: RequestOptions = {}): Promise<{ authorization_url: string; expires_at: string }> {
+  oauthStart(id: string, body: { return_to?: string; scopes?: string[] } = {}, o: RequestOptions = {}): Promise<T.OAuthStart> {
     return this.#json('POST', `/mcps/${enc(id)}/oauth/start`, { ...o, body })
   }
   oauthComplete(id: string, completion: string, o: RequestOptions = {}): Promise<T.McpView> {
     return this.#json('POST', `/mcps/${enc(id)}/oauth/complete`, { ...o, body: { completion }, etagFor: id })
   }
   /** Disconnects the caller: null when the provider confirmed the revocation, else what it said (`revoked: false`). */
-  async disconnect(id: string, o: RequestOptions = {}): Promise<T.Json | null> {
-    return (await this.#json<T.Json | undefined>('DELETE', `/mcps/${enc(id)}/oauth`, o)) ?? null
+  async disconnect(id: string, o: RequestOptions = {}): Promise<T.NotRevoked | null> {
+    return (await this.#json<T.NotRevoked | undefined>('DELETE', `/mcps/${enc(id)}/oauth`, o)) ?? null
   }
 
   // ---- discovery -----------------------------------------------------------------------------------
@@ -219,27 +224,27 @@ export class Gateway {
   registryServer(name: string, q: { version?: string } = {}, o: RequestOptions = {}): Promise<T.RegistryServer> {
     return this.#json('GET', `/registry/servers/${name.split('/').map(enc).join('/')}`, { ...o, query: q })
   }
-  createProposal(body: { name: string; version: string; package?: number; note?: string }, o: RequestOptions = {}): Promise<T.Json> {
+  createProposal(body: { name: string; version: string; package?: number; note?: string }, o: RequestOptions = {}): Promise<T.Proposal> {
     return this.#json('POST', '/registry/proposals', { ...o, body })
   }
-  listProposals(o: RequestOptions = {}): Promise<{ items: T.Json[] }> {
+  listProposals(o: RequestOptions = {}): Promise<{ items: T.Proposal[] }> {
     return this.#json('GET', '/registry/proposals', o)
   }
   /** For Cloud Scheduler's service account (a Google-signed token), not for users. */
-  refreshRegistry(o: RequestOptions = {}): Promise<T.Json> {
+  refreshRegistry(o: RequestOptions = {}): Promise<T.Refreshed> {
     return this.#json('POST', '/registry/refresh', { ...o, body: {} })
   }
 
   // ---- personal access tokens ----------------------------------------------------------------------
 
   /** `token` (`mgw_...`) is in this answer only. */
-  createToken(body: { name: string; expires_in?: number; scopes?: string[] }, o: RequestOptions = {}): Promise<T.Json> {
+  createToken(body: { name: string; expires_in?: number; scopes?: string[] }, o: RequestOptions = {}): Promise<T.NewToken> {
     return this.#json('POST', '/tokens', { ...o, body })
   }
-  listTokens(q: { scope?: 'org' } = {}, o: RequestOptions = {}): AsyncIterable<T.Json> {
+  listTokens(q: { scope?: 'org' } = {}, o: RequestOptions = {}): AsyncIterable<T.Token> {
     return this.#paged((cursor) => this.tokensPage({ ...q, cursor }, o))
   }
-  tokensPage(q: { scope?: 'org'; cursor?: string | null } = {}, o: RequestOptions = {}): Promise<T.Page<T.Json>> {
+  tokensPage(q: { scope?: 'org'; cursor?: string | null } = {}, o: RequestOptions = {}): Promise<T.Page<T.Token>> {
     return this.#json('GET', '/tokens', { ...o, query: q })
   }
   async deleteToken(id: string, o: RequestOptions = {}): Promise<void> {
@@ -262,17 +267,30 @@ export class Gateway {
   // ---- no auth -------------------------------------------------------------------------------------
 
   /** `GET /health` (200, or 503 `degraded`, which is returned, not thrown). */
-  async health(o: RequestOptions = {}): Promise<T.Json> {
+  async health(o: RequestOptions = {}): Promise<T.GatewayHealth> {
     const res = await this.#fetch(`${this.apiBase}/health`, { signal: o.signal, headers: { Accept: 'application/json' } }).catch(netError)
     if (res.status === 503) return res.json()
+    if (!res.ok) throw await errorFrom(res)
     return this.#parse(res)
   }
   /** The OpenAPI document the gateway serves. */
   async openapi(o: RequestOptions = {}): Promise<T.Json> {
-    return this.#parse(await this.#fetch(`${this.apiBase}/openapi.json`, { signal: o.signal }).catch(netError))
+    return this.#public('/openapi.json', o)
+  }
+
+  /** The gateway's OAuth Client ID Metadata Document (what providers read when its URL is the client_id). */
+  async clientMetadata(o: RequestOptions = {}): Promise<T.Json> {
+    return this.#public('/oauth/client-metadata.json', o)
   }
 
   // ---- plumbing ------------------------------------------------------------------------------------
+
+  /** A route without auth: no token is asked for or sent. */
+  async #public(path: string, o: RequestOptions): Promise<any> {
+    const res = await this.#fetch(`${this.apiBase}${path}`, { signal: o.signal, headers: { Accept: 'application/json' } }).catch(netError)
+    if (!res.ok) throw await errorFrom(res)
+    return this.#parse(res)
+  }
 
   async *#paged<I>(page: (cursor: string | null) => Promise<T.Page<I>>): AsyncGenerator<I> {
     let cursor: string | null = null

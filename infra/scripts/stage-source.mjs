@@ -59,6 +59,9 @@ for (const c of catalogs) {
   }
 }
 
+// /api/v1/docs serves Swagger UI from node_modules of the deployment (shared/openapi/serve.ts).
+if (!deps['swagger-ui-dist']) fail('swagger-ui-dist must be a runtime dependency: /api/v1/docs reads it from node_modules')
+
 rmSync(out, { recursive: true, force: true })
 mkdirSync(join(out, 'dist'), { recursive: true })
 cpSync(join(root, 'dist/bundle'), join(out, 'dist/bundle'), { recursive: true })
@@ -73,6 +76,9 @@ const staged = {
   engines: { node: '>=22' },
   scripts: { 'gcp-build': 'node dist/bundle/fill-compile-cache.js' },
   dependencies: Object.fromEntries(Object.entries(deps).sort(([a], [b]) => a.localeCompare(b))),
+  // swagger-ui-dist (the /api/v1/docs page, read from node_modules) depends on @scarf/scarf, whose install script
+  // reports the install to its vendor: not from our deploy builds.
+  scarfSettings: { enabled: false },
 }
 writeFileSync(join(out, 'package.json'), JSON.stringify(staged, null, 2) + '\n')
 cpSync(join(root, 'package-lock.json'), join(out, 'package-lock.json'))

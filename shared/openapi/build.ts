@@ -114,8 +114,11 @@ export function codesOf(s: Spec): Code[] {
   const codes = new Set<Code>(s.codes)
   const auth = s.auth ?? 'user'
   // A token that does not verify; the issuer's keys not reachable.
-  if (auth !== 'none') codes.add('unauthenticated')
-  if (auth === 'user' || auth === 'agent') codes.add('unavailable')
+  if (auth !== 'none') {
+    codes.add('unauthenticated')
+    // The issuer's (or Google's) keys could not be fetched, or the store did not answer.
+    codes.add('unavailable')
+  }
   if (s.body) for (const c of ['invalid_request', 'payload_too_large', 'unsupported_media_type'] as const) codes.add(c)
   if (s.query) codes.add('invalid_request')
   // A path segment that is not valid percent-encoding.

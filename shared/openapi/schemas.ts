@@ -106,7 +106,11 @@ export const SCHEMAS: Record<string, object> = {
   McpPage: page('Mcp'),
   CatalogEntry: {
     type: 'object', required: ['id', 'params', 'env'],
-    properties: { id: str, description: str, params: { type: 'object', additionalProperties: obj }, env: { type: 'object', additionalProperties: obj } },
+    properties: {
+      id: str, description: nstr,
+      params: { type: 'object', additionalProperties: { type: 'object', required: ['schema', 'kind', 'required'], properties: { schema: obj, kind: { enum: ['value', 'path'] }, required: { type: 'boolean' }, description: nstr } } },
+      env: { type: 'object', additionalProperties: { type: 'object', required: ['secret', 'kind', 'required'], properties: { secret: { type: 'boolean' }, kind: { enum: ['value', 'path'] }, required: { type: 'boolean' }, description: nstr } } },
+    },
   },
   Catalog: { type: 'object', required: ['items'], properties: { items: { type: 'array', items: ref('CatalogEntry') } } },
   Tool: {
@@ -167,7 +171,7 @@ export const SCHEMAS: Record<string, object> = {
     type: 'object', required: ['ok', 'latency_ms', 'checked_at', 'error'],
     properties: {
       ok: { type: 'boolean' }, latency_ms: int, checked_at: time, protocol_version: nstr,
-      server: { type: ['object', 'null'], properties: { name: str, version: str, title: str } },
+      server: { type: ['object', 'null'], properties: { name: str, version: nstr, title: nstr } },
       instructions: nstr, capabilities: { type: ['object', 'null'] },
       error: { anyOf: [{ type: 'object', required: ['code', 'detail'], properties: { code: str, reason: nstr, detail: str, upstream: obj, start_url: str } }, { type: 'null' }] },
     },
@@ -195,7 +199,7 @@ export const SCHEMAS: Record<string, object> = {
       status: { enum: ['working', 'input_required', 'completed', 'failed', 'cancelled'] },
       progress: { anyOf: [ref('Progress'), { type: 'null' }] },
       input_requests: { type: ['object', 'null'], additionalProperties: ref('InputRequest') },
-      result: { type: ['object', 'null'] },
+      result: { type: ['object', 'null'], description: 'The completed body: a ToolResult, PromptResult or ResourceContents.' },
       error: { anyOf: [ref('Problem'), { type: 'null' }] },
       expires_at: time,
     },

@@ -88,6 +88,10 @@ async function freshExecution(fx: Fx) {
 
 export const TEMPLATES: Template[] = [
   { route: 'GET /health', auth: 'none', ok: [200], valid: () => fc.constant({}) },
+  // ---- the OpenAPI document and its reference page (issue 17, health function) ----
+  { route: 'GET /openapi.json', auth: 'none', ok: [200], valid: () => fc.constant({}) },
+  { route: 'GET /docs', auth: 'none', ok: [200], page: true, valid: () => fc.constant({}) },
+  { route: 'GET /docs/{asset}', auth: 'none', ok: [200], valid: () => fc.constantFrom('swagger-ui.css', 'init.js', 'favicon-32x32.png').map((asset) => ({ vars: { asset } })) },
   { route: 'GET /stdio/catalog', auth: 'user', ok: [200], valid: () => fc.constant({}) },
   {
     route: 'POST /mcps', auth: 'user', ok: [201], fields: ['/name', '/endpoint', '/config', '/config/headers', '/config/secret_headers', '/config/token', '/config/timeout_ms'],

@@ -14,6 +14,7 @@ import { handlers } from '../../functions/names.js'
 import { devToken } from '../../shared/auth/dev-token.js'
 import { auditFlushed } from '../../shared/audit.js'
 import { closeSessions } from '../../shared/mcp/sessions.js'
+import { ContractError, contractViolation } from './contract.js'
 
 export interface Res {
   status: number
@@ -29,7 +30,12 @@ export interface Gateway {
   logs: string[]
   dataDir: string
   token(user: string, o?: { org?: string; admin?: boolean; ttlSec?: number }): Promise<string>
-  req(method: string, path: string, o?: { token?: string; body?: unknown; raw?: string | Buffer; headers?: Record<string, string> }): Promise<Res>
+  /**
+   * One request. Every answer under /api/v1 is checked against the OpenAPI document (test/support/contract.ts):
+   * an undocumented status or media type, or a body its schema refuses, throws a ContractError. `contract: false`
+   * skips the check, only for requests that deliberately send hostile bytes.
+   */
+  req(method: string, path: string, o?: { token?: string; body?: unknown; raw?: string | Buffer; headers?: Record<string, string>; contract?: boolean }): Promise<Res>
   close(): Promise<void>
 }
 
@@ -64,8 +70,13 @@ export async function startGateway(o: { env?: Record<string, string>; over?: Par
         body = JSON.stringify(r.body)
         headers['content-type'] ??= 'application/json'
       }
-      const res = await fetch(path.startsWith('http') ? path : base + path, { method, headers, body: body as any, signal: AbortSignal.timeout(30_000) })
+      const url = new URL(path.startsWith('http') ? path : base + path)
+      const res = await fetch(url, { method, headers, body: body as any, signal: AbortSignal.timeout(30_000) })
       const text = await res.text()
+      if (r.contract !== false && url.pathname.startsWith('/api/v1/')) {
+        const broken = contractViolation(method, url.pathname, res.status, res.headers.get('content-type'), text)
+        if (broken) throw new ContractError(broken)
+      }
       let json: any
       try {
         json = text ? JSON.parse(text) : undefined

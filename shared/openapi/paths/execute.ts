@@ -14,6 +14,8 @@ const SSE = {
 // An execution cancelled before it answered (shared/executions/api.ts replyFor).
 const CANCELLED = { 409: ['cancelled'] }
 const answer = { anyOf: [ref('ToolResult'), ref('InputRequired')] }
+// An answer continues whatever asked: a tool call, a prompt get or a resource read.
+const continued = { anyOf: [ref('ToolResult'), ref('PromptResult'), ref('ResourceContents'), ref('InputRequired')] }
 const accepted = { description: 'Still running (`Prefer: respond-async`, or an answer that waited 50 s): follow `Location`.', schema: 'Execution', headers: ['Location'] }
 
 export function executePaths(b: Builder): void {
@@ -40,7 +42,7 @@ export function executePaths(b: Builder): void {
     tag: 'execute', summary: 'Answer an execution\'s questions', path: { id: 'The execution\'s id.' }, params: ['Prefer'],
     body: { schema: inputBody },
     description: 'Answered like execute: the result, the next question, or the failure (the failed execution\'s own problem).',
-    ok: { 200: { description: 'The result or the next question.', schema: answer }, 202: accepted },
+    ok: { 200: { description: 'The result (of the tool call, prompt or resource read that asked) or the next question.', schema: continued }, 202: accepted },
     codes: [...CALL, 'not_waiting', 'expired'], problems: CANCELLED,
   })
 }

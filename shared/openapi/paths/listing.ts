@@ -9,6 +9,8 @@ const id = { id: 'The config\'s id.' }
 export const UPSTREAM: Code[] = [
   'not_found', 'egress_denied', 'authorization_required', 'rate_limited',
   'upstream_error', 'upstream_response_too_large', 'unavailable', 'upstream_timeout',
+  // A first listing pins the definitions; a pinned set that is full refuses more (shared/governance/pins.ts).
+  'conflict',
 ]
 const list = (summary: string, schema: string, extra: object = {}) => ({ tag: 'listing', summary, path: id, ok: { 200: { description: 'The listing (`warnings` when the server did not answer a list method).', schema } }, codes: UPSTREAM, ...extra })
 // A 2026-07-28 server may ask the user first, as an execution does.
