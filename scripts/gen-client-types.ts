@@ -23,7 +23,8 @@ const HEADER =
 /** The file's text as the current document generates it. */
 export async function generate(): Promise<string> {
   const { default: openapiTS, astToString } = await import(pathToFileURL(TOOL).href)
-  const ast = await openapiTS(buildDocument() as never, { alphabetize: true, emptyObjectsUnknown: true, defaultNonNullable: false })
+  // A copy: openapi-typescript changes the document it is given, and the document's parts are shared module constants.
+  const ast = await openapiTS(JSON.parse(JSON.stringify(buildDocument())), { alphabetize: true, emptyObjectsUnknown: true, defaultNonNullable: false })
   return HEADER + astToString(ast)
 }
 
