@@ -2,7 +2,8 @@
  * Firebase Hosting in front of the functions. firebase.json stays the one route
  * table: with manage_release, Terraform deploys its rewrites (each to the Cloud
  * Run service of the named 2nd gen function) and headers as a Hosting release;
- * without it, `firebase deploy --only hosting` does. public/ holds no files.
+ * without it, `firebase deploy --only hosting` does. The console's files in public/
+ * are deployed only that way (docs/console.md).
  *
  * Hosting buffers streamed responses and ends requests after 60 s, so SSE from
  * execute is served at execute's own URL (output execute_stream_url).

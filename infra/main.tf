@@ -81,7 +81,8 @@ locals {
     AUTH_ORG_CLAIM     = var.auth.org_claim
     AUTH_ADMIN_CLAIM   = var.auth.admin_claim
     AUTH_ADMIN_VALUE   = var.auth.admin_value
-    APP_ORIGINS        = join(",", var.app_origins)
+    # The console (public/) is served from the public origin: its OAuth popups report back there.
+    APP_ORIGINS        = join(",", distinct(concat(var.app_origins, [local.public_base_url])))
     PUBLIC_BASE_URL    = local.public_base_url
     EGRESS_ALLOWLIST   = join(",", var.egress_allowlist)
     MAX_BODY_BYTES     = var.limits.max_body_bytes == null ? null : tostring(var.limits.max_body_bytes)

@@ -58,3 +58,14 @@ output "project_id" {
   value       = var.project_id
   depends_on  = [google_project_service.apis]
 }
+
+output "console_config" {
+  description = "The console's /config.json (npm run -s console-config writes it into public/): Firebase Auth's web API key when the gateway takes this project's Firebase ID tokens, and the streaming URL."
+  value = {
+    auth               = length(data.google_firebase_web_app_config.console) > 0 ? "firebase" : "external"
+    api_key            = try(data.google_firebase_web_app_config.console[0].api_key, null)
+    auth_domain        = try(data.google_firebase_web_app_config.console[0].auth_domain, null)
+    project_id         = var.project_id
+    execute_stream_url = "${module.functions["execute"].uri}/api/v1"
+  }
+}

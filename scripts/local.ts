@@ -5,6 +5,7 @@ const { startLocal } = await import('../shared/local/server.js')
 const { handlers } = await import('../functions/names.js')
 const { loadOrCreateLocalKey } = await import('../shared/auth/local-key.js')
 const { VERSION } = await import('../shared/version.js')
+const { devToken } = await import('../shared/auth/dev-token.js')
 
 const { loadCatalogAtStart } = await import('../shared/stdio/load.js')
 
@@ -35,13 +36,20 @@ const local = await startLocal({ port: c.port, handlers: handlers() }).catch((e:
     : String(e?.message ?? e),
   ),
 )
+const corsNote = c.appOrigins.length
+  ? `  CORS: on for ${c.appOrigins.join(', ')}`
+  : '  WARNING: APP_ORIGINS is empty, so CORS is off: no browser app can call this gateway (curl and servers can). Set APP_ORIGINS=http://localhost:5173 (your app\'s origin).'
+// The console (public/) is served here, on the gateway's own origin: OAuth popups report back to it.
+for (const o of [local.url, local.url.replace('127.0.0.1', 'localhost')]) if (!c.appOrigins.includes(o)) c.appOrigins.push(o)
+// A dev token in the URL fragment (never sent to the server; the console moves it to sessionStorage).
+const consoleToken = await devToken(c, { user: 'alice', ttlSec: 12 * 3600 })
 process.stderr.write(
   [
     `MCP gateway ${VERSION} (local mode) listening on ${local.url}/api/v1`,
+    `  console:  ${local.url}/#token=${consoleToken}`,
+    '            (signed in as alice for 12 h; another user: npm run -s dev-token -- --user bob, and paste it)',
     `  data dir: ${c.dataDir} (embedded store + encrypted vault)`,
-    c.appOrigins.length
-      ? `  CORS: on for ${c.appOrigins.join(', ')}`
-      : '  WARNING: APP_ORIGINS is empty, so CORS is off: no browser app can call this gateway (curl and servers can). Set APP_ORIGINS=http://localhost:5173 (your app\'s origin).',
+    corsNote,
     c.stdioCatalog
       ? `  stdio servers: on (catalog ${c.stdioCatalog})`
       : '  stdio servers: off (set STDIO_CATALOG=catalog/example.json to turn them on)',

@@ -132,6 +132,8 @@ cli('npm start warns when APP_ORIGINS is empty (CORS off) and says stdio is off;
     const b = await startLocal({ PORT: String(await freePort()), DATA_DIR: data, APP_ORIGINS: 'http://localhost:5173', STDIO_CATALOG: cat.file })
     assert.is(await b.stop(), 0)
     assert.match(b.banner, 'CORS: on for http://localhost:5173')
+    // The console's URL, signed in by a dev token in the fragment (never sent to the server).
+    assert.match(b.banner, /^ {2}console: {2}http:\/\/127\.0\.0\.1:\d+\/#token=[\w-]+\.[\w-]+\.[\w-]+$/m)
     assert.match(b.banner, `stdio servers: on (catalog ${cat.file})`)
     assert.not.match(b.banner, 'WARNING')
   } finally {

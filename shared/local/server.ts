@@ -8,6 +8,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import { fileURLToPath } from 'node:url'
 import { problem, AppError } from '../errors.js'
 import { loadRewrites, matchRewrite } from './routes.js'
+import { PUBLIC_DIR, serveStatic } from './static.js'
 
 export const FIREBASE_JSON = fileURLToPath(new URL('../../../firebase.json', import.meta.url))
 
@@ -17,19 +18,23 @@ export interface Local { server: Server; url: string; close(): Promise<void> }
 export type Handler = (req: IncomingMessage, res: ServerResponse) => Promise<void>
 
 /** Serves `handlers` (function name → handler) on `port`, each at the paths firebase.json rewrites to its name. */
-export async function startLocal(opts: { port: number; host?: string; firebaseJson?: string; handlers: Readonly<Record<string, Handler>> }): Promise<Local> {
+export async function startLocal(opts: { port: number; host?: string; firebaseJson?: string; publicDir?: string; handlers: Readonly<Record<string, Handler>> }): Promise<Local> {
   const rewrites = loadRewrites(opts.firebaseJson ?? FIREBASE_JSON)
   const handlers = new Map(Object.entries(opts.handlers))
   const server = createServer((req, res) => {
     const path = new URL(req.url ?? '/', 'http://x').pathname
     const fn = matchRewrite(rewrites, path)
     const h = fn && handlers.get(fn)
-    if (!h) {
-      const { status, body } = problem(new AppError('not_found', 'No such endpoint.'))
-      res.writeHead(status, { 'Content-Type': 'application/problem+json' }).end(JSON.stringify(body))
+    if (h) {
+      void h(req, res)
       return
     }
-    void h(req, res)
+    // Like Hosting: a path no rewrite takes is a file under public/ (the console), else 404.
+    void serveStatic(req, res, path, opts.publicDir ?? PUBLIC_DIR).then((served) => {
+      if (served) return
+      const { status, body } = problem(new AppError('not_found', 'No such endpoint.'))
+      res.writeHead(status, { 'Content-Type': 'application/problem+json' }).end(JSON.stringify(body))
+    }, () => res.destroy())
   })
   server.keepAliveTimeout = 65_000
   const host = opts.host ?? '127.0.0.1'
