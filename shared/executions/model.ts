@@ -45,8 +45,11 @@ export interface Execution {
    * transaction that stores them moves the execution out of `input_required`.
    */
   answers: Record<string, unknown> | null
-  /** 2026-07-28 servers: what the retry needs (the original arguments and the server's opaque requestState). */
-  resume: { arguments: Record<string, unknown>; request_state: string | null } | null
+  /**
+   * 2026-07-28 servers: what the retry needs (the original arguments and the server's opaque requestState),
+   * and `rpc_next`: a JSON-RPC id above every id the earlier legs used (the retry's id starts there).
+   */
+  resume: { arguments: Record<string, unknown>; request_state: string | null; rpc_next?: number } | null
   result: unknown
   /** When the result did not fit in this document: how many parts of it are in `execution_parts`. */
   result_parts: number

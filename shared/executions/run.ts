@@ -31,6 +31,7 @@ import { EXECUTIONS, terminal, type Execution, type InputRequest, type Progress 
 import { change, complete, createExecution } from './records.js'
 import { toInputRequest } from './requests.js'
 import { waitFor } from './wait.js'
+import { interactiveClient, legRoute, type LegRoute } from './relay.js'
 
 export interface LegHooks {
   onStart?(): void
@@ -112,33 +113,35 @@ export function runLeg(d: Deps, caller: Caller, leg: Leg, hooks: LegHooks = {}):
     const t0 = performance.now()
     let era: Execution['era'] = e.era
     try {
-      const out = await withTarget(d, caller, leg.rec, ac.signal, async (s, t) => {
+      const route: LegRoute = { ask: queued(), ...(hooks.onLog ? { log: hooks.onLog } : {}) }
+      const out = await withTarget(d, caller, leg.rec, ac.signal, (s, t) => legRoute.run(route, async () => {
         era = s.era
         await leg.before?.(s, t)
-        if (s.era === 'legacy') answerOnOpenCall(s)
-        if (hooks.onLog) {
-          s.client.setNotificationHandler('notifications/message', (n) => hooks.onLog!({ level: n.params.level, logger: n.params.logger ?? null, data: n.params.data }))
-        }
         hooks.onStart?.()
         let retry = leg.retry
-        // A retry is a new request (MRTR): each leg runs on a fresh connection whose ids start at 0, so
-        // a retry's ids start past the earlier legs'. The SDK has no option for it: its counter is set.
+        // A retry is a new request (MRTR): its JSON-RPC id must differ from the earlier legs', which ran
+        // on this connection or another one. Every earlier id is below the counter a leg leaves behind
+        // (`rpc_next`); the SDK has no option for it, so its counter is moved on (never back: the
+        // connection may be serving other calls).
         const ids = s.client as unknown as { _requestMessageId?: unknown }
-        if (retry && typeof ids._requestMessageId === 'number') ids._requestMessageId = e.round * 1000
+        const next = e.resume?.rpc_next ?? 0
+        if (retry && typeof ids._requestMessageId === 'number' && ids._requestMessageId < next) ids._requestMessageId = next
         for (let bare = 0; ; bare++) {
           const r = await call(s, t, retry) as Record<string, unknown>
           if (r.resultType !== 'input_required') return { done: r, asked: undefined }
           const raw = (r.inputRequests ?? {}) as Record<string, { method?: string; params?: Record<string, unknown> }>
           const requestState = typeof r.requestState === 'string' ? r.requestState : null
-          if (Object.keys(raw).length || bare >= MAX_BARE_RETRIES) return { done: undefined, asked: { raw, requestState } }
+          if (Object.keys(raw).length || bare >= MAX_BARE_RETRIES) {
+            return { done: undefined, asked: { raw, requestState, rpcNext: typeof ids._requestMessageId === 'number' ? ids._requestMessageId : 0 } }
+          }
           retry = { responses: {}, requestState }
         }
-      }, { declared: e.declared, extraMs: d.config.inputTimeoutMs * MAX_WAITS })
+      }), { client: interactiveClient(e.declared), extraMs: d.config.inputTimeoutMs * MAX_WAITS })
       if (out.asked) {
         const requests: Record<string, InputRequest> = {}
         for (const [k, v] of Object.entries(out.asked.raw)) requests[k] = toInputRequest(d, e.declared, String(v?.method), v?.params)
         if (!Object.keys(requests).length) throw new AppError('upstream_error', 'The MCP server kept asking to be called again.', { upstream: { reason: 'input_required_loop' } })
-        const next = await ask(requests, 'modern', { arguments: leg.args, request_state: out.asked.requestState })
+        const next = await ask(requests, 'modern', { arguments: leg.args, request_state: out.asked.requestState, rpc_next: out.asked.rpcNext })
         stop(next)
         return
       }
@@ -208,15 +211,13 @@ export function runLeg(d: Deps, caller: Caller, leg: Leg, hooks: LegHooks = {}):
   }
 
   /** 2025 servers: their requests on the open call wait here for the answer, one at a time. */
-  function answerOnOpenCall(s: Session): void {
+  function queued(): LegRoute['ask'] {
     let queue: Promise<unknown> = Promise.resolve()
-    const handle = (method: 'elicitation/create' | 'sampling/createMessage') => (req: { params?: Record<string, unknown> }) => {
-      const turn = queue.then(() => waitForAnswer(method, req.params))
+    return (method, params) => {
+      const turn = queue.then(() => waitForAnswer(method, params))
       queue = turn.catch(() => {})
-      return turn as never
+      return turn
     }
-    if (e.declared.elicitation) s.client.setRequestHandler('elicitation/create', handle('elicitation/create'))
-    if (e.declared.sampling) s.client.setRequestHandler('sampling/createMessage', handle('sampling/createMessage'))
   }
 
   async function waitForAnswer(method: string, params: Record<string, unknown> | undefined): Promise<Record<string, unknown>> {

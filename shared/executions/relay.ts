@@ -1,0 +1,52 @@
+/**
+ * Interactive calls ride on warm upstream connections, kept apart per caller,
+ * config and declared capabilities. What a server sends on a call's own
+ * response stream (a 2025 server's `elicitation/create` or
+ * `sampling/createMessage` on the open call, log messages) reaches the leg
+ * that call belongs to through async context, as shared/agent/relay.ts does
+ * for agents; anything else is refused.
+ */
+import { AsyncLocalStorage } from 'node:async_hooks'
+import type { ConnectOptions, Declared } from '../mcp/sessions.js'
+
+export type AskMethod = 'elicitation/create' | 'sampling/createMessage'
+
+/** The leg an upstream request or notification belongs to. */
+export interface LegRoute {
+  ask(method: AskMethod, params: Record<string, unknown> | undefined): Promise<Record<string, unknown>>
+  log?(l: { level: string; logger: string | null; data: unknown }): void
+}
+
+export const legRoute = new AsyncLocalStorage<LegRoute>()
+
+type Client = NonNullable<ConnectOptions['client']>
+const clients = new Map<string, Client>()
+
+/** The connection spec for calls that declared `declared` (one per capability set, so warm connections are shared per set). */
+export function interactiveClient(declared: Declared): Client {
+  const caps: Declared = {
+    ...(declared.elicitation ? { elicitation: { ...(declared.elicitation.form || !declared.elicitation.url ? { form: {} } : {}), ...(declared.elicitation.url ? { url: {} } : {}) } } : {}),
+    ...(declared.sampling ? { sampling: {} } : {}),
+  }
+  const key = `x:${caps.elicitation?.form ? 'f' : ''}${caps.elicitation?.url ? 'u' : ''}${caps.sampling ? 's' : ''}`
+  let c = clients.get(key)
+  if (!c) {
+    c = {
+      key,
+      capabilities: caps as Record<string, unknown>,
+      manual: true,
+      setup(client) {
+        const ask = (method: AskMethod) => async (req: { params?: Record<string, unknown> }) => {
+          const leg = legRoute.getStore()
+          if (!leg) throw new Error(`${method} outside a call the gateway can put to its user`)
+          return (await leg.ask(method, req.params)) as never
+        }
+        if (caps.elicitation) client.setRequestHandler('elicitation/create', ask('elicitation/create'))
+        if (caps.sampling) client.setRequestHandler('sampling/createMessage', ask('sampling/createMessage'))
+        client.setNotificationHandler('notifications/message', (n) => legRoute.getStore()?.log?.({ level: n.params.level, logger: n.params.logger ?? null, data: n.params.data }))
+      },
+    }
+    clients.set(key, c)
+  }
+  return c
+}
