@@ -81,6 +81,9 @@ export async function answerExecution(d: Deps, caller: Caller, id: string, body:
   if (expired(cur)) throw new AppError('expired', 'This execution stopped waiting for input.', { execution_id: id })
   const answers = await checkAnswers(cur.input_requests ?? {}, b.responses)
   const round = cur.round
+  // A 2026-07-28 retry needs the config: read while the answer is taken.
+  const configP = cur.era === 'modern' ? load(d, caller, cur.mcp_id) : Promise.reject(new Error('unused'))
+  configP.catch(() => {})
   const taken = await change(d, id, (x) => {
     if (x.status !== 'input_required' || x.round !== round) throw notWaiting(x)
     if (expired(x)) throw new AppError('expired', 'This execution stopped waiting for input.', { execution_id: id })
@@ -88,7 +91,7 @@ export async function answerExecution(d: Deps, caller: Caller, id: string, body:
   })
   inputAudit(d, caller, id, { ...taken, input_requests: cur.input_requests }, answerKind(answers))
   if (taken.era === 'modern') {
-    const config = await load(d, caller, cur.mcp_id).catch(async (err) => {
+    const config = await configP.catch(async (err) => {
       // The config went (or is no longer the caller's) between the question and the answer: nothing to retry on.
       await change(d, id, (x) => ({ ...x, status: 'failed', error: problem(err).body, resume: null }))
       throw err

@@ -28,9 +28,10 @@ import type { Session, Target } from '../mcp/sessions.js'
 import { contentsView, resultView } from '../mcp/views.js'
 import { checkResultDepth } from '../mcp/depth.js'
 import { EXECUTIONS, terminal, type Execution, type InputRequest, type Progress } from './model.js'
-import { change, complete, createExecution } from './records.js'
+import { change, complete, createExecution, masked, writeBehind } from './records.js'
 import { toInputRequest } from './requests.js'
-import { waitFor } from './wait.js'
+import { announce, waitFor } from './wait.js'
+import { log } from '../log.js'
 import { interactiveClient, legRoute, type LegRoute } from './relay.js'
 
 export interface LegHooks {
@@ -108,7 +109,6 @@ export function runLeg(d: Deps, caller: Caller, leg: Leg, hooks: LegHooks = {}):
   leg.signal?.addEventListener('abort', gone, { once: true })
   void stopped.then(() => leg.signal?.removeEventListener('abort', gone))
   const progress = throttled(d, id, hooks.onProgress, () => stored)
-
   const done = (async () => {
     const t0 = performance.now()
     let era: Execution['era'] = e.era
@@ -146,7 +146,17 @@ export function runLeg(d: Deps, caller: Caller, leg: Leg, hooks: LegHooks = {}):
         return
       }
       const view = viewOf(e.op, out.done!)
-      stop(stored ? await complete(d, id, view, { era, progress: null }) : { ...e, era, status: 'completed', result: view, transient: true })
+      if (!stored) stop({ ...e, era, status: 'completed', result: view, transient: true })
+      else {
+        // Answered before the result is stored (a durable write less on the way): this instance's
+        // readers wait for the write (records.ts), other instances see it once it lands.
+        const result = masked(view)
+        const written = complete(d, id, result, { era, progress: null })
+        writeBehind(id, written.catch((err) => log('ERROR', 'execution result not stored', { execution_id: id, error: String(err) })))
+        const final: Execution = { ...e, era, status: 'completed', result, result_parts: 0, progress: null, input_requests: null, answers: null, resume: null, answer_by: null }
+        announce(id, final, written)
+        stop(final)
+      }
       note('ok')
     } catch (err) {
       const reason = ac.signal.reason

@@ -103,7 +103,7 @@ async function open(d: Deps, t: Target, signal: AbortSignal, live = false, o: Co
     onTooLarge: () => fault(new TooLarge(d.config.maxResultBytes)),
     // Answers are read whole unless someone follows them: a private (streaming)
     // connection, or a request that asks for progress notifications.
-    collect: (init) => !live && !(typeof init.body === 'string' && init.body.includes('"progressToken"')),
+    collect: (init) => !(live && (o.client?.follow?.() ?? true)) && !(typeof init.body === 'string' && init.body.includes('"progressToken"')),
     lookup: d.lookup,
     // Each answer gets its own gate (one call's notifications); long-lived GET
     // streams share the connection's, whose counts restart every window.
@@ -265,6 +265,12 @@ export interface ConnectOptions {
     setup(client: ClientT, forgetTools: () => void): void
     /** 2026-07-28 `input_required` results are handed back to the caller, never fulfilled by the SDK (executions). */
     manual?: boolean
+    /**
+     * Whether the request being sent (found through async context) has its answer followed as it
+     * comes (default: always); otherwise it is read whole, and handed over live only if the server
+     * asks something mid-answer.
+     */
+    follow?(): boolean
   }
 }
 
