@@ -37,6 +37,7 @@ export async function startExecution(d: Deps, caller: Caller, rec: Rec<McpConfig
   const now = d.clock.now()
   const e: Execution = {
     owner: caller.sub, org: caller.org ?? null, mcp_id: rec.id, op, name, declared, era: null, status: 'working', round: 0, progress: null,
+    ...(o.hooks?.onLog ? { follow_logs: true } : {}),
     input_requests: null, answer_by: null, answers: null, resume: null, result: null, result_parts: 0, error: null, created_at: now, updated_at: now, expires_at: now + KEEP_MS,
   }
   // An async call is followed by its id from the start; one the caller waits for is stored at its first question.

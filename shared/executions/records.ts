@@ -66,15 +66,15 @@ export async function createExecution(d: Deps, id: string, e: Execution): Promis
  * only looks for parts once it sees `completed`). One transaction for all
  * would pass Firestore's 10 MiB per commit.
  */
-export async function complete(d: Deps, id: string, result: unknown, patch: Partial<Execution> = {}): Promise<Execution> {
+export async function complete(d: Deps, id: string, result: unknown, patch: (e: Execution) => Partial<Execution> = () => ({})): Promise<Execution> {
   const text = maskSecrets(JSON.stringify(result ?? null))
-  if (text.length <= INLINE_MAX) return change(d, id, (e) => ({ ...e, ...patch, status: 'completed', result: JSON.parse(text), result_parts: 0, input_requests: null, answers: null, resume: null }))
+  if (text.length <= INLINE_MAX) return change(d, id, (e) => ({ ...e, ...patch(e), status: 'completed', result: JSON.parse(text), result_parts: 0, input_requests: null, answers: null, resume: null }))
   const parts: string[] = []
   for (let i = 0; i < text.length; i += PART_CHARS) parts.push(text.slice(i, i + PART_CHARS))
   const store = await d.store()
   const expires = d.clock.now() + KEEP_MS
   for (const [i, p] of parts.entries()) await store.transact(async (tx) => tx.set(EXECUTION_PARTS, `${id}.${i}`, { execution_id: id, n: i, text: p, expires_at: expires }))
-  return change(d, id, (e) => ({ ...e, ...patch, status: 'completed', result: null, result_parts: parts.length, input_requests: null, answers: null, resume: null }))
+  return change(d, id, (e) => ({ ...e, ...patch(e), status: 'completed', result: null, result_parts: parts.length, input_requests: null, answers: null, resume: null }))
 }
 
 /** The result of a completed execution, reassembled from its parts when it has them. */

@@ -27,7 +27,7 @@ import { withTarget } from '../mcp/target.js'
 import type { Session, Target } from '../mcp/sessions.js'
 import { contentsView, resultView } from '../mcp/views.js'
 import { checkResultDepth } from '../mcp/depth.js'
-import { EXECUTIONS, terminal, type Execution, type InputRequest, type Progress } from './model.js'
+import { EXECUTIONS, LOG_DATA_MAX, LOG_KEEP, terminal, type Execution, type InputRequest, type LogLine, type Progress, type StoredLog } from './model.js'
 import { change, complete, createExecution, masked, writeBehind } from './records.js'
 import { toInputRequest } from './requests.js'
 import { announce, waitFor } from './wait.js'
@@ -108,12 +108,15 @@ export function runLeg(d: Deps, caller: Caller, leg: Leg, hooks: LegHooks = {}):
   if (leg.signal?.aborted) gone()
   leg.signal?.addEventListener('abort', gone, { once: true })
   void stopped.then(() => leg.signal?.removeEventListener('abort', gone))
-  const progress = throttled(d, id, hooks.onProgress, () => stored)
+  // A stream elsewhere follows this leg's logs through the store (a 2026-07-28 retry runs where the answer went).
+  const storeLogs = !hooks.onLog && Boolean(e.follow_logs)
+  const progress = throttled(d, id, hooks.onProgress, () => stored, Math.max(0, ...(e.logs ?? []).map((l) => l.n)))
+  const logTo = hooks.onLog ?? (storeLogs ? (l: LogLine) => progress.log(l) : undefined)
   const done = (async () => {
     const t0 = performance.now()
     let era: Execution['era'] = e.era
     try {
-      const route: LegRoute = { ask: queued(), ...(hooks.onLog ? { log: hooks.onLog } : {}) }
+      const route: LegRoute = { ask: queued(), ...(logTo ? { log: logTo } : {}) }
       const out = await withTarget(d, caller, leg.rec, ac.signal, (s, t) => legRoute.run(route, async () => {
         era = s.era
         await leg.before?.(s, t)
@@ -151,9 +154,9 @@ export function runLeg(d: Deps, caller: Caller, leg: Leg, hooks: LegHooks = {}):
         // Answered before the result is stored (a durable write less on the way): this instance's
         // readers wait for the write (records.ts), other instances see it once it lands.
         const result = masked(view)
-        const written = complete(d, id, result, { era, progress: null })
+        const written = complete(d, id, result, (x) => ({ era, progress: null, ...progress.withLogs(x) }))
         writeBehind(id, written.catch((err) => log('ERROR', 'execution result not stored', { execution_id: id, error: String(err) })))
-        const final: Execution = { ...e, era, status: 'completed', result, result_parts: 0, progress: null, input_requests: null, answers: null, resume: null, answer_by: null }
+        const final: Execution = { ...e, era, status: 'completed', result, result_parts: 0, progress: null, input_requests: null, answers: null, resume: null, answer_by: null, ...progress.withLogs(e) }
         announce(id, final, written)
         stop(final)
       }
@@ -162,7 +165,7 @@ export function runLeg(d: Deps, caller: Caller, leg: Leg, hooks: LegHooks = {}):
       const reason = ac.signal.reason
       const failure = timedOut ?? (reason instanceof AppError && reason.code === 'unavailable' ? reason : err)
       const body = problem(failure).body
-      const next = stored ? await change(d, id, (x) => (terminal(x.status) ? x : { ...x, era, status: 'failed', error: body, input_requests: null, answers: null, resume: null })).catch(() => null) : null
+      const next = stored ? await change(d, id, (x) => (terminal(x.status) ? x : { ...x, ...progress.withLogs(x), era, status: 'failed', error: body, input_requests: null, answers: null, resume: null })).catch(() => null) : null
       stop(next ?? { ...e, status: 'failed', error: body, transient: !stored })
       note(failure instanceof AppError && failure.code === 'cancelled' ? 'cancelled' : 'error', String(body.code), failure)
     } finally {
@@ -189,7 +192,7 @@ export function runLeg(d: Deps, caller: Caller, leg: Leg, hooks: LegHooks = {}):
     const extra = {
       ...(retry ? { inputResponses: retry.responses, ...(retry.requestState !== null ? { requestState: retry.requestState } : {}) } : {}),
       // 2026-07-28: log notifications only when asked for, per request.
-      ...(hooks.onLog && s.era === 'modern' ? { _meta: { 'io.modelcontextprotocol/logLevel': 'info' } } : {}),
+      ...(logTo && s.era === 'modern' ? { _meta: { 'io.modelcontextprotocol/logLevel': 'info' } } : {}),
     }
     // Only a 2025 server's open call waits for the user; a 2026-07-28 leg gets the config's own timeout.
     const timeouts = s.era === 'modern' ? { timeout: t.timeoutMs, maxTotalTimeout: t.timeoutMs } : {}
@@ -209,7 +212,7 @@ export function runLeg(d: Deps, caller: Caller, leg: Leg, hooks: LegHooks = {}):
     if (stored) {
       next = await change(d, id, (x) => {
         if (x.status === 'cancelled') throw new AppError('cancelled', 'The execution was cancelled.')
-        return { ...x, era, status: 'input_required', round: x.round + 1, input_requests: requests, answer_by: answerBy, answers: null, resume }
+        return { ...x, ...progress.withLogs(x), era, status: 'input_required', round: x.round + 1, input_requests: requests, answer_by: answerBy, answers: null, resume }
       })
     } else {
       next = await createExecution(d, id, { ...e, era, status: 'input_required', round: e.round + 1, input_requests: requests, answer_by: answerBy, answers: null, resume })
@@ -285,27 +288,49 @@ export function inputAudit(d: Deps, caller: Caller, id: string, e: Execution, wh
   })
 }
 
-/** Progress to the caller at once, and to the store at most once a second (the latest value wins). */
-function throttled(d: Deps, id: string, local: ((p: Progress) => void) | undefined, stored: () => boolean) {
+/**
+ * Progress to the caller at once, and to the store at most once a second (the latest value wins);
+ * log messages a stream elsewhere follows (`first`: the number before this leg's first) go to the
+ * store in the same writes, the latest LOG_KEEP of them, each cut to LOG_DATA_MAX characters.
+ */
+function throttled(d: Deps, id: string, local: ((p: Progress) => void) | undefined, stored: () => boolean, first = 0) {
   let pending: Progress | undefined
+  let logs: StoredLog[] = []
+  let n = first
   let last = 0
   let timer: NodeJS.Timeout | undefined
   let paused = false
+  /** The record's logs with this leg's unwritten ones (pure: a transaction may run it twice). */
+  const withLogs = (x: Execution): Partial<Execution> => {
+    if (!logs.length) return {}
+    const from = logs[0]!.n
+    return { logs: [...(x.logs ?? []).filter((l) => l.n < from), ...logs].slice(-LOG_KEEP) }
+  }
   const write = () => {
     timer = undefined
-    if (!pending || paused || !stored()) return
+    if ((!pending && !logs.length) || paused || !stored()) return
     const p = pending
+    const upto = n
     pending = undefined
     last = Date.now()
-    void change(d, id, (x) => (x.status === 'working' ? { ...x, progress: p } : x)).catch(() => {})
+    void change(d, id, (x) => (x.status === 'working' ? { ...x, ...(p ? { progress: p } : {}), ...withLogs(x) } : x))
+      .then(() => { logs = logs.filter((l) => l.n > upto) }, () => {})
+  }
+  const schedule = () => {
+    if (!timer) timer = setTimeout(write, Math.max(0, last + PROGRESS_EVERY_MS - Date.now()))
   }
   return {
     set(p: Progress) {
       local?.(p)
       pending = p
-      if (timer) return
-      timer = setTimeout(write, Math.max(0, last + PROGRESS_EVERY_MS - Date.now()))
+      schedule()
     },
+    log(l: LogLine) {
+      logs.push({ n: ++n, ...bounded(l) })
+      if (logs.length > LOG_KEEP) logs = logs.slice(-LOG_KEEP)
+      schedule()
+    },
+    withLogs,
     pause() { paused = true },
     resume() { paused = false },
     flush() {
@@ -313,4 +338,10 @@ function throttled(d: Deps, id: string, local: ((p: Progress) => void) | undefin
       timer = undefined
     },
   }
+}
+
+function bounded(l: LogLine): LogLine {
+  const text = JSON.stringify(l.data ?? null) ?? 'null'
+  const data = text.length <= LOG_DATA_MAX ? (l.data ?? null) : { truncated: true, chars: text.length, head: text.slice(0, LOG_DATA_MAX) }
+  return { level: String(l.level).slice(0, 16), logger: l.logger === null ? null : String(l.logger).slice(0, 128), data }
 }
