@@ -177,4 +177,41 @@ test('legacy: an instance that shuts down while holding a call cancels it upstre
   }
 })
 
+test('legacy: an instance killed without SIGTERM while holding a call: another one fails the execution unavailable once its lease lapses', async () => {
+  const HEARTBEAT_MS = 200
+  const c = await gateway({ ...env, EXECUTION_HEARTBEAT_MS: String(HEARTBEAT_MS) })
+  let killedAt = 0
+  try {
+    const first = await req(c, 'POST', `/mcps/${ids.legacy}/tools/ask_form/execute`, { arguments: {}, capabilities: { elicitation: { form: {} } } })
+    assert.is(first.json.status, 'input_required', first.text)
+    const second = await req(c, 'POST', `/mcps/${ids.legacy}/tools/ask_form/execute`, { arguments: {}, capabilities: { elicitation: { form: {} } } })
+    assert.is(second.json.status, 'input_required', second.text)
+    // While the holder lives (renewing its lease), the question stands on the other instance.
+    await new Promise((res) => setTimeout(res, 4 * HEARTBEAT_MS))
+    assert.is((await req(b, 'GET', `/executions/${first.json.execution_id}`)).json.status, 'input_required')
+    c.child.kill('SIGKILL')
+    await new Promise((res) => (c.child.exitCode !== null || c.child.signalCode !== null ? res(null) : c.child.once('exit', res)))
+    killedAt = Date.now()
+    // A reader: GET fails it once the lease (three heartbeats) has lapsed, long before its 10-minute deadline.
+    const deadline = Date.now() + 15_000
+    let v = await req(b, 'GET', `/executions/${first.json.execution_id}`)
+    while (v.json.status === 'input_required') {
+      assert.ok(Date.now() < deadline, 'still input_required 15 s after its holder was killed')
+      await new Promise((res) => setTimeout(res, 100))
+      v = await req(b, 'GET', `/executions/${first.json.execution_id}`)
+    }
+    assert.is(v.json.status, 'failed', v.text)
+    assert.is(v.json.error.code, 'unavailable', v.text)
+    // An answerer: past the lease, the answer is refused with the same failure, and the execution says so.
+    await new Promise((res) => setTimeout(res, Math.max(0, killedAt + 3 * HEARTBEAT_MS + 200 - Date.now())))
+    const key = Object.keys(second.json.input_requests)[0]!
+    const late = await req(a, 'POST', `/executions/${second.json.execution_id}/input`, { responses: { [key]: { action: 'accept', content: { name: 'Late', age: 1 } } } })
+    assert.is(late.status, 503, late.text)
+    assert.is(late.json.code, 'unavailable')
+    assert.is((await req(b, 'GET', `/executions/${second.json.execution_id}`)).json.status, 'failed')
+  } finally {
+    if (c.child.exitCode === null && c.child.signalCode === null) c.child.kill('SIGKILL')
+  }
+})
+
 test.run()

@@ -18,6 +18,7 @@ import { change, createExecution, loadExecution, resultOf } from './records.js'
 import { answerKind, checkAnswers } from './requests.js'
 import { inputAudit, runLeg, type Leg, type LegHooks } from './run.js'
 import { waitFor } from './wait.js'
+import { checkHolder } from './holder.js'
 
 export interface Started {
   id: string
@@ -49,7 +50,7 @@ export async function startExecution(d: Deps, caller: Caller, rec: Rec<McpConfig
 /** `GET /executions/{id}`. */
 export async function readExecution(d: Deps, caller: Caller, id: string) {
   const rec = await loadExecution(d, caller, id)
-  const e = rec.data
+  const e = await checkHolder(d, id, rec.data)
   // Past its deadline a question is over: a 2026-07-28 execution has nobody to say so, a 2025 one's holder may be gone.
   if (e.status === 'input_required' && e.answer_by !== null && d.clock.now() > e.answer_by) {
     return executionView(id, { ...e, status: 'failed', error: problem(new AppError('input_timeout', 'Nobody answered the input request in time.')).body })
@@ -76,7 +77,9 @@ const cancel = (d: Deps, id: string) =>
 export async function answerExecution(d: Deps, caller: Caller, id: string, body: unknown, o: { hooks?: LegHooks; waitMs: number }): Promise<{ e: Execution; stopped?: Promise<Execution> }> {
   const b = check<{ responses: Record<string, unknown> }>(inputBody, body)
   const rec = await loadExecution(d, caller, id)
-  const cur = rec.data
+  const cur = await checkHolder(d, id, rec.data)
+  // The instance holding the call is gone: the execution has just failed, and says why.
+  if (cur !== rec.data && cur.status === 'failed') return { e: cur }
   const expired = (x: Execution) => x.answer_by !== null && d.clock.now() > x.answer_by
   if (cur.status !== 'input_required') throw notWaiting(cur)
   if (expired(cur)) throw new AppError('expired', 'This execution stopped waiting for input.', { execution_id: id })

@@ -56,6 +56,8 @@ export interface Execution {
    * transaction that stores them moves the execution out of `input_required`.
    */
   answers: Record<string, unknown> | null
+  /** 2025 servers: the instance holding the open call (its lease is in `execution_holders`). */
+  holder?: string | null
   /**
    * 2026-07-28 servers: what the retry needs (the original arguments and the server's opaque requestState),
    * and `rpc_next`: a JSON-RPC id above every id the earlier legs used (the retry's id starts there).

@@ -33,6 +33,7 @@ import { toInputRequest } from './requests.js'
 import { announce, waitFor } from './wait.js'
 import { log } from '../log.js'
 import { interactiveClient, legRoute, type LegRoute } from './relay.js'
+import { hold, holderId } from './holder.js'
 
 export interface LegHooks {
   onStart?(): void
@@ -90,6 +91,8 @@ export function runLeg(d: Deps, caller: Caller, leg: Leg, hooks: LegHooks = {}):
   let stop!: (e: Execution) => void
   const stopped = new Promise<Execution>((r) => (stop = r))
   let timedOut: AppError | undefined
+  let release: (() => void) | undefined
+  const heldBy = (era: 'legacy' | 'modern') => (era === 'legacy' ? { holder: holderId } : {})
   // DELETE (on any instance) sets `cancelled`: the call here ends the way its era requires.
   let unwatch: () => void = () => {}
   let finished = false
@@ -169,6 +172,7 @@ export function runLeg(d: Deps, caller: Caller, leg: Leg, hooks: LegHooks = {}):
       stop(next ?? { ...e, status: 'failed', error: body, transient: !stored })
       note(failure instanceof AppError && failure.code === 'cancelled' ? 'cancelled' : 'error', String(body.code), failure)
     } finally {
+      release?.()
       finished = true
       if (running.get(id) === me) running.delete(id)
       unwatch()
@@ -212,10 +216,10 @@ export function runLeg(d: Deps, caller: Caller, leg: Leg, hooks: LegHooks = {}):
     if (stored) {
       next = await change(d, id, (x) => {
         if (x.status === 'cancelled') throw new AppError('cancelled', 'The execution was cancelled.')
-        return { ...x, ...progress.withLogs(x), era, status: 'input_required', round: x.round + 1, input_requests: requests, answer_by: answerBy, answers: null, resume }
+        return { ...x, ...progress.withLogs(x), era, status: 'input_required', round: x.round + 1, input_requests: requests, answer_by: answerBy, answers: null, resume, ...heldBy(era) }
       })
     } else {
-      next = await createExecution(d, id, { ...e, era, status: 'input_required', round: e.round + 1, input_requests: requests, answer_by: answerBy, answers: null, resume })
+      next = await createExecution(d, id, { ...e, era, status: 'input_required', round: e.round + 1, input_requests: requests, answer_by: answerBy, answers: null, resume, ...heldBy(era) })
       stored = true
       watchCancel()
     }
@@ -235,6 +239,8 @@ export function runLeg(d: Deps, caller: Caller, leg: Leg, hooks: LegHooks = {}):
 
   async function waitForAnswer(method: string, params: Record<string, unknown> | undefined): Promise<Record<string, unknown>> {
     const key = method === 'sampling/createMessage' ? 'sampling' : 'elicitation'
+    // Held until the leg ends: another instance that finds the lease lapsed fails the execution.
+    release ??= await hold(d)
     const asked = await ask({ [key]: toInputRequest(d, e.declared, method, params) }, 'legacy', null)
     progress.pause()
     stop(asked)
