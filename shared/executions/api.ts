@@ -17,7 +17,7 @@ import { executionView, inputRequiredView, KEEP_MS, terminal, type Execution, ty
 import { change, createExecution, loadExecution, resultOf } from './records.js'
 import { answerKind, checkAnswers } from './requests.js'
 import { inputAudit, runLeg, type Leg, type LegHooks } from './run.js'
-import { waitFor } from './wait.js'
+import { tell, waitFor } from './wait.js'
 import { checkHolder } from './holder.js'
 
 export interface Started {
@@ -94,6 +94,8 @@ export async function answerExecution(d: Deps, caller: Caller, id: string, body:
     return { ...x, status: 'working', answers: x.era === 'legacy' ? answers : null, answer_by: null }
   })
   inputAudit(d, caller, id, { ...taken, input_requests: cur.input_requests }, answerKind(answers))
+  // A 2025 call held on this instance has its answer at once (elsewhere, through the store's watch).
+  if (taken.era === 'legacy') tell(id, taken)
   if (taken.era === 'modern') {
     const config = await configP.catch(async (err) => {
       // The config went (or is no longer the caller's) between the question and the answer: nothing to retry on.

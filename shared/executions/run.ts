@@ -32,7 +32,7 @@ import { change, complete, createExecution, masked, writeBehind } from './record
 import { toInputRequest } from './requests.js'
 import { announce, waitFor } from './wait.js'
 import { log } from '../log.js'
-import { interactiveClient, legRoute, type LegRoute } from './relay.js'
+import { interactiveClient, onConnection, type LegRoute } from './relay.js'
 import { hold, holderId } from './holder.js'
 
 export interface LegHooks {
@@ -120,7 +120,7 @@ export function runLeg(d: Deps, caller: Caller, leg: Leg, hooks: LegHooks = {}):
     let era: Execution['era'] = e.era
     try {
       const route: LegRoute = { ask: queued(), ...(logTo ? { log: logTo } : {}) }
-      const out = await withTarget(d, caller, leg.rec, ac.signal, (s, t) => legRoute.run(route, async () => {
+      const out = await withTarget(d, caller, leg.rec, ac.signal, (s, t) => onConnection(s.client, route, async () => {
         era = s.era
         await leg.before?.(s, t)
         hooks.onStart?.()

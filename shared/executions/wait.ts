@@ -63,3 +63,8 @@ export function announce(id: string, e: Execution, written: Promise<unknown>): v
   void written.finally(() => ended.delete(id)).catch(() => {})
   for (const fn of [...(local.get(id) ?? [])]) fn(e)
 }
+
+/** Tells this instance's waiters of a state the store already has, without waiting for its watch to say so. */
+export function tell(id: string, e: Execution): void {
+  for (const fn of [...(local.get(id) ?? [])]) fn(e)
+}
