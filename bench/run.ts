@@ -66,8 +66,11 @@ export interface BenchOptions {
   quick?: boolean
   /** JSON output; the Markdown goes next to it with `.md`. Default bench/results/latest.json. */
   out?: string
-  /** `coldstart`: only the cold-start items (5 and the first execute), for iterating on start-up. */
-  only?: 'coldstart'
+  /**
+   * `coldstart`: only the cold-start items (5 and the first execute), for iterating on start-up.
+   * `elicitation`: only item 9 and the plain execute latency (item 1, without server-everything) its goal compares with.
+   */
+  only?: 'coldstart' | 'elicitation'
   /** Another build's bundle entry (…/dist/bundle/index.js): its cold starts are measured in the same rounds. */
   baseline?: string
   /** Progress lines (default: stderr). */
@@ -92,6 +95,7 @@ export async function runBench(o: BenchOptions = {}): Promise<{ results: Results
   let catalog: TestCatalog | undefined
   let upProc: UpstreamProc | undefined
   try {
+    if (o.only === 'elicitation') return await finish(o, t0, await elicitationOnly(p, (x) => servers.push(x), (g) => (gw = g), (u) => (upProc = u), say), gw?.warnings() ?? [], [...benchWarnings])
     // The issue's reference server: @modelcontextprotocol/server-everything over streamable HTTP.
     everything = await startEverything('streamableHttp')
     if (o.only === 'coldstart') {
@@ -195,6 +199,30 @@ export async function runBench(o: BenchOptions = {}): Promise<{ results: Results
   }
 }
 
+/** `--only elicitation`: item 9 and, for its goal, the plain execute latency of item 1 against the same eras. */
+async function elicitationOnly(p: typeof FULL, keep: (s: TestServerHandle) => void, gwSet: (g: GatewayProc) => void, upSet: (u: UpstreamProc) => void, say: (l: string) => void): Promise<Omit<Results, 'meta' | 'goals'>> {
+  say('starting the gateway (child process, local mode)')
+  const gw = await spawnGateway()
+  gwSet(gw)
+  const a = api(gw.base, await gw.token('bench'))
+  const upProc = await spawnUpstreams()
+  upSet(upProc)
+  say('1. execute latency (2025 and 2026 test servers only)')
+  const lat: LatencyResult[] = []
+  for (const [server, era, url] of [['2025-11-25 (legacy.ts)', 'legacy', upProc.legacy], ['2026-07-28 (modern.ts)', 'modern', upProc.modern]] as const) {
+    lat.push(await latency(a, server, era, url, await a.register(`lat-proc-${era}`, url), p.latency))
+  }
+  say('9. elicitation round trip')
+  const asking = await Promise.all([startAskingLegacy(), startAskingModern()])
+  for (const h of asking) keep({ stop: h.stop } as TestServerHandle)
+  const token = await gw.token('bench-ask')
+  const elic = [
+    await elicitation(gw.base, token, '2025-11-25 (asking.ts, v1 SDK)', 'legacy', asking[0].url, p.latency),
+    await elicitation(gw.base, token, '2026-07-28 (asking.ts, v2 SDK)', 'modern', asking[1].url, p.latency),
+  ]
+  return { latency: lat, floor: [], upstream: [], store_ops: [], listing: [], cold_start: [], throughput: [], stdio: 'not run (--only elicitation)', rate_limit: [], elicitation: elic }
+}
+
 async function finish(o: BenchOptions, t0: number, parts: Omit<Results, 'meta' | 'goals'>, gatewayWarnings: string[], benchWarnings: string[]): Promise<{ results: Results; markdown: string; json: string; md: string }> {
   const cpu = cpus()
   const results: Results = {
@@ -222,9 +250,9 @@ function resolveOut(out: string | undefined): string {
 
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
   const { values } = parseArgs({ options: { quick: { type: 'boolean' }, out: { type: 'string' }, only: { type: 'string' }, baseline: { type: 'string' } } })
-  if (values.only !== undefined && values.only !== 'coldstart') throw new Error(`--only: unknown item ${values.only} (known: coldstart)`)
+  if (values.only !== undefined && values.only !== 'coldstart' && values.only !== 'elicitation') throw new Error(`--only: unknown item ${values.only} (known: coldstart, elicitation)`)
   try {
-    const r = await runBench({ quick: values.quick, out: values.out, only: values.only as 'coldstart' | undefined, ...(values.baseline ? { baseline: values.baseline } : {}) })
+    const r = await runBench({ quick: values.quick, out: values.out, only: values.only as BenchOptions['only'], ...(values.baseline ? { baseline: values.baseline } : {}) })
     process.stdout.write(r.markdown + '\n')
     process.stderr.write(`bench: wrote ${r.json} and ${r.md}\n`)
     process.exit(0)

@@ -89,6 +89,7 @@ locals {
     MAX_RESULT_BYTES   = var.limits.max_result_bytes == null ? null : tostring(var.limits.max_result_bytes)
     DEFAULT_TIMEOUT_MS = var.limits.default_timeout_ms == null ? null : tostring(var.limits.default_timeout_ms)
     EXECUTION_INPUT_TIMEOUT_MS = var.limits.input_timeout_ms == null ? null : tostring(var.limits.input_timeout_ms)
+    EXECUTION_HEARTBEAT_MS     = var.limits.heartbeat_ms == null ? null : tostring(var.limits.heartbeat_ms)
     # Counted in Firestore, so they hold across instances; every function that writes configs or secrets reads them.
     QUOTA_CONFIGS_PER_USER        = var.quotas.configs_per_user == null ? null : tostring(var.quotas.configs_per_user)
     QUOTA_CONFIGS_PER_ORG         = var.quotas.configs_per_org == null ? null : tostring(var.quotas.configs_per_org)

@@ -119,10 +119,11 @@ variable "limits" {
     max_result_bytes   = optional(number)
     default_timeout_ms = optional(number)
     input_timeout_ms   = optional(number)
+    heartbeat_ms       = optional(number)
   })
   default     = {}
   nullable    = false
-  description = "MAX_BODY_BYTES, MAX_RESULT_BYTES, DEFAULT_TIMEOUT_MS and EXECUTION_INPUT_TIMEOUT_MS; unset keeps the code's defaults (1 MiB, 10 MiB, 60 s, 10 min)."
+  description = "MAX_BODY_BYTES, MAX_RESULT_BYTES, DEFAULT_TIMEOUT_MS, EXECUTION_INPUT_TIMEOUT_MS and EXECUTION_HEARTBEAT_MS; unset keeps the code's defaults (1 MiB, 10 MiB, 60 s, 10 min, 10 s)."
 }
 
 variable "quotas" {

@@ -30,6 +30,11 @@ export interface Config {
   defaultTimeoutMs: number
   /** How long an execution waits for the user's answer to an elicitation or sampling request. */
   inputTimeoutMs: number
+  /**
+   * How often an instance holding a 2025 server's open call renews its lease (`execution_holders`);
+   * three missed renewals and another instance fails the execution with `unavailable`.
+   */
+  heartbeatMs: number
   /** The function's own deadline; per-MCP timeouts are capped a little below it. */
   functionTimeoutMs: number
   dataDir: string
@@ -104,6 +109,7 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
     maxResultBytes: int(env.MAX_RESULT_BYTES, 10 << 20, 1024, 256 << 20, 'MAX_RESULT_BYTES'),
     defaultTimeoutMs: int(env.DEFAULT_TIMEOUT_MS, 60_000, 100, 3_600_000, 'DEFAULT_TIMEOUT_MS'),
     inputTimeoutMs: int(env.EXECUTION_INPUT_TIMEOUT_MS, 600_000, 100, 3_600_000, 'EXECUTION_INPUT_TIMEOUT_MS'),
+    heartbeatMs: int(env.EXECUTION_HEARTBEAT_MS, 10_000, 100, 600_000, 'EXECUTION_HEARTBEAT_MS'),
     functionTimeoutMs,
     dataDir: env.DATA_DIR || './.data',
     store: env.STORE === 'firestore' || (!local && env.STORE !== 'local') ? 'firestore' : 'local',

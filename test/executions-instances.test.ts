@@ -16,7 +16,7 @@ import { freePort, waitForPort } from './support/net.js'
 import { parseConfig } from '../shared/config.js'
 import { devToken } from '../shared/auth/dev-token.js'
 import { startAskingLegacy, startAskingModern, type AskingHandle } from './servers/asking.js'
-import { parseSse } from './support/sse.js'
+import { untilInputRequired } from './support/sse.js'
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url))
 const emu = await startFirestoreEmulator('demo-executions')
@@ -105,27 +105,32 @@ for (const era of ['legacy', 'modern'] as const) {
       headers: { authorization: `Bearer ${alice}`, 'content-type': 'application/json', accept: 'text/event-stream' },
       body: JSON.stringify({ arguments: {}, capabilities: { elicitation: { form: {} } } }),
     })
-    const reader = res.body!.getReader()
-    let text = ''
-    while (!text.includes('event: input_required')) {
-      const c = await reader.read()
-      assert.not.ok(c.done, text)
-      text += new TextDecoder().decode(c.value)
-    }
-    const q = parseSse(text.slice(0, text.lastIndexOf('\n\n') + 2)).find((e) => e.event === 'input_required')!
+    const s = await untilInputRequired(res)
+    const q = s.question
     const key = Object.keys(q.data.input_requests)[0]!
     const posted = await req(b, 'POST', `/executions/${q.data.execution_id}/input`, { responses: { [key]: { action: 'accept', content: { name: 'Sse', age: 3 } } } })
     assert.is(posted.status, 200, posted.text)
-    for (;;) {
-      const c = await reader.read()
-      if (c.done) break
-      text += new TextDecoder().decode(c.value)
-    }
-    const last = parseSse(text).pop()!
-    assert.is(last.event, 'result', text)
+    const last = (await s.rest()).pop()!
+    assert.is(last.event, 'result', s.text())
     assert.equal(last.data.content, [{ type: 'text', text: 'hello Sse (3)' }])
   })
 }
+
+test('modern: a stream on the first process shows the log messages of the retry that runs on the second', async () => {
+  const res = await fetch(`${a.base}/mcps/${ids.modern}/tools/ask_progress/execute`, {
+    method: 'POST', signal: AbortSignal.timeout(30_000),
+    headers: { authorization: `Bearer ${alice}`, 'content-type': 'application/json', accept: 'text/event-stream' },
+    body: JSON.stringify({ arguments: {}, capabilities: { elicitation: { form: {} } } }),
+  })
+  const s = await untilInputRequired(res)
+  const posted = await req(b, 'POST', `/executions/${s.question.data.execution_id}/input`, { responses: { go: { action: 'accept', content: { name: 'Log', age: 1 } } } })
+  assert.is(posted.status, 200, posted.text)
+  const events = await s.rest()
+  const after = events.slice(events.findIndex((e) => e.event === 'input_required') + 1)
+  assert.equal(after.filter((e) => e.event === 'log').map((e) => e.data), [1, 2, 3].map((i) => ({ level: 'info', logger: 'asking', data: `step ${i}` })), s.text())
+  assert.is(after.at(-1)!.event, 'result', s.text())
+  assert.equal(after.at(-1)!.data.content, [{ type: 'text', text: 'went accept' }])
+})
 
 for (const era of ['legacy', 'modern'] as const) {
   test(`${era}: the same answer posted to both processes at once is taken once (a Firestore transaction): one 200, one 409`, async () => {
@@ -169,6 +174,43 @@ test('legacy: an instance that shuts down while holding a call cancels it upstre
     assert.ok(legacy.cancelled > before, 'the upstream request was cancelled')
   } finally {
     if (c.child.exitCode === null) c.child.kill('SIGKILL')
+  }
+})
+
+test('legacy: an instance killed without SIGTERM while holding a call: another one fails the execution unavailable once its lease lapses', async () => {
+  const HEARTBEAT_MS = 200
+  const c = await gateway({ ...env, EXECUTION_HEARTBEAT_MS: String(HEARTBEAT_MS) })
+  let killedAt = 0
+  try {
+    const first = await req(c, 'POST', `/mcps/${ids.legacy}/tools/ask_form/execute`, { arguments: {}, capabilities: { elicitation: { form: {} } } })
+    assert.is(first.json.status, 'input_required', first.text)
+    const second = await req(c, 'POST', `/mcps/${ids.legacy}/tools/ask_form/execute`, { arguments: {}, capabilities: { elicitation: { form: {} } } })
+    assert.is(second.json.status, 'input_required', second.text)
+    // While the holder lives (renewing its lease), the question stands on the other instance.
+    await new Promise((res) => setTimeout(res, 4 * HEARTBEAT_MS))
+    assert.is((await req(b, 'GET', `/executions/${first.json.execution_id}`)).json.status, 'input_required')
+    c.child.kill('SIGKILL')
+    await new Promise((res) => (c.child.exitCode !== null || c.child.signalCode !== null ? res(null) : c.child.once('exit', res)))
+    killedAt = Date.now()
+    // A reader: GET fails it once the lease (three heartbeats) has lapsed, long before its 10-minute deadline.
+    const deadline = Date.now() + 15_000
+    let v = await req(b, 'GET', `/executions/${first.json.execution_id}`)
+    while (v.json.status === 'input_required') {
+      assert.ok(Date.now() < deadline, 'still input_required 15 s after its holder was killed')
+      await new Promise((res) => setTimeout(res, 100))
+      v = await req(b, 'GET', `/executions/${first.json.execution_id}`)
+    }
+    assert.is(v.json.status, 'failed', v.text)
+    assert.is(v.json.error.code, 'unavailable', v.text)
+    // An answerer: past the lease, the answer is refused with the same failure, and the execution says so.
+    await new Promise((res) => setTimeout(res, Math.max(0, killedAt + 3 * HEARTBEAT_MS + 200 - Date.now())))
+    const key = Object.keys(second.json.input_requests)[0]!
+    const late = await req(a, 'POST', `/executions/${second.json.execution_id}/input`, { responses: { [key]: { action: 'accept', content: { name: 'Late', age: 1 } } } })
+    assert.is(late.status, 503, late.text)
+    assert.is(late.json.code, 'unavailable')
+    assert.is((await req(b, 'GET', `/executions/${second.json.execution_id}`)).json.status, 'failed')
+  } finally {
+    if (c.child.exitCode === null && c.child.signalCode === null) c.child.kill('SIGKILL')
   }
 })
 

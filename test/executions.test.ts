@@ -9,7 +9,7 @@ import { suite } from 'uvu'
 import * as assert from 'uvu/assert'
 import { startGateway, type Gateway, type Res } from './support/gateway.js'
 import { startAskingLegacy, startAskingModern, CONSENT_URL, type AskingHandle } from './servers/asking.js'
-import { parseSse } from './support/sse.js'
+import { untilInputRequired } from './support/sse.js'
 import { auditFlushed } from '../shared/audit.js'
 import { endEach } from './support/assert.js'
 
@@ -181,24 +181,13 @@ for (const era of ['legacy', 'modern'] as const) {
       signal: AbortSignal.timeout(30_000),
     })
     assert.is(res.status, 200)
-    const reader = res.body!.getReader()
-    let text = ''
-    while (!text.includes('event: input_required')) {
-      const c = await reader.read()
-      assert.not.ok(c.done, `stream ended early: ${text}`)
-      text += new TextDecoder().decode(c.value)
-    }
-    const [q] = parseSse(text.slice(0, text.lastIndexOf('\n\n') + 2)).filter((e) => e.event === 'input_required')
-    const key = Object.keys(q!.data.input_requests)[0]!
-    ok(await answer(q!.data.execution_id, { [key]: { action: 'accept', content: { name: 'Ed', age: 5 } } }))
-    for (;;) {
-      const c = await reader.read()
-      if (c.done) break
-      text += new TextDecoder().decode(c.value)
-    }
-    const events = parseSse(text)
+    const s = await untilInputRequired(res)
+    const q = s.question
+    const key = Object.keys(q.data.input_requests)[0]!
+    ok(await answer(q.data.execution_id, { [key]: { action: 'accept', content: { name: 'Ed', age: 5 } } }))
+    const events = await s.rest()
     const last = events[events.length - 1]!
-    assert.is(last.event, 'result', text)
+    assert.is(last.event, 'result', s.text())
     assert.equal(last.data.content, [{ type: 'text', text: 'hello Ed (5)' }])
     assert.is(last.data.status, 'completed')
   })
@@ -210,25 +199,27 @@ test('legacy: after the answer, the stream goes on with the progress the server 
     headers: { authorization: `Bearer ${alice}`, 'content-type': 'application/json', accept: 'text/event-stream' },
     body: JSON.stringify({ arguments: {}, capabilities: FORM }),
   })
-  const reader = res.body!.getReader()
-  let text = ''
-  while (!text.includes('event: input_required')) {
-    const c = await reader.read()
-    assert.not.ok(c.done, text)
-    text += new TextDecoder().decode(c.value)
-  }
-  const q = parseSse(text.slice(0, text.lastIndexOf('\n\n') + 2)).find((e) => e.event === 'input_required')!
-  ok(await answer(q.data.execution_id, { elicitation: { action: 'accept', content: { name: 'Go', age: 1 } } }))
-  for (;;) {
-    const c = await reader.read()
-    if (c.done) break
-    text += new TextDecoder().decode(c.value)
-  }
-  const events = parseSse(text)
+  const s = await untilInputRequired(res)
+  ok(await answer(s.question.data.execution_id, { elicitation: { action: 'accept', content: { name: 'Go', age: 1 } } }))
+  const events = await s.rest()
   const after = events.slice(events.findIndex((e) => e.event === 'input_required') + 1)
-  assert.ok(after.some((e) => e.event === 'progress' && e.data.total === 3), text)
+  assert.ok(after.some((e) => e.event === 'progress' && e.data.total === 3), s.text())
   assert.is(after.at(-1)!.event, 'result')
   assert.equal(after.at(-1)!.data.content, [{ type: 'text', text: 'went accept' }])
+})
+
+test('modern: after the answer, the stream shows the log messages of the retry, then the result', async () => {
+  const res = await fetch(`${gw.base}/mcps/${ids.modern}/tools/ask_progress/execute`, {
+    method: 'POST', signal: AbortSignal.timeout(30_000),
+    headers: { authorization: `Bearer ${alice}`, 'content-type': 'application/json', accept: 'text/event-stream' },
+    body: JSON.stringify({ arguments: {}, capabilities: FORM }),
+  })
+  const s = await untilInputRequired(res)
+  ok(await answer(s.question.data.execution_id, { go: { action: 'accept', content: { name: 'Go', age: 1 } } }))
+  const events = await s.rest()
+  const after = events.slice(events.findIndex((e) => e.event === 'input_required') + 1)
+  assert.equal(after.filter((e) => e.event === 'log').map((e) => e.data.data), ['step 1', 'step 2', 'step 3'], s.text())
+  assert.is(after.at(-1)!.event, 'result')
 })
 
 test('modern: several rounds carried by requestState, each retry with a new JSON-RPC id and the original arguments', async () => {

@@ -17,7 +17,8 @@ import { executionView, inputRequiredView, KEEP_MS, terminal, type Execution, ty
 import { change, createExecution, loadExecution, resultOf } from './records.js'
 import { answerKind, checkAnswers } from './requests.js'
 import { inputAudit, runLeg, type Leg, type LegHooks } from './run.js'
-import { waitFor } from './wait.js'
+import { tell, waitFor } from './wait.js'
+import { checkHolder } from './holder.js'
 
 export interface Started {
   id: string
@@ -37,6 +38,7 @@ export async function startExecution(d: Deps, caller: Caller, rec: Rec<McpConfig
   const now = d.clock.now()
   const e: Execution = {
     owner: caller.sub, org: caller.org ?? null, mcp_id: rec.id, op, name, declared, era: null, status: 'working', round: 0, progress: null,
+    ...(o.hooks?.onLog ? { follow_logs: true } : {}),
     input_requests: null, answer_by: null, answers: null, resume: null, result: null, result_parts: 0, error: null, created_at: now, updated_at: now, expires_at: now + KEEP_MS,
   }
   // An async call is followed by its id from the start; one the caller waits for is stored at its first question.
@@ -48,7 +50,7 @@ export async function startExecution(d: Deps, caller: Caller, rec: Rec<McpConfig
 /** `GET /executions/{id}`. */
 export async function readExecution(d: Deps, caller: Caller, id: string) {
   const rec = await loadExecution(d, caller, id)
-  const e = rec.data
+  const e = await checkHolder(d, id, rec.data)
   // Past its deadline a question is over: a 2026-07-28 execution has nobody to say so, a 2025 one's holder may be gone.
   if (e.status === 'input_required' && e.answer_by !== null && d.clock.now() > e.answer_by) {
     return executionView(id, { ...e, status: 'failed', error: problem(new AppError('input_timeout', 'Nobody answered the input request in time.')).body })
@@ -75,20 +77,27 @@ const cancel = (d: Deps, id: string) =>
 export async function answerExecution(d: Deps, caller: Caller, id: string, body: unknown, o: { hooks?: LegHooks; waitMs: number }): Promise<{ e: Execution; stopped?: Promise<Execution> }> {
   const b = check<{ responses: Record<string, unknown> }>(inputBody, body)
   const rec = await loadExecution(d, caller, id)
-  const cur = rec.data
+  const cur = await checkHolder(d, id, rec.data)
+  // The instance holding the call is gone: the execution has just failed, and says why.
+  if (cur !== rec.data && cur.status === 'failed') return { e: cur }
   const expired = (x: Execution) => x.answer_by !== null && d.clock.now() > x.answer_by
   if (cur.status !== 'input_required') throw notWaiting(cur)
   if (expired(cur)) throw new AppError('expired', 'This execution stopped waiting for input.', { execution_id: id })
   const answers = await checkAnswers(cur.input_requests ?? {}, b.responses)
   const round = cur.round
+  // A 2026-07-28 retry needs the config: read while the answer is taken.
+  const configP = cur.era === 'modern' ? load(d, caller, cur.mcp_id) : Promise.reject(new Error('unused'))
+  configP.catch(() => {})
   const taken = await change(d, id, (x) => {
     if (x.status !== 'input_required' || x.round !== round) throw notWaiting(x)
     if (expired(x)) throw new AppError('expired', 'This execution stopped waiting for input.', { execution_id: id })
     return { ...x, status: 'working', answers: x.era === 'legacy' ? answers : null, answer_by: null }
   })
   inputAudit(d, caller, id, { ...taken, input_requests: cur.input_requests }, answerKind(answers))
+  // A 2025 call held on this instance has its answer at once (elsewhere, through the store's watch).
+  if (taken.era === 'legacy') tell(id, taken)
   if (taken.era === 'modern') {
-    const config = await load(d, caller, cur.mcp_id).catch(async (err) => {
+    const config = await configP.catch(async (err) => {
       // The config went (or is no longer the caller's) between the question and the answer: nothing to retry on.
       await change(d, id, (x) => ({ ...x, status: 'failed', error: problem(err).body, resume: null }))
       throw err

@@ -21,6 +21,10 @@ export type InputRequest =
 
 export interface Progress { progress: number; total: number | null; message: string | null }
 
+/** A server's log message, as a stream shows it; `n` numbers an execution's stored ones. */
+export interface LogLine { level: string; logger: string | null; data: unknown }
+export interface StoredLog extends LogLine { n: number }
+
 /** The stored execution. Fields under `resume` and `answers` never leave the gateway. */
 export interface Execution {
   owner: string
@@ -36,6 +40,13 @@ export interface Execution {
   /** Counts the rounds of questions; an answer is for the current round only. */
   round: number
   progress: Progress | null
+  /**
+   * A stream asked for the call's logs (execute with `Accept: text/event-stream`): a leg that runs on
+   * another request (a 2026-07-28 retry) stores them in `logs` for the stream to follow.
+   */
+  follow_logs?: boolean
+  /** The latest stored log messages (at most LOG_KEEP, each's `data` at most LOG_DATA_MAX characters of JSON). */
+  logs?: StoredLog[] | null
   input_requests: Record<string, InputRequest> | null
   /** Answers are taken until then (epoch ms); past it the execution has expired. */
   answer_by: number | null
@@ -45,8 +56,13 @@ export interface Execution {
    * transaction that stores them moves the execution out of `input_required`.
    */
   answers: Record<string, unknown> | null
-  /** 2026-07-28 servers: what the retry needs (the original arguments and the server's opaque requestState). */
-  resume: { arguments: Record<string, unknown>; request_state: string | null } | null
+  /** 2025 servers: the instance holding the open call (its lease is in `execution_holders`). */
+  holder?: string | null
+  /**
+   * 2026-07-28 servers: what the retry needs (the original arguments and the server's opaque requestState),
+   * and `rpc_next`: a JSON-RPC id above every id the earlier legs used (the retry's id starts there).
+   */
+  resume: { arguments: Record<string, unknown>; request_state: string | null; rpc_next?: number } | null
   result: unknown
   /** When the result did not fit in this document: how many parts of it are in `execution_parts`. */
   result_parts: number
@@ -61,6 +77,10 @@ export interface Execution {
 
 /** How long a record is kept after its last change: long enough to fetch a result after an answer deadline. */
 export const KEEP_MS = 24 * 3600_000
+
+/** Stored log messages kept per execution; the stream follows them as they are written (at most once a second). */
+export const LOG_KEEP = 20
+export const LOG_DATA_MAX = 2048
 
 export const terminal = (s: Status) => s === 'completed' || s === 'failed' || s === 'cancelled'
 

@@ -6,6 +6,7 @@ import type { Caller } from '../auth/caller.js'
 import type { Deps } from '../deps.js'
 import { AppError } from '../errors.js'
 import { maskSecrets } from '../log.js'
+import { track } from '../background.js'
 import type { Rec, Store } from '../ports.js'
 import { EXECUTIONS, EXECUTION_PARTS, KEEP_MS, type Execution } from './model.js'
 
@@ -18,6 +19,8 @@ const notFound = () => new AppError('not_found', 'No such execution.')
 /** The caller's execution; someone else's is 404, like a missing one. */
 export async function loadExecution(d: Deps, caller: Caller, id: string): Promise<Rec<Execution>> {
   if (!/^[A-Za-z0-9_-]{1,64}$/.test(id)) throw notFound()
+  // A result this instance answered with before storing it is read once stored.
+  await behind.get(id)
   const rec = await (await d.store()).get<Execution>(EXECUTIONS, id)
   if (!rec || rec.data.owner !== caller.sub) throw notFound()
   return rec
@@ -38,7 +41,18 @@ export async function change(d: Deps, id: string, fn: (e: Execution) => Executio
   return rec.data
 }
 
-const masked = <T>(v: T): T => JSON.parse(maskSecrets(JSON.stringify(v))) as T
+/** Writes of this instance that its answer went out before (the result of a call), by execution. */
+const behind = new Map<string, Promise<unknown>>()
+
+/** Runs `write` after the answer: reads of `id` on this instance wait for it; shutdown waits for it too. */
+export function writeBehind(id: string, write: Promise<unknown>): void {
+  const p = write.catch(() => {})
+  behind.set(id, p)
+  track(p)
+  void p.finally(() => { if (behind.get(id) === p) behind.delete(id) })
+}
+
+export const masked = <T>(v: T): T => JSON.parse(maskSecrets(JSON.stringify(v))) as T
 
 export async function createExecution(d: Deps, id: string, e: Execution): Promise<Execution> {
   const now = d.clock.now()
@@ -52,15 +66,15 @@ export async function createExecution(d: Deps, id: string, e: Execution): Promis
  * only looks for parts once it sees `completed`). One transaction for all
  * would pass Firestore's 10 MiB per commit.
  */
-export async function complete(d: Deps, id: string, result: unknown, patch: Partial<Execution> = {}): Promise<Execution> {
+export async function complete(d: Deps, id: string, result: unknown, patch: (e: Execution) => Partial<Execution> = () => ({})): Promise<Execution> {
   const text = maskSecrets(JSON.stringify(result ?? null))
-  if (text.length <= INLINE_MAX) return change(d, id, (e) => ({ ...e, ...patch, status: 'completed', result: JSON.parse(text), result_parts: 0, input_requests: null, answers: null, resume: null }))
+  if (text.length <= INLINE_MAX) return change(d, id, (e) => ({ ...e, ...patch(e), status: 'completed', result: JSON.parse(text), result_parts: 0, input_requests: null, answers: null, resume: null }))
   const parts: string[] = []
   for (let i = 0; i < text.length; i += PART_CHARS) parts.push(text.slice(i, i + PART_CHARS))
   const store = await d.store()
   const expires = d.clock.now() + KEEP_MS
   for (const [i, p] of parts.entries()) await store.transact(async (tx) => tx.set(EXECUTION_PARTS, `${id}.${i}`, { execution_id: id, n: i, text: p, expires_at: expires }))
-  return change(d, id, (e) => ({ ...e, ...patch, status: 'completed', result: null, result_parts: parts.length, input_requests: null, answers: null, resume: null }))
+  return change(d, id, (e) => ({ ...e, ...patch(e), status: 'completed', result: null, result_parts: parts.length, input_requests: null, answers: null, resume: null }))
 }
 
 /** The result of a completed execution, reassembled from its parts when it has them. */

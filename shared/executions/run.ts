@@ -27,10 +27,13 @@ import { withTarget } from '../mcp/target.js'
 import type { Session, Target } from '../mcp/sessions.js'
 import { contentsView, resultView } from '../mcp/views.js'
 import { checkResultDepth } from '../mcp/depth.js'
-import { EXECUTIONS, terminal, type Execution, type InputRequest, type Progress } from './model.js'
-import { change, complete, createExecution } from './records.js'
+import { EXECUTIONS, LOG_DATA_MAX, LOG_KEEP, terminal, type Execution, type InputRequest, type LogLine, type Progress, type StoredLog } from './model.js'
+import { change, complete, createExecution, masked, writeBehind } from './records.js'
 import { toInputRequest } from './requests.js'
-import { waitFor } from './wait.js'
+import { announce, waitFor } from './wait.js'
+import { log } from '../log.js'
+import { interactiveClient, onConnection, type LegRoute } from './relay.js'
+import { hold, holderId } from './holder.js'
 
 export interface LegHooks {
   onStart?(): void
@@ -88,6 +91,8 @@ export function runLeg(d: Deps, caller: Caller, leg: Leg, hooks: LegHooks = {}):
   let stop!: (e: Execution) => void
   const stopped = new Promise<Execution>((r) => (stop = r))
   let timedOut: AppError | undefined
+  let release: (() => void) | undefined
+  const heldBy = (era: 'legacy' | 'modern') => (era === 'legacy' ? { holder: holderId } : {})
   // DELETE (on any instance) sets `cancelled`: the call here ends the way its era requires.
   let unwatch: () => void = () => {}
   let finished = false
@@ -106,53 +111,68 @@ export function runLeg(d: Deps, caller: Caller, leg: Leg, hooks: LegHooks = {}):
   if (leg.signal?.aborted) gone()
   leg.signal?.addEventListener('abort', gone, { once: true })
   void stopped.then(() => leg.signal?.removeEventListener('abort', gone))
-  const progress = throttled(d, id, hooks.onProgress, () => stored)
-
+  // A stream elsewhere follows this leg's logs through the store (a 2026-07-28 retry runs where the answer went).
+  const storeLogs = !hooks.onLog && Boolean(e.follow_logs)
+  const progress = throttled(d, id, hooks.onProgress, () => stored, Math.max(0, ...(e.logs ?? []).map((l) => l.n)))
+  const logTo = hooks.onLog ?? (storeLogs ? (l: LogLine) => progress.log(l) : undefined)
   const done = (async () => {
     const t0 = performance.now()
     let era: Execution['era'] = e.era
     try {
-      const out = await withTarget(d, caller, leg.rec, ac.signal, async (s, t) => {
+      const route: LegRoute = { ask: queued(), ...(logTo ? { log: logTo } : {}) }
+      const out = await withTarget(d, caller, leg.rec, ac.signal, (s, t) => onConnection(s.client, route, async () => {
         era = s.era
         await leg.before?.(s, t)
-        if (s.era === 'legacy') answerOnOpenCall(s)
-        if (hooks.onLog) {
-          s.client.setNotificationHandler('notifications/message', (n) => hooks.onLog!({ level: n.params.level, logger: n.params.logger ?? null, data: n.params.data }))
-        }
         hooks.onStart?.()
         let retry = leg.retry
-        // A retry is a new request (MRTR): each leg runs on a fresh connection whose ids start at 0, so
-        // a retry's ids start past the earlier legs'. The SDK has no option for it: its counter is set.
+        // A retry is a new request (MRTR): its JSON-RPC id must differ from the earlier legs', which ran
+        // on this connection or another one. Every earlier id is below the counter a leg leaves behind
+        // (`rpc_next`); the SDK has no option for it, so its counter is moved on (never back: the
+        // connection may be serving other calls).
         const ids = s.client as unknown as { _requestMessageId?: unknown }
-        if (retry && typeof ids._requestMessageId === 'number') ids._requestMessageId = e.round * 1000
+        const next = e.resume?.rpc_next ?? 0
+        if (retry && typeof ids._requestMessageId === 'number' && ids._requestMessageId < next) ids._requestMessageId = next
         for (let bare = 0; ; bare++) {
           const r = await call(s, t, retry) as Record<string, unknown>
           if (r.resultType !== 'input_required') return { done: r, asked: undefined }
           const raw = (r.inputRequests ?? {}) as Record<string, { method?: string; params?: Record<string, unknown> }>
           const requestState = typeof r.requestState === 'string' ? r.requestState : null
-          if (Object.keys(raw).length || bare >= MAX_BARE_RETRIES) return { done: undefined, asked: { raw, requestState } }
+          if (Object.keys(raw).length || bare >= MAX_BARE_RETRIES) {
+            return { done: undefined, asked: { raw, requestState, rpcNext: typeof ids._requestMessageId === 'number' ? ids._requestMessageId : 0 } }
+          }
           retry = { responses: {}, requestState }
         }
-      }, { declared: e.declared, extraMs: d.config.inputTimeoutMs * MAX_WAITS })
+      }), { client: interactiveClient(e.declared), extraMs: d.config.inputTimeoutMs * MAX_WAITS })
       if (out.asked) {
         const requests: Record<string, InputRequest> = {}
         for (const [k, v] of Object.entries(out.asked.raw)) requests[k] = toInputRequest(d, e.declared, String(v?.method), v?.params)
         if (!Object.keys(requests).length) throw new AppError('upstream_error', 'The MCP server kept asking to be called again.', { upstream: { reason: 'input_required_loop' } })
-        const next = await ask(requests, 'modern', { arguments: leg.args, request_state: out.asked.requestState })
+        const next = await ask(requests, 'modern', { arguments: leg.args, request_state: out.asked.requestState, rpc_next: out.asked.rpcNext })
         stop(next)
         return
       }
       const view = viewOf(e.op, out.done!)
-      stop(stored ? await complete(d, id, view, { era, progress: null }) : { ...e, era, status: 'completed', result: view, transient: true })
+      if (!stored) stop({ ...e, era, status: 'completed', result: view, transient: true })
+      else {
+        // Answered before the result is stored (a durable write less on the way): this instance's
+        // readers wait for the write (records.ts), other instances see it once it lands.
+        const result = masked(view)
+        const written = complete(d, id, result, (x) => ({ era, progress: null, ...progress.withLogs(x) }))
+        writeBehind(id, written.catch((err) => log('ERROR', 'execution result not stored', { execution_id: id, error: String(err) })))
+        const final: Execution = { ...e, era, status: 'completed', result, result_parts: 0, progress: null, input_requests: null, answers: null, resume: null, answer_by: null, ...progress.withLogs(e) }
+        announce(id, final, written)
+        stop(final)
+      }
       note('ok')
     } catch (err) {
       const reason = ac.signal.reason
       const failure = timedOut ?? (reason instanceof AppError && reason.code === 'unavailable' ? reason : err)
       const body = problem(failure).body
-      const next = stored ? await change(d, id, (x) => (terminal(x.status) ? x : { ...x, era, status: 'failed', error: body, input_requests: null, answers: null, resume: null })).catch(() => null) : null
+      const next = stored ? await change(d, id, (x) => (terminal(x.status) ? x : { ...x, ...progress.withLogs(x), era, status: 'failed', error: body, input_requests: null, answers: null, resume: null })).catch(() => null) : null
       stop(next ?? { ...e, status: 'failed', error: body, transient: !stored })
       note(failure instanceof AppError && failure.code === 'cancelled' ? 'cancelled' : 'error', String(body.code), failure)
     } finally {
+      release?.()
       finished = true
       if (running.get(id) === me) running.delete(id)
       unwatch()
@@ -176,7 +196,7 @@ export function runLeg(d: Deps, caller: Caller, leg: Leg, hooks: LegHooks = {}):
     const extra = {
       ...(retry ? { inputResponses: retry.responses, ...(retry.requestState !== null ? { requestState: retry.requestState } : {}) } : {}),
       // 2026-07-28: log notifications only when asked for, per request.
-      ...(hooks.onLog && s.era === 'modern' ? { _meta: { 'io.modelcontextprotocol/logLevel': 'info' } } : {}),
+      ...(logTo && s.era === 'modern' ? { _meta: { 'io.modelcontextprotocol/logLevel': 'info' } } : {}),
     }
     // Only a 2025 server's open call waits for the user; a 2026-07-28 leg gets the config's own timeout.
     const timeouts = s.era === 'modern' ? { timeout: t.timeoutMs, maxTotalTimeout: t.timeoutMs } : {}
@@ -196,10 +216,10 @@ export function runLeg(d: Deps, caller: Caller, leg: Leg, hooks: LegHooks = {}):
     if (stored) {
       next = await change(d, id, (x) => {
         if (x.status === 'cancelled') throw new AppError('cancelled', 'The execution was cancelled.')
-        return { ...x, era, status: 'input_required', round: x.round + 1, input_requests: requests, answer_by: answerBy, answers: null, resume }
+        return { ...x, ...progress.withLogs(x), era, status: 'input_required', round: x.round + 1, input_requests: requests, answer_by: answerBy, answers: null, resume, ...heldBy(era) }
       })
     } else {
-      next = await createExecution(d, id, { ...e, era, status: 'input_required', round: e.round + 1, input_requests: requests, answer_by: answerBy, answers: null, resume })
+      next = await createExecution(d, id, { ...e, era, status: 'input_required', round: e.round + 1, input_requests: requests, answer_by: answerBy, answers: null, resume, ...heldBy(era) })
       stored = true
       watchCancel()
     }
@@ -208,19 +228,19 @@ export function runLeg(d: Deps, caller: Caller, leg: Leg, hooks: LegHooks = {}):
   }
 
   /** 2025 servers: their requests on the open call wait here for the answer, one at a time. */
-  function answerOnOpenCall(s: Session): void {
+  function queued(): LegRoute['ask'] {
     let queue: Promise<unknown> = Promise.resolve()
-    const handle = (method: 'elicitation/create' | 'sampling/createMessage') => (req: { params?: Record<string, unknown> }) => {
-      const turn = queue.then(() => waitForAnswer(method, req.params))
+    return (method, params) => {
+      const turn = queue.then(() => waitForAnswer(method, params))
       queue = turn.catch(() => {})
-      return turn as never
+      return turn
     }
-    if (e.declared.elicitation) s.client.setRequestHandler('elicitation/create', handle('elicitation/create'))
-    if (e.declared.sampling) s.client.setRequestHandler('sampling/createMessage', handle('sampling/createMessage'))
   }
 
   async function waitForAnswer(method: string, params: Record<string, unknown> | undefined): Promise<Record<string, unknown>> {
     const key = method === 'sampling/createMessage' ? 'sampling' : 'elicitation'
+    // Held until the leg ends: another instance that finds the lease lapsed fails the execution.
+    release ??= await hold(d)
     const asked = await ask({ [key]: toInputRequest(d, e.declared, method, params) }, 'legacy', null)
     progress.pause()
     stop(asked)
@@ -274,27 +294,49 @@ export function inputAudit(d: Deps, caller: Caller, id: string, e: Execution, wh
   })
 }
 
-/** Progress to the caller at once, and to the store at most once a second (the latest value wins). */
-function throttled(d: Deps, id: string, local: ((p: Progress) => void) | undefined, stored: () => boolean) {
+/**
+ * Progress to the caller at once, and to the store at most once a second (the latest value wins);
+ * log messages a stream elsewhere follows (`first`: the number before this leg's first) go to the
+ * store in the same writes, the latest LOG_KEEP of them, each cut to LOG_DATA_MAX characters.
+ */
+function throttled(d: Deps, id: string, local: ((p: Progress) => void) | undefined, stored: () => boolean, first = 0) {
   let pending: Progress | undefined
+  let logs: StoredLog[] = []
+  let n = first
   let last = 0
   let timer: NodeJS.Timeout | undefined
   let paused = false
+  /** The record's logs with this leg's unwritten ones (pure: a transaction may run it twice). */
+  const withLogs = (x: Execution): Partial<Execution> => {
+    if (!logs.length) return {}
+    const from = logs[0]!.n
+    return { logs: [...(x.logs ?? []).filter((l) => l.n < from), ...logs].slice(-LOG_KEEP) }
+  }
   const write = () => {
     timer = undefined
-    if (!pending || paused || !stored()) return
+    if ((!pending && !logs.length) || paused || !stored()) return
     const p = pending
+    const upto = n
     pending = undefined
     last = Date.now()
-    void change(d, id, (x) => (x.status === 'working' ? { ...x, progress: p } : x)).catch(() => {})
+    void change(d, id, (x) => (x.status === 'working' ? { ...x, ...(p ? { progress: p } : {}), ...withLogs(x) } : x))
+      .then(() => { logs = logs.filter((l) => l.n > upto) }, () => {})
+  }
+  const schedule = () => {
+    if (!timer) timer = setTimeout(write, Math.max(0, last + PROGRESS_EVERY_MS - Date.now()))
   }
   return {
     set(p: Progress) {
       local?.(p)
       pending = p
-      if (timer) return
-      timer = setTimeout(write, Math.max(0, last + PROGRESS_EVERY_MS - Date.now()))
+      schedule()
     },
+    log(l: LogLine) {
+      logs.push({ n: ++n, ...bounded(l) })
+      if (logs.length > LOG_KEEP) logs = logs.slice(-LOG_KEEP)
+      schedule()
+    },
+    withLogs,
     pause() { paused = true },
     resume() { paused = false },
     flush() {
@@ -302,4 +344,10 @@ function throttled(d: Deps, id: string, local: ((p: Progress) => void) | undefin
       timer = undefined
     },
   }
+}
+
+function bounded(l: LogLine): LogLine {
+  const text = JSON.stringify(l.data ?? null) ?? 'null'
+  const data = text.length <= LOG_DATA_MAX ? (l.data ?? null) : { truncated: true, chars: text.length, head: text.slice(0, LOG_DATA_MAX) }
+  return { level: String(l.level).slice(0, 16), logger: l.logger === null ? null : String(l.logger).slice(0, 128), data }
 }

@@ -1,8 +1,9 @@
 /**
  * The streaming form of an interactive execution: the first leg's events come
  * from this instance; after a question, the stream follows the execution's
- * record, so it goes on whichever instance takes the answer (progress is
- * written there at most once a second), until the result or the error.
+ * record, so it goes on whichever instance takes the answer (progress, and
+ * the logs of a retry, are written there at most once a second), until the
+ * result or the error.
  */
 import type { Deps } from '../deps.js'
 import { AppError, problem } from '../errors.js'
@@ -17,6 +18,7 @@ export async function follow(d: Deps, started: Started, sse: SseWriter, signal: 
   let e: Execution | null = await started.stopped
   let round = -1
   let progress = ''
+  let logged = 0
   // Bounded: each question waits at most EXECUTION_INPUT_TIMEOUT_MS, each leg at most the function's time.
   for (let i = 0; i < 1000 && e && !signal.aborted; i++) {
     if (terminal(e.status)) return end(d, id, e, sse)
@@ -26,6 +28,12 @@ export async function follow(d: Deps, started: Started, sse: SseWriter, signal: 
     }
     const next = (x: Execution | null) => !x || terminal(x.status) || (x.status === 'input_required' && x.round > round)
     e = await waitFor(d, id, next, d.config.inputTimeoutMs + d.config.functionTimeoutMs, signal, (x) => {
+      // Logs of a leg run elsewhere (a 2026-07-28 retry), as stored: each once, before what follows them.
+      for (const l of x?.logs ?? []) {
+        if (l.n <= logged) continue
+        logged = l.n
+        sse.send('log', { level: l.level, logger: l.logger, data: l.data })
+      }
       const p = JSON.stringify(x?.progress ?? null)
       if (x?.progress && p !== progress && x.status === 'working') sse.send('progress', x.progress)
       progress = p

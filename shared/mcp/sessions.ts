@@ -87,7 +87,7 @@ export interface Declared {
 }
 
 async function open(d: Deps, t: Target, signal: AbortSignal, live = false, o: ConnectOptions = {}): Promise<Conn> {
-  const { probe, declared } = o
+  const { probe } = o
   const { Client, StreamableHTTPClientTransport, SSEClientTransport } = await loadSdk()
   // A fault inside one call's own response fails that call; a fault on a stream
   // the calls share (legacy SSE, or a stream opened while connecting) fails them all.
@@ -103,7 +103,7 @@ async function open(d: Deps, t: Target, signal: AbortSignal, live = false, o: Co
     onTooLarge: () => fault(new TooLarge(d.config.maxResultBytes)),
     // Answers are read whole unless someone follows them: a private (streaming)
     // connection, or a request that asks for progress notifications.
-    collect: (init) => !live && !(typeof init.body === 'string' && init.body.includes('"progressToken"')),
+    collect: (init) => !(live && (o.client?.follow?.() ?? true)) && !(typeof init.body === 'string' && init.body.includes('"progressToken"')),
     lookup: d.lookup,
     // Each answer gets its own gate (one call's notifications); long-lived GET
     // streams share the connection's, whose counts restart every window.
@@ -136,14 +136,14 @@ async function open(d: Deps, t: Target, signal: AbortSignal, live = false, o: Co
     t.type === 'sse'
       ? new SSEClientTransport(url, { fetch: fetch as any, requestInit })
       : new StreamableHTTPClientTransport(url, { fetch: fetch as any, requestInit })
-  // Only what the caller of this call declared it can answer (an interactive execution, on a private
-  // connection), or a proxied agent's own capabilities (shared/agent: then it answers what the server
-  // asks); otherwise nothing: the gateway itself has no user to ask and no model to sample.
+  // Only what the caller of this call declared it can answer (an interactive execution, shared/executions/relay.ts),
+  // or a proxied agent's own capabilities (shared/agent: then it answers what the server asks); otherwise
+  // nothing: the gateway itself has no user to ask and no model to sample.
   // 2026-07-28 `input_required` results of an execution are handed back to us (manual mode), never auto-fulfilled.
   // Output schemas are checked with the gateway's validators (RE2 patterns, compiled off the event loop), not the SDK's own ajv.
   const client = new Client(GATEWAY_INFO, {
-    capabilities: declared ?? o.client?.capabilities ?? {},
-    ...(declared ? { inputRequired: { autoFulfill: false } } : {}),
+    capabilities: o.client?.capabilities ?? {},
+    ...(o.client?.manual ? { inputRequired: { autoFulfill: false } } : {}),
     versionNegotiation: { mode: 'auto' }, listMaxPages: 64, jsonSchemaValidator: outputValidators,
   })
   const conn: Conn = { key: warmKey(t, o), client, transport, era: 'legacy', busy: 0, lastUsed: Date.now(), dead: false, used: false, calls: new Set(), served: 0 }
@@ -250,8 +250,6 @@ export interface ConnectOptions {
   fresh?: boolean
   /** With `fresh`: negotiate the protocol era anew instead of reusing the cached verdict (a health check). */
   probe?: boolean
-  /** Capabilities declared upstream for this call only: always on a private connection (never a warm one). */
-  declared?: Declared
   /** Added to the call's timeout: time spent waiting for the user's answers (2025 servers' open calls). */
   extraMs?: number
   /**
@@ -261,7 +259,19 @@ export interface ConnectOptions {
    * collected, since the server may ask the agent something mid-call. Warm
    * connections are kept apart by `key`.
    */
-  client?: { key: string; capabilities: Record<string, unknown>; setup(client: ClientT, forgetTools: () => void): void }
+  client?: {
+    key: string
+    capabilities: Record<string, unknown>
+    setup(client: ClientT, forgetTools: () => void): void
+    /** 2026-07-28 `input_required` results are handed back to the caller, never fulfilled by the SDK (executions). */
+    manual?: boolean
+    /**
+     * Whether the request being sent (found through async context) has its answer followed as it
+     * comes (default: always); otherwise it is read whole, and handed over live only if the server
+     * asks something mid-answer.
+     */
+    follow?(): boolean
+  }
 }
 
 export async function withSession<T>(d: Deps, t: Target, outer: AbortSignal, fn: (s: Session) => Promise<T>, o: ConnectOptions = {}): Promise<T> {
@@ -276,7 +286,7 @@ export async function withSession<T>(d: Deps, t: Target, outer: AbortSignal, fn:
   if (outer.aborted) onOuter()
   outer.addEventListener('abort', onOuter, { once: true })
   const timeoutMs = t.timeoutMs + (o.extraMs ?? 0)
-  const fresh = o.fresh || Boolean(o.declared)
+  const fresh = Boolean(o.fresh)
   const opts = { signal: ac.signal, timeout: timeoutMs, maxTotalTimeout: timeoutMs }
   // The call's timeout holds whatever the SDK's own timer does (progress resets
   // it; a busy stream delays it): a little later than the SDK's, which

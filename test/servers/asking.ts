@@ -125,7 +125,7 @@ export async function startAskingModern(o: { url?: string } = {}): Promise<Askin
   const h: AskingHandle = { url: '', calls: [], cancelled: 0, ended: 0, stop: async () => {} }
   const formReq = (message: string) => ({ method: 'elicitation/create', params: { mode: 'form', message, requestedSchema: FORM_SCHEMA } }) as never
   const build = () => {
-    const server = new Server({ name: 'asking-modern', version: '2.0.0' }, { capabilities: { tools: {}, prompts: {}, resources: {} } })
+    const server = new Server({ name: 'asking-modern', version: '2.0.0' }, { capabilities: { tools: {}, prompts: {}, resources: {}, logging: {} } })
     server.setRequestHandler('tools/list', () => ({ tools: TOOLS }) as never)
     server.setRequestHandler('tools/call', async (req, ctx) => {
       const responses = ctx.mcpReq.inputResponses
@@ -147,6 +147,13 @@ export async function startAskingModern(o: { url?: string } = {}): Promise<Askin
           const r = inputResponse(responses, 's')
           if (r.kind === 'missing') return inputRequired({ inputRequests: { s: { method: 'sampling/createMessage', params: { messages: [{ role: 'user', content: { type: 'text', text: 'Say hi' } }], maxTokens: 20 } } as never } }) as never
           return text(r.kind === 'sampling' ? `${r.result.model} said ${(r.result.content as { text?: string }).text}` : 'odd') as never
+        }
+        case 'ask_progress': {
+          // Logs after the answer, on the retry (wherever it runs): a stream held elsewhere must still show them.
+          const r = inputResponse(responses, 'go')
+          if (r.kind === 'missing') return inputRequired({ inputRequests: { go: formReq('Go?') } }) as never
+          for (let i = 1; i <= 3; i++) await ctx.mcpReq.notify({ method: 'notifications/message', params: { level: 'info', logger: 'asking', data: `step ${i}` } } as never)
+          return text(`went ${r.kind === 'elicit' ? r.action : 'odd'}`) as never
         }
         case 'ask_rounds': {
           // Round 1 asks "first"; round 2 (state "one:<name>") asks "second"; round 3 answers with both.

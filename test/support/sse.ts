@@ -12,3 +12,32 @@ export function parseSse(text: string): SseEvent[] {
     return data.length ? [{ event, data: JSON.parse(data.join('\n')) }] : []
   })
 }
+
+/**
+ * A streaming execute's events up to its `input_required` (the stream stays
+ * open): the question, and `rest()` reads the stream to its end and returns
+ * every event, the question's included. Fails if the stream ends first.
+ */
+export async function untilInputRequired(res: Response): Promise<{ question: SseEvent; text: () => string; rest: () => Promise<SseEvent[]> }> {
+  const reader = res.body!.getReader()
+  const dec = new TextDecoder()
+  let text = ''
+  while (!text.includes('event: input_required')) {
+    const c = await reader.read()
+    if (c.done) throw new Error(`the stream ended before input_required: ${text}`)
+    text += dec.decode(c.value, { stream: true })
+  }
+  const question = parseSse(text.slice(0, text.lastIndexOf('\n\n') + 2)).find((e) => e.event === 'input_required')!
+  return {
+    question,
+    text: () => text,
+    async rest() {
+      for (;;) {
+        const c = await reader.read()
+        if (c.done) break
+        text += dec.decode(c.value, { stream: true })
+      }
+      return parseSse(text)
+    },
+  }
+}

@@ -1,0 +1,70 @@
+/**
+ * Item 9 as an A/B: `node dist/bench/elicitation-ab.js --baseline OTHER/dist/scripts/local.js [--rounds N]`.
+ * One elicitation round through another build's gateway, through this one's, and by the direct client,
+ * interleaved round by round (A B direct A B direct ...), against both eras of test/servers/asking.ts:
+ * on a loaded machine only a comparison within one run holds. OTHER is a built checkout (its own
+ * firebase.json, catalog/ and node_modules).
+ */
+import { mkdtemp, rm } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { parseArgs } from 'node:util'
+import { Client, StreamableHTTPClientTransport } from '@modelcontextprotocol/client'
+import { parseConfig } from '../shared/config.js'
+import { devToken } from '../shared/auth/dev-token.js'
+import { setLogSink } from '../shared/log.js'
+import { freePort, waitForPort } from '../test/support/net.js'
+import { startAskingLegacy, startAskingModern } from '../test/servers/asking.js'
+import { interleave } from './stats.js'
+import { killAllSync, spawnChild, type Child } from './proc.js'
+
+const ANSWER = { action: 'accept', content: { name: 'Bench', age: 1 } }
+const FORM = { elicitation: { form: {} } }
+
+async function gateway(script: string): Promise<{ base: string; token: string; stop(): Promise<void> }> {
+  const dataDir = await mkdtemp(join(tmpdir(), 'gw-ab-'))
+  const port = await freePort()
+  const c: Child = spawnChild([script], { env: { ...process.env, GATEWAY_MODE: 'local', PORT: String(port), DATA_DIR: dataDir, METADATA_SERVER_DETECTION: 'none' } })
+  await waitForPort(port, 20_000)
+  const token = await devToken(parseConfig({ GATEWAY_MODE: 'local', DATA_DIR: dataDir }), { user: 'ab', ttlSec: 3600 })
+  return { base: `http://127.0.0.1:${port}/api/v1`, token, stop: async () => { await c.stop(); await rm(dataDir, { recursive: true, force: true }) } }
+}
+
+/** One round through `g`: execute → input_required → input → completed. */
+async function round(g: { base: string; token: string }, url: string, era: string): Promise<() => Promise<boolean>> {
+  const headers = { authorization: `Bearer ${g.token}`, 'content-type': 'application/json' }
+  const post = async (path: string, body: unknown) => (await (await fetch(g.base + path, { method: 'POST', headers, body: JSON.stringify(body), signal: AbortSignal.timeout(15_000) })).json()) as Record<string, any>
+  const { id } = await post('/mcps', { name: `ask-${era}`, type: 'http', endpoint: url, config: { tool_policy: { mode: 'open' } } })
+  return async () => {
+    const q = await post(`/mcps/${id}/tools/ask_form/execute`, { arguments: {}, capabilities: FORM })
+    if (q.status !== 'input_required') return false
+    const a = await post(`/executions/${q.execution_id}/input`, { responses: { [Object.keys(q.input_requests)[0]!]: ANSWER } })
+    return a.status === 'completed'
+  }
+}
+
+const { values } = parseArgs({ options: { baseline: { type: 'string' }, rounds: { type: 'string' } } })
+if (!values.baseline) throw new Error('--baseline OTHER/dist/scripts/local.js is required')
+setLogSink(() => {})
+const rounds = Number(values.rounds ?? 150)
+const [base, mine] = [await gateway(values.baseline), await gateway('dist/scripts/local.js')]
+const servers = [await startAskingLegacy(), await startAskingModern()]
+try {
+  for (const [h, era] of [[servers[0]!, 'legacy'], [servers[1]!, 'modern']] as const) {
+    const client = new Client({ name: 'bench-direct', version: '0' }, { capabilities: FORM, ...(era === 'modern' ? { versionNegotiation: { mode: 'auto' as const } } : {}) })
+    client.setRequestHandler('elicitation/create', async () => ANSWER as never)
+    await client.connect(new StreamableHTTPClientTransport(new URL(h.url)))
+    const s = await interleave({
+      baseline: await round(base, h.url, era),
+      this: await round(mine, h.url, era),
+      direct: async () => (await client.callTool({ name: 'ask_form', arguments: {} })).isError !== true,
+    }, { rounds, warmup: 20 })
+    const f = (x: number) => x.toFixed(2)
+    process.stdout.write(`${era}: p50 baseline ${f(s.baseline.p50)}, this ${f(s.this.p50)}, direct ${f(s.direct.p50)} ms; added per round: baseline +${f(s.baseline.p50 - s.direct.p50)}, this +${f(s.this.p50 - s.direct.p50)} ms (errors ${s.baseline.errors}/${s.this.errors})\n`)
+    await client.close()
+  }
+} finally {
+  await Promise.allSettled([base.stop(), mine.stop(), ...servers.map((x) => x.stop())])
+  killAllSync()
+}
+process.exit(0)
