@@ -92,13 +92,20 @@ function watch(ep: Endpoint, s: Session): NodeJS.Timeout {
   return setInterval(() => void look(), WATCH_MS).unref()
 }
 
-const current = new AsyncLocalStorage<{ ep: Endpoint; signal: AbortSignal }>()
+const current = new AsyncLocalStorage<{ ep: Endpoint; signal: AbortSignal; caps: Record<string, unknown> }>()
 let modern: ReturnType<typeof createMcpHandler> | undefined
 const modernHandler = () =>
   (modern ??= createMcpHandler(async () => {
     const c = current.getStore()!
-    return c.ep.build(clientFor({}), false, c.signal)
+    // The upstream is told what this request's agent can answer (its envelope's capabilities).
+    return c.ep.build(clientFor(c.caps), false, c.signal)
   }, { legacy: 'reject' }))
+
+/** 2026-07-28: a request's client capabilities are in its `_meta` envelope. */
+const capsOf = (body: unknown): Record<string, unknown> => {
+  const caps = (body as { params?: { _meta?: Record<string, unknown> } } | undefined)?.params?._meta?.['io.modelcontextprotocol/clientCapabilities']
+  return caps && typeof caps === 'object' && !Array.isArray(caps) ? (caps as Record<string, unknown>) : {}
+}
 
 /** Serves one HTTP request of an MCP endpoint, writing the response itself. */
 export async function serveEndpoint(c: Ctx, ep: Endpoint): Promise<null> {
@@ -110,7 +117,7 @@ export async function serveEndpoint(c: Ctx, ep: Endpoint): Promise<null> {
   const isLegacy = method !== 'POST' || request.headers.has('mcp-session-id') || (await isLegacyRequest(request, body))
   let res: Response
   try {
-    res = isLegacy ? await legacy(ep, request, body, c.signal) : await current.run({ ep, signal: c.signal }, () => modernHandler().fetch(request, { parsedBody: body }))
+    res = isLegacy ? await legacy(ep, request, body, c.signal) : await current.run({ ep, signal: c.signal, caps: capsOf(body) }, () => modernHandler().fetch(request, { parsedBody: body }))
   } catch (e) {
     if (e instanceof AppError) throw e
     throw new AppError('internal', 'The MCP endpoint failed.', undefined, { cause: e })
