@@ -93,6 +93,24 @@ test('401 names the protected-resource metadata, which names the issuer', async 
   assert.equal(meta.authorization_servers, [gw.deps.config.auth.issuer])
 })
 
+test('an agent at the function\'s own URL is named that URL in the 401 and the metadata; through Hosting, PUBLIC_BASE_URL', async () => {
+  const pub = new URL(gw.deps.config.publicBaseUrl!)
+  const fn = `mcp-abc123-uc.a.run.app.localhost:${pub.port}`
+  const path = `/api/v1/mcps/${ids.ev}/mcp`
+  for (const [headers, base] of [
+    [{ host: fn }, `http://${fn}`],
+    [{ host: fn, 'x-forwarded-host': pub.host }, gw.deps.config.publicBaseUrl],
+    // A forwarded host that is not the gateway's is not believed.
+    [{ host: fn, 'x-forwarded-host': 'evil.example' }, `http://${fn}`],
+  ] as const) {
+    const r = await raw(gw.url, { method: 'POST', path, headers: { ...headers, 'content-type': 'application/json' }, body: JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'ping' }) })
+    assert.is(r.status, 401)
+    assert.is(r.headers['www-authenticate'], `Bearer resource_metadata="${base}/.well-known/oauth-protected-resource${path}"`)
+    const meta = await raw(gw.url, { method: 'GET', path: `/.well-known/oauth-protected-resource${path}`, headers })
+    assert.is(meta.json.resource, `${base}${path}`)
+  }
+})
+
 test('v2 client, 2025 session and 2026-07-28, lists and calls through the proxy', async () => {
   for (const modernEra of [false, true]) {
     for (const id of [ids.ev, ids.modern]) {
