@@ -385,6 +385,30 @@ test('the aggregate carries prompts and resources too, namespaced, and reads rou
   await c.close()
 })
 
+test('the aggregate carries resource templates (namespaced, expanding to URIs that read back), completions and logging levels', async () => {
+  const c = await connect(`${gw.base}/mcp`, alice)
+  const caps = c.getServerCapabilities()!
+  assert.ok(caps.completions && caps.logging, JSON.stringify(caps))
+  const templates = (await c.listResourceTemplates()).resourceTemplates
+  const text = templates.find((t) => t.uriTemplate.startsWith('mcpgw://ev/') && t.uriTemplate.includes('dynamic%2Ftext'))
+  assert.ok(text, templates.map((t) => t.uriTemplate).join())
+  assert.is(text!.uriTemplate, `mcpgw://ev/${encodeURIComponent('demo://resource/dynamic/text/')}{resourceId}`)
+  const uri = text!.uriTemplate.replace('{resourceId}', '7')
+  const read = await c.readResource({ uri })
+  assert.is(read.contents[0]!.uri, uri)
+  assert.match(JSON.stringify(read.contents), /7/)
+  // Completions: a prompt's arguments and a template's variables, mapped back to the config's own names.
+  const p = await c.complete({ ref: { type: 'ref/prompt', name: 'ev__completable-prompt' }, argument: { name: 'department', value: 'Eng' } })
+  assert.equal(p.completion.values, ['Engineering'])
+  const r = await c.complete({ ref: { type: 'ref/resource', uri: text!.uriTemplate }, argument: { name: 'resourceId', value: '1' } })
+  assert.ok(r.completion.values.length > 0, JSON.stringify(r))
+  const bad = await c.complete({ ref: { type: 'ref/prompt', name: 'nobody__x' }, argument: { name: 'a', value: '' } }).then(() => undefined, (e) => e)
+  assert.is(bad?.code, -32602)
+  // One level for all: the servers that log take it.
+  await c.setLoggingLevel('debug')
+  await c.close()
+})
+
 test('a server that never answers does not hold up the aggregate: it is a line of instructions, the others work', async () => {
   const { createServer } = await import('node:net')
   const sockets = new Set<import('node:net').Socket>()
