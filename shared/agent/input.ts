@@ -46,7 +46,8 @@ type Stop = { done: unknown } | { failed: unknown } | { ask: Message }
 
 /** A 2025 upstream's call kept open while the agent answers its question. */
 class Held {
-  readonly id = randomBytes(16).toString('base64url')
+  /** Set once the call is held (most calls never are). */
+  id = ''
   readonly ac = new AbortController()
   private stops: Stop[] = []
   private wake?: (s: Stop) => void
@@ -159,6 +160,7 @@ async function stop(b: Bound, method: string, name: string, h: Held): Promise<an
     h.ac.abort(new Error('too many held calls'))
     throw new ProtocolError(-32000, 'Too many calls are waiting for answers on this instance; try again later.')
   }
+  h.id = randomBytes(16).toString('base64url')
   const ref = await save(d, b, method, name, null, h.id)
   held.set(h.id, h)
   if (!hooked) {

@@ -101,6 +101,16 @@ const modernHandler = () =>
     return c.ep.build(clientFor(c.caps), false, c.signal)
   }, { legacy: 'reject' }))
 
+/**
+ * A single request whose envelope names a protocol version (2026-07-28 and
+ * later): the modern handler's, which answers any error in it. Saves
+ * classifying it twice, here and in the handler.
+ */
+const claimsModern = (body: unknown): boolean => {
+  const b = body as { method?: unknown; params?: { _meta?: Record<string, unknown> } } | undefined
+  return !!b && typeof b === 'object' && !Array.isArray(b) && b.method !== 'initialize' && typeof b.params?._meta?.['io.modelcontextprotocol/protocolVersion'] === 'string'
+}
+
 /** 2026-07-28: a request's client capabilities are in its `_meta` envelope. */
 const capsOf = (body: unknown): Record<string, unknown> => {
   const caps = (body as { params?: { _meta?: Record<string, unknown> } } | undefined)?.params?._meta?.['io.modelcontextprotocol/clientCapabilities']
@@ -113,8 +123,9 @@ export async function serveEndpoint(c: Ctx, ep: Endpoint): Promise<null> {
   const body = method === 'POST' ? await c.body() : undefined
   const headers = new Headers()
   for (const [k, v] of Object.entries(c.req.headers)) if (typeof v === 'string') headers.set(k, v)
-  const request = new Request(`http://gateway${c.req.url ?? '/'}`, { method, headers, ...(body !== undefined ? { body: JSON.stringify(body) } : {}), signal: c.signal })
-  const isLegacy = method !== 'POST' || request.headers.has('mcp-session-id') || (await isLegacyRequest(request, body))
+  // The SDK takes the parsed body (`parsedBody`): the request carries none, instead of the JSON again.
+  const request = new Request(`http://gateway${c.req.url ?? '/'}`, { method, headers, signal: c.signal })
+  const isLegacy = method !== 'POST' || request.headers.has('mcp-session-id') || (!claimsModern(body) && (await isLegacyRequest(request, body)))
   let res: Response
   try {
     res = isLegacy ? await legacy(ep, request, body, c.signal) : await current.run({ ep, signal: c.signal, caps: capsOf(body) }, () => modernHandler().fetch(request, { parsedBody: body }))
@@ -138,6 +149,11 @@ async function pipe(out: ServerResponse, res: Response, signal: AbortSignal): Pr
   out.writeHead(res.status, headers)
   if (!res.body) return void out.end()
   const mask = secretMasker()
+  // A JSON answer (2026-07-28) is masked whole, without a stream reader.
+  if (!headers['content-type']?.startsWith('text/event-stream')) {
+    const text = await res.text().catch(() => '')
+    return void out.end(mask(text))
+  }
   const reader = res.body.pipeThrough(new TextDecoderStream()).getReader()
   const stop = () => void reader.cancel().catch(() => {})
   signal.addEventListener('abort', stop, { once: true })
