@@ -149,7 +149,8 @@ async function revive(d: Deps, ep: Endpoint, id: string, signal: AbortSignal): P
 }
 
 /** How often a 2025 session of the aggregate looks for added, removed or reconnected configs. */
-export const WATCH_MS = Number(process.env.AGENT_WATCH_MS ?? 15_000)
+/** Read when a session starts watching (not at import), so that it is the setting of that moment. */
+const watchMs = () => Number(process.env.AGENT_WATCH_MS ?? 15_000)
 
 function watch(ep: Endpoint, s: Session): NodeJS.Timeout {
   let seen: string | undefined
@@ -162,7 +163,7 @@ function watch(ep: Endpoint, s: Session): NodeJS.Timeout {
     seen = v
   }
   void look()
-  return setInterval(() => void look(), WATCH_MS).unref()
+  return setInterval(() => void look(), watchMs()).unref()
 }
 
 const current = new AsyncLocalStorage<{ ep: Endpoint; signal: AbortSignal; caps: Record<string, unknown> }>()
