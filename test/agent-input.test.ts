@@ -148,4 +148,27 @@ test('2026 agent ↔ 2025 upstream: the held call takes its answer once', async 
   await c.close()
 })
 
+test('2026 agent ↔ 2025 upstream: a question nobody answers ends the held call upstream, and its reference then fails', async () => {
+  const short = await startGateway({ env: { EXECUTION_INPUT_TIMEOUT_MS: '500' } })
+  try {
+    const tok = await short.token('alice')
+    const reg = await short.req('POST', '/mcps', { token: tok, body: { name: 'ask-short', type: 'http', endpoint: legacyUp.url, config: { tool_policy: { mode: 'open' } } } })
+    assert.is(reg.status, 201, reg.text)
+    const c = new Client({ name: 'agent', version: '1' }, { capabilities: CAPS, versionNegotiation: { mode: 'auto' }, inputRequired: { autoFulfill: false } })
+    await c.connect(new StreamableHTTPClientTransport(new URL(`${short.base}/mcps/${reg.json.id}/mcp`), { requestInit: { headers: { authorization: `Bearer ${tok}` } } }) as never)
+    const before = legacyUp.cancelled
+    const q = (await c.callTool({ name: 'ask_form', arguments: {} }, { allowInputRequired: true } as never)) as Record<string, any>
+    assert.is(q.resultType, 'input_required')
+    // The upstream is told (notifications/cancelled) once the answer is overdue.
+    const t0 = Date.now()
+    while (legacyUp.cancelled === before && Date.now() - t0 < 15_000) await new Promise((r) => setTimeout(r, 100))
+    assert.is(legacyUp.cancelled, before + 1, 'the held call was cancelled upstream')
+    const e = await c.callTool({ name: 'ask_form', arguments: {}, inputResponses: { q: { action: 'accept', content: { name: 'Late', age: 9 } } }, requestState: q.requestState } as never, { allowInputRequired: true } as never).then(() => null, (x) => x)
+    assert.is(e?.code, -32602, String(e))
+    await c.close()
+  } finally {
+    await short.close()
+  }
+})
+
 test.run()
