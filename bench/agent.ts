@@ -9,6 +9,7 @@
  *
  *   node dist/bench/agent.js [--quick] [--out bench/results/agent.json]
  */
+import { readFileSync } from 'node:fs'
 import { mkdir, writeFile } from 'node:fs/promises'
 import { dirname, join } from 'node:path'
 import { parseArgs } from 'node:util'
@@ -43,12 +44,38 @@ export interface AgentBench {
   /** proxy p50 / REST execute p50, per downstream era; goal ≤ 1.1. */
   ratio_2025: number
   ratio_2026: number
+  /** The gateway process's CPU time per call (user + system, from /proc; null where there is none): less sensitive to a loaded machine than wall time. */
+  gateway_cpu_ms: Record<'proxy_2025' | 'proxy_2026' | 'rest_execute', number> | null
   /** Upstream initialize requests during `calls` calls in one 2025 session through the proxy (goal: 0 after the session's first). */
   session: { calls: number; upstream_initialize: number; upstream_posts: number }
 }
 
+/** A process's CPU time so far (ms), or null off Linux. */
+function cpuOf(pid: number): number | null {
+  try {
+    const f = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ')
+    return (Number(f[11]) + Number(f[12])) * 10
+  } catch {
+    return null
+  }
+}
+
+/** Gateway CPU per call of each kind: `n` calls of one kind at a time, three times over. */
+async function cpuPerCall(pid: number, kinds: Record<'proxy_2025' | 'proxy_2026' | 'rest_execute', () => Promise<unknown>>, n: number) {
+  const out = { proxy_2025: 0, proxy_2026: 0, rest_execute: 0 }
+  for (let rep = 0; rep < 3; rep++) {
+    for (const [k, call] of Object.entries(kinds) as [keyof typeof out, () => Promise<unknown>][]) {
+      const c0 = cpuOf(pid)
+      if (c0 === null) return null
+      for (let i = 0; i < n; i++) await call()
+      out[k] += (cpuOf(pid)! - c0) / n / 3
+    }
+  }
+  return out
+}
+
 export async function agentBench(o: { quick?: boolean } = {}): Promise<AgentBench[]> {
-  const p = o.quick ? { rounds: 10, warmup: 3, calls: 5 } : { rounds: 300, warmup: 30, calls: 50 }
+  const p = o.quick ? { rounds: 10, warmup: 3, calls: 5, cpu: 10 } : { rounds: 300, warmup: 30, calls: 50, cpu: 100 }
   const gw = await spawnGateway()
   const up = await spawnUpstreams()
   const rec = await startLegacyServer()
@@ -61,12 +88,12 @@ export async function agentBench(o: { quick?: boolean } = {}): Promise<AgentBenc
       const endpoint = `${gw.base}/mcps/${id}/mcp`
       const [p25, p26, direct] = await Promise.all([agentClient(endpoint, token, 'legacy'), agentClient(endpoint, token, 'modern'), warmClient(url, era)])
       try {
-        const latency = await interleave({
-          proxy_2025: () => p25.call(), proxy_2026: () => p26.call(), rest_execute: () => a.execute(id, 'echo', ECHO), direct_warm: () => direct.call(),
-        }, p)
+        const calls = { proxy_2025: () => p25.call(), proxy_2026: () => p26.call(), rest_execute: () => a.execute(id, 'echo', ECHO) }
+        const latency = await interleave({ ...calls, direct_warm: () => direct.call() }, p)
+        const gateway_cpu_ms = await cpuPerCall(gw.pid, calls, p.cpu)
         out.push({
           upstream: name, latency, ratio_2025: latency.proxy_2025.p50 / latency.rest_execute.p50, ratio_2026: latency.proxy_2026.p50 / latency.rest_execute.p50,
-          session: { calls: 0, upstream_initialize: 0, upstream_posts: 0 },
+          gateway_cpu_ms, session: { calls: 0, upstream_initialize: 0, upstream_posts: 0 },
         })
       } finally {
         await Promise.all([p25.close(), p26.close(), direct.close()])
@@ -99,6 +126,10 @@ export function agentMarkdown(rs: AgentBench[]): string {
   for (const r of rs) {
     const l = r.latency
     lines.push(`| ${r.upstream} | ${f(l.proxy_2025.p50)} / ${f(l.proxy_2025.p95)} ms | ${f(l.proxy_2026.p50)} / ${f(l.proxy_2026.p95)} ms | ${f(l.rest_execute.p50)} / ${f(l.rest_execute.p95)} ms | ${f(l.direct_warm.p50)} / ${f(l.direct_warm.p95)} ms | ${f(r.ratio_2025)}, ${f(r.ratio_2026)} |`)
+  }
+  if (rs.some((r) => r.gateway_cpu_ms)) {
+    lines.push('', '| upstream | gateway CPU per call: proxy 2025 | proxy 2026 | REST execute |', '|---|---|---|---|')
+    for (const r of rs) if (r.gateway_cpu_ms) lines.push(`| ${r.upstream} | ${f(r.gateway_cpu_ms.proxy_2025)} ms | ${f(r.gateway_cpu_ms.proxy_2026)} ms | ${f(r.gateway_cpu_ms.rest_execute)} ms |`)
   }
   const s = rs[0]?.session
   if (s) lines.push('', `One 2025 session through the proxy, ${s.calls} calls after the first: ${s.upstream_initialize} upstream initialize, ${s.upstream_posts} upstream POSTs.`)

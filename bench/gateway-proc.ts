@@ -27,7 +27,9 @@ export interface GatewayProc {
 async function start(port: number, dataDir: string, env: Record<string, string>): Promise<Child> {
   let child: Child | undefined
   try {
-    child = spawnChild(['dist/scripts/local.js'], {
+    // BENCH_CPU_PROF=DIR: the gateway writes a CPU profile there when it stops (warm-path items, e.g. bench:agent).
+    const prof = process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : []
+    child = spawnChild([...prof, 'dist/scripts/local.js'], {
       // The listing item registers a fresh MCP per cold sample (about 140 in a full run): past the default config quota.
       env: { ...process.env, GATEWAY_MODE: 'local', PORT: String(port), DATA_DIR: dataDir, METADATA_SERVER_DETECTION: 'none', QUOTA_CONFIGS_PER_USER: '100000', ...env },
     })

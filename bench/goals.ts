@@ -82,6 +82,16 @@ export function goals(r: Results): Goal[] {
       pass: Number.isFinite(overhead) ? e.added_p50_ms <= 2 * overhead : null,
     })
   }
+  for (const x of r.agent ?? []) {
+    const cpu = x.gateway_cpu_ms ? `; gateway CPU per call ${f(x.gateway_cpu_ms.proxy_2025, 2)} / ${f(x.gateway_cpu_ms.proxy_2026, 2)} vs ${f(x.gateway_cpu_ms.rest_execute, 2)} ms` : ''
+    g.push({
+      goal: `agent proxy p50 ≤ 1.1× REST execute (2025 session, 2026-07-28; ${x.upstream})`,
+      measured: `${f(x.latency.proxy_2025.p50, 2)} / ${f(x.latency.proxy_2026.p50, 2)} vs ${f(x.latency.rest_execute.p50, 2)} ms = ${f(x.ratio_2025, 2)}×, ${f(x.ratio_2026, 2)}×${cpu}`,
+      pass: Math.max(x.ratio_2025, x.ratio_2026) <= 1.1,
+    })
+  }
+  const sess = r.agent?.[0]?.session
+  if (sess) g.push({ goal: 'agent proxy: a 2025 session keeps one upstream session (no initialize per call)', measured: `${sess.upstream_initialize} initialize in ${sess.calls} calls`, pass: sess.upstream_initialize === 0 })
   if (r.homes) {
     const h = r.homes
     g.push({ goal: 'stdio homes: warm pool call unchanged (within 0.5 ms p50)', measured: `${f(h.warm_with_homes.p50, 2)} vs ${f(h.warm_without.p50, 2)} ms`, pass: h.warm_with_homes.p50 - h.warm_without.p50 <= 0.5 })

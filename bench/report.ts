@@ -1,4 +1,5 @@
 /** Renders the results as Markdown tables. */
+import { agentMarkdown } from './agent.js'
 import type { Results } from './run.js'
 import type { Summary } from './stats.js'
 import type { RateLimitResult } from './ratelimit.js'
@@ -145,6 +146,7 @@ export function markdown(r: Results): string {
     '',
     (r.elicitation ?? []).map((e) => `${e.server}: the gateway adds ${f(e.added_p50_ms)} ms p50 per round`).join('  \n'),
     '',
+    ...(r.agent?.length ? ['## 10. Agent proxy (ms; interleaved): tools/call through /api/v1/mcps/{id}/mcp vs REST execute and direct', '', agentMarkdown(r.agent), ''] : []),
   ]
   return out.join('\n')
 }

@@ -19,6 +19,7 @@ import { stdioBench, type StdioResult } from './stdio.js'
 import { homesBench, type HomesResult } from './homes.js'
 import { rateLimitBench, type RateLimitResult } from './ratelimit.js'
 import { elicitation, type ElicitationResult } from './elicitation.js'
+import { agentBench, type AgentBench } from './agent.js'
 import { startAskingLegacy, startAskingModern } from '../test/servers/asking.js'
 import { spawnUpstreams, type UpstreamProc } from './upstream-proc.js'
 import type { TestServerHandle } from '../test/servers/tools.js'
@@ -60,6 +61,8 @@ export interface Results {
   rate_limit: RateLimitResult[]
   /** Item 9: one elicitation round trip, gateway vs a direct client with a handler. */
   elicitation: ElicitationResult[]
+  /** Item 10 (issue 16): a warm tools/call through the agent proxy against REST execute. */
+  agent?: AgentBench[]
 }
 
 export interface BenchOptions {
@@ -180,13 +183,16 @@ export async function runBench(o: BenchOptions = {}): Promise<{ results: Results
     say('3. store and vault operations')
     const ops = [await storeOps('2026-07-28 (modern.ts, bearer)', walled.url, BEARER, p.opsCalls)]
 
+    say('10. agent proxy')
+    const agent = await agentBench({ quick: o.quick })
+
     say('5. cold starts')
     say(fillCompileCache())
     const cold = await coldStarts(modern.url, { reps: p.coldReps, only: p.coldOnly, ...(o.baseline ? { baseline: o.baseline } : {}) })
 
     if (p.coldReps) say('5b. first execute vs a bare SDK script')
     const first = p.coldReps ? { first_execute: await firstExecute(everything.url, p.coldReps) } : {}
-    return await finish(o, t0, { latency: lat, floor: floors, upstream, store_ops: ops, listing: list, cold_start: cold, cold_start_source: gatewaySource(), ...first, throughput: tp, stdio, homes, rate_limit: rl, elicitation: elic }, gatewayWarnings, [...benchWarnings])
+    return await finish(o, t0, { latency: lat, floor: floors, upstream, store_ops: ops, listing: list, cold_start: cold, cold_start_source: gatewaySource(), ...first, throughput: tp, stdio, homes, rate_limit: rl, elicitation: elic, agent }, gatewayWarnings, [...benchWarnings])
   } finally {
     await gw?.stop().catch(() => {})
     await everything?.stop().catch(() => {})

@@ -93,6 +93,24 @@ test('401 names the protected-resource metadata, which names the issuer', async 
   assert.equal(meta.authorization_servers, [gw.deps.config.auth.issuer])
 })
 
+test('an agent at the function\'s own URL is named that URL in the 401 and the metadata; through Hosting, PUBLIC_BASE_URL', async () => {
+  const pub = new URL(gw.deps.config.publicBaseUrl!)
+  const fn = `mcp-abc123-uc.a.run.app.localhost:${pub.port}`
+  const path = `/api/v1/mcps/${ids.ev}/mcp`
+  for (const [headers, base] of [
+    [{ host: fn }, `http://${fn}`],
+    [{ host: fn, 'x-forwarded-host': pub.host }, gw.deps.config.publicBaseUrl],
+    // A forwarded host that is not the gateway's is not believed.
+    [{ host: fn, 'x-forwarded-host': 'evil.example' }, `http://${fn}`],
+  ] as const) {
+    const r = await raw(gw.url, { method: 'POST', path, headers: { ...headers, 'content-type': 'application/json' }, body: JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'ping' }) })
+    assert.is(r.status, 401)
+    assert.is(r.headers['www-authenticate'], `Bearer resource_metadata="${base}/.well-known/oauth-protected-resource${path}"`)
+    const meta = await raw(gw.url, { method: 'GET', path: `/.well-known/oauth-protected-resource${path}`, headers })
+    assert.is(meta.json.resource, `${base}${path}`)
+  }
+})
+
 test('v2 client, 2025 session and 2026-07-28, lists and calls through the proxy', async () => {
   for (const modernEra of [false, true]) {
     for (const id of [ids.ev, ids.modern]) {
@@ -364,6 +382,30 @@ test('the aggregate carries prompts and resources too, namespaced, and reads rou
   assert.is(read.contents[0]!.uri, mine[0]!.uri)
   const err = await c.readResource({ uri: 'mcpgw://nobody/x' }).then(() => undefined, (e) => e)
   assert.is(err?.code, -32602)
+  await c.close()
+})
+
+test('the aggregate carries resource templates (namespaced, expanding to URIs that read back), completions and logging levels', async () => {
+  const c = await connect(`${gw.base}/mcp`, alice)
+  const caps = c.getServerCapabilities()!
+  assert.ok(caps.completions && caps.logging, JSON.stringify(caps))
+  const templates = (await c.listResourceTemplates()).resourceTemplates
+  const text = templates.find((t) => t.uriTemplate.startsWith('mcpgw://ev/') && t.uriTemplate.includes('dynamic%2Ftext'))
+  assert.ok(text, templates.map((t) => t.uriTemplate).join())
+  assert.is(text!.uriTemplate, `mcpgw://ev/${encodeURIComponent('demo://resource/dynamic/text/')}{resourceId}`)
+  const uri = text!.uriTemplate.replace('{resourceId}', '7')
+  const read = await c.readResource({ uri })
+  assert.is(read.contents[0]!.uri, uri)
+  assert.match(JSON.stringify(read.contents), /7/)
+  // Completions: a prompt's arguments and a template's variables, mapped back to the config's own names.
+  const p = await c.complete({ ref: { type: 'ref/prompt', name: 'ev__completable-prompt' }, argument: { name: 'department', value: 'Eng' } })
+  assert.equal(p.completion.values, ['Engineering'])
+  const r = await c.complete({ ref: { type: 'ref/resource', uri: text!.uriTemplate }, argument: { name: 'resourceId', value: '1' } })
+  assert.ok(r.completion.values.length > 0, JSON.stringify(r))
+  const bad = await c.complete({ ref: { type: 'ref/prompt', name: 'nobody__x' }, argument: { name: 'a', value: '' } }).then(() => undefined, (e) => e)
+  assert.is(bad?.code, -32602)
+  // One level for all: the servers that log take it.
+  await c.setLoggingLevel('debug')
   await c.close()
 })
 

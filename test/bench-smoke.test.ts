@@ -35,10 +35,22 @@ test('writes the JSON and the Markdown it prints', async () => {
   const json: Results = JSON.parse(await readFile(out.json, 'utf8'))
   assert.equal(json.goals, out.results.goals)
   assert.is(await readFile(out.md, 'utf8'), out.markdown)
-  for (const h of ['## Goals', '## 1.', '## 2.', '## 3.', '## 4.', '## 5.', '## 6.', '## 7.', '## 8.', '## 9.']) assert.ok(out.markdown.includes(h), h)
+  for (const h of ['## Goals', '## 1.', '## 2.', '## 3.', '## 4.', '## 5.', '## 6.', '## 7.', '## 8.', '## 9.', '## 10.']) assert.ok(out.markdown.includes(h), h)
   assert.ok(out.markdown.includes('stdio via the warm pool'))
   assert.ok(json.meta.quick)
   finite(json.meta.cpus, 'cpus')
+})
+
+test('agent proxy: both downstream eras against REST execute, per upstream era, with the goal line', () => {
+  const r = out.results
+  assert.is(r.agent?.length, 2)
+  for (const x of r.agent!) {
+    for (const k of ['proxy_2025', 'proxy_2026', 'rest_execute', 'direct_warm'] as const) summary(x.latency[k], `${x.upstream} ${k}`)
+    finite(x.ratio_2025, 'ratio 2025')
+    finite(x.ratio_2026, 'ratio 2026')
+  }
+  assert.ok(r.goals.some((g) => g.goal.startsWith('agent proxy p50 ≤ 1.1× REST execute')))
+  assert.is(r.agent![0]!.session.upstream_initialize, 0)
 })
 
 test('execute latency: gateway, warm and short-lived rows for both protocol generations', () => {

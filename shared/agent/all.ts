@@ -17,7 +17,7 @@ import { handlerOn } from './errors.js'
 import { forward, type Bound, type UpstreamInfo } from './forward.js'
 import { getPrompt, listPrompts, listTools, upstreamInfo } from './proxy.js'
 import { callTool } from './call.js'
-import { exposed, exposedUri, original, parseUri, slugOf, slugs } from './names.js'
+import { exposed, exposedTemplate, exposedUri, original, parseUri, slugOf, slugs } from './names.js'
 import type { Endpoint } from './serve.js'
 
 /** Configs one aggregate serves at most, and how long one may take to answer before it is left out. */
@@ -119,7 +119,7 @@ function aggregateServer(all: () => Promise<Member[]>, notes: string[], theirs: 
     ...(notes.length ? ['Not available now:', ...notes] : []),
     ...theirs,
   ].join('\n')
-  const server = new Server(GATEWAY_INFO, { capabilities: { tools: { listChanged: true }, prompts: { listChanged: true }, resources: { listChanged: true } }, instructions })
+  const server = new Server(GATEWAY_INFO, { capabilities: { tools: { listChanged: true }, prompts: { listChanged: true }, resources: { listChanged: true }, completions: {}, logging: {} }, instructions })
   const on = handlerOn(server)
   const each = async <T>(cap: string, fn: (m: Member) => Promise<T[]>) =>
     (await Promise.all((await all()).filter((m) => m.up.capabilities[cap]).map((m) => fn(m).catch(() => [] as T[])))).flat()
@@ -153,5 +153,32 @@ function aggregateServer(all: () => Promise<Member[]>, notes: string[], theirs: 
     const r = await forward(m.b, ctx, 'resources/read', { ...p, uri: at!.uri })
     return { ...r, contents: (r.contents ?? []).map((c: { uri: string }) => ({ ...c, uri: exposedUri(m.slug, c.uri) })) }
   })
+  on('resources/templates/list', async (_p, ctx) => ({
+    resourceTemplates: await each('resources', async (m) =>
+      ((await forward(m.b, ctx, 'resources/templates/list', undefined)).resourceTemplates ?? []).map((t: { uriTemplate: string }) => ({ ...t, uriTemplate: exposedTemplate(m.slug, t.uriTemplate) }))),
+  }))
+  // Completion refs name an aggregate prompt or template: mapped back to the config's own.
+  on('completion/complete', async (p, ctx) => {
+    const ref = (p?.ref ?? {}) as { type?: string; name?: string; uri?: string }
+    if (ref.type === 'ref/prompt') {
+      const m = await by(all, slugOf(String(ref.name ?? '')))
+      const name = original(m.slug, String(ref.name), (await listPrompts(m.b, ctx)).map((x) => x.name))
+      if (!name) throw new AppError('not_found', `No prompt named ${JSON.stringify(String(ref.name).slice(0, 128))}.`)
+      return completeOn(m, ctx, { ...p, ref: { ...ref, name } })
+    }
+    const at = parseUri(String(ref.uri ?? ''))
+    const m = await by(all, at?.slug)
+    return completeOn(m, ctx, { ...p, ref: { ...ref, uri: at!.uri } })
+  })
+  // One level for every config that logs; one that cannot take it is left as it is.
+  on('logging/setLevel', async (p, ctx) => {
+    await Promise.all((await all()).filter((m) => m.up.capabilities.logging).map((m) => forward(m.b, ctx, 'logging/setLevel', p).catch(() => undefined)))
+    return {}
+  })
   return server
+}
+
+const completeOn = (m: Member, ctx: Parameters<typeof forward>[1], p: Record<string, any>) => {
+  if (!m.up.capabilities.completions) return { completion: { values: [] } }
+  return forward(m.b, ctx, 'completion/complete', p)
 }

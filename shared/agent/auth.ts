@@ -12,12 +12,26 @@ import { bearerPat, verifyToken } from '../tokens/verify.js'
 
 const WELL_KNOWN = '/.well-known/oauth-protected-resource'
 
-/** Where the gateway is reached: PUBLIC_BASE_URL, else the request's own host. */
+/**
+ * The URL the agent used, up to the path: RFC 9728 §3.3 has clients check
+ * that the metadata's `resource` is the URL they called. Through Hosting
+ * (`X-Forwarded-Host` is PUBLIC_BASE_URL's host) that is PUBLIC_BASE_URL;
+ * called at the function's own URL (which streams, where Hosting buffers),
+ * it is that URL: the request's `Host`. A forwarded host other than
+ * PUBLIC_BASE_URL's is not believed.
+ */
 export function baseOf(d: Deps, req: IncomingMessage): string {
-  if (d.config.publicBaseUrl) return d.config.publicBaseUrl
-  const host = String(req.headers['x-forwarded-host'] ?? req.headers.host ?? 'localhost').split(',')[0]!.trim()
-  const proto = String(req.headers['x-forwarded-proto'] ?? 'https').split(',')[0]!.trim()
-  return `${proto === 'http' ? 'http' : 'https'}://${host}`
+  const pub = d.config.publicBaseUrl
+  const first = (h: string | string[] | undefined) => (typeof h === 'string' ? h.split(',')[0]!.trim().toLowerCase() : '')
+  const host = first(req.headers.host)
+  const forwarded = first(req.headers['x-forwarded-host'])
+  if (pub) {
+    const known = new URL(pub).host.toLowerCase()
+    if (forwarded === known || (!forwarded && host === known) || !host) return pub
+  }
+  if (!host || !/^[a-z0-9.-]+(:\d{1,5})?$|^\[[0-9a-f:.]+\](:\d{1,5})?$/.test(host)) return pub ?? 'https://localhost'
+  // Cloud Run serves HTTPS only; local mode is plain HTTP.
+  return `${d.config.mode === 'local' ? 'http' : 'https'}://${host}`
 }
 
 /** RFC 9728 §3.1: the metadata URL inserts the well-known segment before the resource's path. */
@@ -68,6 +82,6 @@ const loopback = (origin: string) => {
 export function checkOrigin(d: Deps, req: IncomingMessage): void {
   const origin = req.headers.origin
   if (origin === undefined) return
-  if (typeof origin === 'string' && (d.config.appOrigins.includes(origin) || origin === new URL(baseOf(d, req)).origin || (d.config.mode === 'local' && loopback(origin)))) return
+  if (typeof origin === 'string' && (d.config.appOrigins.includes(origin) || (d.config.publicBaseUrl !== null && origin === new URL(d.config.publicBaseUrl).origin) || (d.config.mode === 'local' && loopback(origin)))) return
   throw new AppError('forbidden', 'This Origin may not use the MCP endpoints.')
 }

@@ -15,10 +15,21 @@ import { blockOf, gateFor } from '../governance/gate.js'
 import { relay } from './relay.js'
 import { toRpc } from './errors.js'
 import { downstreamOf, progressOpts, withoutProgress, type Bound } from './forward.js'
+import type { Downstream } from './relay.js'
+import { rounds } from './input.js'
 
 const INVALID_PARAMS = -32602
 
 export async function callTool(b: Bound, ctx: ServerContext, params: Record<string, any>): Promise<any> {
+  const name = String(params?.name ?? '')
+  if (b.legacy) return callOnce(b, ctx, params, ctx.mcpReq.signal, downstreamOf(ctx, true))
+  // 2026-07-28 agent: questions come back as input_required (shared/agent/input.ts).
+  const { requestState: _s, inputResponses: _r, ...first } = params ?? {}
+  return rounds(b, ctx, 'tools/call', name, params, (extra, signal, to) => callOnce(b, ctx, { ...first, ...extra }, signal, to, true))
+}
+
+/** One call upstream; `manual`: an upstream's input_required is returned, not fulfilled. */
+async function callOnce(b: Bound, ctx: ServerContext, params: Record<string, any>, signal: AbortSignal, to: Downstream, manual = false): Promise<any> {
   const t0 = performance.now()
   const { d, caller, rec } = b
   const name = String(params?.name ?? '')
@@ -30,11 +41,11 @@ export async function callTool(b: Bound, ctx: ServerContext, params: Record<stri
     checkArgumentDepth(args)
     await rateLimit(d, caller, rec, name)
     const gate = gateFor(d, caller, rec, 'tool', name)
-    const r = await withTarget(d, caller, rec, ctx.mcpReq.signal, async (s, target) => {
+    const r = await withTarget(d, caller, rec, signal, async (s, target) => {
       const tool = await validated(d, s, target, name, args, gate)
       if (tool?.outputSchema) await prepareSchema(tool.outputSchema)
-      const result = await relay.run(downstreamOf(ctx, b.legacy), () =>
-        s.client.callTool(withoutProgress(params) as never, { ...s.opts, ...(tool ? { toolDefinition: tool } : {}), ...progressOpts(ctx, params) } as never),
+      const result = await relay.run(to, () =>
+        s.client.callTool(withoutProgress(params) as never, { ...s.opts, ...(tool ? { toolDefinition: tool } : {}), ...progressOpts(ctx, params), ...(manual ? { allowInputRequired: true } : {}) } as never),
       ).catch(async (e) => {
         if (!tool && (e as { code?: unknown })?.code === INVALID_PARAMS) await checkedAfresh(d, s, target, name, args, gate)
         throw e
@@ -42,7 +53,7 @@ export async function callTool(b: Bound, ctx: ServerContext, params: Record<stri
       if (!tool && result.isError) await checkedAfresh(d, s, target, name, args, gate)
       checkResultDepth([result.content, result.structuredContent])
       return result
-    }, { client: b.client })
+    }, { client: b.client, ...(manual && Object.keys(b.client.capabilities).length ? { extraMs: d.config.inputTimeoutMs } : {}) })
     outcome = 'ok'
     return r
   } catch (e) {

@@ -8,6 +8,7 @@ import type { ConnectOptions } from '../mcp/sessions.js'
 import { withTarget } from '../mcp/target.js'
 import { relay, type Downstream, type Message } from './relay.js'
 import { toRpc } from './errors.js'
+import { rounds } from './input.js'
 
 export interface Bound {
   d: Deps
@@ -48,10 +49,18 @@ export function withoutProgress(params: Record<string, any> | undefined): Record
 
 /** Forwards one request upstream, as is (cursors and `_meta` included). */
 export async function forward(b: Bound, ctx: ServerContext, method: string, params: Record<string, any> | undefined): Promise<any> {
+  const once = (p: Record<string, any> | undefined, signal: AbortSignal, to: Downstream, manual = false) =>
+    withTarget(b.d, b.caller, b.rec, signal, (s) =>
+      relay.run(to, () => s.client.request({ method, params: withoutProgress(p) } as never, { ...s.opts, ...progressOpts(ctx, p), ...(manual ? { allowInputRequired: true } : {}) } as never)),
+      { client: b.client, ...(manual && Object.keys(b.client.capabilities).length ? { extraMs: b.d.config.inputTimeoutMs } : {}) })
   try {
-    return await withTarget(b.d, b.caller, b.rec, ctx.mcpReq.signal, (s) =>
-      relay.run(downstreamOf(ctx, b.legacy), () => s.client.request({ method, params: withoutProgress(params) } as never, { ...s.opts, ...progressOpts(ctx, params) } as never)),
-      { client: b.client })
+    // A 2026-07-28 agent: questions come back as input_required (shared/agent/input.ts).
+    if (!b.legacy && (method === 'prompts/get' || method === 'resources/read')) {
+      const { requestState: _s, inputResponses: _r, ...first } = params ?? {}
+      const name = String(method === 'prompts/get' ? params?.name : params?.uri)
+      return await rounds(b, ctx, method, name, params, (extra, signal, to) => once({ ...first, ...extra }, signal, to, true))
+    }
+    return await once(params, ctx.mcpReq.signal, downstreamOf(ctx, b.legacy))
   } catch (e) {
     throw toRpc(e)
   }

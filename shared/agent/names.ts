@@ -55,3 +55,12 @@ export function parseUri(uri: string): { slug: string; uri: string } | undefined
     return undefined
   }
 }
+
+/**
+ * A resource template in the aggregate: `mcpgw://<slug>/` and the template
+ * with its literal parts percent-encoded and its expressions kept, so that
+ * the URI an agent expands from it reads back (`parseUri`) as the upstream's
+ * own expansion. (A value's reserved characters are decoded once on the way.)
+ */
+export const exposedTemplate = (slug: string, template: string) =>
+  `${SCHEME}${slug}/${template.split(/(\{[^{}]*\})/).map((part, i) => (i % 2 ? part : encodeURIComponent(part))).join('')}`

@@ -1,11 +1,10 @@
 /**
  * Serving the MCP endpoints over HTTP. 2026-07-28 requests go to the SDK's
  * `createMcpHandler` (a fresh proxy server per request, nothing kept); 2025
- * requests are served in sessions this instance keeps in memory (one upstream
- * connection each, so servers can ask the agent for elicitation and sampling
- * mid-call). A session id this instance does not know is a 404, and the
- * client starts a new session (MCP 2025-06-18, Session Management).
- * docs/decisions.md "Agent sessions across instances".
+ * requests are served in sessions held in memory (one upstream connection
+ * each, so servers can ask the agent for elicitation and sampling mid-call)
+ * and recorded in the store, so that another instance takes a session up
+ * when the agent lands there. docs/decisions.md "Agent sessions across instances".
  */
 import { AsyncLocalStorage } from 'node:async_hooks'
 import { randomUUID } from 'node:crypto'
@@ -14,6 +13,7 @@ import { createMcpHandler, isLegacyRequest, WebStandardStreamableHTTPServerTrans
 import { AppError } from '../errors.js'
 import { secretMasker } from '../log.js'
 import type { Ctx } from '../http.js'
+import type { Deps } from '../deps.js'
 import { clientFor, type Downstream } from './relay.js'
 
 /** What one endpoint serves: a server for a request or session, given its upstream client. */
@@ -26,7 +26,7 @@ export interface Endpoint {
   version?(): Promise<string>
 }
 
-interface Session { owner: string; transport: WebStandardStreamableHTTPServerTransport; server: Server; lastUsed: number; watch?: NodeJS.Timeout }
+interface Session { owner: string; transport: WebStandardStreamableHTTPServerTransport; server: Server; lastUsed: number; checkedAt: number; watch?: NodeJS.Timeout }
 
 const sessions = new Map<string, Session>()
 /** Sessions per instance, and how long an idle one is kept. */
@@ -49,34 +49,108 @@ function sweep(now = Date.now()) {
   if (over > 0) for (const [id] of [...sessions.entries()].sort((a, b) => a[1].lastUsed - b[1].lastUsed).slice(0, over)) drop(id)
 }
 
-async function legacy(ep: Endpoint, request: Request, body: unknown, signal: AbortSignal): Promise<Response> {
+/**
+ * `agent_sessions/{id}`: what a 2025 session was opened with, so that any
+ * instance can take it up (docs/decisions.md "Agent sessions across instances").
+ */
+export const AGENT_SESSIONS = 'agent_sessions'
+export interface AgentSessionDoc {
+  owner: string
+  /** The agent's initialize params: protocol version, capabilities, client info. */
+  init: { protocolVersion: string; capabilities: Record<string, unknown>; clientInfo: Record<string, unknown> }
+  created_at: number
+  expires_at: number
+}
+/** How long a session may be taken up on another instance after it was opened. */
+export const SESSION_MAX_MS = 24 * 3600_000
+/** How often an instance holding a session checks that it was not closed elsewhere. */
+export const SESSION_CHECK_MS = 5_000
+
+async function legacy(d: Deps, ep: Endpoint, request: Request, body: unknown, signal: AbortSignal): Promise<Response> {
   const sid = request.headers.get('mcp-session-id')
   if (sid) {
-    const s = sessions.get(sid)
+    let s = sessions.get(sid)
+    // Closed on another instance: seen here within SESSION_CHECK_MS (a store read at most that often per session).
+    if (s && s.owner === ep.owner && Date.now() - s.checkedAt > SESSION_CHECK_MS) {
+      s.checkedAt = Date.now()
+      if (!(await (await d.store()).get(AGENT_SESSIONS, sid).catch(() => true))) {
+        drop(sid)
+        s = undefined
+      }
+    }
+    s ??= await revive(d, ep, sid, signal)
     // Another caller's session is as unknown as an expired one.
-    if (!s || s.owner !== ep.owner) throw new AppError('not_found', 'No such MCP session (it expired, or lives on another instance): start a new one with initialize.')
+    if (!s || s.owner !== ep.owner) throw new AppError('not_found', 'No such MCP session (it expired, or was closed): start a new one with initialize.')
     s.lastUsed = Date.now()
     return s.transport.handleRequest(request, { parsedBody: body })
   }
-  const init = body as { method?: string; params?: { capabilities?: Record<string, unknown> } } | undefined
+  const init = body as { method?: string; params?: AgentSessionDoc['init'] } | undefined
   if (request.method !== 'POST' || init?.method !== 'initialize') throw new AppError('invalid_request', 'Send Mcp-Session-Id from initialize (2025 protocol), or the 2026-07-28 envelope.')
   const id = randomUUID()
+  const session = await open(d, ep, id, init.params?.capabilities ?? {}, signal)
+  const res = await session.transport.handleRequest(request, { parsedBody: body })
+  // Recorded once the session is open, for another instance to take up.
+  if (res.ok) {
+    const p = init.params ?? ({} as Partial<AgentSessionDoc['init']>)
+    const doc: AgentSessionDoc = {
+      owner: ep.owner, created_at: Date.now(), expires_at: Date.now() + SESSION_MAX_MS,
+      init: { protocolVersion: String(p.protocolVersion ?? ''), capabilities: (p.capabilities ?? {}) as Record<string, unknown>, clientInfo: (p.clientInfo ?? {}) as Record<string, unknown> },
+    }
+    await (await d.store()).create(AGENT_SESSIONS, id, doc).catch(() => {})
+  }
+  return res
+}
+
+async function open(d: Deps, ep: Endpoint, id: string, caps: Record<string, unknown>, signal: AbortSignal): Promise<Session> {
   let server: Server | undefined
   // Outside any request (the upstream's own stream): list changes and log messages go to the session.
   const downstream: Downstream = { notify: async (n) => server?.notification(n as never) }
-  server = await ep.build(clientFor(init.params?.capabilities ?? {}, { id, downstream }), true, signal)
-  const transport = new WebStandardStreamableHTTPServerTransport({ sessionIdGenerator: () => id, onsessionclosed: () => drop(id) })
+  server = await ep.build(clientFor(caps, { id, downstream }), true, signal)
+  const transport = new WebStandardStreamableHTTPServerTransport({
+    sessionIdGenerator: () => id,
+    onsessionclosed: () => {
+      drop(id)
+      void d.store().then((st) => st.delete(AGENT_SESSIONS, id)).catch(() => {})
+    },
+  })
   await server.connect(transport)
-  const session: Session = { owner: ep.owner, transport, server, lastUsed: Date.now() }
+  const session: Session = { owner: ep.owner, transport, server, lastUsed: Date.now(), checkedAt: Date.now() }
   sessions.set(id, session)
   if (ep.version) session.watch = watch(ep, session)
   sweeper ??= setInterval(() => sweep(), 60_000).unref()
   if (sessions.size > MAX_SESSIONS) sweep()
-  return transport.handleRequest(request, { parsedBody: body })
+  return session
+}
+
+/**
+ * A session another instance opened (or this one before a restart): the
+ * record says who owns it and how the agent initialized it; the server is
+ * built again and initialized as the agent did, on a new upstream
+ * connection. What lived only on the first instance is gone: its upstream
+ * session and a call in progress there (docs/decisions.md).
+ */
+async function revive(d: Deps, ep: Endpoint, id: string, signal: AbortSignal): Promise<Session | undefined> {
+  if (!/^[0-9a-f-]{36}$/.test(id)) return undefined
+  const rec = await (await d.store()).get<AgentSessionDoc>(AGENT_SESSIONS, id)
+  if (!rec || rec.data.owner !== ep.owner) return undefined
+  const s = await open(d, ep, id, rec.data.init.capabilities, signal)
+  const headers = { 'content-type': 'application/json', accept: 'application/json, text/event-stream' }
+  const post = async (msg: unknown) => {
+    const r = await s.transport.handleRequest(new Request('http://gateway/', { method: 'POST', headers: { ...headers, ...(s.transport.sessionId ? { 'mcp-session-id': id } : {}) } }), { parsedBody: msg })
+    await r.text().catch(() => '')
+    return r.ok
+  }
+  const ok = await post({ jsonrpc: '2.0', id: 0, method: 'initialize', params: rec.data.init }) && (await post({ jsonrpc: '2.0', method: 'notifications/initialized' }))
+  if (!ok) {
+    drop(id)
+    return undefined
+  }
+  return s
 }
 
 /** How often a 2025 session of the aggregate looks for added, removed or reconnected configs. */
-export const WATCH_MS = Number(process.env.AGENT_WATCH_MS ?? 15_000)
+/** Read when a session starts watching (not at import), so that it is the setting of that moment. */
+const watchMs = () => Number(process.env.AGENT_WATCH_MS ?? 15_000)
 
 function watch(ep: Endpoint, s: Session): NodeJS.Timeout {
   let seen: string | undefined
@@ -89,16 +163,33 @@ function watch(ep: Endpoint, s: Session): NodeJS.Timeout {
     seen = v
   }
   void look()
-  return setInterval(() => void look(), WATCH_MS).unref()
+  return setInterval(() => void look(), watchMs()).unref()
 }
 
-const current = new AsyncLocalStorage<{ ep: Endpoint; signal: AbortSignal }>()
+const current = new AsyncLocalStorage<{ ep: Endpoint; signal: AbortSignal; caps: Record<string, unknown> }>()
 let modern: ReturnType<typeof createMcpHandler> | undefined
 const modernHandler = () =>
   (modern ??= createMcpHandler(async () => {
     const c = current.getStore()!
-    return c.ep.build(clientFor({}), false, c.signal)
+    // The upstream is told what this request's agent can answer (its envelope's capabilities).
+    return c.ep.build(clientFor(c.caps), false, c.signal)
   }, { legacy: 'reject' }))
+
+/**
+ * A single request whose envelope names a protocol version (2026-07-28 and
+ * later): the modern handler's, which answers any error in it. Saves
+ * classifying it twice, here and in the handler.
+ */
+const claimsModern = (body: unknown): boolean => {
+  const b = body as { method?: unknown; params?: { _meta?: Record<string, unknown> } } | undefined
+  return !!b && typeof b === 'object' && !Array.isArray(b) && b.method !== 'initialize' && typeof b.params?._meta?.['io.modelcontextprotocol/protocolVersion'] === 'string'
+}
+
+/** 2026-07-28: a request's client capabilities are in its `_meta` envelope. */
+const capsOf = (body: unknown): Record<string, unknown> => {
+  const caps = (body as { params?: { _meta?: Record<string, unknown> } } | undefined)?.params?._meta?.['io.modelcontextprotocol/clientCapabilities']
+  return caps && typeof caps === 'object' && !Array.isArray(caps) ? (caps as Record<string, unknown>) : {}
+}
 
 /** Serves one HTTP request of an MCP endpoint, writing the response itself. */
 export async function serveEndpoint(c: Ctx, ep: Endpoint): Promise<null> {
@@ -106,11 +197,12 @@ export async function serveEndpoint(c: Ctx, ep: Endpoint): Promise<null> {
   const body = method === 'POST' ? await c.body() : undefined
   const headers = new Headers()
   for (const [k, v] of Object.entries(c.req.headers)) if (typeof v === 'string') headers.set(k, v)
-  const request = new Request(`http://gateway${c.req.url ?? '/'}`, { method, headers, ...(body !== undefined ? { body: JSON.stringify(body) } : {}), signal: c.signal })
-  const isLegacy = method !== 'POST' || request.headers.has('mcp-session-id') || (await isLegacyRequest(request, body))
+  // The SDK takes the parsed body (`parsedBody`): the request carries none, instead of the JSON again.
+  const request = new Request(`http://gateway${c.req.url ?? '/'}`, { method, headers, signal: c.signal })
+  const isLegacy = method !== 'POST' || request.headers.has('mcp-session-id') || (!claimsModern(body) && (await isLegacyRequest(request, body)))
   let res: Response
   try {
-    res = isLegacy ? await legacy(ep, request, body, c.signal) : await current.run({ ep, signal: c.signal }, () => modernHandler().fetch(request, { parsedBody: body }))
+    res = isLegacy ? await legacy(c.deps, ep, request, body, c.signal) : await current.run({ ep, signal: c.signal, caps: capsOf(body) }, () => modernHandler().fetch(request, { parsedBody: body }))
   } catch (e) {
     if (e instanceof AppError) throw e
     throw new AppError('internal', 'The MCP endpoint failed.', undefined, { cause: e })
@@ -131,6 +223,11 @@ async function pipe(out: ServerResponse, res: Response, signal: AbortSignal): Pr
   out.writeHead(res.status, headers)
   if (!res.body) return void out.end()
   const mask = secretMasker()
+  // A JSON answer (2026-07-28) is masked whole, without a stream reader.
+  if (!headers['content-type']?.startsWith('text/event-stream')) {
+    const text = await res.text().catch(() => '')
+    return void out.end(mask(text))
+  }
   const reader = res.body.pipeThrough(new TextDecoderStream()).getReader()
   const stop = () => void reader.cancel().catch(() => {})
   signal.addEventListener('abort', stop, { once: true })

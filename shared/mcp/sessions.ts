@@ -221,7 +221,7 @@ async function acquire(d: Deps, t: Target, o: ConnectOptions = {}): Promise<Conn
     if (warm.get(key) === known) warm.delete(key)
   }
   // The first caller's connect is shared by concurrent callers; it runs outside any one call's context.
-  const entry: { p: Promise<Conn>; conn?: Conn } = { p: callCtx.exit(() => open(d, t, AbortSignal.timeout(t.timeoutMs), Boolean(o.client), o)) }
+  const entry: { p: Promise<Conn>; conn?: Conn } = { p: callCtx.exit(() => open(d, t, AbortSignal.timeout(t.timeoutMs), Boolean(o.client && Object.keys(o.client.capabilities).length), o)) }
   warm.set(key, entry)
   entry.p.then((c) => { entry.conn = c }, () => { if (warm.get(key) === entry) warm.delete(key) })
   sweeper ??= setInterval(() => sweep(), 30_000).unref()
@@ -255,8 +255,10 @@ export interface ConnectOptions {
   /**
    * A client for a proxied agent (shared/agent): declares `capabilities`
    * upstream, `setup` installs its handlers on a new connection (`forgetTools`
-   * is what a tools/list_changed must still do), and answers are streamed, not
-   * collected, since the server may ask the agent something mid-call. Warm
+   * is what a tools/list_changed must still do), and, when the agent declared
+   * something the server may ask it mid-call, answers are streamed, not
+   * collected (otherwise collected as for execute: notifications of a call
+   * arrive with its result, progress excepted). Warm
    * connections are kept apart by `key`.
    */
   client?: {
