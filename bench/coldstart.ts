@@ -5,7 +5,7 @@
  * (trace-imports preload) lists the heavy packages it loaded by then.
  */
 import { existsSync } from 'node:fs'
-import { mkdtemp, readFile, rm } from 'node:fs/promises'
+import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises'
 import { connect } from 'node:net'
 import { tmpdir } from 'node:os'
 import { dirname, join } from 'node:path'
@@ -43,6 +43,8 @@ export interface ColdStart {
   listen_p50: number
   /** p50 of the port accepting → the first 2xx (the function's modules loaded on its first call, and the call) */
   request_p50: number
+  /** p50 of the process's CPU time (all its threads) spawn → first 2xx: what a loaded machine changes least (NaN off Linux) */
+  cpu_p50: number
   /** heavy packages loaded by the first 2xx (traced run) */
   heavy_modules: string[]
   /** npm packages loaded in all (traced run) */
@@ -88,7 +90,7 @@ export function fillCompileCache(): string {
  * functions/index.ts loaded), `request` is the rest (the function's own modules loaded
  * on its first call, plus the call itself). With `traceFile`, the preload records loaded packages.
  */
-export async function phases(t: Target, env: NodeJS.ProcessEnv, token: string, traceFile?: string): Promise<{ total: number; listen: number; request: number }> {
+export async function phases(t: Target, env: NodeJS.ProcessEnv, token: string, traceFile?: string): Promise<{ total: number; listen: number; request: number; cpu: number }> {
   const port = await freePort()
   // BENCH_CPU_PROF=DIR: each cold start also writes a CPU profile there (spawn → exit), for looking into start-up.
   const prof = process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`, `--cpu-prof-name=${(t.label ?? t.fn).replace(/\W+/g, "-")}-${Date.now()}.cpuprofile`] : []
@@ -110,11 +112,23 @@ export async function phases(t: Target, env: NodeJS.ProcessEnv, token: string, t
       if (res.status < 200 || res.status > 299) throw new Error(`${t.fn}: ${t.method} ${t.path} answered ${res.status} ${text.slice(0, 300)}; stderr: ${child.stderr().slice(-1500)}`)
       if (t.expect && !text.includes(t.expect)) throw new Error(`${t.fn}: ${t.method} ${t.path} answered without ${t.expect}: ${text.slice(0, 300)}`)
       const total = performance.now() - t0
-      return { total, listen, request: total - listen }
+      return { total, listen, request: total - listen, cpu: await cpuMs(child.pid) }
     }
     throw new Error(`${t.fn}: no 2xx within ${WAIT_MS} ms: ${child.stderr()}`)
   } finally {
     await child.stop() // SIGTERM: the framework exits, and the preload writes its list
+  }
+}
+
+/** CPU time a process has used so far, all threads (Linux: the first field of each task's schedstat, ns), in ms. */
+async function cpuMs(pid: number): Promise<number> {
+  try {
+    const tasks = await readdir(`/proc/${pid}/task`)
+    let ns = 0
+    for (const t of tasks) ns += Number((await readFile(`/proc/${pid}/task/${t}/schedstat`, 'utf8').catch(() => '0')).split(' ')[0])
+    return ns / 1e6
+  } catch {
+    return NaN
   }
 }
 
@@ -144,7 +158,7 @@ export async function coldStarts(upstreamUrl: string, o: { reps: number; only?: 
       out.push({
         function: name(t), request: `${t.method} ${t.path.replace(rec.id, '{id}')}`,
         spawn_to_2xx: summarize(s.map((x) => x.total)), ratio_vs_trivial: NaN,
-        listen_p50: summarize(s.map((x) => x.listen)).p50, request_p50: summarize(s.map((x) => x.request)).p50,
+        listen_p50: summarize(s.map((x) => x.listen)).p50, request_p50: summarize(s.map((x) => x.request)).p50, cpu_p50: summarize(s.map((x) => x.cpu)).p50,
         heavy_modules: HEAVY.filter((h) => pkgs.has(h)), packages_loaded: pkgs.size,
       })
     }
@@ -162,6 +176,9 @@ export interface FirstExecute {
   /** bare-call.ts: spawn → the result (Node, the SDK, connect, one call) */
   bare: Summary
   ratio_p50: number
+  /** p50 CPU time of each (all threads, spawn → result), and their ratio */
+  cpu_p50: { gateway: number; bare: number }
+  cpu_ratio_p50: number
 }
 
 /**
@@ -181,20 +198,27 @@ export async function firstExecute(everythingUrl: string, reps: number): Promise
     const t: Target = { fn: 'execute', source: gatewaySource(), method: 'POST', path: `/api/v1/mcps/${rec.id}/tools/echo/execute`, auth: true, body: { arguments: { message: 'cold' } }, expect: 'Echo: cold' }
     const gw: number[] = []
     const bare: number[] = []
+    const cpu = { gw: [] as number[], bare: [] as number[] }
     for (let r = 0; r < Math.max(1, reps); r++) {
-      gw.push((await phases(t, env, token)).total)
-      bare.push(await bareCall(everythingUrl))
+      const p = await phases(t, env, token)
+      gw.push(p.total)
+      cpu.gw.push(p.cpu)
+      const b = await bareCall(everythingUrl)
+      bare.push(b.ms)
+      cpu.bare.push(b.cpu)
     }
     const g = summarize(gw)
     const b = summarize(bare)
-    return { gateway: g, bare: b, ratio_p50: g.p50 / b.p50 }
+    const cg = summarize(cpu.gw).p50
+    const cb = summarize(cpu.bare).p50
+    return { gateway: g, bare: b, ratio_p50: g.p50 / b.p50, cpu_p50: { gateway: cg, bare: cb }, cpu_ratio_p50: cg / cb }
   } finally {
     await rm(dataDir, { recursive: true, force: true })
   }
 }
 
-/** ms from spawning bare-call.js to its result line. */
-async function bareCall(url: string): Promise<number> {
+/** ms from spawning bare-call.js to its result line, and its CPU time by then. */
+async function bareCall(url: string): Promise<{ ms: number; cpu: number }> {
   const t0 = performance.now()
   const child = spawnChild(['dist/bench/bare-call.js', url], { env: { ...process.env }, stdio: ['ignore', 'pipe', 'pipe'] })
   try {
@@ -207,7 +231,8 @@ async function bareCall(url: string): Promise<number> {
       child.proc.once('exit', (code) => reject(new Error(`bare-call exited (${code}): ${child.stderr()}`)))
     })
     if (!out.includes('Echo: cold')) throw new Error(`bare-call: unexpected result ${out.slice(0, 300)}`)
-    return performance.now() - t0
+    const ms = performance.now() - t0
+    return { ms, cpu: await cpuMs(child.pid) }
   } finally {
     await child.stop()
   }

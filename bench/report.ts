@@ -69,11 +69,11 @@ export function markdown(r: Results): string {
     '',
     '## 5. Cold start, spawn → first 2xx (ms)',
     '',
-    `Source: \`${r.cold_start_source ?? 'dist/bundle/index.js'}\`. Breakdown: *listen* is spawn → the port accepts (Node, the framework, \`functions/index.ts\`); *first request* is the rest (the function's modules, loaded on its first call, and the call).`,
+    `Source: \`${r.cold_start_source ?? 'dist/bundle/index.js'}\`. Breakdown: *listen* is spawn → the port accepts (Node, the framework, \`functions/index.ts\`); *first request* is the rest (the function's modules, loaded on its first call, and the call); *CPU* is the process's CPU time (all threads) by the first 2xx, which a loaded machine changes far less than wall time.`,
     '',
-    table(['function', 'request', 'p50', 'p95', 'min', 'max', 'n', '× trivial', 'listen p50', 'first request p50', 'heavy modules loaded', 'npm packages'], r.cold_start.map((c) => [
+    table(['function', 'request', 'p50', 'p95', 'min', 'max', 'n', '× trivial', 'listen p50', 'first request p50', 'CPU p50', 'CPU × trivial', 'heavy modules loaded', 'npm packages'], r.cold_start.map((c) => [
       c.function, c.request, f(c.spawn_to_2xx.p50, 0), f(c.spawn_to_2xx.p95, 0), f(c.spawn_to_2xx.min, 0), f(c.spawn_to_2xx.max, 0), c.spawn_to_2xx.n,
-      f(c.ratio_vs_trivial), f(c.listen_p50, 0), f(c.request_p50, 0), c.heavy_modules.join(', ') || 'none', c.packages_loaded,
+      f(c.ratio_vs_trivial), f(c.listen_p50, 0), f(c.request_p50, 0), f(c.cpu_p50, 0), f(c.cpu_p50 / (r.cold_start.find((x) => x.function === 'trivial')?.cpu_p50 ?? NaN)), c.heavy_modules.join(', ') || 'none', c.packages_loaded,
     ])),
     '',
     ...(r.first_execute ? [
@@ -84,7 +84,7 @@ export function markdown(r: Results): string {
         ['bare script: spawn, SDK connect, one call', ...[r.first_execute.bare].flatMap((x) => [f(x.p50, 0), f(x.p95, 0), f(x.min, 0), f(x.max, 0), x.n])],
       ]),
       '',
-      `gateway / bare p50: ${f(r.first_execute.ratio_p50)}×`,
+      `gateway / bare p50: ${f(r.first_execute.ratio_p50)}×; CPU time p50 ${f(r.first_execute.cpu_p50?.gateway, 0)} vs ${f(r.first_execute.cpu_p50?.bare, 0)} ms = ${f(r.first_execute.cpu_ratio_p50)}×`,
       '',
     ] : []),
     ...(r.warm_ab ? [

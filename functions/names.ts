@@ -26,6 +26,8 @@ export function lazy(name: string): Handler {
   const load = () => {
     // Caller verification is needed by every function but health: load it alongside.
     if (name !== 'health') void import('../shared/auth/caller.js').catch(() => {})
+    // An execute goes upstream: the MCP client loads while the caller is verified and the config read.
+    if (name === 'execute') void import('../shared/mcp/sdk.js').then((m) => m.loadSdk()).catch(() => {})
     return module().then((m) => m.handler)
   }
   return async (req, res) => (await (h ??= load()))(req, res)

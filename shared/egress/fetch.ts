@@ -8,7 +8,7 @@
 import { lookup } from 'node:dns/promises'
 import { setMaxListeners } from 'node:events'
 import { isIP } from 'node:net'
-import { Agent, buildConnector, request } from 'undici'
+import { Agent, buildConnector, request } from './undici.js'
 import { AppError } from '../errors.js'
 import { addressAllowed, checkUrl, type EgressPolicy } from './policy.js'
 import { collectEvents, readJson, TooLarge, webStream, type Cap } from './body.js'

@@ -30,7 +30,7 @@ const queue: Pending[] = []
 let ids = 0
 
 function spawn(): Worker {
-  const w = new Worker(new URL('./schema-worker.js', import.meta.url), {
+  const w = new Worker(new URL('./schema-worker-entry.js', import.meta.url), {
     resourceLimits: { maxOldGenerationSizeMb: WORKER_HEAP_MB, maxYoungGenerationSizeMb: 32 },
   })
   w.on('message', (r: CompileResult) => {

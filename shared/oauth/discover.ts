@@ -13,7 +13,7 @@ import type { FetchLike } from '../egress/fetch.js'
 import type { AsInfo } from './model.js'
 import { GATEWAY_INFO } from '../mcp/info.js'
 import { presetOf } from './presets.js'
-import { loadSdk } from '../mcp/sdk.js'
+import { loadSdk, type Sdk } from '../mcp/sdk.js'
 import { netReason } from '../mcp/errors.js'
 
 export interface Discovered {
@@ -38,7 +38,7 @@ export function discoveredEndpoint(d: Deps, url: string | undefined, what: strin
   return v.url.href
 }
 
-async function probe(endpoint: string, fetch: FetchLike, sdk: typeof import('@modelcontextprotocol/client')) {
+async function probe(endpoint: string, fetch: FetchLike, sdk: Sdk) {
   // An unauthenticated initialize: a protected server answers 401 with its hints (RFC 9728 §5.1).
   const res = await fetch(endpoint, {
     method: 'POST',
