@@ -1718,13 +1718,15 @@ export interface operations {
         parameters: {
             query?: {
                 action?: "mcp.create" | "mcp.update" | "mcp.delete" | "tool.execute" | "tool.blocked" | "tool.approve" | "oauth.connect" | "oauth.complete" | "oauth.disconnect" | "execution.input" | "stdio.home_save" | "token.create" | "token.revoke";
+                /** @description Must be the next_cursor of the page before, unchanged. */
                 cursor?: string;
-                /** @description Must be a whole number from 1 to 200 (default 50). */
+                /** @description Must be a whole number from 1 to 200. */
                 limit?: string;
+                /** @description Must be an MCP config id. */
                 mcp_id?: string;
-                /** @description Must be an RFC 3339 date-time. */
+                /** @description Must be an RFC 3339 date-time, e.g. 2026-11-26T07:00:00Z. */
                 since?: string;
-                /** @description Must be an RFC 3339 date-time. */
+                /** @description Must be an RFC 3339 date-time, e.g. 2026-11-26T07:00:00Z. */
                 until?: string;
             };
             header?: never;
@@ -6646,7 +6648,6 @@ export interface operations {
     get_mcps_id_usage: {
         parameters: {
             query?: {
-                /** @description Must be 1h, 24h or 7d (default 24h). */
                 window?: "1h" | "24h" | "7d";
             };
             header?: never;
@@ -7314,7 +7315,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description `forbidden` (Forbidden) */
+            /** @description `egress_denied` (Egress denied), `forbidden` (Forbidden) */
             403: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -7323,7 +7324,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {unknown} */
-                        code?: "forbidden";
+                        code?: "egress_denied" | "forbidden";
                         /** @constant */
                         status?: 403;
                     };
@@ -7561,6 +7562,21 @@ export interface operations {
                     };
                 };
             };
+            /** @description `egress_denied` (Egress denied) */
+            403: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {unknown} */
+                        code?: "egress_denied";
+                        /** @constant */
+                        status?: 403;
+                    };
+                };
+            };
             /** @description `upstream_error` (Upstream error), `upstream_response_too_large` (Upstream response too large) */
             502: {
                 headers: {
@@ -7661,6 +7677,21 @@ export interface operations {
                         code?: "unauthenticated";
                         /** @constant */
                         status?: 401;
+                    };
+                };
+            };
+            /** @description `egress_denied` (Egress denied) */
+            403: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {unknown} */
+                        code?: "egress_denied";
+                        /** @constant */
+                        status?: 403;
                     };
                 };
             };
@@ -7781,6 +7812,21 @@ export interface operations {
                         code?: "unauthenticated";
                         /** @constant */
                         status?: 401;
+                    };
+                };
+            };
+            /** @description `egress_denied` (Egress denied) */
+            403: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {unknown} */
+                        code?: "egress_denied";
+                        /** @constant */
+                        status?: 403;
                     };
                 };
             };

@@ -8,8 +8,8 @@ import { fromRegistrySchema, proposalSchema, searchQuerySchema, upgradeSchema } 
 const V = '/api/v1'
 const id = { id: 'The config\'s id.' }
 const mcp = (description: string, headers = ['ETag']) => ({ description, schema: 'Mcp', headers })
-// A registry that is not configured, cannot be reached, or answers too much.
-const REGISTRY: Code[] = ['unavailable', 'upstream_error', 'upstream_timeout', 'upstream_response_too_large']
+// A registry that is not configured, that the egress policy refuses, cannot be reached, or answers too much.
+const REGISTRY: Code[] = ['egress_denied', 'unavailable', 'upstream_error', 'upstream_timeout', 'upstream_response_too_large']
 // A write: the egress policy, the vault write quota, the store refusing a concurrent change.
 const WRITE: Code[] = ['egress_denied', 'rate_limited', 'conflict', 'precondition_failed']
 
