@@ -360,8 +360,11 @@ export async function closeSessions(): Promise<void> {
   sweeper = undefined
   const all = [...warm.values()]
   warm.clear()
+  // A connect still in flight is closed when it settles; shutdown waits for it at most 2 s (one
+  // that never settles held the fuzz suite's teardown, and would hold an instance's SIGTERM).
+  const late = (e: (typeof all)[number]) => e.p.then((c) => c && close(c), () => {})
   for (const e of all) {
-    const c = e.conn ?? (await e.p.catch(() => undefined))
-    if (c) close(c)
+    if (e.conn) close(e.conn)
+    else await Promise.race([late(e), new Promise((r) => setTimeout(r, 2000).unref())])
   }
 }
