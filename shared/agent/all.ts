@@ -19,6 +19,7 @@ import { getPrompt, listPrompts, listTools, upstreamInfo } from './proxy.js'
 import { callTool } from './call.js'
 import { exposed, exposedTemplate, exposedUri, original, parseUri, slugOf, slugs } from './names.js'
 import type { Endpoint } from './serve.js'
+import type { ToolCall } from './fast.js'
 
 /** Configs one aggregate serves at most, and how long one may take to answer before it is left out. */
 const MAX_CONFIGS = 200
@@ -59,7 +60,8 @@ export async function allEndpoint(d: Deps, caller: Caller): Promise<Endpoint> {
       }
       const { notes, members } = await load(first)
       const theirs = members.filter((m) => m.up.instructions).map((m) => `${m.slug}: ${m.up.instructions!.slice(0, 2000)}`)
-      return aggregateServer(async () => (await load(await configsOf(d, caller))).members, notes, theirs)
+      const all = async () => (await load(await configsOf(d, caller))).members
+      return { server: aggregateServer(all, notes, theirs), call: callOf(all) }
     },
     async version() {
       return versionOf(await configsOf(d, caller))
@@ -113,6 +115,16 @@ const by = async (all: () => Promise<Member[]>, slug: string | undefined) => {
   return m
 }
 
+/** `tools/call` on the aggregate: the config named by the tool's prefix, called as the proxy calls it. */
+const callOf = (all: () => Promise<Member[]>): ToolCall => async (p, ctx) => {
+  const m = await by(all, slugOf(String(p?.name ?? '')))
+  // A name that was not shortened maps back without a listing; a shortened one is found among the current names.
+  const rest = String(p.name).slice(m.slug.length + 2)
+  const name = exposed(m.slug, rest) === p.name ? rest : original(m.slug, String(p.name), (await listTools(m.b, ctx.mcpReq.signal)).map((t) => t.name))
+  if (!name) throw new AppError('not_found', `No tool named ${JSON.stringify(String(p.name).slice(0, 128))}.`)
+  return callTool(m.b, ctx, { ...p, name })
+}
+
 function aggregateServer(all: () => Promise<Member[]>, notes: string[], theirs: string[]): Server {
   const instructions = [
     'Tools and prompts of every MCP server you registered in the gateway, named <server>__<name>.',
@@ -127,14 +139,7 @@ function aggregateServer(all: () => Promise<Member[]>, notes: string[], theirs: 
   on('tools/list', async (_p, ctx) => ({
     tools: await each('tools', async (m) => (await listTools(m.b, ctx.mcpReq.signal)).map((t) => ({ ...t, name: exposed(m.slug, t.name) }))),
   }))
-  on('tools/call', async (p, ctx) => {
-    const m = await by(all, slugOf(String(p?.name ?? '')))
-    // A name that was not shortened maps back without a listing; a shortened one is found among the current names.
-    const rest = String(p.name).slice(m.slug.length + 2)
-    const name = exposed(m.slug, rest) === p.name ? rest : original(m.slug, String(p.name), (await listTools(m.b, ctx.mcpReq.signal)).map((t) => t.name))
-    if (!name) throw new AppError('not_found', `No tool named ${JSON.stringify(String(p.name).slice(0, 128))}.`)
-    return callTool(m.b, ctx, { ...p, name })
-  })
+  on('tools/call', callOf(all))
   on('prompts/list', async (_p, ctx) => ({
     prompts: await each('prompts', async (m) => (await listPrompts(m.b, ctx)).map((x) => ({ ...x, name: exposed(m.slug, x.name) }))),
   }))

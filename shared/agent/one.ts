@@ -4,6 +4,7 @@ import type { Deps } from '../deps.js'
 import { load } from '../registry/read.js'
 import { proxyServer, upstreamInfo } from './proxy.js'
 import type { Endpoint } from './serve.js'
+import { callTool } from './call.js'
 
 export async function oneEndpoint(d: Deps, caller: Caller, id: string): Promise<Endpoint> {
   const rec = await load(d, caller, id)
@@ -11,7 +12,8 @@ export async function oneEndpoint(d: Deps, caller: Caller, id: string): Promise<
     owner: `${caller.sub}|${rec.id}`,
     async build(client, legacy, signal) {
       const b = { d, caller, rec, client, legacy }
-      return proxyServer(b, await upstreamInfo(b, signal))
+      const up = await upstreamInfo(b, signal)
+      return { server: proxyServer(b, up), ...(up.capabilities.tools ? { call: (p, ctx) => callTool(b, ctx, p) } : {}) }
     },
   }
 }

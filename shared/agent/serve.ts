@@ -15,18 +15,25 @@ import { secretMasker } from '../log.js'
 import type { Ctx } from '../http.js'
 import type { Deps } from '../deps.js'
 import { clientFor, type Downstream } from './relay.js'
+import { answerPlain, plainToolCall, type ToolCall } from './fast.js'
 
 /** What one endpoint serves: a server for a request or session, given its upstream client. */
 export interface Endpoint {
   /** Who owns sessions here: the caller and the endpoint. */
   owner: string
-  /** Builds the server; `session` set for a 2025 session. */
-  build(client: ReturnType<typeof clientFor>, legacy: boolean, signal: AbortSignal): Promise<Server>
+  /** Builds the server, and its `tools/call` handler for the fast path (shared/agent/fast.ts) where it has tools. */
+  build(client: ReturnType<typeof clientFor>, legacy: boolean, signal: AbortSignal): Promise<{ server: Server; call?: ToolCall }>
   /** What the endpoint serves now; a 2025 session is told its tools changed when this does. */
   version?(): Promise<string>
 }
 
-interface Session { owner: string; transport: WebStandardStreamableHTTPServerTransport; server: Server; lastUsed: number; checkedAt: number; watch?: NodeJS.Timeout }
+interface Session {
+  owner: string; transport: WebStandardStreamableHTTPServerTransport; server: Server; lastUsed: number; checkedAt: number; watch?: NodeJS.Timeout
+  /** Set when the agent declared nothing a server could ask it (elicitation, sampling, roots): plain calls take the fast path. */
+  call?: ToolCall
+  /** Fast-path calls in progress, by JSON-RPC id: notifications/cancelled reaches them here. */
+  inflight: Map<string | number, AbortController>
+}
 
 const sessions = new Map<string, Session>()
 /** Sessions per instance, and how long an idle one is kept. */
@@ -66,24 +73,27 @@ export const SESSION_MAX_MS = 24 * 3600_000
 /** How often an instance holding a session checks that it was not closed elsewhere. */
 export const SESSION_CHECK_MS = 5_000
 
+/** The 2025 session `sid` names, for this owner: held here, or taken up from the store. */
+async function sessionOf(d: Deps, ep: Endpoint, sid: string, signal: AbortSignal): Promise<Session> {
+  let s = sessions.get(sid)
+  // Closed on another instance: seen here within SESSION_CHECK_MS (a store read at most that often per session).
+  if (s && s.owner === ep.owner && Date.now() - s.checkedAt > SESSION_CHECK_MS) {
+    s.checkedAt = Date.now()
+    if (!(await (await d.store()).get(AGENT_SESSIONS, sid).catch(() => true))) {
+      drop(sid)
+      s = undefined
+    }
+  }
+  s ??= await revive(d, ep, sid, signal)
+  // Another caller's session is as unknown as an expired one.
+  if (!s || s.owner !== ep.owner) throw new AppError('not_found', 'No such MCP session (it expired, or was closed): start a new one with initialize.')
+  s.lastUsed = Date.now()
+  return s
+}
+
 async function legacy(d: Deps, ep: Endpoint, request: Request, body: unknown, signal: AbortSignal): Promise<Response> {
   const sid = request.headers.get('mcp-session-id')
-  if (sid) {
-    let s = sessions.get(sid)
-    // Closed on another instance: seen here within SESSION_CHECK_MS (a store read at most that often per session).
-    if (s && s.owner === ep.owner && Date.now() - s.checkedAt > SESSION_CHECK_MS) {
-      s.checkedAt = Date.now()
-      if (!(await (await d.store()).get(AGENT_SESSIONS, sid).catch(() => true))) {
-        drop(sid)
-        s = undefined
-      }
-    }
-    s ??= await revive(d, ep, sid, signal)
-    // Another caller's session is as unknown as an expired one.
-    if (!s || s.owner !== ep.owner) throw new AppError('not_found', 'No such MCP session (it expired, or was closed): start a new one with initialize.')
-    s.lastUsed = Date.now()
-    return s.transport.handleRequest(request, { parsedBody: body })
-  }
+  if (sid) return (await sessionOf(d, ep, sid, signal)).transport.handleRequest(request, { parsedBody: body })
   const init = body as { method?: string; params?: AgentSessionDoc['init'] } | undefined
   if (request.method !== 'POST' || init?.method !== 'initialize') throw new AppError('invalid_request', 'Send Mcp-Session-Id from initialize (2025 protocol), or the 2026-07-28 envelope.')
   const id = randomUUID()
@@ -105,7 +115,9 @@ async function open(d: Deps, ep: Endpoint, id: string, caps: Record<string, unkn
   let server: Server | undefined
   // Outside any request (the upstream's own stream): list changes and log messages go to the session.
   const downstream: Downstream = { notify: async (n) => server?.notification(n as never) }
-  server = await ep.build(clientFor(caps, { id, downstream }), true, signal)
+  const client = clientFor(caps, { id, downstream })
+  const built = await ep.build(client, true, signal)
+  server = built.server
   const transport = new WebStandardStreamableHTTPServerTransport({
     sessionIdGenerator: () => id,
     onsessionclosed: () => {
@@ -114,7 +126,11 @@ async function open(d: Deps, ep: Endpoint, id: string, caps: Record<string, unkn
     },
   })
   await server.connect(transport)
-  const session: Session = { owner: ep.owner, transport, server, lastUsed: Date.now(), checkedAt: Date.now() }
+  const session: Session = {
+    owner: ep.owner, transport, server, lastUsed: Date.now(), checkedAt: Date.now(), inflight: new Map(),
+    // A server may ask an agent that declared elicitation, sampling or roots mid-call: such calls need the SDK's stream.
+    ...(built.call && !Object.keys(client.capabilities).length ? { call: built.call } : {}),
+  }
   sessions.set(id, session)
   if (ep.version) session.watch = watch(ep, session)
   sweeper ??= setInterval(() => sweep(), 60_000).unref()
@@ -172,7 +188,7 @@ const modernHandler = () =>
   (modern ??= createMcpHandler(async () => {
     const c = current.getStore()!
     // The upstream is told what this request's agent can answer (its envelope's capabilities).
-    return c.ep.build(clientFor(c.caps), false, c.signal)
+    return (await c.ep.build(clientFor(c.caps), false, c.signal)).server
   }, { legacy: 'reject' }))
 
 /**
@@ -195,6 +211,16 @@ const capsOf = (body: unknown): Record<string, unknown> => {
 export async function serveEndpoint(c: Ctx, ep: Endpoint): Promise<null> {
   const method = c.req.method ?? 'GET'
   const body = method === 'POST' ? await c.body() : undefined
+  const sid = c.req.headers['mcp-session-id']
+  if (method === 'POST' && typeof sid === 'string' && fastPath.on) {
+    const s = await sessionOf(c.deps, ep, sid, c.signal)
+    const plain = s.call && s.transport.sessionId === sid ? plainToolCall(c.req.headers, body) : undefined
+    if (plain) {
+      await servePlain(c, s, sid, plain)
+      return null
+    }
+    cancelPlain(s, body)
+  }
   const headers = new Headers()
   for (const [k, v] of Object.entries(c.req.headers)) if (typeof v === 'string') headers.set(k, v)
   // The SDK takes the parsed body (`parsedBody`): the request carries none, instead of the JSON again.
@@ -209,6 +235,33 @@ export async function serveEndpoint(c: Ctx, ep: Endpoint): Promise<null> {
   }
   await pipe(c.res, res, c.signal)
   return null
+}
+
+/** Tests: `on = false` sends every request through the SDK (to compare both paths' answers). */
+export const fastPath = { on: true }
+
+async function servePlain(c: Ctx, s: Session, sid: string, plain: NonNullable<ReturnType<typeof plainToolCall>>): Promise<void> {
+  // The agent's cancellation (below) or its going away ends the call.
+  const ac = new AbortController()
+  const gone = () => ac.abort(c.signal.reason)
+  c.signal.addEventListener('abort', gone, { once: true })
+  s.inflight.set(plain.id, ac)
+  try {
+    await answerPlain(c.res, sid, plain, s.call!, ac.signal)
+  } catch (e) {
+    throw new AppError('internal', 'The MCP endpoint failed.', undefined, { cause: e })
+  } finally {
+    c.signal.removeEventListener('abort', gone)
+    if (s.inflight.get(plain.id) === ac) s.inflight.delete(plain.id)
+  }
+}
+
+/** `notifications/cancelled` for a fast-path call: the SDK does not know it, so it is aborted here (the SDK still answers 202). */
+function cancelPlain(s: Session, body: unknown): void {
+  const b = body as { method?: unknown; params?: { requestId?: unknown; reason?: unknown } } | undefined
+  if (b?.method !== 'notifications/cancelled') return
+  const id = b.params?.requestId
+  if (typeof id === 'string' || typeof id === 'number') s.inflight.get(id)?.abort(new Error(String(b.params?.reason ?? 'cancelled')))
 }
 
 /**
