@@ -61,7 +61,7 @@ export async function allEndpoint(d: Deps, caller: Caller): Promise<Endpoint> {
       const { notes, members } = await load(first)
       const theirs = members.filter((m) => m.up.instructions).map((m) => `${m.slug}: ${m.up.instructions!.slice(0, 2000)}`)
       const all = async () => (await load(await configsOf(d, caller))).members
-      return { server: aggregateServer(all, notes, theirs), call: callOf(all) }
+      return { server: () => aggregateServer(all, notes, theirs), caps: CAPS, call: callOf(all) }
     },
     async version() {
       return versionOf(await configsOf(d, caller))
@@ -115,6 +115,9 @@ const by = async (all: () => Promise<Member[]>, slug: string | undefined) => {
   return m
 }
 
+/** What the aggregate declares. */
+const CAPS = { tools: { listChanged: true }, prompts: { listChanged: true }, resources: { listChanged: true }, completions: {}, logging: {} }
+
 /** `tools/call` on the aggregate: the config named by the tool's prefix, called as the proxy calls it. */
 const callOf = (all: () => Promise<Member[]>): ToolCall => async (p, ctx) => {
   const m = await by(all, slugOf(String(p?.name ?? '')))
@@ -131,7 +134,7 @@ function aggregateServer(all: () => Promise<Member[]>, notes: string[], theirs: 
     ...(notes.length ? ['Not available now:', ...notes] : []),
     ...theirs,
   ].join('\n')
-  const server = new Server(GATEWAY_INFO, { capabilities: { tools: { listChanged: true }, prompts: { listChanged: true }, resources: { listChanged: true }, completions: {}, logging: {} }, instructions })
+  const server = new Server(GATEWAY_INFO, { capabilities: CAPS, instructions })
   const on = handlerOn(server)
   const each = async <T>(cap: string, fn: (m: Member) => Promise<T[]>) =>
     (await Promise.all((await all()).filter((m) => m.up.capabilities[cap]).map((m) => fn(m).catch(() => [] as T[])))).flat()

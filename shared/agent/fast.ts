@@ -1,15 +1,20 @@
 /**
- * The hot path of a 2025 session: a plain `tools/call` answered without the
- * SDK's transport and server (no zod parse of the message, no WHATWG
- * Request/Response, no SSE unless something has to be streamed). The call
- * itself is the proxy's own (shared/agent/call.ts: rate limits, tool policy,
- * audit), so only the framing is done here. Anything this path cannot honour
- * exactly as the SDK would is left to the SDK: see `plainToolCall`.
- * docs/decisions.md "Agent proxy fast path".
+ * The hot path: a plain `tools/call` (a 2025 session's, or a 2026-07-28
+ * request's) answered without the SDK's transport and per-request server
+ * (no zod parse of the message, no WHATWG Request/Response, no SSE unless
+ * something has to be streamed before the result). The call itself is the
+ * proxy's own (shared/agent/call.ts: rate limits, tool policy, audit), so
+ * only the framing is done here, as the SDK does it. Anything this path
+ * cannot answer exactly as the SDK would goes to the SDK: see
+ * `plainToolCall` and `plainModernCall`. docs/decisions.md "Agent proxy fast path".
  */
 import type { IncomingHttpHeaders, ServerResponse } from 'node:http'
-import { isJsonContentType, SUPPORTED_PROTOCOL_VERSIONS, type ServerContext } from '@modelcontextprotocol/server'
+import {
+  CLIENT_CAPABILITIES_META_KEY, CLIENT_INFO_META_KEY, LOG_LEVEL_META_KEY, PROTOCOL_VERSION_META_KEY, SERVER_INFO_META_KEY,
+  classifyInboundRequest, isInputRequiredResult, isJsonContentType, SUPPORTED_PROTOCOL_VERSIONS, type ServerContext,
+} from '@modelcontextprotocol/server'
 import { secretMasker } from '../log.js'
+import { GATEWAY_INFO } from '../mcp/info.js'
 import { toRpc } from './errors.js'
 
 /** A `tools/call` handler of an endpoint: the one its SDK server registers. */
@@ -44,48 +49,124 @@ export function plainToolCall(headers: IncomingHttpHeaders, body: unknown): Plai
   return { id, params: p as PlainCall['params'] }
 }
 
-/** 2025 codec: the SDK answers -32002 as -32602. */
+const MODERN = '2026-07-28'
+const ENVELOPE = [PROTOCOL_VERSION_META_KEY, CLIENT_INFO_META_KEY, CLIENT_CAPABILITIES_META_KEY, LOG_LEVEL_META_KEY]
+const header = (h: string | string[] | undefined) => (typeof h === 'string' ? h.trim() : undefined)
+
+/**
+ * A 2026-07-28 request the fast path serves exactly as the SDK would, or
+ * undefined. The SDK's own classifier checks the envelope and the header/body
+ * cross-checks; here, also what its entry checks after it (the standard
+ * headers present, Mcp-Name without an encoded form), and the same plain
+ * shape as above, with only the envelope in `_meta`. An agent that declared
+ * elicitation, sampling or roots goes to the SDK (questions come back as
+ * `input_required` rounds there).
+ */
+export function plainModernCall(headers: IncomingHttpHeaders, body: unknown): PlainCall | undefined {
+  if (!plain(body) || body.jsonrpc !== '2.0' || body.method !== 'tools/call' || !only(body, ['jsonrpc', 'id', 'method', 'params'])) return undefined
+  const id = body.id
+  if (!(typeof id === 'string' || (typeof id === 'number' && Number.isSafeInteger(id)))) return undefined
+  const p = body.params
+  if (!plain(p) || typeof p.name !== 'string' || !only(p, ['name', 'arguments', '_meta'])) return undefined
+  if (p.arguments !== undefined && !plain(p.arguments)) return undefined
+  const meta = p._meta
+  if (!plain(meta) || !only(meta, ENVELOPE) || meta[PROTOCOL_VERSION_META_KEY] !== MODERN) return undefined
+  const caps = meta[CLIENT_CAPABILITIES_META_KEY]
+  if (!plain(caps) || 'elicitation' in caps || 'sampling' in caps || 'roots' in caps) return undefined
+  const type = headers['content-type']
+  if (typeof type !== 'string' || !isJsonContentType(type)) return undefined
+  const [version, method, name] = [header(headers['mcp-protocol-version']), header(headers['mcp-method']), header(headers['mcp-name'])]
+  if (version !== MODERN || method !== 'tools/call' || name !== p.name || name.startsWith('=?')) return undefined
+  const route = classifyInboundRequest({ httpMethod: 'POST', protocolVersionHeader: version, mcpMethodHeader: method, mcpNameHeader: name, body })
+  if (route.kind !== 'modern' || route.messageKind !== 'request' || route.classification.revision !== MODERN) return undefined
+  // The SDK lifts the envelope out of `_meta` before the handler sees the params.
+  return { id, params: { name: p.name, ...(p.arguments !== undefined ? { arguments: p.arguments as Record<string, unknown> } : {}) } }
+}
+
+/** Both codecs answer -32002 as -32602. */
 const wireCode = (code: number) => (code === -32002 ? -32602 : code)
+/** -32021 (a client capability missing) is HTTP 400 on a 2026-07-28 JSON answer, every other handler error 200. */
+const MISSING_CAPABILITY = -32021
+
+/** Notifications the SDK's server would send for a request: those its capabilities allow, and that the era has. */
+function sendable(method: string, caps: Record<string, any>, modern: boolean): boolean {
+  switch (method) {
+    case 'notifications/message': return !!caps.logging
+    case 'notifications/resources/updated': case 'notifications/resources/list_changed': return !!caps.resources
+    case 'notifications/tools/list_changed': return !!caps.tools
+    case 'notifications/prompts/list_changed': return !!caps.prompts
+    // Needs a client that declared URL elicitation (such agents are served by the SDK); not in the 2026 era.
+    case 'notifications/elicitation/complete': return false
+    default: return !modern || ['notifications/cancelled', 'notifications/progress'].includes(method)
+  }
+}
+
+/** The 2026-07-28 codec's result encoding for `tools/call`: contentless results get `content: []`, a result type, the server's identity. */
+function encodeModern(result: Record<string, any>): Record<string, any> {
+  let r = result
+  if (!isInputRequiredResult(r)) {
+    if (r.content === undefined && !['task', 'inputRequests', 'requestState'].some((k) => k in r)) r = { ...r, content: [] }
+    if (r.resultType === undefined) r = { ...r, resultType: 'complete' }
+  }
+  if (plain(r.capabilities) && 'tasks' in r.capabilities) {
+    const { tasks: _t, ...rest } = r.capabilities
+    r = { ...r, capabilities: rest }
+  }
+  const meta = r._meta
+  if (meta === undefined) return { ...r, _meta: { [SERVER_INFO_META_KEY]: GATEWAY_INFO } }
+  if (!plain(meta) || meta[SERVER_INFO_META_KEY] !== undefined) return r
+  return { ...r, _meta: { ...meta, [SERVER_INFO_META_KEY]: GATEWAY_INFO } }
+}
+
+/** How one answer is framed: a 2025 session's (its id on every answer) or a 2026-07-28 request's. */
+export interface Framing { sessionId?: string; caps: Record<string, any> }
 
 /**
  * Runs `call` and answers the agent: JSON when nothing came before the
  * result, else an SSE stream (notifications, then the result) as the SDK
  * does; secrets this request read are masked either way.
  */
-export async function answerPlain(out: ServerResponse, sessionId: string, req: PlainCall, call: ToolCall, signal: AbortSignal): Promise<void> {
+export async function answerPlain(out: ServerResponse, f: Framing, req: PlainCall, call: ToolCall, signal: AbortSignal): Promise<void> {
   const mask = secretMasker()
+  const modern = f.sessionId === undefined
+  const session = f.sessionId !== undefined ? { 'mcp-session-id': f.sessionId } : {}
+  const sse = { 'Content-Type': 'text/event-stream', 'Cache-Control': 'no-cache, no-transform', Connection: 'keep-alive', 'X-Accel-Buffering': 'no', ...session }
   let streaming = false
   const frame = (msg: unknown) => mask(`event: message\ndata: ${JSON.stringify(msg)}\n\n`)
-  const notify = async (n: unknown) => {
-    if (out.writableEnded || signal.aborted) return
+  const notify = async (n: { method: string }) => {
+    if (out.writableEnded || signal.aborted || !sendable(n.method, f.caps, modern)) return
     if (!streaming) {
       streaming = true
-      out.writeHead(200, { 'Content-Type': 'text/event-stream', 'Cache-Control': 'no-cache, no-transform', Connection: 'keep-alive', 'X-Accel-Buffering': 'no', 'mcp-session-id': sessionId })
+      out.writeHead(200, sse)
     }
-    out.write(frame({ jsonrpc: '2.0', ...(n as object) }))
+    out.write(frame({ jsonrpc: '2.0', ...n }))
   }
   const ctx = {
-    sessionId,
+    ...(f.sessionId !== undefined ? { sessionId: f.sessionId } : {}),
     mcpReq: {
       id: req.id, method: 'tools/call', _meta: req.params._meta, signal, notify,
-      // The session's client declared nothing the server could ask (else the SDK path serves it).
+      // The agent declared nothing a server could ask it (else the SDK path serves it).
       send: async () => { throw new Error('The agent cannot be asked on this request.') },
       requestState: () => undefined,
     },
   } as unknown as ServerContext
   let msg: Record<string, unknown>
+  let status = 200
   try {
-    msg = { result: await call(req.params, ctx), jsonrpc: '2.0', id: req.id }
+    const result = await call(req.params, ctx)
+    msg = { result: modern ? encodeModern(result) : result, jsonrpc: '2.0', id: req.id }
   } catch (e) {
     const r = toRpc(e)
-    msg = { jsonrpc: '2.0', id: req.id, error: { code: wireCode(r.code), message: r.message, ...(r.data !== undefined ? { data: r.data } : {}) } }
+    const code = wireCode(r.code)
+    if (modern && code === MISSING_CAPABILITY) status = 400
+    msg = { jsonrpc: '2.0', id: req.id, error: { code, message: r.message, ...(r.data !== undefined ? { data: r.data } : {}) } }
   }
   if (out.writableEnded || signal.aborted) {
-    // Cancelled by the agent (notifications/cancelled): no answer, as the SDK sends none.
-    if (!out.writableEnded && !out.headersSent) out.writeHead(200, { 'Content-Type': 'text/event-stream', 'Cache-Control': 'no-cache, no-transform', 'mcp-session-id': sessionId })
+    // Cancelled by the agent, or it went away: no answer, as the SDK sends none.
+    if (!out.writableEnded && !out.headersSent) out.writeHead(200, sse)
     return void (out.writableEnded || out.end())
   }
   if (streaming) return void out.end(frame(msg))
-  out.writeHead(200, { 'Content-Type': 'application/json', 'Cache-Control': 'no-store', 'mcp-session-id': sessionId })
+  out.writeHead(status, { 'Content-Type': 'application/json', 'Cache-Control': 'no-store', ...session })
   out.end(mask(JSON.stringify(msg)))
 }

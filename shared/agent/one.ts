@@ -2,7 +2,7 @@
 import type { Caller } from '../auth/caller.js'
 import type { Deps } from '../deps.js'
 import { load } from '../registry/read.js'
-import { proxyServer, upstreamInfo } from './proxy.js'
+import { declared, proxyServer, upstreamInfo } from './proxy.js'
 import type { Endpoint } from './serve.js'
 import { callTool } from './call.js'
 
@@ -13,7 +13,7 @@ export async function oneEndpoint(d: Deps, caller: Caller, id: string): Promise<
     async build(client, legacy, signal) {
       const b = { d, caller, rec, client, legacy }
       const up = await upstreamInfo(b, signal)
-      return { server: proxyServer(b, up), ...(up.capabilities.tools ? { call: (p, ctx) => callTool(b, ctx, p) } : {}) }
+      return { server: () => proxyServer(b, up), caps: declared(up.capabilities), ...(up.capabilities.tools ? { call: (p, ctx) => callTool(b, ctx, p) } : {}) }
     },
   }
 }

@@ -15,14 +15,18 @@ import { secretMasker } from '../log.js'
 import type { Ctx } from '../http.js'
 import type { Deps } from '../deps.js'
 import { clientFor, type Downstream } from './relay.js'
-import { answerPlain, plainToolCall, type ToolCall } from './fast.js'
+import { answerPlain, plainModernCall, plainToolCall, type Framing, type PlainCall, type ToolCall } from './fast.js'
 
 /** What one endpoint serves: a server for a request or session, given its upstream client. */
 export interface Endpoint {
   /** Who owns sessions here: the caller and the endpoint. */
   owner: string
-  /** Builds the server, and its `tools/call` handler for the fast path (shared/agent/fast.ts) where it has tools. */
-  build(client: ReturnType<typeof clientFor>, legacy: boolean, signal: AbortSignal): Promise<{ server: Server; call?: ToolCall }>
+  /**
+   * What serves a request or session: the server (built only when the SDK
+   * serves), the capabilities it declares, and its `tools/call` handler for
+   * the fast path (shared/agent/fast.ts) where it has tools.
+   */
+  build(client: ReturnType<typeof clientFor>, legacy: boolean, signal: AbortSignal): Promise<{ server(): Server; caps: Record<string, any>; call?: ToolCall }>
   /** What the endpoint serves now; a 2025 session is told its tools changed when this does. */
   version?(): Promise<string>
 }
@@ -31,6 +35,7 @@ interface Session {
   owner: string; transport: WebStandardStreamableHTTPServerTransport; server: Server; lastUsed: number; checkedAt: number; watch?: NodeJS.Timeout
   /** Set when the agent declared nothing a server could ask it (elicitation, sampling, roots): plain calls take the fast path. */
   call?: ToolCall
+  caps: Record<string, any>
   /** Fast-path calls in progress, by JSON-RPC id: notifications/cancelled reaches them here. */
   inflight: Map<string | number, AbortController>
 }
@@ -117,7 +122,7 @@ async function open(d: Deps, ep: Endpoint, id: string, caps: Record<string, unkn
   const downstream: Downstream = { notify: async (n) => server?.notification(n as never) }
   const client = clientFor(caps, { id, downstream })
   const built = await ep.build(client, true, signal)
-  server = built.server
+  server = built.server()
   const transport = new WebStandardStreamableHTTPServerTransport({
     sessionIdGenerator: () => id,
     onsessionclosed: () => {
@@ -127,7 +132,7 @@ async function open(d: Deps, ep: Endpoint, id: string, caps: Record<string, unkn
   })
   await server.connect(transport)
   const session: Session = {
-    owner: ep.owner, transport, server, lastUsed: Date.now(), checkedAt: Date.now(), inflight: new Map(),
+    owner: ep.owner, transport, server, lastUsed: Date.now(), checkedAt: Date.now(), inflight: new Map(), caps: built.caps,
     // A server may ask an agent that declared elicitation, sampling or roots mid-call: such calls need the SDK's stream.
     ...(built.call && !Object.keys(client.capabilities).length ? { call: built.call } : {}),
   }
@@ -188,7 +193,7 @@ const modernHandler = () =>
   (modern ??= createMcpHandler(async () => {
     const c = current.getStore()!
     // The upstream is told what this request's agent can answer (its envelope's capabilities).
-    return (await c.ep.build(clientFor(c.caps), false, c.signal)).server
+    return (await c.ep.build(clientFor(c.caps), false, c.signal)).server()
   }, { legacy: 'reject' }))
 
 /**
@@ -216,10 +221,18 @@ export async function serveEndpoint(c: Ctx, ep: Endpoint): Promise<null> {
     const s = await sessionOf(c.deps, ep, sid, c.signal)
     const plain = s.call && s.transport.sessionId === sid ? plainToolCall(c.req.headers, body) : undefined
     if (plain) {
-      await servePlain(c, s, sid, plain)
+      await servePlain(c, { sessionId: sid, caps: s.caps }, plain, s.call!, s.inflight)
       return null
     }
     cancelPlain(s, body)
+  }
+  const modernPlain = method === 'POST' && sid === undefined && fastPath.on ? plainModernCall(c.req.headers, body) : undefined
+  if (modernPlain) {
+    const built = await ep.build(clientFor({}), false, c.signal)
+    if (built.call) {
+      await servePlain(c, { caps: built.caps }, modernPlain, built.call)
+      return null
+    }
   }
   const headers = new Headers()
   for (const [k, v] of Object.entries(c.req.headers)) if (typeof v === 'string') headers.set(k, v)
@@ -237,22 +250,23 @@ export async function serveEndpoint(c: Ctx, ep: Endpoint): Promise<null> {
   return null
 }
 
-/** Tests: `on = false` sends every request through the SDK (to compare both paths' answers). */
-export const fastPath = { on: true }
+/** Tests: `on = false` sends every request through the SDK (to compare both paths' answers); `served` counts fast answers. */
+export const fastPath = { on: true, served: 0 }
 
-async function servePlain(c: Ctx, s: Session, sid: string, plain: NonNullable<ReturnType<typeof plainToolCall>>): Promise<void> {
-  // The agent's cancellation (below) or its going away ends the call.
+async function servePlain(c: Ctx, f: Framing, plain: PlainCall, call: ToolCall, inflight?: Session['inflight']): Promise<void> {
+  // The agent's cancellation (a 2025 session's notifications/cancelled, below) or its going away ends the call.
   const ac = new AbortController()
   const gone = () => ac.abort(c.signal.reason)
   c.signal.addEventListener('abort', gone, { once: true })
-  s.inflight.set(plain.id, ac)
+  inflight?.set(plain.id, ac)
+  fastPath.served++
   try {
-    await answerPlain(c.res, sid, plain, s.call!, ac.signal)
+    await answerPlain(c.res, f, plain, call, ac.signal)
   } catch (e) {
     throw new AppError('internal', 'The MCP endpoint failed.', undefined, { cause: e })
   } finally {
     c.signal.removeEventListener('abort', gone)
-    if (s.inflight.get(plain.id) === ac) s.inflight.delete(plain.id)
+    if (inflight?.get(plain.id) === ac) inflight.delete(plain.id)
   }
 }
 
