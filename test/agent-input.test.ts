@@ -133,6 +133,17 @@ test('2026 agent: the upstream\'s requestState stays in the gateway, and a refer
   await Promise.all([c.close(), bc.close()])
 })
 
+test('2026 agent ↔ 2025 upstream: progress after the answer reaches the agent, on the retry that waits for the result', async () => {
+  const { c, asked } = await agent(ids.legacy!, true)
+  const seen: string[] = []
+  const r = await c.callTool({ name: 'ask_progress', arguments: {} }, { onprogress: (p: { progress: number; message?: string }) => void seen.push(`${p.progress}:${p.message}`) } as never)
+  assert.match(text(r), /went accept/)
+  assert.equal(asked, ['elicitation:Go?'])
+  // The upstream sends three after the answer; the last may arrive with the result, so at least the first two.
+  assert.ok(seen.includes('1:step 1') && seen.includes('2:step 2'), JSON.stringify(seen))
+  await c.close()
+})
+
 test('2026 agent ↔ 2025 upstream: the held call takes its answer once', async () => {
   const { c } = await agent(ids.legacy!, true, { manual: true })
   const q = (await c.callTool({ name: 'ask_form', arguments: {} }, { allowInputRequired: true } as never)) as Record<string, any>

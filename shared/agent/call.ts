@@ -22,14 +22,14 @@ const INVALID_PARAMS = -32602
 
 export async function callTool(b: Bound, ctx: ServerContext, params: Record<string, any>): Promise<any> {
   const name = String(params?.name ?? '')
-  if (b.legacy) return callOnce(b, ctx, params, ctx.mcpReq.signal, downstreamOf(ctx, true))
+  if (b.legacy) return callOnce(b, params, ctx.mcpReq.signal, downstreamOf(ctx, true))
   // 2026-07-28 agent: questions come back as input_required (shared/agent/input.ts).
   const { requestState: _s, inputResponses: _r, ...first } = params ?? {}
-  return rounds(b, ctx, 'tools/call', name, params, (extra, signal, to) => callOnce(b, ctx, { ...first, ...extra }, signal, to, true))
+  return rounds(b, ctx, 'tools/call', name, params, (extra, signal, to) => callOnce(b, { ...first, ...extra }, signal, to, true))
 }
 
 /** One call upstream; `manual`: an upstream's input_required is returned, not fulfilled. */
-async function callOnce(b: Bound, ctx: ServerContext, params: Record<string, any>, signal: AbortSignal, to: Downstream, manual = false): Promise<any> {
+async function callOnce(b: Bound, params: Record<string, any>, signal: AbortSignal, to: Downstream, manual = false): Promise<any> {
   const t0 = performance.now()
   const { d, caller, rec } = b
   const name = String(params?.name ?? '')
@@ -45,7 +45,7 @@ async function callOnce(b: Bound, ctx: ServerContext, params: Record<string, any
       const tool = await validated(d, s, target, name, args, gate)
       if (tool?.outputSchema) await prepareSchema(tool.outputSchema)
       const result = await relay.run(to, () =>
-        s.client.callTool(withoutProgress(params) as never, { ...s.opts, ...(tool ? { toolDefinition: tool } : {}), ...progressOpts(ctx, params), ...(manual ? { allowInputRequired: true } : {}) } as never),
+        s.client.callTool(withoutProgress(params) as never, { ...s.opts, ...(tool ? { toolDefinition: tool } : {}), ...progressOpts(to, params), ...(manual ? { allowInputRequired: true } : {}) } as never),
       ).catch(async (e) => {
         if (!tool && (e as { code?: unknown })?.code === INVALID_PARAMS) await checkedAfresh(d, s, target, name, args, gate)
         throw e

@@ -30,14 +30,18 @@ export function downstreamOf(ctx: ServerContext, legacy: boolean): Downstream {
   }
 }
 
-/** Progress: the agent's token is kept, the upstream's replaced by the SDK's own. */
-export function progressOpts(ctx: ServerContext, params: Record<string, any> | undefined) {
+/**
+ * Progress: the agent's token is kept, the upstream's replaced by the SDK's
+ * own. It goes where the call's other notifications go (`to`): for a held
+ * call, the request now waiting on it (shared/agent/input.ts).
+ */
+export function progressOpts(to: Downstream, params: Record<string, any> | undefined) {
   const token = params?._meta?.progressToken
   if (token === undefined) return {}
   return {
     resetTimeoutOnProgress: true,
     onprogress: (p: { progress: number; total?: number; message?: string }) =>
-      void ctx.mcpReq.notify({ method: 'notifications/progress', params: { progressToken: token, ...p } } as never).catch(() => {}),
+      void to.notify({ method: 'notifications/progress', params: { progressToken: token, ...p } }).catch(() => {}),
   }
 }
 
@@ -51,7 +55,7 @@ export function withoutProgress(params: Record<string, any> | undefined): Record
 export async function forward(b: Bound, ctx: ServerContext, method: string, params: Record<string, any> | undefined): Promise<any> {
   const once = (p: Record<string, any> | undefined, signal: AbortSignal, to: Downstream, manual = false) =>
     withTarget(b.d, b.caller, b.rec, signal, (s) =>
-      relay.run(to, () => s.client.request({ method, params: withoutProgress(p) } as never, { ...s.opts, ...progressOpts(ctx, p), ...(manual ? { allowInputRequired: true } : {}) } as never)),
+      relay.run(to, () => s.client.request({ method, params: withoutProgress(p) } as never, { ...s.opts, ...progressOpts(to, p), ...(manual ? { allowInputRequired: true } : {}) } as never)),
       { client: b.client, ...(manual && Object.keys(b.client.capabilities).length ? { extraMs: b.d.config.inputTimeoutMs } : {}) })
   try {
     // A 2026-07-28 agent: questions come back as input_required (shared/agent/input.ts).

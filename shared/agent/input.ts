@@ -124,7 +124,8 @@ export async function rounds(b: Bound, ctx: ServerContext, method: string, name:
     if (answer === undefined) throw new ProtocolError(INVALID_PARAMS, `inputResponses.${KEY} is missing.`)
     // One retry takes the answer; another with the same reference finds nothing held.
     held.delete(h.id)
-    h.to = { notify }
+    // From now on the call's notifications go to this request, its progress under this request's token.
+    h.to = { notify: retarget(notify, params?._meta?.progressToken) }
     h.reply(answer)
     return stop(b, method, name, h)
   }
@@ -141,6 +142,13 @@ export async function rounds(b: Bound, ctx: ServerContext, method: string, name:
   } finally {
     ctx.mcpReq.signal.removeEventListener('abort', gone)
   }
+}
+
+/** Progress of a held call under the token of the request now waiting on it; none when that request gave none. */
+const retarget = (notify: (n: Message) => Promise<void>, token: unknown) => async (n: Message) => {
+  if (n.method !== 'notifications/progress') return notify(n)
+  if (token === undefined) return
+  return notify({ ...n, params: { ...n.params, progressToken: token } })
 }
 
 /** Waits for the call's next stop and answers the agent's current request with it. */
