@@ -162,6 +162,18 @@ test('the aggregate takes the fast path too, in both eras, with the same answers
   }
 })
 
+test('a config that pins its tools (the first call pins them): the same answers down both paths', async () => {
+  const r = await gw.req('POST', '/mcps', { token: alice, body: { name: 'pinned', type: 'http', endpoint: legacy.url, config: { tool_policy: { mode: 'pin' } } } })
+  assert.is(r.status, 201, r.text)
+  const url = `${gw.base}/mcps/${r.json.id}/mcp`
+  const a = await both(await session(url), call(1, 'echo', { message: 'x' }))
+  const m = await both(modernCall(url), { ...call(2, 'echo', { message: 'x' }), params: { name: 'echo', arguments: { message: 'x' }, _meta: ENVELOPE } })
+  assert.equal([a.served, m.served], [1, 1])
+  assert.equal(a.fast.messages, a.sdk.messages)
+  assert.equal(m.fast, m.sdk)
+  assert.equal(a.fast.messages[0]?.result?.content, [{ type: 'text', text: 'Echo: x' }], JSON.stringify(a.fast.messages))
+})
+
 test('a call with a progress token goes the SDK way, and its progress reaches the agent in both eras', async () => {
   for (const modernEra of [false, true]) {
     const c = new Client({ name: 'agent-test', version: '1' }, { capabilities: {}, ...(modernEra ? { versionNegotiation: { mode: 'auto' as const } } : {}) })
