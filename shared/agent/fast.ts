@@ -14,6 +14,8 @@ import {
   classifyInboundRequest, isInputRequiredResult, isJsonContentType, SUPPORTED_PROTOCOL_VERSIONS, type ServerContext,
 } from '@modelcontextprotocol/server'
 import { secretMasker } from '../log.js'
+import { AppError } from '../errors.js'
+import type { Ctx } from '../http.js'
 import { GATEWAY_INFO } from '../mcp/info.js'
 import { toRpc } from './errors.js'
 
@@ -118,6 +120,9 @@ function encodeModern(result: Record<string, any>): Record<string, any> {
   return { ...r, _meta: { ...meta, [SERVER_INFO_META_KEY]: GATEWAY_INFO } }
 }
 
+/** Fast-path calls in progress, by JSON-RPC id: a 2025 session's notifications/cancelled reaches them here. */
+export type Inflight = Map<string | number, AbortController>
+
 /** How one answer is framed: a 2025 session's (its id on every answer) or a 2026-07-28 request's. */
 export interface Framing { sessionId?: string; caps: Record<string, any> }
 
@@ -169,4 +174,33 @@ export async function answerPlain(out: ServerResponse, f: Framing, req: PlainCal
   if (streaming) return void out.end(frame(msg))
   out.writeHead(status, { 'Content-Type': 'application/json', 'Cache-Control': 'no-store', ...session })
   out.end(mask(JSON.stringify(msg)))
+}
+
+/** Tests: `on = false` sends every request through the SDK (to compare both paths' answers); `served` counts fast answers. */
+export const fastPath = { on: true, served: 0 }
+
+/** Serves one plain call on the agent's request, writing the answer itself. */
+export async function servePlain(c: Ctx, f: Framing, plain: PlainCall, call: ToolCall, inflight?: Inflight): Promise<void> {
+  // The agent's cancellation (a 2025 session's notifications/cancelled, below) or its going away ends the call.
+  const ac = new AbortController()
+  const gone = () => ac.abort(c.signal.reason)
+  c.signal.addEventListener('abort', gone, { once: true })
+  inflight?.set(plain.id, ac)
+  fastPath.served++
+  try {
+    await answerPlain(c.res, f, plain, call, ac.signal)
+  } catch (e) {
+    throw new AppError('internal', 'The MCP endpoint failed.', undefined, { cause: e })
+  } finally {
+    c.signal.removeEventListener('abort', gone)
+    if (inflight?.get(plain.id) === ac) inflight.delete(plain.id)
+  }
+}
+
+/** `notifications/cancelled` for a fast-path call: the SDK does not know it, so it is aborted here (the SDK still answers 202). */
+export function cancelPlain(inflight: Inflight, body: unknown): void {
+  const b = body as { method?: unknown; params?: { requestId?: unknown; reason?: unknown } } | undefined
+  if (b?.method !== 'notifications/cancelled') return
+  const id = b.params?.requestId
+  if (typeof id === 'string' || typeof id === 'number') inflight.get(id)?.abort(new Error(String(b.params?.reason ?? 'cancelled')))
 }

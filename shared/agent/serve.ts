@@ -15,7 +15,7 @@ import { secretMasker } from '../log.js'
 import type { Ctx } from '../http.js'
 import type { Deps } from '../deps.js'
 import { clientFor, type Downstream } from './relay.js'
-import { answerPlain, plainModernCall, plainToolCall, type Framing, type PlainCall, type ToolCall } from './fast.js'
+import { cancelPlain, fastPath, plainModernCall, plainToolCall, servePlain, type Inflight, type ToolCall } from './fast.js'
 
 /** What one endpoint serves: a server for a request or session, given its upstream client. */
 export interface Endpoint {
@@ -37,7 +37,7 @@ interface Session {
   call?: ToolCall
   caps: Record<string, any>
   /** Fast-path calls in progress, by JSON-RPC id: notifications/cancelled reaches them here. */
-  inflight: Map<string | number, AbortController>
+  inflight: Inflight
 }
 
 const sessions = new Map<string, Session>()
@@ -224,7 +224,7 @@ export async function serveEndpoint(c: Ctx, ep: Endpoint): Promise<null> {
       await servePlain(c, { sessionId: sid, caps: s.caps }, plain, s.call!, s.inflight)
       return null
     }
-    cancelPlain(s, body)
+    cancelPlain(s.inflight, body)
   }
   const modernPlain = method === 'POST' && sid === undefined && fastPath.on ? plainModernCall(c.req.headers, body) : undefined
   if (modernPlain) {
@@ -248,34 +248,6 @@ export async function serveEndpoint(c: Ctx, ep: Endpoint): Promise<null> {
   }
   await pipe(c.res, res, c.signal)
   return null
-}
-
-/** Tests: `on = false` sends every request through the SDK (to compare both paths' answers); `served` counts fast answers. */
-export const fastPath = { on: true, served: 0 }
-
-async function servePlain(c: Ctx, f: Framing, plain: PlainCall, call: ToolCall, inflight?: Session['inflight']): Promise<void> {
-  // The agent's cancellation (a 2025 session's notifications/cancelled, below) or its going away ends the call.
-  const ac = new AbortController()
-  const gone = () => ac.abort(c.signal.reason)
-  c.signal.addEventListener('abort', gone, { once: true })
-  inflight?.set(plain.id, ac)
-  fastPath.served++
-  try {
-    await answerPlain(c.res, f, plain, call, ac.signal)
-  } catch (e) {
-    throw new AppError('internal', 'The MCP endpoint failed.', undefined, { cause: e })
-  } finally {
-    c.signal.removeEventListener('abort', gone)
-    if (inflight?.get(plain.id) === ac) inflight.delete(plain.id)
-  }
-}
-
-/** `notifications/cancelled` for a fast-path call: the SDK does not know it, so it is aborted here (the SDK still answers 202). */
-function cancelPlain(s: Session, body: unknown): void {
-  const b = body as { method?: unknown; params?: { requestId?: unknown; reason?: unknown } } | undefined
-  if (b?.method !== 'notifications/cancelled') return
-  const id = b.params?.requestId
-  if (typeof id === 'string' || typeof id === 'number') s.inflight.get(id)?.abort(new Error(String(b.params?.reason ?? 'cancelled')))
 }
 
 /**
