@@ -103,13 +103,14 @@ function sendable(method: string, caps: Record<string, any>, modern: boolean): b
   }
 }
 
-/** The 2026-07-28 codec's result encoding for `tools/call`: contentless results get `content: []`, a result type, the server's identity. */
+/** The SDK server's `tools/call` wrapper, both eras: a contentless result gets `content: []`. */
+const withContent = (r: Record<string, any>) =>
+  isInputRequiredResult(r) || r.content !== undefined || ['task', 'inputRequests', 'requestState'].some((k) => k in r) ? r : { ...r, content: [] }
+
+/** The 2026-07-28 codec's result encoding for `tools/call`: a result type, the server's identity. */
 function encodeModern(result: Record<string, any>): Record<string, any> {
   let r = result
-  if (!isInputRequiredResult(r)) {
-    if (r.content === undefined && !['task', 'inputRequests', 'requestState'].some((k) => k in r)) r = { ...r, content: [] }
-    if (r.resultType === undefined) r = { ...r, resultType: 'complete' }
-  }
+  if (!isInputRequiredResult(r) && r.resultType === undefined) r = { ...r, resultType: 'complete' }
   if (plain(r.capabilities) && 'tasks' in r.capabilities) {
     const { tasks: _t, ...rest } = r.capabilities
     r = { ...r, capabilities: rest }
@@ -159,7 +160,7 @@ export async function answerPlain(out: ServerResponse, f: Framing, req: PlainCal
   let status = 200
   try {
     const result = await call(req.params, ctx)
-    msg = { result: modern ? encodeModern(result) : result, jsonrpc: '2.0', id: req.id }
+    msg = { result: modern ? encodeModern(withContent(result)) : withContent(result), jsonrpc: '2.0', id: req.id }
   } catch (e) {
     const r = toRpc(e)
     const code = wireCode(r.code)
