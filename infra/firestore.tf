@@ -10,8 +10,9 @@ locals {
   # Collections whose records expire: audit (90 days), mcp_state (7 days), mcp_health (30 days),
   # OAuth states (10 minutes), refresh leases (30 s), vault-write rate windows (2 minutes),
   # executions with their result parts and holder leases, stdio pool heartbeats, saved-home deletions,
-  # usage counters (8 days), agents' input references and sessions (see docs/storage-schema.md).
-  ttl_collections = ["audit", "mcp_state", "mcp_health", "oauth_states", "oauth_leases", "rate_limits", "executions", "execution_parts", "execution_holders", "stdio_instances", "stdio_home_deletes", "usage", "agent_input", "agent_sessions"]
+  # usage counters (8 days), agents' input references and sessions, agents' personal access tokens
+  # (see docs/storage-schema.md).
+  ttl_collections = ["audit", "mcp_state", "mcp_health", "oauth_states", "oauth_leases", "rate_limits", "executions", "execution_parts", "execution_holders", "stdio_instances", "stdio_home_deletes", "usage", "agent_input", "agent_sessions", "tokens"]
 
   # The queries the code makes: d.tenant IN [...] ordered by document id (list of mcps), and
   # d.mcp_id == x (oauth_connections of a deleted config). Equality or IN on one field, ordered by

@@ -66,14 +66,14 @@ resource "google_secret_manager_secret" "pool_home_key" {
 
   replication {
     dynamic "auto" {
-      for_each = length(var.secret_replica_locations) == 0 ? [1] : []
+      for_each = local.secret_replication.auto
       content {}
     }
     dynamic "user_managed" {
-      for_each = length(var.secret_replica_locations) == 0 ? [] : [1]
+      for_each = local.secret_replication.user_managed
       content {
         dynamic "replicas" {
-          for_each = var.secret_replica_locations
+          for_each = user_managed.value
           content {
             location = replicas.value
           }

@@ -15,6 +15,12 @@ locals {
       for k, s in var.secret_env : [for f in s.functions : { key = "${k}/${f}", secret_id = s.secret_id, fn = f }]
     ]) : g.key => g
   }
+  # How every secret Terraform creates (secret_env's, the pool's home key in homes.tf) is replicated:
+  # automatically, or user-managed in var.secret_replica_locations. Their replication blocks read this.
+  secret_replication = {
+    auto         = length(var.secret_replica_locations) == 0 ? [1] : []
+    user_managed = length(var.secret_replica_locations) == 0 ? [] : [var.secret_replica_locations]
+  }
 }
 
 resource "google_secret_manager_secret" "secret_env" {
@@ -26,14 +32,14 @@ resource "google_secret_manager_secret" "secret_env" {
 
   replication {
     dynamic "auto" {
-      for_each = length(var.secret_replica_locations) == 0 ? [1] : []
+      for_each = local.secret_replication.auto
       content {}
     }
     dynamic "user_managed" {
-      for_each = length(var.secret_replica_locations) == 0 ? [] : [1]
+      for_each = local.secret_replication.user_managed
       content {
         dynamic "replicas" {
-          for_each = var.secret_replica_locations
+          for_each = user_managed.value
           content {
             location = replicas.value
           }

@@ -47,6 +47,7 @@ const STATUS: Record<Code, number> = {
   unavailable: 503,
   upstream_timeout: 504,
   // Nobody reads it (the client is gone); the request log and the audit record say what happened.
+  // A cancelled execution read afterwards is answered 409 `cancelled` instead (shared/executions/model.ts).
   cancelled: 499,
   not_waiting: 409,
   expired: 410,

@@ -191,6 +191,23 @@ for (const era of ['legacy', 'modern'] as const) {
     assert.equal(last.data.content, [{ type: 'text', text: 'hello Ed (5)' }])
     assert.is(last.data.status, 'completed')
   })
+
+  test(`${era}: DELETE while a stream waits for the answer: the stream ends with a 409 cancelled error event (never 499), GET says cancelled`, async () => {
+    const res = await fetch(`${gw.base}/mcps/${ids[era]}/tools/ask_form/execute`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${alice}`, 'content-type': 'application/json', accept: 'text/event-stream' },
+      body: JSON.stringify({ arguments: {}, capabilities: FORM }),
+      signal: AbortSignal.timeout(30_000),
+    })
+    const s = await untilInputRequired(res)
+    const id = s.question.data.execution_id
+    ok(await gw.req('DELETE', `/executions/${id}`, { token: alice }), 204)
+    const last = (await s.rest()).at(-1)!
+    assert.is(last.event, 'error', s.text())
+    assert.equal([last.data.code, last.data.status, last.data.execution_id], ['cancelled', 409, id])
+    const v = await gw.req('GET', `/executions/${id}`, { token: alice })
+    assert.equal([v.json.status, v.json.error?.status ?? null], ['cancelled', null])
+  })
 }
 
 test('legacy: after the answer, the stream goes on with the progress the server reports, then the result', async () => {

@@ -100,6 +100,23 @@ test('secrets are only ever secret environment variables', async () => {
   assert.is(pre, '${!startswith(each.value.secret_id, local.secret_prefix)}')
 })
 
+test('every secret Terraform creates is replicated one way: automatically, or user-managed in var.secret_replica_locations', async () => {
+  const m = await mod('infra')
+  assert.equal(m.locals.secret_replication, {
+    auto: '${length(var.secret_replica_locations) == 0 ? [1] : []}',
+    user_managed: '${length(var.secret_replica_locations) == 0 ? [] : [var.secret_replica_locations]}',
+  })
+  const secrets = Object.entries<any>(m.resource.google_secret_manager_secret)
+  assert.equal(secrets.map(([name]) => name).sort(), ['pool_home_key', 'secret_env'])
+  for (const [name, s] of secrets) {
+    const d = s.replication[0].dynamic
+    assert.is(d.auto[0].for_each, '${local.secret_replication.auto}', name)
+    assert.is(d.user_managed[0].for_each, '${local.secret_replication.user_managed}', name)
+    const r = d.user_managed[0].content[0].dynamic.replicas[0]
+    assert.equal([r.for_each, r.content[0].location], ['${user_managed.value}', '${replicas.value}'], name)
+  }
+})
+
 test('the stdio pool is not publicly invokable: only the functions that call it', async () => {
   const m = await mod('infra')
   const fn = await mod('infra/modules/http-function')

@@ -209,6 +209,14 @@ test('Firestore: the native (default) database and TTL policies on exp, oauth_st
   assert.ok(ttl.ttl_config, 'ttl_config')
 })
 
+test('Firestore: every collection docs/storage-schema.md says has a TTL policy on exp has one in infra (tokens included)', async () => {
+  const ttl = (await mod('infra')).locals.ttl_collections as string[]
+  const doc = readFileSync(join(root, 'docs/storage-schema.md'), 'utf8')
+  const said = [...doc.matchAll(/^## `([a-z_]+)\/[^\n]*\n([\s\S]*?)(?=^## |(?![\s\S]))/gm)].filter(([, , body]) => /TTL (policy )?on `exp`/.test(body!)).map(([, name]) => name!)
+  assert.ok(said.includes('tokens') && said.includes('oauth_states'), said.join(', '))
+  for (const c of said) assert.ok(ttl.includes(c), `${c}: the docs promise a TTL policy that infra/firestore.tf does not create`)
+})
+
 test('Firestore indexes: the composite ones wired through one map (which ones: test/indexes.test.ts)', async () => {
   const m = await mod('infra')
   assert.ok(Object.keys(m.locals.composite_indexes).length > 0)

@@ -144,6 +144,14 @@ const done = async (p: Page): Promise<Done> => {
 }
 const messages = (p: Page) => p.evaluate(() => (window as unknown as W).__messages)
 
+/** finishConnect() on the page that came back: connected, and only return_to's own query is left in the address bar. */
+async function finishedConnected(p: Page, search: string) {
+  const r = await finished(p)
+  assert.ok(r.ok, JSON.stringify(r))
+  assert.is(r.body.mcp.connection.state, 'connected')
+  assert.is(new URL(p.url()).search, search, 'the completion is gone from the address bar')
+}
+
 /** Clicks Connect (a user gesture) and waits for gw.connect() to settle and the popup to close. */
 async function connectInPopup(ctx: BrowserContext, id: string, token = alice, button = '#connect') {
   const p = await openApp(ctx, id, token)
@@ -248,10 +256,7 @@ test('popup blocked: the README\'s onConnect falls back to the whole tab, and fi
     const back = landing(p)
     await p.click('#readme', { timeout: STEP_MS })
     assert.is((await back).searchParams.get('oauth_status'), 'pending_confirmation')
-    const r = await finished(p)
-    assert.ok(r.ok, JSON.stringify(r))
-    assert.is(r.body.mcp.connection.state, 'connected')
-    assert.is(new URL(p.url()).search, '?tab=mcp', 'the completion is gone from the address bar')
+    await finishedConnected(p, '?tab=mcp')
   } finally {
     await ctx.close()
   }
@@ -321,10 +326,7 @@ test('no opener ({popup: false}): the tab goes back to return_to with oauth_stat
     assert.is(landed.searchParams.get('mcp_id'), id)
     assert.match(landed.searchParams.get('completion') ?? '', /^[A-Za-z0-9_-]{43}$/)
     assert.is(landed.searchParams.get('oauth_error'), null)
-    const r = await finished(p)
-    assert.ok(r.ok, JSON.stringify(r))
-    assert.is(r.body.mcp.connection.state, 'connected')
-    assert.is(new URL(p.url()).search, '?tab=mcp', 'the completion is gone from the address bar')
+    await finishedConnected(p, '?tab=mcp')
   } finally {
     await ctx.close()
   }

@@ -13,7 +13,7 @@ import { load } from '../registry/read.js'
 import type { Rec } from '../ports.js'
 import type { McpConfig } from '../registry/model.js'
 import type { Declared } from '../mcp/sessions.js'
-import { executionView, inputRequiredView, KEEP_MS, terminal, type Execution, type Op } from './model.js'
+import { answered, CANCELLED_STATUS, cancelledProblem, executionView, inputRequiredView, KEEP_MS, terminal, type Execution, type Op } from './model.js'
 import { change, createExecution, loadExecution, resultOf } from './records.js'
 import { answerKind, checkAnswers } from './requests.js'
 import { inputAudit, runLeg, type Leg, type LegHooks } from './run.js'
@@ -124,8 +124,8 @@ export async function replyFor(d: Deps, id: string, e: Execution): Promise<{ sta
   }
   if (e.status === 'input_required') return { status: 200, body: inputRequiredView(id, e) }
   if (e.status === 'failed' || e.status === 'cancelled') {
-    const err = e.error ?? { type: 'https://mcp-gateway.dev/problems/cancelled', title: 'Cancelled', status: 409, detail: 'The execution was cancelled.', code: 'cancelled' }
-    const status = typeof err.status === 'number' && err.status !== 499 ? err.status : 409
+    const err = answered(e.error ?? cancelledProblem())
+    const status = typeof err.status === 'number' ? err.status : CANCELLED_STATUS
     return { status, body: { ...err, status, ...ref }, headers: { 'Content-Type': 'application/problem+json' } }
   }
   return accepted(id, e)

@@ -84,6 +84,15 @@ export const LOG_DATA_MAX = 2048
 
 export const terminal = (s: Status) => s === 'completed' || s === 'failed' || s === 'cancelled'
 
+/**
+ * A cancelled execution, to whoever reads it afterwards (execute, an answer, a stream, `GET`), is 409
+ * `cancelled` (docs/api.md): the code's own status, 499 (shared/errors.ts), is only the request log's
+ * for a client that went away, which reads nothing. A stored failure with that code is answered at 409 too.
+ */
+export const CANCELLED_STATUS = 409
+export const cancelledProblem = (): Record<string, unknown> => ({ type: 'https://mcp-gateway.dev/problems/cancelled', title: 'Cancelled', status: CANCELLED_STATUS, detail: 'The execution was cancelled.', code: 'cancelled' })
+export const answered = (err: Record<string, unknown>): Record<string, unknown> => (err.code === 'cancelled' ? { ...err, status: CANCELLED_STATUS } : err)
+
 /** The API's view of an execution (`GET /executions/{id}`). */
 export function executionView(id: string, e: Execution, result: unknown = e.result) {
   return {
@@ -92,7 +101,7 @@ export function executionView(id: string, e: Execution, result: unknown = e.resu
     progress: e.progress,
     input_requests: e.status === 'input_required' ? e.input_requests : null,
     result: e.status === 'completed' ? (result ?? null) : null,
-    error: e.error,
+    error: e.error && answered(e.error),
     expires_at: new Date(e.status === 'input_required' && e.answer_by ? e.answer_by : e.expires_at).toISOString(),
   }
 }

@@ -8,7 +8,7 @@
 import type { Deps } from '../deps.js'
 import { AppError, problem } from '../errors.js'
 import type { SseWriter } from '../sse.js'
-import { inputRequiredView, terminal, type Execution } from './model.js'
+import { answered, cancelledProblem, inputRequiredView, terminal, type Execution } from './model.js'
 import type { Started } from './api.js'
 import { resultOf } from './records.js'
 import { waitFor } from './wait.js'
@@ -49,5 +49,5 @@ export async function follow(d: Deps, started: Started, sse: SseWriter, signal: 
 async function end(d: Deps, id: string, e: Execution, sse: SseWriter): Promise<void> {
   const ref = e.transient ? {} : { execution_id: id }
   if (e.status === 'completed') return sse.send('result', { ...(await resultOf(await d.store(), id, e) as Record<string, unknown>), status: 'completed', ...ref })
-  sse.send('error', { ...(e.error ?? { code: 'cancelled', status: 409, title: 'Cancelled', detail: 'The execution was cancelled.' }), ...ref })
+  sse.send('error', { ...answered(e.error ?? cancelledProblem()), ...ref })
 }

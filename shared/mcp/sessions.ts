@@ -73,8 +73,12 @@ const IDLE_MS = 5 * 60_000
 // Warm connections are retired after this many calls: bounded per-connection
 // state (the SDK and undici keep per-request listeners on long-lived signals).
 const MAX_CALLS = 1000
-/** Warm connections by warmKey; `conn` is set once the connect has succeeded. */
-const warm = new Map<string, { p: Promise<Conn>; conn?: Conn }>()
+/**
+ * Warm connections by warmKey; `conn` is set once the connect has succeeded. A connect ends within the
+ * config's timeout, or at once when `stop` aborts it (shutdown); one that failed leaves the map.
+ */
+interface Warm { p: Promise<Conn>; conn?: Conn; stop: AbortController }
+const warm = new Map<string, Warm>()
 const warmKey = (t: Target, o: ConnectOptions = {}) => `${t.key}|${t.type}|${t.endpoint}${o.client ? `|${o.client.key}` : ''}`
 let sweeper: NodeJS.Timeout | undefined
 
@@ -162,12 +166,15 @@ async function open(d: Deps, t: Target, signal: AbortSignal, live = false, o: Co
   const prior: PriorDiscovery | undefined = t.type === 'sse' ? { kind: 'legacy' } : probe ? undefined : eraFresh(await loadState(d, t.state), now)
   const opts = { signal, timeout: t.timeoutMs, maxTotalTimeout: t.timeoutMs }
   try {
-    await client.connect(transport as any, { ...opts, ...(prior ? { prior } : {}) })
+    // The SDK bounds the handshake's requests but not its `notifications/initialized`, whose POST waits
+    // as long as the upstream (or a connection pool full of its open streams) holds it: the connect as a
+    // whole ends with `signal`, and closing the client aborts what it still has in flight.
+    await until(client.connect(transport as any, { ...opts, ...(prior ? { prior } : {}) }), signal)
   } catch (e) {
     void client.close().catch(() => {})
     // A stale modern verdict fails loudly: forget it so the next call probes again.
     if (prior && t.type === 'http') forgetState(d, t.state, 'era')
-    throw denied ?? e
+    throw denied ?? (signal.aborted && e === signal.reason ? abortError(signal) : e)
   }
   conn.era = client.getProtocolEra?.() === 'modern' ? 'modern' : 'legacy'
   if (!prior && t.type === 'http') {
@@ -176,6 +183,9 @@ async function open(d: Deps, t: Target, signal: AbortSignal, live = false, o: Co
   }
   return conn
 }
+
+/** Why a connect was stopped: the call's own reason, or the connect's timeout. */
+const abortError = (signal: AbortSignal) => (signal.reason instanceof AppError ? signal.reason : netError('timeout', signal.reason))
 
 function close(conn: Conn): void {
   conn.dead = true
@@ -221,7 +231,9 @@ async function acquire(d: Deps, t: Target, o: ConnectOptions = {}): Promise<Conn
     if (warm.get(key) === known) warm.delete(key)
   }
   // The first caller's connect is shared by concurrent callers; it runs outside any one call's context.
-  const entry: { p: Promise<Conn>; conn?: Conn } = { p: callCtx.exit(() => open(d, t, AbortSignal.timeout(t.timeoutMs), Boolean(o.client && Object.keys(o.client.capabilities).length), o)) }
+  const stop = new AbortController()
+  const signal = AbortSignal.any([AbortSignal.timeout(t.timeoutMs), stop.signal])
+  const entry: Warm = { stop, p: callCtx.exit(() => open(d, t, signal, Boolean(o.client && Object.keys(o.client.capabilities).length), o)) }
   warm.set(key, entry)
   entry.p.then((c) => { entry.conn = c }, () => { if (warm.get(key) === entry) warm.delete(key) })
   sweeper ??= setInterval(() => sweep(), 30_000).unref()
@@ -360,11 +372,10 @@ export async function closeSessions(): Promise<void> {
   sweeper = undefined
   const all = [...warm.values()]
   warm.clear()
-  // A connect still in flight is closed when it settles; shutdown waits for it at most 2 s (one
-  // that never settles held the fuzz suite's teardown, and would hold an instance's SIGTERM).
-  const late = (e: (typeof all)[number]) => e.p.then((c) => c && close(c), () => {})
   for (const e of all) {
-    if (e.conn) close(e.conn)
-    else await Promise.race([late(e), new Promise((r) => setTimeout(r, 2000).unref())])
+    // A connect still in flight ends now (it would otherwise run to the config's timeout).
+    if (!e.conn) e.stop.abort(new AppError('unavailable', 'The gateway is shutting down.'))
+    const c = e.conn ?? (await e.p.catch(() => undefined))
+    if (c) close(c)
   }
 }

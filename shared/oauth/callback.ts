@@ -33,7 +33,7 @@ export async function callback(d: Deps, q: URLSearchParams): Promise<Outcome> {
   const s = await (await d.store()).take<StateRec>(STATES, state)
   if (!s || s.expires_at <= d.clock.now()) return fail('invalid_state')
   const outcome = async (o: Outcome) => {
-    audit(d, { actor: s.sub, org: null, action: 'oauth.connect', mcp_id: s.mcp_id, outcome: o.status === 'error' ? 'error' : 'ok', ...(o.error ? { code: o.error } : {}), duration_ms: Math.round(performance.now() - t0) })
+    audit(d, { actor: s.sub, org: s.org ?? null, action: 'oauth.connect', mcp_id: s.mcp_id, outcome: o.status === 'error' ? 'error' : 'ok', ...(o.error ? { code: o.error } : {}), duration_ms: Math.round(performance.now() - t0) })
     return o
   }
   const error = q.get('error')

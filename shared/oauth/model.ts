@@ -45,6 +45,8 @@ export type ClientRef =
 /** `oauth_states/{state}`: one authorization request in flight. */
 export interface StateRec {
   sub: string
+  /** The initiator's org, for the callback's audit record (absent on states stored before it was kept). */
+  org?: string | null
   mcp_id: string
   /** PKCE verifier (RFC 7636): short-lived, consumed with the state. */
   verifier: string

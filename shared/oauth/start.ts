@@ -64,6 +64,7 @@ export async function start(d: Deps, caller: Caller, id: string, body: unknown) 
   const expires_at = d.clock.now() + STATE_TTL_MS
   await (await d.store()).create<StateRec>(STATES, state, {
     sub: caller.sub,
+    org: caller.org ?? null,
     mcp_id: rec.id,
     verifier: codeVerifier,
     as: found.as,

@@ -11,7 +11,8 @@ import { log } from '../log.js'
 import { audit } from '../audit.js'
 import { loadCatalog, type Catalog } from '../stdio/catalog.js'
 import { Pool } from './manager.js'
-import { Homes } from './homes.js'
+import { Homes, type HomeRef } from './homes.js'
+import { MCPS, type McpConfig } from '../registry/model.js'
 import { onShutdown } from '../shutdown.js'
 import { stdioDisabled } from '../stdio/disabled.js'
 
@@ -48,7 +49,7 @@ async function build(d: Deps): Promise<Instance & { timers: NodeJS.Timeout[] }> 
     const { blobs, key } = await d.homes()
     homes = new Homes({
       store: await d.store(), blobs, key, clock: d.clock, leaseTtlMs: c.poolLeaseTtlMs, maxWaitMs: c.poolLeaseTtlMs + 5000,
-      onRefused: (ref, bytes, cap) => audit(d, { actor: ref.owner, org: null, action: 'stdio.home_save', mcp_id: ref.mcpId, outcome: 'denied', code: 'home_too_large', duration_ms: 0, bytes, cap }),
+      onRefused: (ref, bytes, cap) => void auditRefused(d, ref, bytes, cap),
     })
     await homes.leases.beat()
   }
@@ -59,6 +60,15 @@ async function build(d: Deps): Promise<Instance & { timers: NodeJS.Timeout[] }> 
   live.add(pool)
   log('INFO', 'stdio pool started', { entries: catalog.entries.size, max_processes: c.poolMaxProcesses, homes: c.poolHomes })
   return { pool, catalog, timers, ...(homes ? { homes } : {}) }
+}
+
+/**
+ * A refused save, audited with the config's org (an org admin's `GET /audit` lists it): the pool has no
+ * caller, so the org is the config's, read from the store (none for a personal config, or one deleted since).
+ */
+async function auditRefused(d: Deps, ref: HomeRef, bytes: number, cap: number): Promise<void> {
+  const rec = await (await d.store()).get<McpConfig>(MCPS, ref.mcpId).catch(() => null)
+  audit(d, { actor: ref.owner, org: rec?.data.org_id ?? null, action: 'stdio.home_save', mcp_id: ref.mcpId, outcome: 'denied', code: 'home_too_large', duration_ms: 0, bytes, cap })
 }
 
 /** Heartbeat, hand-over requests, deleted configs and the periodic save: each on its own timer, never overlapping itself. */
