@@ -13,7 +13,8 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { suite } from 'uvu'
 import * as assert from 'uvu/assert'
-import { LocalStore } from '../shared/adapters/store-local.js'
+import { LOG_COLLECTIONS, LocalStore } from '../shared/adapters/store-local.js'
+import { USAGE } from '../shared/usage/counters.js'
 import { AUDIT, audit, auditFlushed, type AuditEntry } from '../shared/audit.js'
 import { makeDeps } from '../shared/deps.js'
 import { parseConfig } from '../shared/config.js'
@@ -186,6 +187,10 @@ test('records that expire while the store runs are swept from memory and then fr
   await a.close()
   assert.not.ok(text(dir).includes('old0'))
   assert.ok(text(dir).includes('"kept"'))
+})
+
+test('the audit records and usage counters are the log collections the local store loads after its open', () => {
+  assert.ok(LOG_COLLECTIONS.has(AUDIT) && LOG_COLLECTIONS.has(USAGE), [...LOG_COLLECTIONS].join(', '))
 })
 
 for (const step of ['rename', 'drop'] as const) {

@@ -250,7 +250,8 @@ export class Journal {
         }
         await fs.promises.rename(tmp, this.path(g, 'snap'))
         await syncDirAsync(this.dir)
-        this.dropOlder(g, bytes)
+        // Unlinking a large file can take a while: off the event loop too.
+        await Promise.all(this.dropOlder(g, bytes).map((f) => fs.promises.rm(f, { force: true })))
       } catch (e) {
         await fs.promises.rm(tmp, { force: true }).catch(() => {})
         throw e
@@ -278,7 +279,7 @@ export class Journal {
     }
     fs.renameSync(tmp, this.path(g, 'snap'))
     syncDir(this.dir)
-    this.dropOlder(g, bytes)
+    for (const f of this.dropOlder(g, bytes)) fs.rmSync(f, { force: true })
   }
 
   /** The next journal takes appends from now on; the current one stays until snapshot g holds it. */
@@ -301,18 +302,19 @@ export class Journal {
     return g
   }
 
-  /** Snapshot g is durable: every older file goes. */
-  private dropOlder(g: number, snapBytes: number): void {
+  /** Snapshot g is durable: returns every older file, for the caller to delete. */
+  private dropOlder(g: number, snapBytes: number): string[] {
+    const gone: string[] = []
     for (const o of this.old) {
       if (o >= g) continue
-      fs.rmSync(this.path(o, 'snap'), { force: true })
-      fs.rmSync(this.path(o, 'jsonl'), { force: true })
+      gone.push(this.path(o, 'snap'), this.path(o, 'jsonl'))
       this.old.delete(o)
     }
     this.old.add(g)
     this.restBytes = snapBytes
     this.stale = false
     this.compactions++
+    return gone
   }
 
   /** Waits for a running compaction and flush, then releases the file and the lock. Idempotent. */

@@ -467,11 +467,15 @@ export class LocalStore implements Store {
   /** The part's live records as of now, as an iterable that later writes do not change. */
   private frozen(p: Part): Iterable<JournalWrite> {
     const now = this.clock.now()
-    const cols = [...this.cols].filter(([col]) => this.part(col) === p).map(([col, m]) => [col, [...m]] as const)
+    // Keys and values as two flat arrays: no pair per record (100,000 records: a few ms in the synchronous step).
+    const cols = [...this.cols].filter(([col]) => this.part(col) === p).map(([col, m]) => [col, [...m.keys()], [...m.values()]] as const)
     return (function* () {
-      for (const [col, entries] of cols) {
-        // Expired records read as missing; compaction is where they leave the disk.
-        for (const [id, e] of entries) if (!(e.exp !== undefined && e.exp <= now)) yield { col, id, v: e.v, s: e.s, exp: e.exp }
+      for (const [col, ids, entries] of cols) {
+        for (let i = 0; i < ids.length; i++) {
+          const e = entries[i]!
+          // Expired records read as missing; compaction is where they leave the disk.
+          if (!(e.exp !== undefined && e.exp <= now)) yield { col, id: ids[i]!, v: e.v, s: e.s, exp: e.exp }
+        }
       }
     })()
   }

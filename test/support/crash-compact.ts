@@ -16,8 +16,8 @@ if (step === 'rename') {
   const rename = fs.promises.rename
   fs.promises.rename = ((a: string, b: string) => (String(a).endsWith('.snap.tmp') ? die() : rename(a, b))) as typeof fs.promises.rename
 } else {
-  const rm = fs.rmSync
-  fs.rmSync = ((p: string, o?: import('node:fs').RmOptions) => (/store(\.\d+)?\.jsonl$/.test(String(p)) ? die() : rm(p, o))) as typeof fs.rmSync
+  const rm = fs.promises.rm
+  fs.promises.rm = ((p: string, o?: import('node:fs').RmOptions) => (/store(\.\d+)?\.jsonl$/.test(String(p)) ? die() : rm(p, o))) as typeof fs.promises.rm
 }
 syncBuiltinESMExports()
 
