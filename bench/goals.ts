@@ -102,10 +102,10 @@ export function goals(r: Results): Goal[] {
     const full = x.records >= 100_000
     g.push({
       goal: 'restart-to-ready after 100,000 audited calls ≤ 0.5 s (spawn → first GET /api/v1/mcps answered)',
-      measured: `${f(x.ready.p50, 0)} ms p50 (listen ${f(x.listen.p50, 0)} ms; audit page ${f(x.audit.p50, 0)} ms; ${x.records} records, ${f(x.store_bytes / 1e6, 1)} MB; load average ${f(x.load[0], 2)})`,
+      measured: `${f(x.ready.p50, 0)} ms p50 (listen ${f(x.listen.p50, 0)} ms; gateway CPU by ready ${f(x.ready_cpu_ms.p50, 0)} ms; audit page ${f(x.audit.p50, 0)} ms; ${x.records} records, ${f(x.store_bytes / 1e6, 1)} MB; load average ${f(x.load[0], 2)})`,
       pass: full ? x.ready.p50 <= 500 : null,
     })
-    g.push({ goal: 'compaction of the audit records does not stall other requests (longest event-loop pause)', measured: `${f(x.compaction.max_pause_ms, 0)} ms over a ${f(x.compaction.duration_ms, 0)} ms compaction`, pass: null })
+    g.push({ goal: 'compaction of the audit records does not stall other requests (longest event-loop pause)', measured: `${f(x.compaction.max_pause_ms, 0)} ms (≤ ${f(x.compaction.max_pause_cpu_ms, 0)} ms of CPU within one pause) over a ${f(x.compaction.duration_ms, 0)} ms compaction`, pass: null })
   }
   if (typeof r.stdio === 'string') g.push({ goal: 'stdio pool', measured: r.stdio, pass: null })
   else {

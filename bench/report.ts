@@ -156,9 +156,11 @@ export function markdown(r: Results): string {
             ['port accepts', ...steps(r.restart.listen)],
             ['first GET /api/v1/mcps answered (ready)', ...steps(r.restart.ready)],
             ['first GET /api/v1/audit answered (the audit records loaded)', ...steps(r.restart.audit)],
+            ['gateway CPU time (all threads) by ready', ...steps(r.restart.ready_cpu_ms)],
+            ['gateway CPU time by the audit page', ...steps(r.restart.audit_cpu_ms)],
           ]),
           '',
-          `Compaction of the audit records: longest event-loop pause ${f(r.restart.compaction.max_pause_ms, 0)} ms over ${f(r.restart.compaction.duration_ms, 0)} ms.`,
+          `Compaction of the audit records: longest event-loop pause ${f(r.restart.compaction.max_pause_ms, 0)} ms (at most ${f(r.restart.compaction.max_pause_cpu_ms, 0)} ms of the process's CPU within one pause) over ${f(r.restart.compaction.duration_ms, 0)} ms.`,
           '',
         ]
       : []),
