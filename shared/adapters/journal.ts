@@ -17,40 +17,15 @@
  * it, and replaying a journal the snapshot already holds changes nothing (each
  * write sets a record's version and data outright). What the records mean
  * (versions, expiry, transactions) is store-local.ts's.
- *
- * Line format, chosen so replay never parses record data: `<n>\t<w>(\x1e<w>)*`
- * where n is the length of what follows and each write w is `<json col>\t<json
- * id>\t<version>\t<expires_at or empty>\t<json data, empty for a delete>`. JSON
- * text holds no raw tab, \x1e or newline, so the separators are unambiguous.
- * Lines of the older format (a JSON array per line) are still read, and the
- * next compaction rewrites them.
+ * The line format is ./journal-lines.ts's, file chores ./journal-files.ts's.
  */
 import * as fs from 'node:fs'
 import { join } from 'node:path'
 import { AppError } from '../errors.js'
+import { blocks, line, replay, type Apply, type JournalWrite } from './journal-lines.js'
+import { readOrEmpty, readWhole, syncDir, syncDirAsync, takeLock, unlock } from './journal-files.js'
 
-/** One record written by a commit (`s`: its serialised data, `exp`: its expires_at), or deleted (`s === null`). */
-export interface JournalWrite {
-  col: string
-  id: string
-  v: number
-  s: string | null
-  exp?: number
-}
-
-/** Receives each replayed write: `s === null` deletes. */
-export type Apply = (col: string, id: string, v: number, s: string | null, exp: number | undefined) => void
-
-const str = (q: string) => (q.includes('\\') ? (JSON.parse(q) as string) : q.slice(1, -1))
-const field = (w: JournalWrite) =>
-  w.s === null ? `${JSON.stringify(w.col)}\t${JSON.stringify(w.id)}\t0\t\t` : `${JSON.stringify(w.col)}\t${JSON.stringify(w.id)}\t${w.v}\t${w.exp ?? ''}\t${w.s}`
-const line = (ws: JournalWrite[]) => {
-  const body = ws.map(field).join('\x1e')
-  return `${body.length}\t${body}\n`
-}
-
-/** Snapshot writes, and replay, go in blocks of about this many bytes (a few ms of CPU each). */
-const CHUNK = 1 << 20
+export type { Apply, JournalWrite } from './journal-lines.js'
 
 export class Journal {
   private fd = -1
@@ -62,7 +37,7 @@ export class Journal {
   bytes = 0
   /** The snapshot's and older journals' sizes (all replayed at start). */
   restBytes = 0
-  /** Lines of the older format were read, or journals older than the current one remain: compact. */
+  /** Lines of the older format were read: compact (the open does). */
   stale = false
   /** Records the last replay applied (snapshot and journals). */
   replayed = 0
@@ -326,186 +301,5 @@ export class Journal {
     fs.closeSync(this.fd)
     this.fd = -1
     if (this.locks) unlock(join(this.dir, 'store.lock'))
-  }
-}
-
-const noFile = (e: NodeJS.ErrnoException): Buffer => {
-  if (e.code === 'ENOENT') return Buffer.alloc(0)
-  throw e
-}
-
-const readOrEmpty = (f: string): Buffer => {
-  try {
-    return fs.readFileSync(f)
-  } catch (e) {
-    return noFile(e as NodeJS.ErrnoException)
-  }
-}
-
-/** A file in one read off the event loop (`readFile` reads in 512 KiB steps); a missing file is empty. */
-async function readWhole(f: string): Promise<Buffer> {
-  let fh: fs.promises.FileHandle
-  try {
-    fh = await fs.promises.open(f, 'r')
-  } catch (e) {
-    return noFile(e as NodeJS.ErrnoException)
-  }
-  try {
-    const { size } = await fh.stat()
-    const buf = Buffer.allocUnsafe(size)
-    let at = 0
-    while (at < size) {
-      const { bytesRead } = await fh.read(buf, at, size - at, at)
-      if (!bytesRead) break
-      at += bytesRead
-    }
-    return buf.subarray(0, at)
-  } finally {
-    await fh.close()
-  }
-}
-
-/** The records as snapshot lines, in blocks of about CHUNK bytes. */
-function* blocks(records: Iterable<JournalWrite>): Generator<Buffer> {
-  let chunk = ''
-  for (const r of records) {
-    chunk += line([r])
-    if (chunk.length >= CHUNK) {
-      yield Buffer.from(chunk)
-      chunk = ''
-    }
-  }
-  if (chunk) yield Buffer.from(chunk)
-}
-
-/**
- * Applies every complete line of `buf` (the file `file`), a block of about
- * CHUNK bytes at a time: each yielded function applies one block. Sets
- * `r.end` to the bytes the lines take (a torn last line excluded) and
- * `r.legacy` when lines of the older format were read.
- */
-function* replay(buf: Buffer, file: string, apply: Apply, journal: boolean, r: { end: number; legacy: boolean }): Generator<() => void> {
-  // Only complete lines count: a crash mid-append leaves the tail without its newline.
-  const end = buf.lastIndexOf(10) + 1
-  const cols = new Map<string, string>()
-  let n = 0
-  let torn = 0
-  let tornBytes = 0
-  for (let from = 0; from < end; ) {
-    const next = from + CHUNK < end ? buf.indexOf(10, from + CHUNK) + 1 : end
-    const to = next > 0 ? next : end
-    const start = from
-    from = to
-    yield () => {
-      const lines = buf.toString('utf8', start, to).split('\n')
-      lines.pop()
-      for (const l of lines) {
-        n++
-        // A torn line can only be the last one, and only in a journal.
-        if (torn) throw new Error(`${file}: line ${torn} is corrupt`)
-        if (!l) continue
-        if (l.charCodeAt(0) === 91 /* [ */) {
-          r.legacy = true
-          legacy(l, apply, () => new Error(`${file}: line ${n} is corrupt`))
-        } else if (!applyLine(l, apply, cols)) {
-          if (!journal) throw new Error(`${file}: line ${n} is corrupt`)
-          torn = n
-          tornBytes = Buffer.byteLength(l) + 1
-        }
-      }
-    }
-  }
-  r.end = end - tornBytes
-}
-
-/** One line of the current format; false when its length does not match (torn or corrupt). */
-function applyLine(l: string, apply: Apply, cols: Map<string, string>): boolean {
-  const tab = l.indexOf('\t')
-  const body = l.slice(tab + 1)
-  if (tab < 1 || Number(l.slice(0, tab)) !== body.length) return false
-  // The hot loop of a start: positions, not splits, and one string per collection name.
-  let at = 0
-  while (at < body.length) {
-    const t1 = body.indexOf('\t', at)
-    const t2 = body.indexOf('\t', t1 + 1)
-    const t3 = body.indexOf('\t', t2 + 1)
-    const t4 = body.indexOf('\t', t3 + 1)
-    let stop = body.indexOf('\x1e', t4 + 1)
-    if (stop < 0) stop = body.length
-    if (t1 < 0 || t2 < 0 || t3 < 0 || t4 < 0 || t4 > stop) return false
-    const cq = body.slice(at, t1)
-    let col = cols.get(cq)
-    if (col === undefined) cols.set(cq, (col = str(cq)))
-    apply(col, str(body.slice(t1 + 1, t2)), +body.slice(t2 + 1, t3), t4 + 1 === stop ? null : body.slice(t4 + 1, stop), t3 + 1 === t4 ? undefined : +body.slice(t3 + 1, t4))
-    at = stop + 1
-  }
-  return true
-}
-
-/** A line of the older format: `[{"c","i","v","d"} | {"c","i","x":1}, ...]`. */
-function legacy(l: string, apply: Apply, corrupt: () => Error): void {
-  let ops: { c: string; i: string; v?: number; d?: unknown; x?: 1 }[]
-  try {
-    ops = JSON.parse(l)
-  } catch (e) {
-    throw Object.assign(corrupt(), { cause: e })
-  }
-  for (const op of ops) {
-    if (op.x) {
-      apply(op.c, op.i, 0, null, undefined)
-      continue
-    }
-    const exp = (op.d as { expires_at?: unknown } | null)?.expires_at
-    apply(op.c, op.i, op.v!, JSON.stringify(op.d), typeof exp === 'number' ? exp : undefined)
-  }
-}
-
-function syncDir(dir: string): void {
-  const dfd = fs.openSync(dir, 'r')
-  try {
-    fs.fsyncSync(dfd)
-  } finally {
-    fs.closeSync(dfd)
-  }
-}
-
-async function syncDirAsync(dir: string): Promise<void> {
-  const fh = await fs.promises.open(dir, 'r')
-  try {
-    await fh.sync()
-  } finally {
-    await fh.close()
-  }
-}
-
-function takeLock(file: string): void {
-  for (let attempt = 0; attempt < 2; attempt++) {
-    try {
-      fs.writeFileSync(file, String(process.pid), { flag: 'wx', mode: 0o600 })
-      return
-    } catch (e) {
-      if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e
-    }
-    const pid = Number(fs.readFileSync(file, 'utf8').trim())
-    if (Number.isInteger(pid) && pid > 0 && alive(pid)) {
-      throw new Error(`LocalStore: ${file} is held by running process ${pid}${pid === process.pid ? ' (this one)' : ''}; only one process may open the store`)
-    }
-    fs.rmSync(file, { force: true }) // stale lock of a dead process: steal it
-  }
-  throw new Error(`LocalStore: could not take ${file}`)
-}
-
-function unlock(file: string): void {
-  try {
-    if (fs.readFileSync(file, 'utf8').trim() === String(process.pid)) fs.rmSync(file, { force: true })
-  } catch {}
-}
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0)
-    return true
-  } catch (e) {
-    return (e as NodeJS.ErrnoException).code === 'EPERM'
   }
 }
