@@ -38,7 +38,7 @@ const files = (dir: string) => stored(dir).reduce((n, f) => n + statSync(join(di
 const text = (dir: string) => stored(dir).map((f) => readFileSync(join(dir, f), 'utf8')).join('\n')
 const DAY = 86_400_000
 
-test('a restart after 100,000 audited calls replays the configs, not the audit records: those load after the open, and queries wait for them', async ({ dir }) => {
+test('a restart after 100,000 audited calls replays the configs, not the audit records: those load after the open, queries and audit writes wait for them, other writes do not', async ({ dir }) => {
   const config = parseConfig({ GATEWAY_MODE: 'local', DATA_DIR: dir })
   const d = makeDeps(config)
   const call: AuditEntry = { actor: 'alice', org: null, action: 'tool.execute', mcp_id: 'Abc123Def456Ghi789Jkl0', tool: 'echo', argument_names: ['message'], outcome: 'ok', duration_ms: 7 }
@@ -65,6 +65,12 @@ test('a restart after 100,000 audited calls replays the configs, not the audit r
     assert.equal(again.stats().atOpen, 3)
     assert.is(again.stats().logLoaded, false)
     const early = again.find(AUDIT, { eq: { actor: 'user1' }, order: { field: 'at', dir: 'desc' }, limit: 5 })
+    // An audit batch waiting for the load holds up no other writer: a config written after it is stored first.
+    const order: string[] = []
+    const batch = again.transact(async (tx) => tx.set(AUDIT, 'late', { actor: 'nobody', at: 0 })).then(() => order.push('audit'))
+    const cfg = again.create('mcps', 'late', { owner_id: 'nobody' }).then(() => order.push('config'))
+    await Promise.all([batch, cfg])
+    assert.equal(order, ['config', 'audit'])
     assert.equal(await early, newest)
     assert.ok(again.stats().logRecords >= 100_000, String(again.stats().logRecords))
   } finally {
