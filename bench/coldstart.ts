@@ -121,7 +121,7 @@ export async function phases(t: Target, env: NodeJS.ProcessEnv, token: string, t
 }
 
 /** CPU time a process has used so far, all threads (Linux: the first field of each task's schedstat, ns), in ms. */
-async function cpuMs(pid: number): Promise<number> {
+export async function cpuMs(pid: number): Promise<number> {
   try {
     const tasks = await readdir(`/proc/${pid}/task`)
     let ns = 0

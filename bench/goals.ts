@@ -97,6 +97,16 @@ export function goals(r: Results): Goal[] {
     g.push({ goal: 'stdio homes: warm pool call unchanged (within 0.5 ms p50)', measured: `${f(h.warm_with_homes.p50, 2)} vs ${f(h.warm_without.p50, 2)} ms`, pass: h.warm_with_homes.p50 - h.warm_without.p50 <= 0.5 })
     g.push({ goal: 'stdio homes: cold start restoring 1 MiB < 2× without', measured: `${f(h.cold_restored_1mib.p50, 0)} vs ${f(h.cold_without.p50, 0)} ms = ${f(h.cold_ratio, 2)}×`, pass: h.cold_ratio < 2 })
   }
+  if (r.restart) {
+    const x = r.restart
+    const full = x.records >= 100_000
+    g.push({
+      goal: 'restart-to-ready after 100,000 audited calls ≤ 0.5 s (spawn → first GET /api/v1/mcps answered)',
+      measured: `${f(x.ready.p50, 0)} ms p50 (listen ${f(x.listen.p50, 0)} ms; gateway CPU by ready ${f(x.ready_cpu_ms.p50, 0)} ms; audit page ${f(x.audit.p50, 0)} ms; ${x.records} records, ${f(x.store_bytes / 1e6, 1)} MB; load average ${f(x.load[0], 2)})`,
+      pass: full ? x.ready.p50 <= 500 : null,
+    })
+    g.push({ goal: 'compaction of the audit records does not stall other requests (longest event-loop pause)', measured: `${f(x.compaction.max_pause_ms, 0)} ms (≤ ${f(x.compaction.max_pause_cpu_ms, 0)} ms of CPU within one pause) over a ${f(x.compaction.duration_ms, 0)} ms compaction`, pass: null })
+  }
   if (typeof r.stdio === 'string') g.push({ goal: 'stdio pool', measured: r.stdio, pass: null })
   else {
     g.push({ goal: 'stdio: warm pool call ≤ 1/20 of spawn-per-call', measured: `${f(r.stdio.pool_warm.p50, 2)} vs ${f(r.stdio.spawn_per_call.p50, 0)} ms = 1/${f(r.stdio.ratio, 0)}`, pass: r.stdio.ratio >= 20 })

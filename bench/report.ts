@@ -8,6 +8,7 @@ const f = (n: number | null | undefined, d = 2) => (n !== null && n !== undefine
 const row = (cells: (string | number)[]) => `| ${cells.join(' | ')} |`
 const table = (head: string[], rows: (string | number)[][]) => [row(head), row(head.map(() => '---')), ...rows.map(row)].join('\n')
 const lat = (s: Summary) => [f(s.p50), f(s.p95), f(s.p99), f(s.throughput, 0), s.errors, s.n]
+const steps = (s: Summary) => [f(s.p50, 0), f(s.p95, 0), f(s.p99, 0), f(s.min, 0), f(s.max, 0), s.n]
 const ops = (m: Record<string, number>) => Object.entries(m).map(([k, v]) => `${k} ${f(v)}`).join(', ') || '–'
 
 export function markdown(r: Results): string {
@@ -147,6 +148,22 @@ export function markdown(r: Results): string {
     (r.elicitation ?? []).map((e) => `${e.server}: the gateway adds ${f(e.added_p50_ms)} ms p50 per round`).join('  \n'),
     '',
     ...(r.agent?.length ? ['## 10. Agent proxy (ms; interleaved): tools/call through /api/v1/mcps/{id}/mcp vs REST execute and direct', '', agentMarkdown(r.agent), ''] : []),
+    ...(r.restart
+      ? [
+          `## 11. Restart-to-ready with ${r.restart.records} audited calls (ms from spawn; ${f(r.restart.store_bytes / 1e6, 1)} MB of store files; load average ${f(r.restart.load[0])} → ${f(r.restart.load[1])})`,
+          '',
+          table(['step', 'p50', 'p95', 'p99', 'min', 'max', 'n'], [
+            ['port accepts', ...steps(r.restart.listen)],
+            ['first GET /api/v1/mcps answered (ready)', ...steps(r.restart.ready)],
+            ['first GET /api/v1/audit answered (the audit records loaded)', ...steps(r.restart.audit)],
+            ['gateway CPU time (all threads) by ready', ...steps(r.restart.ready_cpu_ms)],
+            ['gateway CPU time by the audit page', ...steps(r.restart.audit_cpu_ms)],
+          ]),
+          '',
+          `Compaction of the audit records: longest event-loop pause ${f(r.restart.compaction.max_pause_ms, 0)} ms (at most ${f(r.restart.compaction.max_pause_cpu_ms, 0)} ms of the process's CPU within one pause) over ${f(r.restart.compaction.duration_ms, 0)} ms.`,
+          '',
+        ]
+      : []),
   ]
   return out.join('\n')
 }

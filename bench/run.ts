@@ -20,6 +20,7 @@ import { homesBench, type HomesResult } from './homes.js'
 import { rateLimitBench, type RateLimitResult } from './ratelimit.js'
 import { elicitation, type ElicitationResult } from './elicitation.js'
 import { agentBench, type AgentBench } from './agent.js'
+import { restartBench, type RestartResult } from './restart.js'
 import { startAskingLegacy, startAskingModern } from '../test/servers/asking.js'
 import { spawnUpstreams, type UpstreamProc } from './upstream-proc.js'
 import type { TestServerHandle } from '../test/servers/tools.js'
@@ -63,6 +64,8 @@ export interface Results {
   elicitation: ElicitationResult[]
   /** Item 10 (issue 16): a warm tools/call through the agent proxy against REST execute. */
   agent?: AgentBench[]
+  /** Item 11 (issue 17 §3): restart-to-ready with 100,000 audited calls, and the pause compaction causes. */
+  restart?: RestartResult
 }
 
 export interface BenchOptions {
@@ -72,8 +75,9 @@ export interface BenchOptions {
   /**
    * `coldstart`: only the cold-start items (5 and the first execute), for iterating on start-up.
    * `elicitation`: only item 9 and the plain execute latency (item 1, without server-everything) its goal compares with.
+   * `restart`: only item 11 (restart-to-ready after 100,000 audited calls, compaction's pause).
    */
-  only?: 'coldstart' | 'elicitation'
+  only?: 'coldstart' | 'elicitation' | 'restart'
   /** Another build's bundle entry (…/dist/bundle/index.js): its cold starts are measured in the same rounds. */
   baseline?: string
   /** Progress lines (default: stderr). */
@@ -98,6 +102,10 @@ export async function runBench(o: BenchOptions = {}): Promise<{ results: Results
   let catalog: TestCatalog | undefined
   let upProc: UpstreamProc | undefined
   try {
+    if (o.only === 'restart') {
+      say('11. restart-to-ready after 100,000 audited calls')
+      return await finish(o, t0, { latency: [], floor: [], upstream: [], store_ops: [], listing: [], cold_start: [], throughput: [], stdio: 'not run (--only restart)', rate_limit: [], elicitation: [], restart: await restartBench({ quick: o.quick }) }, [], [...benchWarnings])
+    }
     if (o.only === 'elicitation') return await finish(o, t0, await elicitationOnly(p, (x) => servers.push(x), (g) => (gw = g), (u) => (upProc = u), say), gw?.warnings() ?? [], [...benchWarnings])
     // The issue's reference server: @modelcontextprotocol/server-everything over streamable HTTP.
     everything = await startEverything('streamableHttp')
@@ -186,13 +194,16 @@ export async function runBench(o: BenchOptions = {}): Promise<{ results: Results
     say('10. agent proxy')
     const agent = await agentBench({ quick: o.quick })
 
+    say('11. restart-to-ready after 100,000 audited calls')
+    const restart = await restartBench({ quick: o.quick })
+
     say('5. cold starts')
     say(fillCompileCache())
     const cold = await coldStarts(modern.url, { reps: p.coldReps, only: p.coldOnly, ...(o.baseline ? { baseline: o.baseline } : {}) })
 
     if (p.coldReps) say('5b. first execute vs a bare SDK script')
     const first = p.coldReps ? { first_execute: await firstExecute(everything.url, p.coldReps) } : {}
-    return await finish(o, t0, { latency: lat, floor: floors, upstream, store_ops: ops, listing: list, cold_start: cold, cold_start_source: gatewaySource(), ...first, throughput: tp, stdio, homes, rate_limit: rl, elicitation: elic, agent }, gatewayWarnings, [...benchWarnings])
+    return await finish(o, t0, { latency: lat, floor: floors, upstream, store_ops: ops, listing: list, cold_start: cold, cold_start_source: gatewaySource(), ...first, throughput: tp, stdio, homes, rate_limit: rl, elicitation: elic, agent, restart }, gatewayWarnings, [...benchWarnings])
   } finally {
     await gw?.stop().catch(() => {})
     await everything?.stop().catch(() => {})
@@ -256,7 +267,7 @@ function resolveOut(out: string | undefined): string {
 
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
   const { values } = parseArgs({ options: { quick: { type: 'boolean' }, out: { type: 'string' }, only: { type: 'string' }, baseline: { type: 'string' } } })
-  if (values.only !== undefined && values.only !== 'coldstart' && values.only !== 'elicitation') throw new Error(`--only: unknown item ${values.only} (known: coldstart, elicitation)`)
+  if (values.only !== undefined && !['coldstart', 'elicitation', 'restart'].includes(values.only)) throw new Error(`--only: unknown item ${values.only} (known: coldstart, elicitation, restart)`)
   try {
     const r = await runBench({ quick: values.quick, out: values.out, only: values.only as BenchOptions['only'], ...(values.baseline ? { baseline: values.baseline } : {}) })
     process.stdout.write(r.markdown + '\n')

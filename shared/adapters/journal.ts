@@ -1,84 +1,78 @@
 /**
- * The local store's durability, in a directory held by one process
- * (`store.lock`): a snapshot of the live records (`store.snap`) and a journal
- * of the commits since (`store.jsonl`, one line per commit), both replayed on
- * open. Appends are made durable by group commit (writers that append before a
- * flush starts share its fdatasync). Compaction writes a new snapshot (temp
- * file, fsync, rename, fsync dir) and only then empties the journal: a crash
- * between the steps leaves the old snapshot, or the new one with a journal whose
- * commits it already holds, and replaying those again changes nothing (each
+ * The local store's durability: per part of the store (`store`: configs and
+ * state; `log`: the append-only log collections, see store-local.ts), a
+ * snapshot of the live records and journals of the commits since, in a
+ * directory held by one process (`store.lock`). Appends are made durable by
+ * group commit (writers that append before a flush starts share its
+ * fdatasync).
+ *
+ * Files are numbered by generation: `<name>.<g>.snap` holds every commit
+ * journaled before journal `<name>.<g>.jsonl` (generation 0 is `<name>.snap`
+ * and `<name>.jsonl`). A start replays the newest snapshot, then every journal
+ * of its generation or later, in order. Compaction rotates first (the next
+ * journal takes new commits from then on, and the live records are frozen in
+ * the same synchronous step), then writes the frozen records as snapshot g in
+ * the background (temp file, fsync, rename, fsync dir) and only then deletes
+ * older files: a crash at any step leaves a snapshot and every journal after
+ * it, and replaying a journal the snapshot already holds changes nothing (each
  * write sets a record's version and data outright). What the records mean
  * (versions, expiry, transactions) is store-local.ts's.
- *
- * Line format, chosen so replay never parses record data (100,000 audit records
- * replay in a fraction of a second): `<n>\t<w>(\x1e<w>)*` where n is the length
- * of what follows and each write w is `<json col>\t<json id>\t<version>\t<expires_at or
- * empty>\t<json data, empty for a delete>`. JSON text holds no raw tab, \x1e or
- * newline, so the separators are unambiguous. Lines of the older format (a JSON
- * array per line) are still read, and the next compaction rewrites them.
+ * The line format is ./journal-lines.ts's, file chores ./journal-files.ts's.
  */
 import * as fs from 'node:fs'
 import { join } from 'node:path'
 import { AppError } from '../errors.js'
+import { blocks, line, replay, type Apply, type JournalWrite } from './journal-lines.js'
+import { readOrEmpty, readWhole, syncDir, syncDirAsync, takeLock, unlock } from './journal-files.js'
 
-/** One record written by a commit (`s`: its serialised data, `exp`: its expires_at), or deleted (`s === null`). */
-export interface JournalWrite {
-  col: string
-  id: string
-  v: number
-  s: string | null
-  exp?: number
-}
-
-/** Receives each replayed write: `s === null` deletes. */
-export type Apply = (col: string, id: string, v: number, s: string | null, exp: number | undefined) => void
-
-const str = (q: string) => (q.includes('\\') ? (JSON.parse(q) as string) : q.slice(1, -1))
-const field = (w: JournalWrite) =>
-  w.s === null ? `${JSON.stringify(w.col)}\t${JSON.stringify(w.id)}\t0\t\t` : `${JSON.stringify(w.col)}\t${JSON.stringify(w.id)}\t${w.v}\t${w.exp ?? ''}\t${w.s}`
-const line = (ws: JournalWrite[]) => {
-  const body = ws.map(field).join('\x1e')
-  return `${body.length}\t${body}\n`
-}
-
-/** Snapshot writes go out in chunks of about this many characters. */
-const CHUNK = 1 << 20
+export type { Apply, JournalWrite } from './journal-lines.js'
 
 export class Journal {
   private fd = -1
-  /** The journal's size (bytes since the snapshot). */
+  /** The current journal's generation (and the next snapshot's, once compaction rotates). */
+  private gen = 0
+  /** Generations of the snapshot and journals on disk that a start would replay. */
+  private readonly old = new Set<number>()
+  /** The current journal's size. */
   bytes = 0
-  /** The snapshot's size. */
-  snapBytes = 0
-  /** Lines of the older format were read: the next compaction rewrites them. */
-  legacy = false
+  /** The snapshot's and older journals' sizes (all replayed at start). */
+  restBytes = 0
+  /** Lines of the older format were read: compact (the open does). */
+  stale = false
+  /** Records the last replay applied (snapshot and journals). */
+  replayed = 0
+  /** Compactions finished. */
+  compactions = 0
+  /** The compaction writing its snapshot, if one is. */
+  compacting?: Promise<void>
   private flushing: Promise<void> = Promise.resolve()
   private queued?: Promise<void>
+  /** The new journal's directory entry could not be made durable: its first flush fails. */
+  private broken?: unknown
 
-  private constructor(private readonly dir: string) {}
+  private constructor(private readonly dir: string, private readonly name: string, private readonly locks: boolean) {}
 
-  private get file() {
-    return join(this.dir, 'store.jsonl')
+  private path(g: number, kind: 'snap' | 'jsonl') {
+    return join(this.dir, g ? `${this.name}.${g}.${kind}` : `${this.name}.${kind}`)
   }
 
-  private get snap() {
-    return join(this.dir, 'store.snap')
+  /** Total bytes a start would replay. */
+  get total(): number {
+    return this.bytes + this.restBytes
   }
 
   /**
-   * Takes the directory's lock, replays the snapshot then the journal through
-   * `apply`, drops a torn last line, and opens the journal for appends.
+   * Takes the directory's lock (when `lock`), replays the newest snapshot then
+   * the journals after it through `apply`, drops a torn last line, and opens
+   * the newest journal for appends. `open` does it all now; `load` reads the
+   * files off the event loop and replays them in blocks, between which other
+   * work runs.
    */
-  static open(dir: string, apply: Apply): Journal {
-    fs.mkdirSync(dir, { recursive: true, mode: 0o700 })
-    const j = new Journal(dir)
-    lock(join(dir, 'store.lock'))
+  static open(dir: string, name: string, apply: Apply, lock: boolean): Journal {
+    const j = Journal.start(dir, name, lock)
     try {
-      j.snapBytes = j.replay(j.snap, apply, false)
-      j.bytes = j.replay(j.file, apply, true)
-      j.fd = fs.openSync(j.file, 'a', 0o600)
-      // Cut a torn tail so the next append starts a clean line.
-      if (fs.fstatSync(j.fd).size !== j.bytes) fs.ftruncateSync(j.fd, j.bytes)
+      for (const step of j.replayAll(apply, j.plan(), readOrEmpty)) step()
+      j.openTail()
     } catch (e) {
       j.abandon()
       throw e
@@ -86,15 +80,89 @@ export class Journal {
     return j
   }
 
+  static async load(dir: string, name: string, apply: Apply): Promise<Journal> {
+    const j = Journal.start(dir, name, false)
+    try {
+      const plan = j.plan()
+      const data = new Map(await Promise.all(plan.map(async ([f]) => [f, await readWhole(f)] as const)))
+      for (const step of j.replayAll(apply, plan, (f) => data.get(f)!)) {
+        await new Promise<void>((r) => setImmediate(r))
+        step()
+      }
+      j.openTail()
+    } catch (e) {
+      j.abandon()
+      throw e
+    }
+    return j
+  }
+
+  private static start(dir: string, name: string, lock: boolean): Journal {
+    fs.mkdirSync(dir, { recursive: true, mode: 0o700 })
+    if (lock) takeLock(join(dir, 'store.lock'))
+    return new Journal(dir, name, lock)
+  }
+
+  /** What to replay, in order: the newest snapshot, then the journals of its generation or later. */
+  private plan(): [string, number, 'snap' | 'jsonl'][] {
+    const snaps: number[] = []
+    const journals: number[] = []
+    const re = new RegExp(`^${this.name}(?:\\.([1-9]\\d*))?\\.(snap|jsonl)$`)
+    for (const f of fs.readdirSync(this.dir)) {
+      const m = re.exec(f)
+      if (m) (m[2] === 'snap' ? snaps : journals).push(m[1] ? Number(m[1]) : 0)
+      // A snapshot whose compaction never finished.
+      else if (f.startsWith(`${this.name}.`) && f.endsWith('.snap.tmp')) fs.rmSync(join(this.dir, f), { force: true })
+    }
+    const base = snaps.length ? Math.max(...snaps) : 0
+    const later = journals.filter((g) => g >= base).sort((a, b) => a - b)
+    this.gen = Math.max(base, ...later)
+    // Files the newest snapshot holds (a crash came before they were deleted): gone, once its rename is durable.
+    const older = [...snaps.filter((g) => g < base).map((g) => this.path(g, 'snap')), ...journals.filter((g) => g < base).map((g) => this.path(g, 'jsonl'))]
+    if (older.length) {
+      syncDir(this.dir)
+      for (const f of older) fs.rmSync(f, { force: true })
+    }
+    const plan: [string, number, 'snap' | 'jsonl'][] = snaps.length ? [[this.path(base, 'snap'), base, 'snap']] : []
+    for (const g of later) plan.push([this.path(g, 'jsonl'), g, 'jsonl'])
+    return plan
+  }
+
+  /** Replays the planned files: each yielded function applies one block. */
+  private *replayAll(apply: Apply, plan: [string, number, 'snap' | 'jsonl'][], read: (f: string) => Buffer): Generator<() => void> {
+    let n = 0
+    const counted: Apply = (col, id, v, s, exp) => {
+      n++
+      apply(col, id, v, s, exp)
+    }
+    for (const [f, g, kind] of plan) {
+      const r = { end: 0, legacy: false }
+      yield* replay(read(f), f, counted, kind === 'jsonl', r)
+      if (kind === 'jsonl' && g === this.gen) this.bytes = r.end
+      else {
+        this.restBytes += r.end
+        this.old.add(g)
+      }
+      if (r.legacy) this.stale = true
+    }
+    this.replayed = n
+  }
+
+  private openTail(): void {
+    this.fd = fs.openSync(this.path(this.gen, 'jsonl'), 'a', 0o600)
+    // Cut a torn tail so the next append starts a clean line.
+    if (fs.fstatSync(this.fd).size !== this.bytes) fs.ftruncateSync(this.fd, this.bytes)
+  }
+
   get isOpen(): boolean {
     return this.fd >= 0
   }
 
-  /** Releases the lock when opening failed after `open` (the caller's own checks). */
+  /** Releases the file and the lock when opening failed (the caller's own checks). */
   abandon(): void {
     if (this.fd >= 0) fs.closeSync(this.fd)
     this.fd = -1
-    unlock(join(this.dir, 'store.lock'))
+    if (this.locks) unlock(join(this.dir, 'store.lock'))
   }
 
   /** Appends one commit as one line; on failure the file is as it was (503 unavailable). */
@@ -112,18 +180,17 @@ export class Journal {
     this.bytes += buf.length
   }
 
-  /** A flush that starts after now; appends made before it starts share it. */
+  /** A flush of the current journal that starts after now; appends made before it starts share it. */
   durable(): Promise<void> {
     if (this.queued) return this.queued
+    const fd = this.fd
     const p = this.flushing.then(() => {
-      this.queued = undefined
-      const fd = this.fd
+      if (this.queued === p) this.queued = undefined
+      const broken = this.broken
+      this.broken = undefined
+      if (broken) throw new AppError('unavailable', 'store unavailable', undefined, { cause: broken })
       return new Promise<void>((resolve, reject) =>
-        fs.fdatasync(fd, (err) => {
-          // Compaction fsynced the snapshot holding everything appended, then reopened the journal: that covers us.
-          if (!err || fd !== this.fd) resolve()
-          else reject(new AppError('unavailable', 'store unavailable', undefined, { cause: err }))
-        }),
+        fs.fdatasync(fd, (err) => (err ? reject(new AppError('unavailable', 'store unavailable', undefined, { cause: err })) : resolve())),
       )
     })
     this.queued = p
@@ -131,154 +198,108 @@ export class Journal {
     return p
   }
 
-  /** Makes `records` (each a live record) the snapshot, durably, then empties the journal. */
-  compact(records: Iterable<JournalWrite>): void {
-    const tmp = `${this.snap}.tmp`
+  /**
+   * Compacts in the background: now, the next journal takes new commits and
+   * `frozen` (the live records as of the last commit, which this call must
+   * follow synchronously) is taken; then they are written as the next
+   * snapshot, yielding between blocks, and the files it replaces are deleted.
+   * Resolves when done; on failure the files are as a crash would leave them
+   * (nothing lost), and the next compaction covers them.
+   */
+  compact(frozen: Iterable<JournalWrite>): Promise<void> {
+    if (this.compacting) return this.compacting
+    const g = this.rotate()
+    const p = (async () => {
+      const tmp = `${this.path(g, 'snap')}.tmp`
+      try {
+        const fh = await fs.promises.open(tmp, 'w', 0o600)
+        let bytes = 0
+        try {
+          for (const b of blocks(frozen)) {
+            await fh.write(b)
+            bytes += b.length
+          }
+          await fh.sync()
+        } finally {
+          await fh.close()
+        }
+        await fs.promises.rename(tmp, this.path(g, 'snap'))
+        await syncDirAsync(this.dir)
+        // Unlinking a large file can take a while: off the event loop too.
+        await Promise.all(this.dropOlder(g, bytes).map((f) => fs.promises.rm(f, { force: true })))
+      } catch (e) {
+        await fs.promises.rm(tmp, { force: true }).catch(() => {})
+        throw e
+      } finally {
+        this.compacting = undefined
+      }
+    })()
+    this.compacting = p
+    p.catch(() => {})
+    return p
+  }
+
+  /** `compact`, done before returning (at open: older-format lines, leftover journals). */
+  compactNow(frozen: Iterable<JournalWrite>): void {
+    if (this.compacting) throw new Error('a compaction is running')
+    const g = this.rotate()
+    const tmp = `${this.path(g, 'snap')}.tmp`
     const fd = fs.openSync(tmp, 'w', 0o600)
     let bytes = 0
     try {
-      let chunk = ''
-      const out = () => {
-        const b = Buffer.from(chunk)
-        fs.writeSync(fd, b)
-        bytes += b.length
-        chunk = ''
-      }
-      for (const r of records) {
-        chunk += line([r])
-        if (chunk.length >= CHUNK) out()
-      }
-      if (chunk) out()
+      for (const b of blocks(frozen)) bytes += fs.writeSync(fd, b)
       fs.fsyncSync(fd)
     } finally {
       fs.closeSync(fd)
     }
-    fs.renameSync(tmp, this.snap)
+    fs.renameSync(tmp, this.path(g, 'snap'))
     syncDir(this.dir)
-    // The snapshot now holds every commit the journal does: empty it.
-    if (this.fd >= 0) fs.closeSync(this.fd)
-    this.fd = -1
-    const jfd = fs.openSync(this.file, 'w', 0o600)
-    fs.fsyncSync(jfd)
-    this.fd = jfd
-    this.bytes = 0
-    this.snapBytes = bytes
-    this.legacy = false
+    for (const f of this.dropOlder(g, bytes)) fs.rmSync(f, { force: true })
   }
 
-  /** Waits for the running flush, then releases the file and the lock. Idempotent. */
+  /** The next journal takes appends from now on; the current one stays until snapshot g holds it. */
+  private rotate(): number {
+    const g = this.gen + 1
+    // Appends made to the current journal are covered by its own flush, queued now.
+    const last = this.durable()
+    const oldFd = this.fd
+    const fd = fs.openSync(this.path(g, 'jsonl'), 'a', 0o600)
+    // Its directory entry is durable before any commit appended to it is acknowledged.
+    const dir = syncDirAsync(this.dir)
+    this.flushing = this.flushing.then(() => dir).catch((e) => void (this.broken = e))
+    this.queued = undefined
+    last.catch(() => {}).finally(() => fs.close(oldFd, () => {}))
+    this.old.add(this.gen)
+    this.fd = fd
+    this.gen = g
+    this.restBytes += this.bytes
+    this.bytes = 0
+    return g
+  }
+
+  /** Snapshot g is durable: returns every older file, for the caller to delete. */
+  private dropOlder(g: number, snapBytes: number): string[] {
+    const gone: string[] = []
+    for (const o of this.old) {
+      if (o >= g) continue
+      gone.push(this.path(o, 'snap'), this.path(o, 'jsonl'))
+      this.old.delete(o)
+    }
+    this.old.add(g)
+    this.restBytes = snapBytes
+    this.stale = false
+    this.compactions++
+    return gone
+  }
+
+  /** Waits for a running compaction and flush, then releases the file and the lock. Idempotent. */
   async close(): Promise<void> {
     if (this.fd < 0) return
-    await this.flushing
+    await this.compacting?.catch(() => {})
+    await this.flushing.catch(() => {})
+    if (this.fd < 0) return
     fs.closeSync(this.fd)
     this.fd = -1
-    unlock(join(this.dir, 'store.lock'))
-  }
-
-  /** Applies every complete line of `file`; returns the bytes they take (a torn last line excluded). */
-  private replay(file: string, apply: Apply, journal: boolean): number {
-    let buf: Buffer
-    try {
-      buf = fs.readFileSync(file)
-    } catch (e) {
-      if ((e as NodeJS.ErrnoException).code === 'ENOENT') return 0
-      throw e
-    }
-    // Only complete lines count: a crash mid-append leaves the tail without its newline.
-    const end = buf.lastIndexOf(10) + 1
-    const lines = buf.toString('utf8', 0, end).split('\n')
-    lines.pop()
-    const cols = new Map<string, string>()
-    for (const [n, l] of lines.entries()) {
-      if (!l) continue
-      if (l.charCodeAt(0) === 91 /* [ */) {
-        this.legacy = true
-        legacy(l, apply, () => new Error(`${file}: line ${n + 1} is corrupt`))
-        continue
-      }
-      const tab = l.indexOf('\t')
-      const body = l.slice(tab + 1)
-      if (tab < 1 || Number(l.slice(0, tab)) !== body.length) {
-        // A torn line can only be the last one, and only in the journal.
-        if (journal && n === lines.length - 1) return Buffer.byteLength(lines.slice(0, n).join('\n')) + (n ? 1 : 0)
-        throw new Error(`${file}: line ${n + 1} is corrupt`)
-      }
-      // The hot loop of a start: positions, not splits, and one string per collection name.
-      let at = 0
-      while (at < body.length) {
-        const t1 = body.indexOf('\t', at)
-        const t2 = body.indexOf('\t', t1 + 1)
-        const t3 = body.indexOf('\t', t2 + 1)
-        const t4 = body.indexOf('\t', t3 + 1)
-        let stop = body.indexOf('\x1e', t4 + 1)
-        if (stop < 0) stop = body.length
-        if (t1 < 0 || t2 < 0 || t3 < 0 || t4 < 0 || t4 > stop) throw new Error(`${file}: line ${n + 1} is corrupt`)
-        const cq = body.slice(at, t1)
-        let col = cols.get(cq)
-        if (col === undefined) cols.set(cq, (col = str(cq)))
-        apply(col, str(body.slice(t1 + 1, t2)), +body.slice(t2 + 1, t3), t4 + 1 === stop ? null : body.slice(t4 + 1, stop), t3 + 1 === t4 ? undefined : +body.slice(t3 + 1, t4))
-        at = stop + 1
-      }
-    }
-    return end
-  }
-}
-
-/** A line of the older format: `[{"c","i","v","d"} | {"c","i","x":1}, ...]`. */
-function legacy(l: string, apply: Apply, corrupt: () => Error): void {
-  let ops: { c: string; i: string; v?: number; d?: unknown; x?: 1 }[]
-  try {
-    ops = JSON.parse(l)
-  } catch (e) {
-    throw Object.assign(corrupt(), { cause: e })
-  }
-  for (const op of ops) {
-    if (op.x) {
-      apply(op.c, op.i, 0, null, undefined)
-      continue
-    }
-    const exp = (op.d as { expires_at?: unknown } | null)?.expires_at
-    apply(op.c, op.i, op.v!, JSON.stringify(op.d), typeof exp === 'number' ? exp : undefined)
-  }
-}
-
-function syncDir(dir: string): void {
-  const dfd = fs.openSync(dir, 'r')
-  try {
-    fs.fsyncSync(dfd)
-  } finally {
-    fs.closeSync(dfd)
-  }
-}
-
-function lock(file: string): void {
-  for (let attempt = 0; attempt < 2; attempt++) {
-    try {
-      fs.writeFileSync(file, String(process.pid), { flag: 'wx', mode: 0o600 })
-      return
-    } catch (e) {
-      if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e
-    }
-    const pid = Number(fs.readFileSync(file, 'utf8').trim())
-    if (Number.isInteger(pid) && pid > 0 && alive(pid)) {
-      throw new Error(`LocalStore: ${file} is held by running process ${pid}${pid === process.pid ? ' (this one)' : ''}; only one process may open the store`)
-    }
-    fs.rmSync(file, { force: true }) // stale lock of a dead process: steal it
-  }
-  throw new Error(`LocalStore: could not take ${file}`)
-}
-
-function unlock(file: string): void {
-  try {
-    if (fs.readFileSync(file, 'utf8').trim() === String(process.pid)) fs.rmSync(file, { force: true })
-  } catch {}
-}
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0)
-    return true
-  } catch (e) {
-    return (e as NodeJS.ErrnoException).code === 'EPERM'
+    if (this.locks) unlock(join(this.dir, 'store.lock'))
   }
 }

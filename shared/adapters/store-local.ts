@@ -26,13 +26,34 @@ const COMPACT_RATIO = 2
 const COMPACT_MIN = 1 << 20
 // How often expired records leave memory (they read as missing before that).
 const SWEEP_MS = 10 * 60_000
+/**
+ * The log collections: append-only records that expire and are read only by
+ * the audit and usage API (shared/audit.ts, shared/usage/counters.ts). They
+ * are kept in files of their own (`log.*`), which a start does not wait for:
+ * they load in the background, and whatever touches them waits for that.
+ */
+export const LOG_COLLECTIONS: ReadonlySet<string> = new Set(['audit', 'usage'])
+
+/** Records kept in one set of files: `store` (everything else) or `log` (LOG_COLLECTIONS). */
+interface Part {
+  journal?: Journal
+  /** Bytes of its live records. */
+  live: number
+  /** Resolves once its records are in memory. */
+  loaded: Promise<void>
+  ready: boolean
+}
 
 /**
  * Embedded Store for local runs and tests: a Map per collection in memory, made
- * durable by a snapshot and a journal (./journal.ts: one line per commit,
- * replayed on open, compacted when mostly waste, one process per directory).
- * Expired records are dropped on open and by a sweep every 10 minutes. This file is the Store's
- * semantics: versions, expiry, preconditions, transactions, Firestore's limits.
+ * durable by a snapshot and journals (./journal.ts: one line per commit,
+ * replayed on open, compacted in the background when mostly waste, one process
+ * per directory). The log collections (LOG_COLLECTIONS) have files of their own,
+ * loaded after `open` returns: a start replays only the configs and state.
+ * A transaction writes to one of the two (Firestore has no such limit; the
+ * gateway's never mix them). Expired records are dropped on open and by a sweep
+ * every 10 minutes. This file is the Store's semantics: versions, expiry,
+ * preconditions, transactions, Firestore's limits.
  *
  * Writes (single ops and transactions) are serialised by an async mutex; reads see
  * the last committed state. Do not call the store's own methods from inside a
@@ -41,41 +62,88 @@ const SWEEP_MS = 10 * 60_000
 export class LocalStore implements Store {
   private readonly cols = new Map<string, Map<string, Entry>>()
   private tail: Promise<void> = Promise.resolve()
-  private journal!: Journal
-  private liveBytes = 0
+  private readonly core: Part = { live: 0, loaded: Promise.resolve(), ready: true }
+  private readonly log: Part = { live: 0, loaded: Promise.resolve(), ready: false }
+  private closed = false
   private sweeper?: NodeJS.Timeout
   /** Watchers by col\0id (this process is the only one on its directory, so they see every change). */
   private readonly watchers = new Map<string, Set<(r: Rec<unknown> | null) => void>>()
 
   private constructor(private readonly clock: Clock) {}
 
+  /**
+   * Replays the configs and state, and starts loading the log collections in
+   * the background (`loaded()` resolves when they are in memory).
+   */
   static async open({ dir, clock = systemClock }: { dir: string; clock?: Clock }): Promise<LocalStore> {
     const s = new LocalStore(clock)
     const now = clock.now()
-    s.journal = Journal.open(dir, (col, id, v, data, exp) => {
+    let misplaced = false
+    const apply = (mustBeLog: boolean) => (col: string, id: string, v: number, data: string | null, exp: number | undefined) => {
+      if (LOG_COLLECTIONS.has(col) !== mustBeLog) misplaced = true
       // Expired records are not loaded: they read as missing, and compaction leaves them out.
       s.apply(col, id, data === null || (exp !== undefined && exp <= now) ? undefined : exp === undefined ? { s: data, v } : { s: data, v, exp })
-    })
+    }
+    const core = (s.core.journal = Journal.open(dir, 'store', apply(false), true))
     try {
-      if (s.journal.legacy || s.wasteful()) s.compact()
+      if (misplaced) {
+        // Written before the log collections had files of their own: move them there, once.
+        s.log.journal = Journal.open(dir, 'log', apply(true), false)
+        s.log.ready = true
+        s.log.journal.compactNow(s.frozen(s.log))
+        core.compactNow(s.frozen(s.core))
+      } else if (core.stale || s.wasteful(s.core)) core.compactNow(s.frozen(s.core))
     } catch (e) {
-      s.journal.abandon()
+      s.log.journal?.abandon()
+      core.abandon()
       throw e
+    }
+    if (!s.log.ready) {
+      s.log.loaded = Journal.load(dir, 'log', apply(true)).then((j) => {
+        s.log.journal = j
+        s.log.ready = true
+        if (s.closed) return void j.close()
+        if (j.stale || s.wasteful(s.log)) void s.compact(s.log)
+      })
+      // A failed load fails each use of the log collections, with its error.
+      s.log.loaded.catch(() => {})
     }
     s.sweeper = setInterval(() => void s.sweep().catch(() => {}), SWEEP_MS)
     s.sweeper.unref()
     return s
   }
 
+  /** Resolves once the log collections are in memory (whatever touches them waits for it anyway). */
+  loaded(): Promise<void> {
+    return this.log.loaded
+  }
+
+  /** Resolves when no compaction is running (one a write started runs in the background). */
+  async compacted(): Promise<void> {
+    await this.log.loaded.catch(() => {})
+    for (const p of [this.core, this.log]) await p.journal?.compacting?.catch(() => {})
+  }
+
+  /** What the files hold and what has been done with them, for tests and the bench. */
+  stats(): { atOpen: number; logLoaded: boolean; logRecords: number; compactions: number; compacting: boolean } {
+    const [c, l] = [this.core.journal, this.log.journal]
+    return {
+      atOpen: c?.replayed ?? 0, logLoaded: this.log.ready, logRecords: l?.replayed ?? 0,
+      compactions: (c?.compactions ?? 0) + (l?.compactions ?? 0), compacting: Boolean(c?.compacting || l?.compacting),
+    }
+  }
+
   async get<T>(col: string, id: string): Promise<Rec<T> | null> {
     this.alive()
     checkKey(col, id)
+    await this.ready(col)
     const e = this.live(col, id)
     return e ? rec<T>(id, e) : null
   }
 
   async create<T>(col: string, id: string, data: T): Promise<Rec<T>> {
     checkKey(col, id)
+    await this.ready(col)
     const s = ser(data)
     return this.locked(() => {
       if (this.live(col, id)) throw new AppError('conflict', `${col}/${id} already exists`)
@@ -85,6 +153,7 @@ export class LocalStore implements Store {
 
   async update<T>(col: string, id: string, fn: (old: T) => T, opts?: { ifVersion?: number }): Promise<Rec<T>> {
     checkKey(col, id)
+    await this.ready(col)
     return this.locked(() => {
       const e = this.live(col, id)
       if (!e) throw new AppError('not_found', `${col}/${id} not found`)
@@ -96,6 +165,7 @@ export class LocalStore implements Store {
 
   async delete(col: string, id: string, opts?: { ifVersion?: number }): Promise<boolean> {
     checkKey(col, id)
+    await this.ready(col)
     return this.locked(() => {
       const e = this.live(col, id)
       if (e && opts?.ifVersion !== undefined && opts.ifVersion !== e.v) throw new AppError('precondition_failed', `${col}/${id} has changed`)
@@ -107,6 +177,7 @@ export class LocalStore implements Store {
   async list<T>(col: string, q: ListQuery): Promise<Page<T>> {
     this.alive()
     checkList(q)
+    await this.ready(col)
     const after = q.cursor === undefined ? undefined : decodeCursor(q.cursor)
     const m = this.cols.get(col)
     if (!m || q.where?.in.length === 0) return { items: [], next: null }
@@ -127,6 +198,7 @@ export class LocalStore implements Store {
   async find<T>(col: string, q: FindQuery): Promise<Page<T>> {
     this.alive()
     checkFind(q)
+    await this.ready(col)
     const after = q.cursor === undefined ? undefined : decodeFindCursor(q.cursor)
     const m = this.cols.get(col)
     if (!m) return { items: [], next: null }
@@ -158,6 +230,7 @@ export class LocalStore implements Store {
 
   async take<T>(col: string, id: string): Promise<T | null> {
     checkKey(col, id)
+    await this.ready(col)
     return this.locked(() => {
       const e = this.live(col, id)
       if (this.cols.get(col)?.has(id)) this.commit([{ col, id, s: null }])
@@ -165,40 +238,69 @@ export class LocalStore implements Store {
     })
   }
 
+  /**
+   * The writers' lock is taken at the transaction's first read, or for its
+   * commit: one that touches the log collections before they are loaded waits
+   * for them without holding up other writers.
+   */
   async transact<R>(fn: (tx: TxOps) => Promise<R>): Promise<R> {
-    return this.locked(async () => {
-      const buf = new Map<string, Write>()
-      let open = true
-      const tx: TxOps = {
-        get: async <T>(col: string, id: string) => {
-          if (!open) throw new Error('transaction is finished')
-          checkKey(col, id)
-          const w = buf.get(key(col, id))
-          const e = this.live(col, id)
-          if (!w) return e ? rec<T>(id, e) : null
-          return w.s === null ? null : { id, data: JSON.parse(w.s) as T, version: (e?.v ?? 0) + 1 }
-        },
-        set: (col, id, data) => {
-          if (!open) throw new Error('transaction is finished')
-          checkKey(col, id)
-          buf.set(key(col, id), { col, id, s: ser(data) })
-        },
-        delete: (col, id) => {
-          if (!open) throw new Error('transaction is finished')
-          checkKey(col, id)
-          buf.set(key(col, id), { col, id, s: null })
-        },
-      }
-      try {
-        const r = await fn(tx)
-        if (buf.size > MAX_TX_WRITES) throw new AppError('invalid_request', `a transaction may write at most ${MAX_TX_WRITES} records`)
+    this.alive()
+    const buf = new Map<string, Write>()
+    let open = true
+    let release: (() => void) | undefined
+    let holding: Promise<void> | undefined
+    const hold = (col: string) =>
+      (holding ??= (async () => {
+        await this.ready(col)
+        release = await this.acquire()
+        this.alive()
+      })())
+    const tx: TxOps = {
+      get: async <T>(col: string, id: string) => {
+        if (!open) throw new Error('transaction is finished')
+        checkKey(col, id)
+        await hold(col)
+        await this.ready(col)
+        const w = buf.get(key(col, id))
+        const e = this.live(col, id)
+        if (!w) return e ? rec<T>(id, e) : null
+        return w.s === null ? null : { id, data: JSON.parse(w.s) as T, version: (e?.v ?? 0) + 1 }
+      },
+      set: (col, id, data) => {
+        if (!open) throw new Error('transaction is finished')
+        checkKey(col, id)
+        buf.set(key(col, id), { col, id, s: ser(data) })
+      },
+      delete: (col, id) => {
+        if (!open) throw new Error('transaction is finished')
+        checkKey(col, id)
+        buf.set(key(col, id), { col, id, s: null })
+      },
+    }
+    let synced: Promise<void> | undefined
+    let r: R
+    try {
+      r = await fn(tx)
+      if (buf.size > MAX_TX_WRITES) throw new AppError('invalid_request', `a transaction may write at most ${MAX_TX_WRITES} records`)
+      const first = buf.values().next().value
+      if (first) {
+        await hold(first.col)
+        for (const w of buf.values()) await this.ready(w.col)
         const ws = [...buf.values()].filter((w) => w.s !== null || this.cols.get(w.col)?.has(w.id))
+        this.synced = undefined
         if (ws.length) this.commit(ws)
-        return r
-      } finally {
-        open = false
+        synced = this.synced
       }
-    })
+    } finally {
+      open = false
+      await holding?.catch(() => {})
+      if (release) {
+        this.synced = undefined
+        release()
+      }
+    }
+    if (synced) await synced
+    return r
   }
 
   watch<T>(col: string, id: string, on: (r: Rec<T> | null) => void): () => void {
@@ -210,7 +312,7 @@ export class LocalStore implements Store {
     const fn = on as (r: Rec<unknown> | null) => void
     set.add(fn)
     // Like a Firestore listener: the current state first, asynchronously.
-    queueMicrotask(() => { if (set.has(fn)) this.notify(col, id, fn) })
+    void (this.ready(col) ?? Promise.resolve()).then(() => { if (set.has(fn)) this.notify(col, id, fn) }, () => {})
     return () => {
       set.delete(fn)
       if (!set.size && this.watchers.get(k) === set) this.watchers.delete(k)
@@ -233,22 +335,38 @@ export class LocalStore implements Store {
   /** Waits for running writes, then releases the journal and the lock. Idempotent. */
   async close(): Promise<void> {
     clearInterval(this.sweeper)
-    await this.locked(() => this.journal.close(), false)
+    await this.locked(async () => {
+      this.closed = true
+      await this.log.loaded.catch(() => {})
+      // The log's first: the core journal holds the directory's lock.
+      await this.log.journal?.close()
+      await this.core.journal?.close()
+    }, false)
   }
 
-  /** Drops expired records from memory, and compacts when that leaves the files mostly waste. */
+  /** Drops expired records from memory, and compacts (in the background) when that leaves the files mostly waste. */
   sweep(): Promise<void> {
     return this.locked(() => {
       const now = this.clock.now()
       for (const [col, m] of this.cols) for (const [id, e] of m) if (e.exp !== undefined && e.exp <= now) this.apply(col, id, undefined)
-      if (this.wasteful()) this.compact()
+      for (const p of [this.core, this.log]) if (this.wasteful(p)) void this.compact(p)
     })
   }
 
   // ---- internals ----
 
   private alive(): void {
-    if (!this.journal.isOpen) throw new Error('LocalStore is closed')
+    if (this.closed || !this.core.journal?.isOpen) throw new Error('LocalStore is closed')
+  }
+
+  private part(col: string): Part {
+    return LOG_COLLECTIONS.has(col) ? this.log : this.core
+  }
+
+  /** Undefined when `col` is in memory; else the load to wait for. */
+  private ready(col: string): Promise<void> | undefined {
+    const p = this.part(col)
+    return p.ready ? undefined : p.loaded
   }
 
   /**
@@ -257,10 +375,7 @@ export class LocalStore implements Store {
    * the event loop never waits for the disk.
    */
   private locked<R>(fn: () => R | Promise<R>, mustBeOpen = true): Promise<R> {
-    const prev = this.tail
-    let release!: () => void
-    this.tail = new Promise<void>((r) => (release = r))
-    return prev.then(async () => {
+    return this.acquire().then(async (release) => {
       let synced: Promise<void> | undefined
       let r: R
       try {
@@ -277,7 +392,15 @@ export class LocalStore implements Store {
     })
   }
 
-  /** Set by `commit` while `fn` runs: the flush that covers its write. */
+  /** Resolves, in call order, when the caller alone holds the writers' lock, with the function that releases it. */
+  private acquire(): Promise<() => void> {
+    const prev = this.tail
+    let release!: () => void
+    this.tail = new Promise<void>((r) => (release = r))
+    return prev.then(() => release)
+  }
+
+  /** Set by `commit` while the lock is held: the flush that covers its write. */
   private synced?: Promise<void>
 
   /** The record if it exists and has not expired. */
@@ -292,23 +415,28 @@ export class LocalStore implements Store {
    * writing over it restarts its version at 1.
    */
   private commit(ws: Write[]): (Entry | undefined)[] {
+    const part = this.part(ws[0]!.col)
+    // One line in one journal is what makes a commit atomic.
+    if (ws.some((w) => this.part(w.col) !== part)) throw new Error(`LocalStore: a transaction may not write both log collections (${[...LOG_COLLECTIONS].join(', ')}) and others`)
+    const journal = part.journal!
     const next = ws.map((w) => (w.s === null ? undefined : entry(w.s, (this.live(w.col, w.id)?.v ?? 0) + 1)))
     // On failure memory is untouched: the journal and the maps still agree.
-    this.journal.append(ws.map((w, i) => ({ col: w.col, id: w.id, v: next[i]?.v ?? 0, s: next[i] ? w.s : null, exp: next[i]?.exp })))
-    this.synced = this.journal.durable()
+    journal.append(ws.map((w, i) => ({ col: w.col, id: w.id, v: next[i]?.v ?? 0, s: next[i] ? w.s : null, exp: next[i]?.exp })))
+    this.synced = journal.durable()
     for (const [i, w] of ws.entries()) this.apply(w.col, w.id, next[i])
     for (const w of ws) {
       const set = this.watchers.get(key(w.col, w.id))
       if (set) for (const fn of [...set]) queueMicrotask(() => { if (set.has(fn)) this.notify(w.col, w.id, fn) })
     }
-    if (this.wasteful()) this.compact()
+    if (this.wasteful(part)) void this.compact(part)
     return next
   }
 
   private apply(col: string, id: string, e: Entry | undefined): void {
     let m = this.cols.get(col)
     const old = m?.get(id)
-    if (old) this.liveBytes -= size(col, id, old)
+    const part = this.part(col)
+    if (old) part.live -= size(col, id, old)
     if (!e) {
       m?.delete(id)
       if (m?.size === 0) this.cols.delete(col)
@@ -316,28 +444,40 @@ export class LocalStore implements Store {
     }
     if (!m) this.cols.set(col, (m = new Map()))
     m.set(id, e)
-    this.liveBytes += size(col, id, e)
+    part.live += size(col, id, e)
   }
 
-  /** Whether the files hold mostly overwritten, deleted or expired records. */
-  private wasteful(): boolean {
-    const total = this.journal.bytes + this.journal.snapBytes
-    return total > COMPACT_MIN && total > COMPACT_RATIO * this.liveBytes
+  /** Whether a part's files hold mostly overwritten, deleted or expired records (and no compaction runs). */
+  private wasteful(p: Part): boolean {
+    const j = p.journal
+    return !!j && !j.compacting && j.total > COMPACT_MIN && j.total > COMPACT_RATIO * p.live
   }
 
-  /** A snapshot of the live records, and an empty journal. */
-  private compact(): void {
-    this.journal.compact(this.liveRecords(this.clock.now()))
+  /**
+   * Compacts a part in the background: its live records are frozen now (the
+   * entries are never changed in place, so copying the maps' entries is
+   * enough), and written while other requests run.
+   */
+  private compact(p: Part): Promise<void> {
+    return p.journal!.compact(this.frozen(p)).catch(() => {
+      // The files are as a crash would leave them: the next compaction covers them.
+    })
   }
 
-  private *liveRecords(now: number): Generator<JournalWrite> {
-    for (const [col, m] of this.cols) {
-      for (const [id, e] of m) {
-        // Expired records read as missing; compaction is where they are finally dropped.
-        if (e.exp !== undefined && e.exp <= now) this.apply(col, id, undefined)
-        else yield { col, id, v: e.v, s: e.s, exp: e.exp }
+  /** The part's live records as of now, as an iterable that later writes do not change. */
+  private frozen(p: Part): Iterable<JournalWrite> {
+    const now = this.clock.now()
+    // Keys and values as two flat arrays: no pair per record (100,000 records: a few ms in the synchronous step).
+    const cols = [...this.cols].filter(([col]) => this.part(col) === p).map(([col, m]) => [col, [...m.keys()], [...m.values()]] as const)
+    return (function* () {
+      for (const [col, ids, entries] of cols) {
+        for (let i = 0; i < ids.length; i++) {
+          const e = entries[i]!
+          // Expired records read as missing; compaction is where they leave the disk.
+          if (!(e.exp !== undefined && e.exp <= now)) yield { col, id: ids[i]!, v: e.v, s: e.s, exp: e.exp }
+        }
       }
-    }
+    })()
   }
 }
 

@@ -1,6 +1,9 @@
-/** Everything the local store holds on disk (snapshot and journal: shared/adapters/journal.ts), for tests that look for leaks. */
-import { existsSync, readFileSync } from 'node:fs'
+/** Everything the local store holds on disk (snapshots and journals: shared/adapters/journal.ts), for tests that look for leaks. */
+import { existsSync, readFileSync, readdirSync } from 'node:fs'
 import { join } from 'node:path'
 
-export const storeText = (dataDir: string): string =>
-  ['store.snap', 'store.jsonl'].map((f) => join(dataDir, 'store', f)).filter(existsSync).map((f) => readFileSync(f, 'utf8')).join('\n')
+export const storeText = (dataDir: string): string => {
+  const dir = join(dataDir, 'store')
+  if (!existsSync(dir)) return ''
+  return readdirSync(dir).filter((f) => /\.(snap|jsonl)$/.test(f)).map((f) => readFileSync(join(dir, f), 'utf8')).join('\n')
+}
