@@ -6,7 +6,6 @@
 import type { Caller } from '../auth/caller.js'
 import type { Deps } from '../deps.js'
 import { AppError, problem } from '../errors.js'
-import { newId } from '../ids.js'
 import { check } from '../validate.js'
 import { inputBody } from '../mcp/schema.js'
 import { load } from '../registry/read.js'
@@ -14,7 +13,7 @@ import type { Rec } from '../ports.js'
 import type { McpConfig } from '../registry/model.js'
 import type { Declared } from '../mcp/sessions.js'
 import { executionView, inputRequiredView, KEEP_MS, terminal, type Execution, type Op } from './model.js'
-import { change, createExecution, loadExecution, resultOf } from './records.js'
+import { change, createExecution, executionId, loadExecution, resultOf } from './records.js'
 import { answerKind, checkAnswers } from './requests.js'
 import { inputAudit, runLeg, type Leg, type LegHooks } from './run.js'
 import { tell, waitFor } from './wait.js'
@@ -34,7 +33,7 @@ export interface Started {
  * that asked for async passes no signal.
  */
 export async function startExecution(d: Deps, caller: Caller, rec: Rec<McpConfig>, op: Op, name: string, args: Record<string, unknown>, declared: Declared, o: { signal?: AbortSignal; async?: boolean; hooks?: LegHooks; before?: Leg['before'] } = {}): Promise<Started> {
-  const id = newId()
+  const id = executionId(d)
   const now = d.clock.now()
   const e: Execution = {
     owner: caller.sub, org: caller.org ?? null, mcp_id: rec.id, op, name, declared, era: null, status: 'working', round: 0, progress: null,

@@ -8,6 +8,7 @@ import { AppError } from '../errors.js'
 import { maskSecrets } from '../log.js'
 import { track } from '../background.js'
 import type { Rec, Store } from '../ports.js'
+import { newId } from '../ids.js'
 import { EXECUTIONS, EXECUTION_PARTS, KEEP_MS, type Execution } from './model.js'
 
 /** Below Firestore's 1 MiB per document, with room for the rest of the record. */
@@ -19,11 +20,42 @@ const notFound = () => new AppError('not_found', 'No such execution.')
 /** The caller's execution; someone else's is 404, like a missing one. */
 export async function loadExecution(d: Deps, caller: Caller, id: string): Promise<Rec<Execution>> {
   if (!/^[A-Za-z0-9_-]{1,64}$/.test(id)) throw notFound()
-  // A result this instance answered with before storing it is read once stored.
+  // A question or result this instance answered with before storing it is read once stored.
   await behind.get(id)
-  const rec = await (await d.store()).get<Execution>(EXECUTIONS, id)
+  const store = await d.store()
+  const rec = (await store.get<Execution>(EXECUTIONS, id)) ?? (await appeared(d, store, id))
   if (!rec || rec.data.owner !== caller.sub) throw notFound()
   return rec
+}
+
+/** How long after its id is made an execution may still be on its way to the store (its first question is answered before stored). */
+const YOUNG_MS = 10_000
+/** An execution id: 128 random bits, then when it was made (9 base-36 digits), which says how long a reader elsewhere waits for it. */
+export const executionId = (d: Deps) => `${newId()}${d.clock.now().toString(36).padStart(9, '0')}`
+
+/**
+ * A young execution missing here may be on its way from the instance that
+ * answered its first question (to a caller that answered at once, through
+ * another instance): waits for it until YOUNG_MS after its id was made.
+ */
+async function appeared(d: Deps, store: Store, id: string): Promise<Rec<Execution> | null> {
+  const made = id.length === 31 && /^[0-9a-z]{9}$/.test(id.slice(22)) ? Number.parseInt(id.slice(22), 36) : Number.NaN
+  const ms = made + YOUNG_MS - d.clock.now()
+  if (!(ms > 0 && ms <= YOUNG_MS)) return null
+  return new Promise((resolve) => {
+    let done = false
+    let unwatch = () => {}
+    const finish = (r: Rec<Execution> | null) => {
+      if (done) return
+      done = true
+      clearTimeout(timer)
+      unwatch()
+      resolve(r)
+    }
+    const timer = setTimeout(() => finish(null), ms)
+    unwatch = store.watch<Execution>(EXECUTIONS, id, (r) => { if (r) finish(r) })
+    if (done) unwatch()
+  })
 }
 
 /**
@@ -55,9 +87,27 @@ export function writeBehind(id: string, write: Promise<unknown>): void {
 export const masked = <T>(v: T): T => JSON.parse(maskSecrets(JSON.stringify(v))) as T
 
 export async function createExecution(d: Deps, id: string, e: Execution): Promise<Execution> {
-  const now = d.clock.now()
-  const rec = await (await d.store()).create<Execution>(EXECUTIONS, id, masked({ ...e, updated_at: now, expires_at: Math.max(now + KEEP_MS, e.answer_by ?? 0) }))
+  const rec = await (await d.store()).create<Execution>(EXECUTIONS, id, stamped(d, e))
   return rec.data
+}
+
+/**
+ * Creates the record after the answer (a durable write less on the way): returns it as it will be
+ * stored, and its write, which this instance's readers of `id` wait for (`landed`).
+ */
+export function createBehind(d: Deps, id: string, e: Execution): { e: Execution; written: Promise<Execution> } {
+  const doc = stamped(d, e)
+  const written = d.store().then((s) => s.create<Execution>(EXECUTIONS, id, doc)).then((r) => r.data)
+  writeBehind(id, written)
+  return { e: doc, written }
+}
+
+/** Resolves once this instance's write of `id` that went out after an answer has landed (or failed). */
+export const landed = (id: string): Promise<unknown> | undefined => behind.get(id)
+
+const stamped = (d: Deps, e: Execution): Execution => {
+  const now = d.clock.now()
+  return masked({ ...e, updated_at: now, expires_at: Math.max(now + KEEP_MS, e.answer_by ?? 0) })
 }
 
 /**
