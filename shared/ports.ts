@@ -69,8 +69,14 @@ export interface Store {
   get<T>(col: string, id: string): Promise<Rec<T> | null>
   /** Create; fails with `conflict` if the id exists (and has not expired). */
   create<T>(col: string, id: string, data: T): Promise<Rec<T>>
-  /** Replace data with `fn(old)`, atomically; `ifVersion` is an optional precondition. */
-  update<T>(col: string, id: string, fn: (old: T) => T, opts?: { ifVersion?: number }): Promise<Rec<T>>
+  /**
+   * Replace data with `fn(old)`, atomically; `ifVersion` is an optional precondition.
+   * `committed` is called with the new record once the change is decided and this
+   * process reads it, before the promise resolves: where durability lags the commit
+   * (LocalStore's group commit) that is before the write is durable, so a caller may
+   * start what the change allows while the disk catches up (Firestore: at the same time).
+   */
+  update<T>(col: string, id: string, fn: (old: T) => T, opts?: { ifVersion?: number; committed?: (r: Rec<T>) => void }): Promise<Rec<T>>
   /** Delete; true if something was deleted. */
   delete(col: string, id: string, opts?: { ifVersion?: number }): Promise<boolean>
   list<T>(col: string, q: ListQuery): Promise<Page<T>>

@@ -75,7 +75,16 @@ export class FirestoreStore implements Store {
     })
   }
 
-  async update<T>(col: string, id: string, fn: (old: T) => T, opts?: { ifVersion?: number }): Promise<Rec<T>> {
+  async update<T>(col: string, id: string, fn: (old: T) => T, opts?: { ifVersion?: number; committed?: (r: Rec<T>) => void }): Promise<Rec<T>> {
+    const r = await this.update0(col, id, fn, opts)
+    // The commit is what makes it durable: nothing to start earlier.
+    try {
+      opts?.committed?.(r)
+    } catch {}
+    return r
+  }
+
+  private update0<T>(col: string, id: string, fn: (old: T) => T, opts?: { ifVersion?: number }): Promise<Rec<T>> {
     return this.run(({ db, sdk }) => {
       const ref = this.ref(db, col, id)
       return db.runTransaction(async (t) => {

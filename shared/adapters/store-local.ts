@@ -83,14 +83,18 @@ export class LocalStore implements Store {
     })
   }
 
-  async update<T>(col: string, id: string, fn: (old: T) => T, opts?: { ifVersion?: number }): Promise<Rec<T>> {
+  async update<T>(col: string, id: string, fn: (old: T) => T, opts?: { ifVersion?: number; committed?: (r: Rec<T>) => void }): Promise<Rec<T>> {
     checkKey(col, id)
     return this.locked(() => {
       const e = this.live(col, id)
       if (!e) throw new AppError('not_found', `${col}/${id} not found`)
       if (opts?.ifVersion !== undefined && opts.ifVersion !== e.v) throw new AppError('precondition_failed', `${col}/${id} has changed`)
       const s = ser(fn(JSON.parse(e.s) as T))
-      return rec<T>(id, this.commit([{ col, id, s }])[0]!)
+      const r = rec<T>(id, this.commit([{ col, id, s }])[0]!)
+      // Committed in memory and journaled; durable at the next flush, which the promise waits for.
+      const committed = opts?.committed
+      if (committed) queueMicrotask(() => { try { committed(r) } catch {} })
+      return r
     })
   }
 

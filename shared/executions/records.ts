@@ -60,16 +60,17 @@ async function appeared(d: Deps, store: Store, id: string): Promise<Rec<Executio
 
 /**
  * Changes a record atomically with `fn` (which may refuse by throwing), moving
- * its expiry on. Secret values this request has seen are masked in everything
+ * its expiry on; `committed` sees the change once decided, maybe before it is
+ * durable (the store's `committed`). Secret values this request has seen are masked in everything
  * stored (an upstream may echo them in a question or a result).
  */
-export async function change(d: Deps, id: string, fn: (e: Execution) => Execution): Promise<Execution> {
+export async function change(d: Deps, id: string, fn: (e: Execution) => Execution, committed?: (e: Execution) => void): Promise<Execution> {
   const store = await d.store()
   const rec = await store.update<Execution>(EXECUTIONS, id, (old) => {
     const now = d.clock.now()
     const next = fn(old)
     return masked({ ...next, updated_at: now, expires_at: Math.max(now + KEEP_MS, next.answer_by ?? 0) })
-  })
+  }, committed ? { committed: (r) => committed(r.data) } : undefined)
   return rec.data
 }
 
@@ -99,11 +100,17 @@ export function createBehind(d: Deps, id: string, e: Execution): { e: Execution;
   const doc = stamped(d, e)
   const written = d.store().then((s) => s.create<Execution>(EXECUTIONS, id, doc)).then((r) => r.data)
   writeBehind(id, written)
+  const p = written.then(() => {}, () => {})
+  creating.set(id, p)
+  void p.finally(() => { if (creating.get(id) === p) creating.delete(id) })
   return { e: doc, written }
 }
 
-/** Resolves once this instance's write of `id` that went out after an answer has landed (or failed). */
-export const landed = (id: string): Promise<unknown> | undefined => behind.get(id)
+/** Records this instance answered with before creating them, by execution. */
+const creating = new Map<string, Promise<void>>()
+
+/** Resolves once the record of `id`, if this instance is creating it after an answer, is there (or failed). */
+export const landed = (id: string): Promise<void> | undefined => creating.get(id)
 
 const stamped = (d: Deps, e: Execution): Execution => {
   const now = d.clock.now()
