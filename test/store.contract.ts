@@ -86,6 +86,13 @@ export function storeContract(name: string, make: () => Promise<ContractFixture>
     assert.equal(r, seen)
   })
 
+  test('create tells `committed` of the new record before it resolves', async ({ f }) => {
+    let seen: unknown
+    const r = await f.store.create('things', 'd', { n: 1 }, { committed: (x) => { seen = structuredClone(x) } })
+    assert.equal(seen, { id: 'd', data: { n: 1 }, version: 1 })
+    assert.equal(r, seen)
+  })
+
   test('updating a missing record fails with not_found', async ({ f }) => {
     await rejects(() => f.store.update('things', 'nope', (o) => o), code('not_found'))
   })

@@ -77,11 +77,11 @@ export async function change(d: Deps, id: string, fn: (e: Execution) => Executio
 /** Writes of this instance that its answer went out before (the result of a call), by execution. */
 const behind = new Map<string, Promise<unknown>>()
 
-/** Runs `write` after the answer: reads of `id` on this instance wait for it; shutdown waits for it too. */
-export function writeBehind(id: string, write: Promise<unknown>): void {
-  const p = write.catch(() => {})
+/** Runs `write` after the answer: reads of `id` on this instance wait for it (or for `visible`); shutdown waits for it. */
+export function writeBehind(id: string, write: Promise<unknown>, visible: Promise<unknown> = write): void {
+  track(write.catch(() => {}))
+  const p = visible.catch(() => {})
   behind.set(id, p)
-  track(p)
   void p.finally(() => { if (behind.get(id) === p) behind.delete(id) })
 }
 
@@ -98,11 +98,14 @@ export async function createExecution(d: Deps, id: string, e: Execution): Promis
  */
 export function createBehind(d: Deps, id: string, e: Execution): { e: Execution; written: Promise<Execution> } {
   const doc = stamped(d, e)
-  const written = d.store().then((s) => s.create<Execution>(EXECUTIONS, id, doc)).then((r) => r.data)
-  writeBehind(id, written)
-  const p = written.then(() => {}, () => {})
-  creating.set(id, p)
-  void p.finally(() => { if (creating.get(id) === p) creating.delete(id) })
+  let seen!: () => void
+  // This instance reads it once committed (LocalStore: before its flush; an answer's own write comes after it in the journal).
+  const visible = new Promise<void>((r) => (seen = r))
+  const written = d.store().then((s) => s.create<Execution>(EXECUTIONS, id, doc, { committed: () => seen() })).then((r) => r.data)
+  void written.then(seen, seen)
+  writeBehind(id, written, visible)
+  creating.set(id, visible)
+  void visible.finally(() => { if (creating.get(id) === visible) creating.delete(id) })
   return { e: doc, written }
 }
 
