@@ -5,7 +5,7 @@
 import type { Caller } from '../auth/caller.js'
 import type { Deps } from '../deps.js'
 import { AppError } from '../errors.js'
-import { maskSecrets } from '../log.js'
+import { logContext, maskSecrets } from '../log.js'
 import { track } from '../background.js'
 import type { Rec, Store } from '../ports.js'
 import { newId } from '../ids.js'
@@ -85,7 +85,8 @@ export function writeBehind(id: string, write: Promise<unknown>, visible: Promis
   void p.finally(() => { if (behind.get(id) === p) behind.delete(id) })
 }
 
-export const masked = <T>(v: T): T => JSON.parse(maskSecrets(JSON.stringify(v))) as T
+/** `v` with the secret values this request has seen masked; as it is (no JSON round trip) when it has seen none. */
+export const masked = <T>(v: T): T => (logContext.getStore()?.secrets?.length ? (JSON.parse(maskSecrets(JSON.stringify(v))) as T) : v)
 
 export async function createExecution(d: Deps, id: string, e: Execution): Promise<Execution> {
   const rec = await (await d.store()).create<Execution>(EXECUTIONS, id, stamped(d, e))
