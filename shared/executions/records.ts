@@ -30,6 +30,7 @@ export async function loadExecution(d: Deps, caller: Caller, id: string): Promis
 
 /** How long after its id is made an execution may still be on its way to the store (its first question is answered before stored). */
 const YOUNG_MS = 10_000
+const SKEW_MS = 5_000
 /** An execution id: 128 random bits, then when it was made (9 base-36 digits), which says how long a reader elsewhere waits for it. */
 export const executionId = (d: Deps) => `${newId()}${d.clock.now().toString(36).padStart(9, '0')}`
 
@@ -41,7 +42,8 @@ export const executionId = (d: Deps) => `${newId()}${d.clock.now().toString(36).
 async function appeared(d: Deps, store: Store, id: string): Promise<Rec<Execution> | null> {
   const made = id.length === 31 && /^[0-9a-z]{9}$/.test(id.slice(22)) ? Number.parseInt(id.slice(22), 36) : Number.NaN
   const ms = made + YOUNG_MS - d.clock.now()
-  if (!(ms > 0 && ms <= YOUNG_MS)) return null
+  // Instances' clocks may differ a little.
+  if (!(ms > 0 && ms <= YOUNG_MS + SKEW_MS)) return null
   return new Promise((resolve) => {
     let done = false
     let unwatch = () => {}
@@ -95,9 +97,10 @@ export async function createExecution(d: Deps, id: string, e: Execution): Promis
 
 /**
  * Creates the record after the answer (a durable write less on the way): returns it as it will be
- * stored, and its write, which this instance's readers of `id` wait for (`landed`).
+ * stored, its write, and when this instance can read it (committed, or failed), which this
+ * instance's readers of `id` wait for (`landed`).
  */
-export function createBehind(d: Deps, id: string, e: Execution): { e: Execution; written: Promise<Execution> } {
+export function createBehind(d: Deps, id: string, e: Execution): { e: Execution; written: Promise<Execution>; visible: Promise<void> } {
   const doc = stamped(d, e)
   let seen!: () => void
   // This instance reads it once committed (LocalStore: before its flush; an answer's own write comes after it in the journal).
@@ -107,7 +110,7 @@ export function createBehind(d: Deps, id: string, e: Execution): { e: Execution;
   writeBehind(id, written, visible)
   creating.set(id, visible)
   void visible.finally(() => { if (creating.get(id) === visible) creating.delete(id) })
-  return { e: doc, written }
+  return { e: doc, written, visible }
 }
 
 /** Records this instance answered with before creating them, by execution. */
