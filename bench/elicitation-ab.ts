@@ -1,5 +1,6 @@
 /**
- * Item 9 as an A/B: `node dist/bench/elicitation-ab.js --baseline OTHER/dist/scripts/local.js [--rounds N]`.
+ * Item 9 as an A/B: `node dist/bench/elicitation-ab.js --baseline OTHER/dist/scripts/local.js [--rounds N]`
+ * (`BENCH_CPU_PROF=DIR`: this build's gateway writes a CPU profile there).
  * One elicitation round through another build's gateway, through this one's, and by the direct client,
  * interleaved round by round (A B direct A B direct ...), against both eras of test/servers/asking.ts:
  * on a loaded machine only a comparison within one run holds. OTHER is a built checkout (its own
@@ -21,10 +22,12 @@ import { killAllSync, spawnChild, type Child } from './proc.js'
 const ANSWER = { action: 'accept', content: { name: 'Bench', age: 1 } }
 const FORM = { elicitation: { form: {} } }
 
-async function gateway(script: string): Promise<{ base: string; token: string; stop(): Promise<void> }> {
+async function gateway(script: string, prof = false): Promise<{ base: string; token: string; stop(): Promise<void> }> {
   const dataDir = await mkdtemp(join(tmpdir(), 'gw-ab-'))
   const port = await freePort()
-  const c: Child = spawnChild([script], { env: { ...process.env, GATEWAY_MODE: 'local', PORT: String(port), DATA_DIR: dataDir, METADATA_SERVER_DETECTION: 'none' } })
+  // BENCH_CPU_PROF=DIR: this build's gateway writes a CPU profile there when it stops.
+  const cpu = prof && process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : []
+  const c: Child = spawnChild([...cpu, script], { env: { ...process.env, GATEWAY_MODE: 'local', PORT: String(port), DATA_DIR: dataDir, METADATA_SERVER_DETECTION: 'none' } })
   await waitForPort(port, 20_000)
   const token = await devToken(parseConfig({ GATEWAY_MODE: 'local', DATA_DIR: dataDir }), { user: 'ab', ttlSec: 3600 })
   return { base: `http://127.0.0.1:${port}/api/v1`, token, stop: async () => { await c.stop(); await rm(dataDir, { recursive: true, force: true }) } }
@@ -47,7 +50,7 @@ const { values } = parseArgs({ options: { baseline: { type: 'string' }, rounds: 
 if (!values.baseline) throw new Error('--baseline OTHER/dist/scripts/local.js is required')
 setLogSink(() => {})
 const rounds = Number(values.rounds ?? 150)
-const [base, mine] = [await gateway(values.baseline), await gateway('dist/scripts/local.js')]
+const [base, mine] = [await gateway(values.baseline), await gateway('dist/scripts/local.js', true)]
 const servers = [await startAskingLegacy(), await startAskingModern()]
 try {
   for (const [h, era] of [[servers[0]!, 'legacy'], [servers[1]!, 'modern']] as const) {

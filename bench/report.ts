@@ -141,7 +141,7 @@ export function markdown(r: Results): string {
     '## 9. Elicitation round trip (ms; interleaved): gateway execute → input_required → input → completed vs a direct warm SDK client answering in its handler',
     '',
     table(['server', 'path', 'p50', 'p95', 'p99', 'calls/s', 'errors', 'n'], (r.elicitation ?? []).flatMap((e) => [
-      [e.server, 'gateway (2 requests, private upstream connection per leg)', ...lat(e.gateway)],
+      [e.server, 'gateway (2 requests on warm upstream connections)', ...lat(e.gateway)],
       [e.server, 'direct, warm session with a handler', ...lat(e.direct)],
     ])),
     '',

@@ -21,7 +21,6 @@ import { rateLimitBench, type RateLimitResult } from './ratelimit.js'
 import { elicitation, type ElicitationResult } from './elicitation.js'
 import { agentBench, type AgentBench } from './agent.js'
 import { restartBench, type RestartResult } from './restart.js'
-import { startAskingLegacy, startAskingModern } from '../test/servers/asking.js'
 import { spawnUpstreams, type UpstreamProc } from './upstream-proc.js'
 import type { TestServerHandle } from '../test/servers/tools.js'
 import { api } from './api.js'
@@ -106,7 +105,7 @@ export async function runBench(o: BenchOptions = {}): Promise<{ results: Results
       say('11. restart-to-ready after 100,000 audited calls')
       return await finish(o, t0, { latency: [], floor: [], upstream: [], store_ops: [], listing: [], cold_start: [], throughput: [], stdio: 'not run (--only restart)', rate_limit: [], elicitation: [], restart: await restartBench({ quick: o.quick }) }, [], [...benchWarnings])
     }
-    if (o.only === 'elicitation') return await finish(o, t0, await elicitationOnly(p, (x) => servers.push(x), (g) => (gw = g), (u) => (upProc = u), say), gw?.warnings() ?? [], [...benchWarnings])
+    if (o.only === 'elicitation') return await finish(o, t0, await elicitationOnly(p, (g) => (gw = g), (u) => (upProc = u), say), gw?.warnings() ?? [], [...benchWarnings])
     // The issue's reference server: @modelcontextprotocol/server-everything over streamable HTTP.
     everything = await startEverything('streamableHttp')
     if (o.only === 'coldstart') {
@@ -155,12 +154,11 @@ export async function runBench(o: BenchOptions = {}): Promise<{ results: Results
     floors.push(await floor(EV, everything.url, 'legacy', p.latency))
 
     say('9. elicitation round trip')
-    const asking = await Promise.all([startAskingLegacy(), startAskingModern()])
-    servers.push(...asking.map((h) => ({ stop: h.stop }) as TestServerHandle))
+    // The servers that ask run in the upstream process too, as item 1's do: the direct client crosses a process boundary as well.
     const token = await gw.token('bench-ask')
     const elic = [
-      await elicitation(gw.base, token, '2025-11-25 (asking.ts, v1 SDK)', 'legacy', asking[0].url, p.latency),
-      await elicitation(gw.base, token, '2026-07-28 (asking.ts, v2 SDK)', 'modern', asking[1].url, p.latency),
+      await elicitation(gw.base, token, '2025-11-25 (asking.ts, v1 SDK)', 'legacy', upProc.asking_legacy, p.latency),
+      await elicitation(gw.base, token, '2026-07-28 (asking.ts, v2 SDK)', 'modern', upProc.asking_modern, p.latency),
     ]
 
     say('7. stdio pool')
@@ -217,7 +215,7 @@ export async function runBench(o: BenchOptions = {}): Promise<{ results: Results
 }
 
 /** `--only elicitation`: item 9 and, for its goal, the plain execute latency of item 1 against the same eras. */
-async function elicitationOnly(p: typeof FULL, keep: (s: TestServerHandle) => void, gwSet: (g: GatewayProc) => void, upSet: (u: UpstreamProc) => void, say: (l: string) => void): Promise<Omit<Results, 'meta' | 'goals'>> {
+async function elicitationOnly(p: typeof FULL, gwSet: (g: GatewayProc) => void, upSet: (u: UpstreamProc) => void, say: (l: string) => void): Promise<Omit<Results, 'meta' | 'goals'>> {
   say('starting the gateway (child process, local mode)')
   const gw = await spawnGateway()
   gwSet(gw)
@@ -230,12 +228,10 @@ async function elicitationOnly(p: typeof FULL, keep: (s: TestServerHandle) => vo
     lat.push(await latency(a, server, era, url, await a.register(`lat-proc-${era}`, url), p.latency))
   }
   say('9. elicitation round trip')
-  const asking = await Promise.all([startAskingLegacy(), startAskingModern()])
-  for (const h of asking) keep({ stop: h.stop } as TestServerHandle)
   const token = await gw.token('bench-ask')
   const elic = [
-    await elicitation(gw.base, token, '2025-11-25 (asking.ts, v1 SDK)', 'legacy', asking[0].url, p.latency),
-    await elicitation(gw.base, token, '2026-07-28 (asking.ts, v2 SDK)', 'modern', asking[1].url, p.latency),
+    await elicitation(gw.base, token, '2025-11-25 (asking.ts, v1 SDK)', 'legacy', upProc.asking_legacy, p.latency),
+    await elicitation(gw.base, token, '2026-07-28 (asking.ts, v2 SDK)', 'modern', upProc.asking_modern, p.latency),
   ]
   return { latency: lat, floor: [], upstream: [], store_ops: [], listing: [], cold_start: [], throughput: [], stdio: 'not run (--only elicitation)', rate_limit: [], elicitation: elic }
 }

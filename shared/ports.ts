@@ -55,6 +55,16 @@ export interface TxOps {
   delete(col: string, id: string): void
 }
 
+export interface Committed<T> {
+  /**
+   * Called with the new record once the write is decided and this process reads it,
+   * before the promise resolves: where durability lags the commit (LocalStore's group
+   * commit) that is before the write is durable, so a caller may start what the write
+   * allows while the disk catches up (Firestore: at the commit, which is durable).
+   */
+  committed?: (r: Rec<T>) => void
+}
+
 /**
  * Typed collections of JSON records keyed by id, ordered by id in `list`.
  *
@@ -67,10 +77,10 @@ export interface TxOps {
  */
 export interface Store {
   get<T>(col: string, id: string): Promise<Rec<T> | null>
-  /** Create; fails with `conflict` if the id exists (and has not expired). */
-  create<T>(col: string, id: string, data: T): Promise<Rec<T>>
+  /** Create; fails with `conflict` if the id exists (and has not expired). `committed` as for `update`. */
+  create<T>(col: string, id: string, data: T, opts?: Committed<T>): Promise<Rec<T>>
   /** Replace data with `fn(old)`, atomically; `ifVersion` is an optional precondition. */
-  update<T>(col: string, id: string, fn: (old: T) => T, opts?: { ifVersion?: number }): Promise<Rec<T>>
+  update<T>(col: string, id: string, fn: (old: T) => T, opts?: { ifVersion?: number } & Committed<T>): Promise<Rec<T>>
   /** Delete; true if something was deleted. */
   delete(col: string, id: string, opts?: { ifVersion?: number }): Promise<boolean>
   list<T>(col: string, q: ListQuery): Promise<Page<T>>

@@ -78,6 +78,21 @@ export function storeContract(name: string, make: () => Promise<ContractFixture>
     assert.equal(await f.store.get('things', 'a'), { id: 'a', data: { n: 2 }, version: 2 })
   })
 
+  test('update tells `committed` of the new record before it resolves (a caller may act on it while it becomes durable)', async ({ f }) => {
+    await f.store.create('things', 'c', { n: 1 })
+    let seen: unknown
+    const r = await f.store.update<{ n: number }>('things', 'c', (o) => ({ n: o.n + 1 }), { committed: (x) => { seen = structuredClone(x) } })
+    assert.equal(seen, { id: 'c', data: { n: 2 }, version: 2 })
+    assert.equal(r, seen)
+  })
+
+  test('create tells `committed` of the new record before it resolves', async ({ f }) => {
+    let seen: unknown
+    const r = await f.store.create('things', 'd', { n: 1 }, { committed: (x) => { seen = structuredClone(x) } })
+    assert.equal(seen, { id: 'd', data: { n: 1 }, version: 1 })
+    assert.equal(r, seen)
+  })
+
   test('updating a missing record fails with not_found', async ({ f }) => {
     await rejects(() => f.store.update('things', 'nope', (o) => o), code('not_found'))
   })

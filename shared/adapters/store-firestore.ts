@@ -2,7 +2,7 @@
 import type { DocumentReference, DocumentSnapshot, Firestore, Query, Timestamp } from '@google-cloud/firestore'
 import { AppError } from '../errors.js'
 import { MAX_DOC_BYTES, MAX_TX_WRITES, checkFind, checkList, decodeCursor, decodeFindCursor, encodeCursor, encodeFindCursor } from './store-limits.js'
-import { systemClock, type Clock, type FindQuery, type ListQuery, type Page, type Rec, type Store, type TxOps } from '../ports.js'
+import { systemClock, type Clock, type Committed, type FindQuery, type ListQuery, type Page, type Rec, type Store, type TxOps } from '../ports.js'
 
 type Sdk = typeof import('@google-cloud/firestore')
 
@@ -56,7 +56,11 @@ export class FirestoreStore implements Store {
     return this.run(async ({ db }) => this.rec<T>(await this.ref(db, col, id).get()))
   }
 
-  async create<T>(col: string, id: string, data: T): Promise<Rec<T>> {
+  async create<T>(col: string, id: string, data: T, opts?: Committed<T>): Promise<Rec<T>> {
+    return committed(await this.create0(col, id, data), opts)
+  }
+
+  private create0<T>(col: string, id: string, data: T): Promise<Rec<T>> {
     const d = json(data)
     return this.run(async ({ db, sdk }) => {
       const ref = this.ref(db, col, id)
@@ -75,7 +79,11 @@ export class FirestoreStore implements Store {
     })
   }
 
-  async update<T>(col: string, id: string, fn: (old: T) => T, opts?: { ifVersion?: number }): Promise<Rec<T>> {
+  async update<T>(col: string, id: string, fn: (old: T) => T, opts?: { ifVersion?: number } & Committed<T>): Promise<Rec<T>> {
+    return committed(await this.update0(col, id, fn, opts), opts)
+  }
+
+  private update0<T>(col: string, id: string, fn: (old: T) => T, opts?: { ifVersion?: number }): Promise<Rec<T>> {
     return this.run(({ db, sdk }) => {
       const ref = this.ref(db, col, id)
       return db.runTransaction(async (t) => {
@@ -306,6 +314,14 @@ export class FirestoreStore implements Store {
 function toDoc(sdk: Sdk, d: unknown, v: number): Doc {
   const exp = (d as { expires_at?: unknown } | null)?.expires_at
   return typeof exp === 'number' ? { d, v, [TTL_FIELD]: sdk.Timestamp.fromMillis(exp) } : { d, v }
+}
+
+/** The commit is what makes a write durable here: `committed` hears of it as the caller does. */
+function committed<T>(r: Rec<T>, opts?: Committed<T>): Rec<T> {
+  try {
+    opts?.committed?.(r)
+  } catch {}
+  return r
 }
 
 /** Records are JSON: a round trip drops `undefined` (which Firestore rejects) and unshares the caller's object. */

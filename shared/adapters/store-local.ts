@@ -1,7 +1,7 @@
 import { AppError } from '../errors.js'
 import { Journal, type JournalWrite } from './journal.js'
 import { MAX_DOC_BYTES, MAX_TX_WRITES, checkFind, checkList, decodeCursor, decodeFindCursor, encodeCursor, encodeFindCursor } from './store-limits.js'
-import { systemClock, type Clock, type FindQuery, type ListQuery, type Page, type Rec, type Store, type TxOps } from '../ports.js'
+import { systemClock, type Clock, type Committed, type FindQuery, type ListQuery, type Page, type Rec, type Store, type TxOps } from '../ports.js'
 
 /** One live record: data kept serialised, so callers never share objects with the store. */
 interface Entry {
@@ -141,17 +141,17 @@ export class LocalStore implements Store {
     return e ? rec<T>(id, e) : null
   }
 
-  async create<T>(col: string, id: string, data: T): Promise<Rec<T>> {
+  async create<T>(col: string, id: string, data: T, opts?: Committed<T>): Promise<Rec<T>> {
     checkKey(col, id)
     await this.ready(col)
     const s = ser(data)
     return this.locked(() => {
       if (this.live(col, id)) throw new AppError('conflict', `${col}/${id} already exists`)
-      return rec<T>(id, this.commit([{ col, id, s }])[0]!)
+      return committed(rec<T>(id, this.commit([{ col, id, s }])[0]!), opts)
     })
   }
 
-  async update<T>(col: string, id: string, fn: (old: T) => T, opts?: { ifVersion?: number }): Promise<Rec<T>> {
+  async update<T>(col: string, id: string, fn: (old: T) => T, opts?: { ifVersion?: number } & Committed<T>): Promise<Rec<T>> {
     checkKey(col, id)
     await this.ready(col)
     return this.locked(() => {
@@ -159,7 +159,7 @@ export class LocalStore implements Store {
       if (!e) throw new AppError('not_found', `${col}/${id} not found`)
       if (opts?.ifVersion !== undefined && opts.ifVersion !== e.v) throw new AppError('precondition_failed', `${col}/${id} has changed`)
       const s = ser(fn(JSON.parse(e.s) as T))
-      return rec<T>(id, this.commit([{ col, id, s }])[0]!)
+      return committed(rec<T>(id, this.commit([{ col, id, s }])[0]!), opts)
     })
   }
 
@@ -503,6 +503,12 @@ function entry(s: string, v: number): Entry {
 }
 
 const rec = <T>(id: string, e: Entry): Rec<T> => ({ id, data: JSON.parse(e.s) as T, version: e.v })
+/** Tells `opts.committed` of a write that is in memory and journaled, before the flush that makes it durable (which the caller's promise waits for). */
+function committed<T>(r: Rec<T>, opts?: Committed<T>): Rec<T> {
+  const fn = opts?.committed
+  if (fn) queueMicrotask(() => { try { fn(r) } catch {} })
+  return r
+}
 const key = (col: string, id: string) => `${col}\u0000${id}`
 const size = (col: string, id: string, e: Entry) => e.s.length + col.length + id.length + 32
 // Firestore orders document ids by UTF-8 bytes; code-unit order matches it for the BMP.

@@ -6,7 +6,6 @@
 import type { Caller } from '../auth/caller.js'
 import type { Deps } from '../deps.js'
 import { AppError, problem } from '../errors.js'
-import { newId } from '../ids.js'
 import { check } from '../validate.js'
 import { inputBody } from '../mcp/schema.js'
 import { load } from '../registry/read.js'
@@ -14,7 +13,7 @@ import type { Rec } from '../ports.js'
 import type { McpConfig } from '../registry/model.js'
 import type { Declared } from '../mcp/sessions.js'
 import { answered, CANCELLED_STATUS, cancelledProblem, executionView, inputRequiredView, KEEP_MS, terminal, type Execution, type Op } from './model.js'
-import { change, createExecution, loadExecution, resultOf } from './records.js'
+import { change, createExecution, executionId, loadExecution, resultOf } from './records.js'
 import { answerKind, checkAnswers } from './requests.js'
 import { inputAudit, runLeg, type Leg, type LegHooks } from './run.js'
 import { tell, waitFor } from './wait.js'
@@ -34,7 +33,7 @@ export interface Started {
  * that asked for async passes no signal.
  */
 export async function startExecution(d: Deps, caller: Caller, rec: Rec<McpConfig>, op: Op, name: string, args: Record<string, unknown>, declared: Declared, o: { signal?: AbortSignal; async?: boolean; hooks?: LegHooks; before?: Leg['before'] } = {}): Promise<Started> {
-  const id = newId()
+  const id = executionId(d)
   const now = d.clock.now()
   const e: Execution = {
     owner: caller.sub, org: caller.org ?? null, mcp_id: rec.id, op, name, declared, era: null, status: 'working', round: 0, progress: null,
@@ -88,24 +87,26 @@ export async function answerExecution(d: Deps, caller: Caller, id: string, body:
   // A 2026-07-28 retry needs the config: read while the answer is taken.
   const configP = cur.era === 'modern' ? load(d, caller, cur.mcp_id) : Promise.reject(new Error('unused'))
   configP.catch(() => {})
+  // The 2026-07-28 retry starts once the answer is taken, while the store makes that durable.
+  let retry: Promise<ReturnType<typeof runLeg>> | undefined
+  const retryOn = (taken: Execution) => (retry ??= configP.then((config) => runLeg(d, caller, {
+    id, rec: config, e: taken, args: cur.resume?.arguments ?? {}, stored: true,
+    retry: { responses: answers, requestState: cur.resume?.request_state ?? null },
+  }, o.hooks)))
   const taken = await change(d, id, (x) => {
     if (x.status !== 'input_required' || x.round !== round) throw notWaiting(x)
     if (expired(x)) throw new AppError('expired', 'This execution stopped waiting for input.', { execution_id: id })
     return { ...x, status: 'working', answers: x.era === 'legacy' ? answers : null, answer_by: null }
-  })
+  }, cur.era === 'modern' ? (x) => void retryOn(x).catch(() => {}) : undefined)
   inputAudit(d, caller, id, { ...taken, input_requests: cur.input_requests }, answerKind(answers))
   // A 2025 call held on this instance has its answer at once (elsewhere, through the store's watch).
   if (taken.era === 'legacy') tell(id, taken)
   if (taken.era === 'modern') {
-    const config = await configP.catch(async (err) => {
+    const leg = await retryOn(taken).catch(async (err) => {
       // The config went (or is no longer the caller's) between the question and the answer: nothing to retry on.
       await change(d, id, (x) => ({ ...x, status: 'failed', error: problem(err).body, resume: null }))
       throw err
     })
-    const leg = runLeg(d, caller, {
-      id, rec: config, e: taken, args: cur.resume?.arguments ?? {}, stored: true,
-      retry: { responses: answers, requestState: cur.resume?.request_state ?? null },
-    }, o.hooks)
     return { e: taken, stopped: leg.stopped }
   }
   // The holder of the call passes `answers` on; the next stop is a new round or the end.

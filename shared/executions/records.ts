@@ -5,9 +5,10 @@
 import type { Caller } from '../auth/caller.js'
 import type { Deps } from '../deps.js'
 import { AppError } from '../errors.js'
-import { maskSecrets } from '../log.js'
+import { logContext, maskSecrets } from '../log.js'
 import { track } from '../background.js'
 import type { Rec, Store } from '../ports.js'
+import { newId } from '../ids.js'
 import { EXECUTIONS, EXECUTION_PARTS, KEEP_MS, type Execution } from './model.js'
 
 /** Below Firestore's 1 MiB per document, with room for the rest of the record. */
@@ -19,45 +20,108 @@ const notFound = () => new AppError('not_found', 'No such execution.')
 /** The caller's execution; someone else's is 404, like a missing one. */
 export async function loadExecution(d: Deps, caller: Caller, id: string): Promise<Rec<Execution>> {
   if (!/^[A-Za-z0-9_-]{1,64}$/.test(id)) throw notFound()
-  // A result this instance answered with before storing it is read once stored.
+  // A question or result this instance answered with before storing it is read once stored.
   await behind.get(id)
-  const rec = await (await d.store()).get<Execution>(EXECUTIONS, id)
+  const store = await d.store()
+  const rec = (await store.get<Execution>(EXECUTIONS, id)) ?? (await appeared(d, store, id))
   if (!rec || rec.data.owner !== caller.sub) throw notFound()
   return rec
 }
 
+/** How long after its id is made an execution may still be on its way to the store (its first question is answered before stored). */
+const YOUNG_MS = 10_000
+const SKEW_MS = 5_000
+/** An execution id: 128 random bits, then when it was made (9 base-36 digits), which says how long a reader elsewhere waits for it. */
+export const executionId = (d: Deps) => `${newId()}${d.clock.now().toString(36).padStart(9, '0')}`
+
+/**
+ * A young execution missing here may be on its way from the instance that
+ * answered its first question (to a caller that answered at once, through
+ * another instance): waits for it until YOUNG_MS after its id was made.
+ */
+async function appeared(d: Deps, store: Store, id: string): Promise<Rec<Execution> | null> {
+  const made = id.length === 31 && /^[0-9a-z]{9}$/.test(id.slice(22)) ? Number.parseInt(id.slice(22), 36) : Number.NaN
+  const ms = made + YOUNG_MS - d.clock.now()
+  // Instances' clocks may differ a little.
+  if (!(ms > 0 && ms <= YOUNG_MS + SKEW_MS)) return null
+  return new Promise((resolve) => {
+    let done = false
+    let unwatch = () => {}
+    const finish = (r: Rec<Execution> | null) => {
+      if (done) return
+      done = true
+      clearTimeout(timer)
+      unwatch()
+      resolve(r)
+    }
+    const timer = setTimeout(() => finish(null), ms)
+    unwatch = store.watch<Execution>(EXECUTIONS, id, (r) => { if (r) finish(r) })
+    if (done) unwatch()
+  })
+}
+
 /**
  * Changes a record atomically with `fn` (which may refuse by throwing), moving
- * its expiry on. Secret values this request has seen are masked in everything
+ * its expiry on; `committed` sees the change once decided, maybe before it is
+ * durable (the store's `committed`). Secret values this request has seen are masked in everything
  * stored (an upstream may echo them in a question or a result).
  */
-export async function change(d: Deps, id: string, fn: (e: Execution) => Execution): Promise<Execution> {
+export async function change(d: Deps, id: string, fn: (e: Execution) => Execution, committed?: (e: Execution) => void): Promise<Execution> {
   const store = await d.store()
   const rec = await store.update<Execution>(EXECUTIONS, id, (old) => {
     const now = d.clock.now()
     const next = fn(old)
     return masked({ ...next, updated_at: now, expires_at: Math.max(now + KEEP_MS, next.answer_by ?? 0) })
-  })
+  }, committed ? { committed: (r) => committed(r.data) } : undefined)
   return rec.data
 }
 
 /** Writes of this instance that its answer went out before (the result of a call), by execution. */
 const behind = new Map<string, Promise<unknown>>()
 
-/** Runs `write` after the answer: reads of `id` on this instance wait for it; shutdown waits for it too. */
-export function writeBehind(id: string, write: Promise<unknown>): void {
-  const p = write.catch(() => {})
+/** Runs `write` after the answer: reads of `id` on this instance wait for it (or for `visible`); shutdown waits for it. */
+export function writeBehind(id: string, write: Promise<unknown>, visible: Promise<unknown> = write): void {
+  track(write.catch(() => {}))
+  const p = visible.catch(() => {})
   behind.set(id, p)
-  track(p)
   void p.finally(() => { if (behind.get(id) === p) behind.delete(id) })
 }
 
-export const masked = <T>(v: T): T => JSON.parse(maskSecrets(JSON.stringify(v))) as T
+/** `v` with the secret values this request has seen masked; as it is (no JSON round trip) when it has seen none. */
+export const masked = <T>(v: T): T => (logContext.getStore()?.secrets?.length ? (JSON.parse(maskSecrets(JSON.stringify(v))) as T) : v)
 
 export async function createExecution(d: Deps, id: string, e: Execution): Promise<Execution> {
-  const now = d.clock.now()
-  const rec = await (await d.store()).create<Execution>(EXECUTIONS, id, masked({ ...e, updated_at: now, expires_at: Math.max(now + KEEP_MS, e.answer_by ?? 0) }))
+  const rec = await (await d.store()).create<Execution>(EXECUTIONS, id, stamped(d, e))
   return rec.data
+}
+
+/**
+ * Creates the record after the answer (a durable write less on the way): returns it as it will be
+ * stored, its write, and when this instance can read it (committed, or failed), which this
+ * instance's readers of `id` wait for (`landed`).
+ */
+export function createBehind(d: Deps, id: string, e: Execution): { e: Execution; written: Promise<Execution>; visible: Promise<void> } {
+  const doc = stamped(d, e)
+  let seen!: () => void
+  // This instance reads it once committed (LocalStore: before its flush; an answer's own write comes after it in the journal).
+  const visible = new Promise<void>((r) => (seen = r))
+  const written = d.store().then((s) => s.create<Execution>(EXECUTIONS, id, doc, { committed: () => seen() })).then((r) => r.data)
+  void written.then(seen, seen)
+  writeBehind(id, written, visible)
+  creating.set(id, visible)
+  void visible.finally(() => { if (creating.get(id) === visible) creating.delete(id) })
+  return { e: doc, written, visible }
+}
+
+/** Records this instance answered with before creating them, by execution. */
+const creating = new Map<string, Promise<void>>()
+
+/** Resolves once the record of `id`, if this instance is creating it after an answer, is there (or failed). */
+export const landed = (id: string): Promise<void> | undefined => creating.get(id)
+
+const stamped = (d: Deps, e: Execution): Execution => {
+  const now = d.clock.now()
+  return masked({ ...e, updated_at: now, expires_at: Math.max(now + KEEP_MS, e.answer_by ?? 0) })
 }
 
 /**

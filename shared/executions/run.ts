@@ -28,7 +28,7 @@ import type { Session, Target } from '../mcp/sessions.js'
 import { contentsView, resultView } from '../mcp/views.js'
 import { checkResultDepth } from '../mcp/depth.js'
 import { EXECUTIONS, LOG_DATA_MAX, LOG_KEEP, terminal, type Execution, type InputRequest, type LogLine, type Progress, type StoredLog } from './model.js'
-import { change, complete, createExecution, masked, writeBehind } from './records.js'
+import { change, complete, createBehind, masked, writeBehind } from './records.js'
 import { toInputRequest } from './requests.js'
 import { announce, waitFor } from './wait.js'
 import { log } from '../log.js'
@@ -99,6 +99,9 @@ export function runLeg(d: Deps, caller: Caller, leg: Leg, hooks: LegHooks = {}):
   // A call the caller waits for is stored only once it asks something (nobody else can know of it before):
   // a call that completes without a question writes nothing, one that asks writes once.
   let stored = leg.stored
+  /** The first question's write, answered before it landed (below). */
+  let storing: Promise<void> | undefined
+  let lost: AppError | undefined
   const watchCancel = () =>
     void d.store().then((s) => {
       if (finished) return
@@ -168,6 +171,7 @@ export function runLeg(d: Deps, caller: Caller, leg: Leg, hooks: LegHooks = {}):
       const reason = ac.signal.reason
       const failure = timedOut ?? (reason instanceof AppError && reason.code === 'unavailable' ? reason : err)
       const body = problem(failure).body
+      if (storing) await storing
       const next = stored ? await change(d, id, (x) => (terminal(x.status) ? x : { ...x, ...progress.withLogs(x), era, status: 'failed', error: body, input_requests: null, answers: null, resume: null })).catch(() => null) : null
       stop(next ?? { ...e, status: 'failed', error: body, transient: !stored })
       note(failure instanceof AppError && failure.code === 'cancelled' ? 'cancelled' : 'error', String(body.code), failure)
@@ -219,9 +223,19 @@ export function runLeg(d: Deps, caller: Caller, leg: Leg, hooks: LegHooks = {}):
         return { ...x, ...progress.withLogs(x), era, status: 'input_required', round: x.round + 1, input_requests: requests, answer_by: answerBy, answers: null, resume, ...heldBy(era) }
       })
     } else {
-      next = await createExecution(d, id, { ...e, era, status: 'input_required', round: e.round + 1, input_requests: requests, answer_by: answerBy, answers: null, resume, ...heldBy(era) })
+      // The first question is answered before it is stored, as a result is (a durable write less on
+      // the way): readers here wait for its commit, readers elsewhere for a young execution to appear
+      // (records.ts); this leg watches for a cancel, and waits for an answer, once it is committed.
+      const w = createBehind(d, id, { ...e, era, status: 'input_required', round: e.round + 1, input_requests: requests, answer_by: answerBy, answers: null, resume, ...heldBy(era) })
+      next = w.e
       stored = true
-      watchCancel()
+      w.written.catch((err) => {
+        lost = new AppError('unavailable', 'The execution could not be stored; start it again.')
+        log('ERROR', 'execution question not stored', { execution_id: id, error: String(err) })
+        ac.abort(lost)
+      })
+      // Readable here once committed (before the store's flush); a failed write has set `lost` by then.
+      storing = w.visible.then(() => { if (!lost) watchCancel() })
     }
     inputAudit(d, caller, id, next, 'asked')
     return next
@@ -244,6 +258,8 @@ export function runLeg(d: Deps, caller: Caller, leg: Leg, hooks: LegHooks = {}):
     const asked = await ask({ [key]: toInputRequest(d, e.declared, method, params) }, 'legacy', null)
     progress.pause()
     stop(asked)
+    if (storing) await storing
+    if (lost) return endCall(lost)
     const got = await waitFor(d, id, (x) => !x || terminal(x.status) || (x.round === asked.round && x.answers !== null), asked.answer_by! - d.clock.now(), ac.signal)
     if (!got || got.status === 'cancelled' || ac.signal.aborted) return endCall(new AppError('cancelled', 'The execution was cancelled.'))
     if (got.round !== asked.round || !got.answers) {

@@ -6,6 +6,7 @@
 import type { Deps } from '../deps.js'
 import type { Execution } from './model.js'
 import { EXECUTIONS, terminal } from './model.js'
+import { landed } from './records.js'
 
 /**
  * Resolves with the record once `pred` holds for it, or with the last state
@@ -13,6 +14,8 @@ import { EXECUTIONS, terminal } from './model.js'
  * state observed on the way (streaming follows progress with it).
  */
 export async function waitFor(d: Deps, id: string, pred: (e: Execution | null) => boolean, ms: number, signal?: AbortSignal, each?: (e: Execution | null) => void): Promise<Execution | null> {
+  // A record this instance answered with before storing it is watched once stored (else the watch says "gone").
+  await landed(id)
   const store = await d.store()
   return new Promise((resolve) => {
     let last: Execution | null = null

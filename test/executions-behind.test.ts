@@ -1,0 +1,194 @@
+/**
+ * The first question of an execution is answered before its record is
+ * stored (issue #13's bench goal: no durable write on the way of a round's
+ * first request). Against a real LocalStore whose execution writes are held
+ * until the test lets them through (a slow Firestore commit): the question
+ * still reaches the caller, and this instance's reads, answers and cancels
+ * wait for the write; a write that fails ends the call upstream; another
+ * instance waits for a young execution to appear instead of answering 404.
+ */
+import { suite } from 'uvu'
+import * as assert from 'uvu/assert'
+import { mkdtemp, rm } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { startGateway, type Gateway, type Res } from './support/gateway.js'
+import { startAskingLegacy, startAskingModern, type AskingHandle } from './servers/asking.js'
+import { endEach } from './support/assert.js'
+import { LocalStore } from '../shared/adapters/store-local.js'
+import type { Store } from '../shared/ports.js'
+import { EXECUTIONS, type Execution } from '../shared/executions/model.js'
+import { executionId, loadExecution } from '../shared/executions/records.js'
+import { newId } from '../shared/ids.js'
+
+let logFrom = 0
+const test = endEach(suite('executions answered before stored'), () => {
+  for (const l of gw.logs.slice(logFrom)) assert.not.ok(l.includes('"status":500'), l.slice(0, 300))
+})
+let gw: Gateway
+let dir: string
+let real: LocalStore
+let alice: string
+let legacy: AskingHandle
+let modern: AskingHandle
+const ids: Record<'legacy' | 'modern', string> = { legacy: '', modern: '' }
+const FORM = { elicitation: { form: {} } }
+const ANSWER = { action: 'accept', content: { name: 'Ada', age: 36 } }
+
+/** While set, creating an execution record waits for it (then fails if `failCreate`). */
+let held: Promise<void> | undefined
+let failCreate = false
+/** Resolved when someone starts watching the execution with this id. */
+const watching = new Map<string, () => void>()
+
+/** The real store, with execution creates held at the gate and watches reported. */
+const store = (s: LocalStore): Store =>
+  new Proxy(s, {
+    get(t, k) {
+      if (k === 'create') {
+        return async (col: string, id: string, data: unknown) => {
+          if (col === EXECUTIONS && held) {
+            await held
+            if (failCreate) throw new Error('store unavailable (test)')
+          }
+          return t.create(col, id, data)
+        }
+      }
+      if (k === 'watch') {
+        return (col: string, id: string, on: (r: unknown) => void) => {
+          if (col === EXECUTIONS) watching.get(id)?.()
+          return t.watch(col, id, on)
+        }
+      }
+      const v = Reflect.get(t, k) as unknown
+      return typeof v === 'function' ? v.bind(t) : v
+    },
+  })
+
+function gate(): () => void {
+  let release!: () => void
+  held = new Promise((r) => (release = r))
+  return () => {
+    release()
+    held = undefined
+  }
+}
+
+/** `p` if it settles within `ms`; else null (the execute that must not wait for a held write). */
+const within = <T>(p: Promise<T>, ms: number) => Promise.race([p, new Promise<null>((r) => setTimeout(() => r(null), ms).unref())])
+
+const exec = (era: 'legacy' | 'modern') => gw.req('POST', `/mcps/${ids[era]}/tools/ask_form/execute`, { token: alice, body: { arguments: {}, capabilities: FORM } })
+const ok = (r: Res, status = 200) => assert.is(r.status, status, r.text)
+
+test.before(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'gw-behind-'))
+  real = await LocalStore.open({ dir })
+  gw = await startGateway({ over: { store: async () => store(real) } })
+  alice = await gw.token('alice')
+  legacy = await startAskingLegacy()
+  modern = await startAskingModern()
+  for (const era of ['legacy', 'modern'] as const) {
+    const r = await gw.req('POST', '/mcps', { token: alice, body: { name: `asking ${era}`, type: 'http', endpoint: (era === 'legacy' ? legacy : modern).url, config: { tool_policy: { mode: 'open' } } } })
+    ok(r, 201)
+    ids[era] = r.json.id
+  }
+})
+test.after(async () => {
+  held = undefined
+  await gw?.close()
+  await legacy?.stop()
+  await modern?.stop()
+  if (dir) await rm(dir, { recursive: true, force: true })
+})
+test.before.each(() => {
+  logFrom = gw.logs.length
+  failCreate = false
+})
+
+for (const era of ['legacy', 'modern'] as const) {
+  test(`${era}: the question reaches the caller while its write is on its way; GET and the answer here wait for it`, async () => {
+    const release = gate()
+    let r: Res | null
+    try {
+      // Before: execute answered only once the question was stored, so never while the write is held.
+      r = await within(exec(era), 10_000)
+    } finally {
+      if (!held) release()
+    }
+    assert.ok(r, 'execute waited for the question to be stored')
+    ok(r)
+    assert.is(r.json.status, 'input_required')
+    const view = gw.req('GET', `/executions/${r.json.execution_id}`, { token: alice })
+    release()
+    const v = await view
+    ok(v)
+    assert.is(v.json.status, 'input_required')
+    assert.equal(v.json.input_requests, r.json.input_requests)
+    const key = Object.keys(r.json.input_requests)[0]!
+    const a = await gw.req('POST', `/executions/${r.json.execution_id}/input`, { token: alice, body: { responses: { [key]: ANSWER } } })
+    ok(a)
+    assert.is(a.json.status, 'completed')
+    assert.equal(a.json.content, [{ type: 'text', text: 'hello Ada (36)' }])
+  })
+
+  test(`${era}: a cancel sent while the question's write is on its way cancels it`, async () => {
+    const release = gate()
+    const r = await within(exec(era), 10_000)
+    const del = r ? gw.req('DELETE', `/executions/${r.json.execution_id}`, { token: alice }) : undefined
+    release()
+    assert.ok(r, 'execute waited for the question to be stored')
+    ok(await del!, 204)
+    const v = await gw.req('GET', `/executions/${r.json.execution_id}`, { token: alice })
+    assert.is(v.json.status, 'cancelled', v.text)
+  })
+}
+
+test('legacy: a question whose write fails ends its call upstream, and the execution is not found', async () => {
+  const release = gate()
+  failCreate = true
+  const cancelled = legacy.cancelled
+  const r = await within(exec('legacy'), 10_000)
+  release()
+  assert.ok(r, 'execute waited for the question to be stored')
+  assert.is(r.json.status, 'input_required')
+  const deadline = Date.now() + 20_000
+  while (legacy.cancelled === cancelled) {
+    assert.ok(Date.now() < deadline, 'the upstream request was never cancelled')
+    await new Promise((res) => setTimeout(res, 50))
+  }
+  const v = await gw.req('GET', `/executions/${r.json.execution_id}`, { token: alice })
+  assert.is(v.status, 404, v.text)
+  assert.ok(gw.logs.slice(logFrom).some((l) => l.includes('execution question not stored')))
+})
+
+const doc = (owner: string): Execution => {
+  const now = Date.now()
+  return {
+    owner, org: null, mcp_id: 'm', op: 'tool', name: 't', declared: FORM, era: 'modern', status: 'input_required', round: 1, progress: null,
+    input_requests: {}, answer_by: now + 60_000, answers: null, resume: null, result: null, result_parts: 0, error: null, created_at: now, updated_at: now, expires_at: now + 60_000,
+  }
+}
+
+test('another instance waits for a young execution to be stored; an unknown or foreign one is 404', async () => {
+  const d = gw.deps
+  const caller = { sub: 'alice', admin: false }
+  for (const owner of ['alice', 'bob']) {
+    const id = executionId(d)
+    const watched = new Promise<void>((r) => watching.set(id, r))
+    // No write of this instance is pending for it: as on an instance that did not answer the question.
+    const got = loadExecution(d, caller, id).then((rec) => rec.data.owner, (e) => e.code as string)
+    await watched
+    await real.create(EXECUTIONS, id, doc(owner))
+    assert.is(await got, owner === 'alice' ? 'alice' : 'not_found')
+    watching.delete(id)
+  }
+  // Never made here (or made long ago): no wait for the store.
+  const t0 = performance.now()
+  for (const id of [newId(), `${newId()}${(Date.now() - 60_000).toString(36).padStart(9, '0')}`]) {
+    const e = await loadExecution(d, caller, id).then(() => null, (x) => x)
+    assert.is(e?.code, 'not_found')
+  }
+  assert.ok(performance.now() - t0 < 5_000, 'an unknown execution waited for the store')
+})
+
+test.run()
