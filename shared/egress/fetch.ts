@@ -30,8 +30,8 @@ const systemLookup: Lookup = (host) => lookup(host, { all: true })
 
 const agents = new Map<Lookup, Map<string, Agent>>()
 
-function agentFor(policy: EgressPolicy, resolve: Lookup): Agent {
-  const key = JSON.stringify(policy)
+function agentFor(policy: EgressPolicy, resolve: Lookup, connections: number): Agent {
+  const key = `${connections}|${JSON.stringify(policy)}`
   let byPolicy = agents.get(resolve)
   if (!byPolicy) agents.set(resolve, (byPolicy = new Map()))
   let agent = byPolicy.get(key)
@@ -39,7 +39,7 @@ function agentFor(policy: EgressPolicy, resolve: Lookup): Agent {
   const base = buildConnector({ timeout: 10_000 })
   agent = new Agent({
     keepAliveTimeout: 30_000,
-    connections: 128,
+    connections,
     connect: (opts, cb) => {
       const host = opts.hostname.replace(/^\[|\]$/g, '')
       const port = Number(opts.port) || (opts.protocol === 'https:' ? 443 : 80)
@@ -73,6 +73,8 @@ export interface GuardOptions extends Cap {
   collect?: (init: RequestInit) => boolean
   /** Name resolution for the connect-time check (default: the system resolver). */
   lookup?: Lookup
+  /** Sockets per upstream origin (EGRESS_CONNECTIONS_PER_ORIGIN, default 128); more requests queue. */
+  connections?: number
   /**
    * The gate the JSON-RPC messages of this answer pass before the client
    * sees them (SSE answers and JSON batches); none means all pass. A GET
@@ -90,7 +92,7 @@ const IN_FLIGHT = 1000
 const raised = new WeakSet<AbortSignal>()
 
 export function guardedFetch(policy: EgressPolicy, opts: GuardOptions): FetchLike {
-  const dispatcher = agentFor(policy, opts.lookup ?? systemLookup)
+  const dispatcher = agentFor(policy, opts.lookup ?? systemLookup, opts.connections ?? 128)
   return async function guarded(input, init = {}) {
     let url = String(input instanceof URL ? input.href : input)
     for (let hop = 0; ; hop++) {

@@ -104,6 +104,7 @@ async function open(d: Deps, t: Target, signal: AbortSignal, live = false, o: Co
   const policy = policyOf(d)
   const guarded = guardedFetch(policy, {
     maxBytes: d.config.maxResultBytes,
+    connections: d.config.egressConnections,
     onTooLarge: () => fault(new TooLarge(d.config.maxResultBytes)),
     // Answers are read whole unless someone follows them: a private (streaming)
     // connection, or a request that asks for progress notifications.
