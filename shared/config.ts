@@ -319,14 +319,17 @@ function parseDiscoveryConfig(env: Record<string, string | undefined>, local: bo
   }
 }
 
-// ---- upstream connections (shared/egress/fetch.ts) ----------------------------------------
+// ---- upstream connections (shared/egress/fetch.ts, shared/agent/serve.ts) ------------------
 export interface Config {
   /** EGRESS_CONNECTIONS_PER_ORIGIN: sockets the gateway opens to one upstream origin for requests. */
   egressConnections: number
+  /** AGENT_SESSIONS_PER_USER: 2025 agent sessions one user keeps open on one MCP endpoint, per instance. */
+  agentSessionsPerUser: number
 }
 
 function parseConnectionConfig(env: Record<string, string | undefined>) {
   return {
     egressConnections: int(env.EGRESS_CONNECTIONS_PER_ORIGIN, 128, 1, 4096, 'EGRESS_CONNECTIONS_PER_ORIGIN'),
+    agentSessionsPerUser: int(env.AGENT_SESSIONS_PER_USER, 32, 1, 1000, 'AGENT_SESSIONS_PER_USER'),
   }
 }
