@@ -123,6 +123,7 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
     ...parseQuotaConfig(env),
     ...parseRateLimitConfig(env),
     ...parseDiscoveryConfig(env, local),
+    ...parseConnectionConfig(env),
   }
 }
 
@@ -315,5 +316,20 @@ function parseDiscoveryConfig(env: Record<string, string | undefined>, local: bo
       refreshAudience: env.REGISTRY_REFRESH_AUDIENCE || null,
       refreshInvokers: list(env.REGISTRY_REFRESH_INVOKERS).map((e) => e.toLowerCase()),
     },
+  }
+}
+
+// ---- upstream connections (shared/egress/fetch.ts, shared/agent/serve.ts) ------------------
+export interface Config {
+  /** EGRESS_CONNECTIONS_PER_ORIGIN: sockets the gateway opens to one upstream origin for requests. */
+  egressConnections: number
+  /** AGENT_SESSIONS_PER_USER: 2025 agent sessions one user keeps open on one MCP endpoint, per instance. */
+  agentSessionsPerUser: number
+}
+
+function parseConnectionConfig(env: Record<string, string | undefined>) {
+  return {
+    egressConnections: int(env.EGRESS_CONNECTIONS_PER_ORIGIN, 128, 1, 4096, 'EGRESS_CONNECTIONS_PER_ORIGIN'),
+    agentSessionsPerUser: int(env.AGENT_SESSIONS_PER_USER, 32, 1, 1000, 'AGENT_SESSIONS_PER_USER'),
   }
 }

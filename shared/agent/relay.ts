@@ -26,6 +26,9 @@ const NOTIFICATIONS = [
 /** A capability the agent declared, and the request it lets the server make of it. */
 const REQUESTS = { elicitation: 'elicitation/create', sampling: 'sampling/createMessage', roots: 'roots/list' } as const
 
+/** The upstream client key of a 2025 session's own connections. */
+export const sessionKey = (id: string) => `s:${id}`
+
 /**
  * The upstream client for an agent: it declares the agent's own elicitation,
  * sampling and roots capabilities, so the server asks what the agent can
@@ -35,7 +38,7 @@ const REQUESTS = { elicitation: 'elicitation/create', sampling: 'sampling/create
 export function clientFor(caps: Record<string, unknown>, session?: { id: string; downstream: Downstream }): NonNullable<ConnectOptions['client']> {
   const declared: Record<string, unknown> = {}
   for (const k of Object.keys(REQUESTS)) if (caps[k] && typeof caps[k] === 'object') declared[k] = caps[k]
-  const key = session ? `s:${session.id}` : `c:${createHash('sha256').update(JSON.stringify(declared)).digest('base64url').slice(0, 16)}`
+  const key = session ? sessionKey(session.id) : `c:${createHash('sha256').update(JSON.stringify(declared)).digest('base64url').slice(0, 16)}`
   return {
     key,
     capabilities: declared,

@@ -14,8 +14,9 @@ import { AppError } from '../errors.js'
 import { secretMasker } from '../log.js'
 import type { Ctx } from '../http.js'
 import type { Deps } from '../deps.js'
-import { clientFor, type Downstream } from './relay.js'
+import { clientFor, sessionKey, type Downstream } from './relay.js'
 import { cancelPlain, fastPath, plainModernCall, plainToolCall, servePlain, type Inflight, type ToolCall } from './fast.js'
+import { closeClient } from '../mcp/sessions.js'
 
 /** What one endpoint serves: a server for a request or session, given its upstream client. */
 export interface Endpoint {
@@ -52,6 +53,23 @@ function drop(id: string) {
   sessions.delete(id)
   clearInterval(s.watch)
   void s.server.close().catch(() => {})
+  // Its upstream sessions end with it (their streams hold sockets), not at the warm connections' idle sweep.
+  closeClient(sessionKey(id))
+}
+
+/**
+ * Over the caller's cap on this endpoint (AGENT_SESSIONS_PER_USER): their least recently used
+ * session ends, everywhere (its record goes, so no instance takes it up); the agent gets 404 on
+ * it and initializes again, as the protocol has it for a session that expired.
+ */
+function capOwner(d: Deps, owner: string): void {
+  const mine = [...sessions.entries()].filter(([, s]) => s.owner === owner)
+  const over = mine.length - d.config.agentSessionsPerUser
+  if (over <= 0) return
+  for (const [id] of mine.sort((a, b) => a[1].lastUsed - b[1].lastUsed).slice(0, over)) {
+    drop(id)
+    void d.store().then((st) => st.delete(AGENT_SESSIONS, id)).catch(() => {})
+  }
 }
 
 function sweep(now = Date.now()) {
@@ -137,6 +155,7 @@ async function open(d: Deps, ep: Endpoint, id: string, caps: Record<string, unkn
     ...(built.call && !Object.keys(client.capabilities).length ? { call: built.call } : {}),
   }
   sessions.set(id, session)
+  capOwner(d, ep.owner)
   if (ep.version) session.watch = watch(ep, session)
   sweeper ??= setInterval(() => sweep(), 60_000).unref()
   if (sessions.size > MAX_SESSIONS) sweep()

@@ -16,7 +16,7 @@ const MAX_ITEMS = 1000
 
 async function getJson(d: Deps, url: string): Promise<{ status: number; json: unknown }> {
   const { maxBytes, timeoutMs } = d.config.discovery
-  const fetchFn = guardedFetch(policyOf(d), { maxBytes, ...(d.lookup ? { lookup: d.lookup } : {}) })
+  const fetchFn = guardedFetch(policyOf(d), { maxBytes, connections: d.config.egressConnections, ...(d.lookup ? { lookup: d.lookup } : {}) })
   const signal = AbortSignal.timeout(timeoutMs)
   try {
     const get = () => fetchFn(url, { method: 'GET', headers: { accept: 'application/json' }, signal })

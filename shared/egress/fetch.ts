@@ -30,8 +30,12 @@ const systemLookup: Lookup = (host) => lookup(host, { all: true })
 
 const agents = new Map<Lookup, Map<string, Agent>>()
 
-function agentFor(policy: EgressPolicy, resolve: Lookup): Agent {
-  const key = JSON.stringify(policy)
+/**
+ * `connections`: sockets per origin, or null for as many as are asked for
+ * (the pool of long-lived streams, whose number the warm connections bound).
+ */
+function agentFor(policy: EgressPolicy, resolve: Lookup, connections: number | null): Agent {
+  const key = `${connections}|${JSON.stringify(policy)}`
   let byPolicy = agents.get(resolve)
   if (!byPolicy) agents.set(resolve, (byPolicy = new Map()))
   let agent = byPolicy.get(key)
@@ -39,7 +43,7 @@ function agentFor(policy: EgressPolicy, resolve: Lookup): Agent {
   const base = buildConnector({ timeout: 10_000 })
   agent = new Agent({
     keepAliveTimeout: 30_000,
-    connections: 128,
+    connections,
     connect: (opts, cb) => {
       const host = opts.hostname.replace(/^\[|\]$/g, '')
       const port = Number(opts.port) || (opts.protocol === 'https:' ? 443 : 80)
@@ -73,6 +77,8 @@ export interface GuardOptions extends Cap {
   collect?: (init: RequestInit) => boolean
   /** Name resolution for the connect-time check (default: the system resolver). */
   lookup?: Lookup
+  /** Sockets per upstream origin (EGRESS_CONNECTIONS_PER_ORIGIN, default 128); more requests queue. */
+  connections?: number
   /**
    * The gate the JSON-RPC messages of this answer pass before the client
    * sees them (SSE answers and JSON batches); none means all pass. A GET
@@ -90,13 +96,17 @@ const IN_FLIGHT = 1000
 const raised = new WeakSet<AbortSignal>()
 
 export function guardedFetch(policy: EgressPolicy, opts: GuardOptions): FetchLike {
-  const dispatcher = agentFor(policy, opts.lookup ?? systemLookup)
+  const resolve = opts.lookup ?? systemLookup
+  // Requests and long-lived streams never share a pool: a stream holds its socket for as long as the
+  // server keeps it open, and streams held to one origin (one per 2025 upstream session) would
+  // otherwise take every socket its requests need, anyone's (docs/decisions.md "Streams apart").
+  const pools: Pools = { calls: agentFor(policy, resolve, opts.connections ?? 128), streams: agentFor(policy, resolve, null) }
   return async function guarded(input, init = {}) {
     let url = String(input instanceof URL ? input.href : input)
     for (let hop = 0; ; hop++) {
       const v = checkUrl(policy, url)
       if (!v.ok) throw new EgressDenied(`${hop ? 'redirect target' : 'URL'} ${v.reason}`)
-      const res = await send(url, init, dispatcher, opts)
+      const res = await send(url, init, pools, opts)
       const location = res.headers.get('location')
       if (res.status >= 300 && res.status < 400 && location) {
         let next: URL | undefined
@@ -119,12 +129,17 @@ export function guardedFetch(policy: EgressPolicy, opts: GuardOptions): FetchLik
   }
 }
 
+interface Pools { calls: Agent; streams: Agent }
+
+/** A GET that asks for an event stream: a 2025 server's standalone stream, or the old SSE transport's. */
+const isStream = (method: string, headers: Record<string, string>) => method === 'GET' && /\btext\/event-stream\b/i.test(headers.accept ?? '')
+
 /**
  * One HTTP exchange with undici's `request` (far lighter than its WHATWG
  * fetch), handed back as a standard Response, with the byte cap counted on
  * the socket's stream.
  */
-async function send(url: string, init: RequestInit, dispatcher: Agent, opts: GuardOptions): Promise<Response> {
+async function send(url: string, init: RequestInit, pools: Pools, opts: GuardOptions): Promise<Response> {
   let body = (init.body ?? undefined) as string | Uint8Array | undefined
   const headers: Record<string, string> = {}
   new Headers(init.headers).forEach((v, k) => { headers[k] = v })
@@ -141,7 +156,9 @@ async function send(url: string, init: RequestInit, dispatcher: Agent, opts: Gua
   }
   let r: Awaited<ReturnType<typeof request>>
   try {
-    r = await request(url, { method: (init.method ?? 'GET') as any, headers, body, signal: init.signal ?? undefined, dispatcher })
+    const method = init.method ?? 'GET'
+    const dispatcher = isStream(method, headers) ? pools.streams : pools.calls
+    r = await request(url, { method: method as any, headers, body, signal: init.signal ?? undefined, dispatcher })
   } catch (e: any) {
     if (e instanceof AppError || init.signal?.aborted || e?.name === 'AbortError') throw e
     // What fetch throws for a network failure, with the reason as its cause.

@@ -77,7 +77,7 @@ const MAX_CALLS = 1000
  * Warm connections by warmKey; `conn` is set once the connect has succeeded. A connect ends within the
  * config's timeout, or at once when `stop` aborts it (shutdown); one that failed leaves the map.
  */
-interface Warm { p: Promise<Conn>; conn?: Conn; stop: AbortController }
+interface Warm { p: Promise<Conn>; conn?: Conn; stop: AbortController; client?: string }
 const warm = new Map<string, Warm>()
 const warmKey = (t: Target, o: ConnectOptions = {}) => `${t.key}|${t.type}|${t.endpoint}${o.client ? `|${o.client.key}` : ''}`
 let sweeper: NodeJS.Timeout | undefined
@@ -104,6 +104,7 @@ async function open(d: Deps, t: Target, signal: AbortSignal, live = false, o: Co
   const policy = policyOf(d)
   const guarded = guardedFetch(policy, {
     maxBytes: d.config.maxResultBytes,
+    connections: d.config.egressConnections,
     onTooLarge: () => fault(new TooLarge(d.config.maxResultBytes)),
     // Answers are read whole unless someone follows them: a private (streaming)
     // connection, or a request that asks for progress notifications.
@@ -233,7 +234,7 @@ async function acquire(d: Deps, t: Target, o: ConnectOptions = {}): Promise<Conn
   // The first caller's connect is shared by concurrent callers; it runs outside any one call's context.
   const stop = new AbortController()
   const signal = AbortSignal.any([AbortSignal.timeout(t.timeoutMs), stop.signal])
-  const entry: Warm = { stop, p: callCtx.exit(() => open(d, t, signal, Boolean(o.client && Object.keys(o.client.capabilities).length), o)) }
+  const entry: Warm = { stop, ...(o.client ? { client: o.client.key } : {}), p: callCtx.exit(() => open(d, t, signal, Boolean(o.client && Object.keys(o.client.capabilities).length), o)) }
   warm.set(key, entry)
   entry.p.then((c) => { entry.conn = c }, () => { if (warm.get(key) === entry) warm.delete(key) })
   sweeper ??= setInterval(() => sweep(), 30_000).unref()
@@ -365,6 +366,21 @@ function noteDropped(gates: NotificationGate[]): void {
 
 /** Tests: run the idle sweep as if it were `now`. */
 export const _sweep = (now: number) => sweep(now)
+
+/**
+ * Closes the warm connections made for one client (`ConnectOptions.client.key`): a 2025 agent
+ * session's own upstream sessions, when that session ends. A call still on one finishes first.
+ */
+export function closeClient(key: string): void {
+  for (const e of [...warm.values()]) {
+    if (e.client !== key) continue
+    if (e.conn) discard(e.conn)
+    else {
+      e.stop.abort(new AppError('cancelled', 'The session that needed this connection ended.'))
+      void e.p.then(close, () => {})
+    }
+  }
+}
 
 /** Close every warm connection (shutdown, tests). */
 export async function closeSessions(): Promise<void> {
