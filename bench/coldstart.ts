@@ -67,7 +67,8 @@ function targets(mcpId: string, baseline?: string): Target[] {
     { fn: 'execute', source: gw, method: 'POST', path: `/api/v1/mcps/${mcpId}/tools/echo/execute`, auth: true, body: { arguments: { message: 'cold' } } },
   ]
   // The compile cache's share, in the same rounds: the same bundle with Node's own switch off.
-  const noCache: Target[] = hasCompileCache() ? own.filter((t) => t.fn === 'listing' || t.fn === 'execute').map((t) => ({ ...t, label: `${t.fn} (no compile cache)`, env: { NODE_DISABLE_COMPILE_CACHE: '1' } })) : []
+  // BENCH_COLD_NOCACHE=0 leaves these rows out (for A/B runs that need only the bundle and a baseline).
+  const noCache: Target[] = hasCompileCache() && process.env.BENCH_COLD_NOCACHE !== '0' ? own.filter((t) => t.fn === 'listing' || t.fn === 'execute').map((t) => ({ ...t, label: `${t.fn} (no compile cache)`, env: { NODE_DISABLE_COMPILE_CACHE: '1' } })) : []
   return [...base, ...noCache, ...own].sort((a, b) => order(a) - order(b))
 }
 const FNS = ['trivial', 'health', 'registry', 'listing', 'execute']
@@ -158,12 +159,14 @@ export async function coldStarts(upstreamUrl: string, o: { reps: number; only?: 
     type Ph = Awaited<ReturnType<typeof phases>>
     const name = (t: Target) => t.label ?? t.fn
     const samples = new Map(ts.map((t) => [name(t), [] as Ph[]]))
-    for (let r = 0; r < o.reps; r++) for (const t of ts) samples.get(name(t))!.push(await phases(t, env, token))
+    // BENCH_COLD_REPS=N: more spawns per row than the default, for A/B runs of small levers.
+    const reps = Number(process.env.BENCH_COLD_REPS) || o.reps
+    for (let r = 0; r < reps; r++) for (const t of ts) samples.get(name(t))!.push(await phases(t, env, token))
     const out: ColdStart[] = []
     for (const [i, t] of ts.entries()) {
       const file = join(dataDir, `trace-${i}.txt`)
       const ph = await phases(t, env, token, file)
-      if (o.reps === 0) samples.get(name(t))!.push(ph) // quick mode: the traced run is the only sample
+      if (reps === 0) samples.get(name(t))!.push(ph) // quick mode: the traced run is the only sample
       const pkgs = new Set((await readFile(file, 'utf8').catch(() => '')).split('\n').filter(Boolean))
       const s = samples.get(name(t))!
       out.push({

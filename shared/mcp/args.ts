@@ -14,6 +14,7 @@ import { log } from '../log.js'
 import { violations } from '../validate.js'
 import { staticVerdict, type SkipReason } from './schema-limits.js'
 import { compileInWorker, type Compiled } from './schema-compile.js'
+import { plainCheck, type PlainCheck } from './plain-schema.js'
 
 /** Compiled validators and skip verdicts by schema hash, bounded in entries and in (approximate) bytes. */
 export const VALIDATOR_CACHE = { entries: 500, bytes: 32 * 1024 * 1024 }
@@ -68,8 +69,28 @@ export function validationOf(schema: unknown): { validation: 'gateway' | 'skippe
   return hit && 'reason' in hit ? { validation: 'skipped', validation_reason: hit.reason } : { validation: 'gateway', validation_reason: null }
 }
 
+// Plain schemas' quick checks (plain-schema.ts) by schema hash; null: not plain.
+let plain = new Lru<PlainCheck | null>(VALIDATOR_CACHE.entries, Date.now)
+
+/** The schema's quick check on the main thread, when it is plain (and within the static limits). */
+function plainOf(schema: Record<string, unknown>): PlainCheck | undefined {
+  const { key } = known(schema)
+  if (!key) return undefined
+  let c = plain.get(key)
+  if (c === undefined) plain.set(key, (c = plainCheck(schema) ?? null), TTL)
+  return c ?? undefined
+}
+
+/** Whether `value` surely conforms to `schema` without asking ajv: the schema is plain and its quick check accepts. */
+export const plainlyValid = (schema: Record<string, unknown>, value: unknown): boolean => plainOf(schema)?.(value) ?? false
+
+/** Whether the schema is plain: its values can be checked after the fact without a compiled validator. */
+export const isPlain = (schema: unknown): boolean => Boolean(schema && typeof schema === 'object' && plainOf(schema as Record<string, unknown>))
+
 export async function checkArguments(schema: Record<string, unknown> | undefined, args: Record<string, unknown>): Promise<void> {
   if (!schema) return
+  // Conforming arguments to a plain schema need no compiled validator (nor the worker); anything else asks ajv.
+  if (plainlyValid(schema, args)) return
   const c = await validatorFor(schema)
   if (!('fn' in c) || c.fn(args)) return
   const errors = violations(c.fn.errors).map((e) => ({ path: `/arguments${e.path === '/' ? '' : e.path}`, message: e.message }))
@@ -85,6 +106,18 @@ export async function schemaViolations(schema: Record<string, unknown>, value: u
   const c = await validatorFor(schema)
   if (!('fn' in c) || c.fn(value)) return []
   return violations(c.fn.errors).map((e) => ({ path: `${at}${e.path === '/' ? '' : e.path}`, message: e.message }))
+}
+
+/**
+ * Where a structured result breaks the tool's output schema, worded as the SDK
+ * words it, or undefined when it conforms (or the schema is not validated by the
+ * gateway). For output schemas checked after the call instead of compiled before it.
+ */
+export async function structuredViolation(schema: Record<string, unknown>, value: unknown): Promise<string | undefined> {
+  if (plainlyValid(schema, value)) return undefined
+  const c = await validatorFor(schema)
+  if (!('fn' in c) || c.fn(value)) return undefined
+  return violations(c.fn.errors).map((e) => `${e.path} ${e.message}`).join('; ')
 }
 
 /** Compiles an output schema ahead of the call, so `outputValidators` has it. */
@@ -116,5 +149,6 @@ export const _validatorCache = {
   reset(bounds: Partial<typeof VALIDATOR_CACHE> = {}) {
     Object.assign(VALIDATOR_CACHE, bounds)
     cache = new Lru<Compiled>(VALIDATOR_CACHE.entries, Date.now, VALIDATOR_CACHE.bytes)
+    plain = new Lru<PlainCheck | null>(VALIDATOR_CACHE.entries, Date.now)
   },
 }
