@@ -31,21 +31,31 @@ const keyOf = (text: string, legacy: boolean) => createHash('sha256').update(leg
 
 type Known = Compiled | undefined
 
+// The static verdict and hash by schema object: a tool's definition stays one object while it is
+// cached (state.ts), so the checks of a warm call (execute asks several times) walk and hash nothing.
+const statics = new WeakMap<object, { key?: string; legacy: boolean; reason?: SkipReason }>()
+
 /** The verdict known without compiling: a static limit, or an earlier compilation's outcome. */
-function known(schema: Record<string, unknown>): { key?: string; text?: string; legacy: boolean; hit: Known } {
-  const legacy = legacyDraft(schema)
-  const v = staticVerdict(schema)
-  if (!v.ok) return { legacy, hit: { reason: v.reason } }
-  const key = keyOf(v.text, legacy)
-  return { key, text: v.text, legacy, hit: cache.get(key) }
+function known(schema: Record<string, unknown>): { key?: string; legacy: boolean; hit: Known } {
+  let s = statics.get(schema)
+  if (!s) {
+    const legacy = legacyDraft(schema)
+    const v = staticVerdict(schema)
+    s = v.ok ? { key: keyOf(v.text, legacy), legacy } : { legacy, reason: v.reason }
+    statics.set(schema, s)
+  }
+  if (s.reason) return { legacy: s.legacy, hit: { reason: s.reason } }
+  return { key: s.key, legacy: s.legacy, hit: cache.get(s.key!) }
 }
 
 async function validatorFor(schema: Record<string, unknown>): Promise<Compiled> {
-  const { key, text, legacy, hit } = known(schema)
-  if (hit || !key || !text) return hit!
+  const { key, legacy, hit } = known(schema)
+  if (hit || !key) return hit!
   let p = inflight.get(key)
   if (!p) {
-    p = compileInWorker(text, legacy).then((c) => {
+    const v = staticVerdict(schema)
+    if (!v.ok) return { reason: v.reason }
+    p = compileInWorker(v.text, legacy).then((c) => {
       inflight.delete(key)
       if ('reason' in c) log('WARNING', 'tool schema not validated by the gateway', { reason: c.reason, detail: c.message })
       if (!('reason' in c && c.reason === 'compiler_busy')) cache.set(key, c, TTL, weight(c))
