@@ -5,7 +5,7 @@
  * (trace-imports preload) lists the heavy packages it loaded by then.
  */
 import { existsSync } from 'node:fs'
-import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises'
+import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises'
 import { connect } from 'node:net'
 import { tmpdir } from 'node:os'
 import { dirname, join } from 'node:path'
@@ -67,7 +67,8 @@ function targets(mcpId: string, baseline?: string): Target[] {
     { fn: 'execute', source: gw, method: 'POST', path: `/api/v1/mcps/${mcpId}/tools/echo/execute`, auth: true, body: { arguments: { message: 'cold' } } },
   ]
   // The compile cache's share, in the same rounds: the same bundle with Node's own switch off.
-  const noCache: Target[] = hasCompileCache() ? own.filter((t) => t.fn === 'listing' || t.fn === 'execute').map((t) => ({ ...t, label: `${t.fn} (no compile cache)`, env: { NODE_DISABLE_COMPILE_CACHE: '1' } })) : []
+  // BENCH_COLD_NOCACHE=0 leaves these rows out (for A/B runs that need only the bundle and a baseline).
+  const noCache: Target[] = hasCompileCache() && process.env.BENCH_COLD_NOCACHE !== '0' ? own.filter((t) => t.fn === 'listing' || t.fn === 'execute').map((t) => ({ ...t, label: `${t.fn} (no compile cache)`, env: { NODE_DISABLE_COMPILE_CACHE: '1' } })) : []
   return [...base, ...noCache, ...own].sort((a, b) => order(a) - order(b))
 }
 const FNS = ['trivial', 'health', 'registry', 'listing', 'execute']
@@ -92,8 +93,14 @@ export function fillCompileCache(): string {
  */
 export async function phases(t: Target, env: NodeJS.ProcessEnv, token: string, traceFile?: string): Promise<{ total: number; listen: number; request: number; cpu: number }> {
   const port = await freePort()
-  // BENCH_CPU_PROF=DIR: each cold start also writes a CPU profile there (spawn → exit), for looking into start-up.
-  const prof = process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`, `--cpu-prof-name=${(t.label ?? t.fn).replace(/\W+/g, "-")}-${Date.now()}.cpuprofile`] : []
+  // BENCH_CPU_PROF=DIR: each cold start also writes CPU profiles (spawn → exit), one per thread, into a directory
+  // of its own under DIR. Node's default file names carry the thread id: a fixed --cpu-prof-name made the schema
+  // worker's profile (written when the worker stops, at exit) overwrite the main thread's.
+  const profDir = process.env.BENCH_CPU_PROF ? join(process.env.BENCH_CPU_PROF, `${(t.label ?? t.fn).replace(/\W+/g, '-')}-${Date.now()}`) : undefined
+  const prof = profDir ? ['--cpu-prof', `--cpu-prof-dir=${profDir}`] : []
+  // Beside them, marks.json: when the port accepted and when the 2xx arrived, on the profiles' clock (monotonic µs).
+  const mark = () => Number(process.hrtime.bigint() / 1000n)
+  const marks: Record<string, number> = { spawn: mark() }
   const args = [...prof, ...(traceFile ? ['--import', './dist/bench/trace-imports.js'] : []), FF_MAIN, `--target=${t.fn}`, `--source=${t.source}`, `--port=${port}`]
   const t0 = performance.now()
   const child = spawnChild(args, { env: { ...env, ...t.env, ...(traceFile ? { BENCH_TRACE_FILE: traceFile } : {}) } })
@@ -107,11 +114,14 @@ export async function phases(t: Target, env: NodeJS.ProcessEnv, token: string, t
         continue
       }
       const listen = performance.now() - t0
+      marks.listen = mark()
       const res = await fetch(`http://127.0.0.1:${port}${t.path}`, { method: t.method, headers, body: t.body ? JSON.stringify(t.body) : undefined, signal: AbortSignal.timeout(WAIT_MS) })
       const text = await res.text()
       if (res.status < 200 || res.status > 299) throw new Error(`${t.fn}: ${t.method} ${t.path} answered ${res.status} ${text.slice(0, 300)}; stderr: ${child.stderr().slice(-1500)}`)
       if (t.expect && !text.includes(t.expect)) throw new Error(`${t.fn}: ${t.method} ${t.path} answered without ${t.expect}: ${text.slice(0, 300)}`)
       const total = performance.now() - t0
+      marks.first_2xx = mark()
+      if (profDir) await mkdir(profDir, { recursive: true }).then(() => writeFile(join(profDir, 'marks.json'), JSON.stringify(marks)))
       return { total, listen, request: total - listen, cpu: await cpuMs(child.pid) }
     }
     throw new Error(`${t.fn}: no 2xx within ${WAIT_MS} ms: ${child.stderr()}`)
@@ -143,16 +153,20 @@ export async function coldStarts(upstreamUrl: string, o: { reps: number; only?: 
     const rec = await create(d, { sub: 'cold', admin: false }, { name: 'cold', type: 'http', endpoint: upstreamUrl })
     await (await d.store()).close()
     const env = { ...process.env, GATEWAY_MODE: 'local', DATA_DIR: dataDir, METADATA_SERVER_DETECTION: 'none', NODE_ENV: 'production' }
-    const ts = targets(rec.id, o.baseline).filter((t) => !o.only || o.only.includes(t.fn))
+    // BENCH_COLD_ONLY=trivial,listing: only those functions (and their baseline rows), for profiling one of them.
+    const only = process.env.BENCH_COLD_ONLY?.split(',') ?? o.only
+    const ts = targets(rec.id, o.baseline).filter((t) => !only || only.includes(t.fn))
     type Ph = Awaited<ReturnType<typeof phases>>
     const name = (t: Target) => t.label ?? t.fn
     const samples = new Map(ts.map((t) => [name(t), [] as Ph[]]))
-    for (let r = 0; r < o.reps; r++) for (const t of ts) samples.get(name(t))!.push(await phases(t, env, token))
+    // BENCH_COLD_REPS=N: more spawns per row than the default, for A/B runs of small levers.
+    const reps = Number(process.env.BENCH_COLD_REPS) || o.reps
+    for (let r = 0; r < reps; r++) for (const t of ts) samples.get(name(t))!.push(await phases(t, env, token))
     const out: ColdStart[] = []
     for (const [i, t] of ts.entries()) {
       const file = join(dataDir, `trace-${i}.txt`)
       const ph = await phases(t, env, token, file)
-      if (o.reps === 0) samples.get(name(t))!.push(ph) // quick mode: the traced run is the only sample
+      if (reps === 0) samples.get(name(t))!.push(ph) // quick mode: the traced run is the only sample
       const pkgs = new Set((await readFile(file, 'utf8').catch(() => '')).split('\n').filter(Boolean))
       const s = samples.get(name(t))!
       out.push({

@@ -18,6 +18,26 @@ export const FUNCTIONS: Record<string, () => Promise<{ handler: Handler }>> = {
   mcp: () => import('./mcp.js'),
 }
 
+/**
+ * Runs `fn` with no domain active. The Functions Framework runs each request in a
+ * `domain`, whose async hook marks every promise created in it and enters and
+ * leaves the domain around each of their callbacks; loading a function's modules
+ * on its first request creates thousands of promises (docs/performance.md). Work
+ * started here, and what it chains, runs outside the domain; the handler itself
+ * still runs in the request's domain.
+ */
+function outsideDomain<T>(fn: () => T): T {
+  const p = process as { domain?: unknown }
+  const active = p.domain
+  if (!active) return fn()
+  p.domain = null
+  try {
+    return fn()
+  } finally {
+    p.domain = active
+  }
+}
+
 /** A handler that imports its module on the first request. */
 export function lazy(name: string): Handler {
   const module = FUNCTIONS[name]
@@ -30,7 +50,7 @@ export function lazy(name: string): Handler {
     if (name === 'execute') void import('../shared/mcp/sdk.js').then((m) => m.loadSdk()).catch(() => {})
     return module().then((m) => m.handler)
   }
-  return async (req, res) => (await (h ??= load()))(req, res)
+  return async (req, res) => (await (h ??= outsideDomain(load)))(req, res)
 }
 
 /** Every function's handler by name, each loading its module on first call (local mode serves them all on one port). */

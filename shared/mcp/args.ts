@@ -14,6 +14,7 @@ import { log } from '../log.js'
 import { violations } from '../validate.js'
 import { staticVerdict, type SkipReason } from './schema-limits.js'
 import { compileInWorker, type Compiled } from './schema-compile.js'
+import { plainCheck, type PlainCheck } from './plain-schema.js'
 
 /** Compiled validators and skip verdicts by schema hash, bounded in entries and in (approximate) bytes. */
 export const VALIDATOR_CACHE = { entries: 500, bytes: 32 * 1024 * 1024 }
@@ -30,21 +31,31 @@ const keyOf = (text: string, legacy: boolean) => createHash('sha256').update(leg
 
 type Known = Compiled | undefined
 
+// The static verdict and hash by schema object: a tool's definition stays one object while it is
+// cached (state.ts), so the checks of a warm call (execute asks several times) walk and hash nothing.
+const statics = new WeakMap<object, { key?: string; legacy: boolean; reason?: SkipReason }>()
+
 /** The verdict known without compiling: a static limit, or an earlier compilation's outcome. */
-function known(schema: Record<string, unknown>): { key?: string; text?: string; legacy: boolean; hit: Known } {
-  const legacy = legacyDraft(schema)
-  const v = staticVerdict(schema)
-  if (!v.ok) return { legacy, hit: { reason: v.reason } }
-  const key = keyOf(v.text, legacy)
-  return { key, text: v.text, legacy, hit: cache.get(key) }
+function known(schema: Record<string, unknown>): { key?: string; legacy: boolean; hit: Known } {
+  let s = statics.get(schema)
+  if (!s) {
+    const legacy = legacyDraft(schema)
+    const v = staticVerdict(schema)
+    s = v.ok ? { key: keyOf(v.text, legacy), legacy } : { legacy, reason: v.reason }
+    statics.set(schema, s)
+  }
+  if (s.reason) return { legacy: s.legacy, hit: { reason: s.reason } }
+  return { key: s.key, legacy: s.legacy, hit: cache.get(s.key!) }
 }
 
 async function validatorFor(schema: Record<string, unknown>): Promise<Compiled> {
-  const { key, text, legacy, hit } = known(schema)
-  if (hit || !key || !text) return hit!
+  const { key, legacy, hit } = known(schema)
+  if (hit || !key) return hit!
   let p = inflight.get(key)
   if (!p) {
-    p = compileInWorker(text, legacy).then((c) => {
+    const v = staticVerdict(schema)
+    if (!v.ok) return { reason: v.reason }
+    p = compileInWorker(v.text, legacy).then((c) => {
       inflight.delete(key)
       if ('reason' in c) log('WARNING', 'tool schema not validated by the gateway', { reason: c.reason, detail: c.message })
       if (!('reason' in c && c.reason === 'compiler_busy')) cache.set(key, c, TTL, weight(c))
@@ -68,8 +79,28 @@ export function validationOf(schema: unknown): { validation: 'gateway' | 'skippe
   return hit && 'reason' in hit ? { validation: 'skipped', validation_reason: hit.reason } : { validation: 'gateway', validation_reason: null }
 }
 
+// Plain schemas' quick checks (plain-schema.ts) by schema hash; null: not plain.
+let plain = new Lru<PlainCheck | null>(VALIDATOR_CACHE.entries, Date.now)
+
+/** The schema's quick check on the main thread, when it is plain (and within the static limits). */
+function plainOf(schema: Record<string, unknown>): PlainCheck | undefined {
+  const { key } = known(schema)
+  if (!key) return undefined
+  let c = plain.get(key)
+  if (c === undefined) plain.set(key, (c = plainCheck(schema) ?? null), TTL)
+  return c ?? undefined
+}
+
+/** Whether `value` surely conforms to `schema` without asking ajv: the schema is plain and its quick check accepts. */
+export const plainlyValid = (schema: Record<string, unknown>, value: unknown): boolean => plainOf(schema)?.(value) ?? false
+
+/** Whether the schema is plain: its values can be checked after the fact without a compiled validator. */
+export const isPlain = (schema: unknown): boolean => Boolean(schema && typeof schema === 'object' && plainOf(schema as Record<string, unknown>))
+
 export async function checkArguments(schema: Record<string, unknown> | undefined, args: Record<string, unknown>): Promise<void> {
   if (!schema) return
+  // Conforming arguments to a plain schema need no compiled validator (nor the worker); anything else asks ajv.
+  if (plainlyValid(schema, args)) return
   const c = await validatorFor(schema)
   if (!('fn' in c) || c.fn(args)) return
   const errors = violations(c.fn.errors).map((e) => ({ path: `/arguments${e.path === '/' ? '' : e.path}`, message: e.message }))
@@ -85,6 +116,18 @@ export async function schemaViolations(schema: Record<string, unknown>, value: u
   const c = await validatorFor(schema)
   if (!('fn' in c) || c.fn(value)) return []
   return violations(c.fn.errors).map((e) => ({ path: `${at}${e.path === '/' ? '' : e.path}`, message: e.message }))
+}
+
+/**
+ * Where a structured result breaks the tool's output schema, worded as the SDK
+ * words it, or undefined when it conforms (or the schema is not validated by the
+ * gateway). For output schemas checked after the call instead of compiled before it.
+ */
+export async function structuredViolation(schema: Record<string, unknown>, value: unknown): Promise<string | undefined> {
+  if (plainlyValid(schema, value)) return undefined
+  const c = await validatorFor(schema)
+  if (!('fn' in c) || c.fn(value)) return undefined
+  return violations(c.fn.errors).map((e) => `${e.path} ${e.message}`).join('; ')
 }
 
 /** Compiles an output schema ahead of the call, so `outputValidators` has it. */
@@ -116,5 +159,6 @@ export const _validatorCache = {
   reset(bounds: Partial<typeof VALIDATOR_CACHE> = {}) {
     Object.assign(VALIDATOR_CACHE, bounds)
     cache = new Lru<Compiled>(VALIDATOR_CACHE.entries, Date.now, VALIDATOR_CACHE.bytes)
+    plain = new Lru<PlainCheck | null>(VALIDATOR_CACHE.entries, Date.now)
   },
 }

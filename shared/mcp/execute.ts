@@ -12,14 +12,14 @@ import type { Session } from './sessions.js'
 import { resultView } from './views.js'
 import { loadState, saveState, toolsFresh, type StateKey } from './state.js'
 import type { Target } from './sessions.js'
-import { checkArguments, prepareSchema } from './args.js'
+import { checkArguments, isPlain, prepareSchema, structuredViolation } from './args.js'
 import { checkArgumentDepth, checkResultDepth } from './depth.js'
-import { warmCompiler } from './schema-compile.js'
 import { rateLimit } from '../ratelimit/limit.js'
 import { blockOf, gateFor, type Gate } from '../governance/gate.js'
 import { METHOD_NOT_FOUND, rpcCode } from './refusal.js'
 import type { Declared } from './sessions.js'
 import type { Started } from '../executions/api.js'
+import { loadSdk } from './sdk.js'
 
 export interface Hooks {
   /** Called once the call is about to start (validation passed): streaming writes its headers here. */
@@ -89,6 +89,21 @@ export async function validated(d: Deps, s: Session, t: Target, name: string, ar
   }
 }
 
+/**
+ * When the tool's definition is known (the store's learned state) and a schema of it is
+ * not plain (plain-schema.ts), starts compiling that schema in the worker now, so that on
+ * a new instance the worker's start and the compilation overlap the SDK's load and the
+ * upstream connect instead of following them; `validated` and `prepareSchema` then wait
+ * for the same compilation. An instance whose calls need no compiled validator (plain
+ * schemas and conforming values, or no known definitions) never starts the worker.
+ */
+function precompile(d: Deps, k: StateKey, name: string): void {
+  void loadState(d, k).then((s) => {
+    const tool = s?.tools?.find((x) => x.name === name)
+    for (const schema of [tool?.inputSchema, tool?.outputSchema]) if (schema && !isPlain(schema)) void prepareSchema(schema)
+  }).catch(() => {})
+}
+
 const INVALID_PARAMS = -32602
 // 2026-07-28: the level travels in each request's `_meta` (absent: the server sends no log messages).
 const LOG_LEVEL_META = 'io.modelcontextprotocol/logLevel'
@@ -129,8 +144,8 @@ export async function executeOrStart(d: Deps, caller: Caller, id: string, toolNa
   const b = check<{ arguments?: Record<string, unknown>; log_level?: LogLevel; capabilities?: Declared }>(executeBody, body === undefined ? {} : body)
   const args = b.arguments ?? {}
   checkArgumentDepth(args)
-  warmCompiler()
   const rec = await load(d, caller, id)
+  precompile(d, { sub: caller.sub, id: rec.id, version: rec.version }, toolName)
   await rateLimit(d, caller, rec, toolName, hooks.onRateLimit)
   if (b.capabilities || how?.async) {
     const { startExecution } = await import('../executions/api.js')
@@ -153,8 +168,10 @@ export async function executeOrStart(d: Deps, caller: Caller, id: string, toolNa
     const gate = gateFor(d, caller, rec, 'tool', toolName)
     const result = await withTarget(d, caller, rec, signal, async (s, target) => {
       const tool = await validated(d, s, target, toolName, args, gate)
-      // The SDK checks structured results against this schema: compiled now, off the event loop.
-      if (tool?.outputSchema) await prepareSchema(tool.outputSchema)
+      // The SDK checks structured results against this schema: compiled now, off the event loop. A plain
+      // one is checked after the call instead (below), so its compilation never holds the call up.
+      const out = tool?.outputSchema as Record<string, unknown> | undefined
+      if (out && !isPlain(out)) await prepareSchema(out)
       if (hooks.onLog) {
         s.client.setNotificationHandler('notifications/message', (n) => {
           hooks.onLog!({ level: n.params.level, logger: n.params.logger ?? null, data: n.params.data })
@@ -180,6 +197,11 @@ export async function executeOrStart(d: Deps, caller: Caller, id: string, toolNa
         throw e
       })
       if (!tool && r.isError) await checkedAfresh(d, s, target, toolName, args, gate)
+      // As the SDK refuses a structured result that breaks the output schema (when it has the validator compiled).
+      if (out && isPlain(out) && r.structuredContent !== undefined && !r.isError) {
+        const bad = await structuredViolation(out, r.structuredContent)
+        if (bad) throw new (await loadSdk()).ProtocolError(INVALID_PARAMS, `Structured content does not match the tool's output schema: ${bad}`)
+      }
       checkResultDepth([r.content, r.structuredContent, (r as { toolResult?: unknown }).toolResult])
       return resultView(r as Parameters<typeof resultView>[0])
     }, { fresh: Boolean(hooks.onLog) })

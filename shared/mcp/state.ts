@@ -40,10 +40,23 @@ export interface StateKey { sub: string; id: string; version: number }
 const docId = (k: StateKey) => createHash('sha256').update(`${k.sub}\u0000${k.id}`).digest('hex').slice(0, 40)
 const memKey = (k: StateKey) => `${k.sub}|${k.id}|${k.version}`
 
-/** Memory first; on a miss, one store read (misses are remembered briefly too). */
+// Store reads in flight, by key: execute reads the state ahead of the connect (precompile), and the connect reads it too.
+const reading = new Map<string, Promise<UpstreamState | null>>()
+
+/** Memory first; on a miss, one store read (misses are remembered briefly too), shared by concurrent callers. */
 export async function loadState(d: Deps, k: StateKey): Promise<UpstreamState | null> {
-  const hit = mem.get(memKey(k))
+  const key = memKey(k)
+  const hit = mem.get(key)
   if (hit !== undefined) return hit
+  let p = reading.get(key)
+  if (!p) {
+    p = readState(d, k).finally(() => reading.delete(key))
+    reading.set(key, p)
+  }
+  return p
+}
+
+async function readState(d: Deps, k: StateKey): Promise<UpstreamState | null> {
   let s: UpstreamState | null = null
   try {
     const rec = await (await d.store()).get<UpstreamState>(MCP_STATE, docId(k))
