@@ -15,7 +15,7 @@ export type PlainCheck = (v: unknown) => boolean
 // Words for people and tools: no bearing on what validates (ajv with strict: false ignores them too).
 const NOTES = new Set(['title', 'description', 'default', 'examples', '$comment', '$schema', '$id', 'deprecated', 'readOnly', 'writeOnly'])
 const TYPES = new Set(['null', 'boolean', 'object', 'array', 'number', 'integer', 'string'])
-const hasOwn = (o: object, k: string) => Object.prototype.hasOwnProperty.call(o, k)
+const hasOwn = (o: object, k: string) => Object.hasOwn(o, k)
 const isObject = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === 'object' && !Array.isArray(v)
 const count = (n: unknown) => typeof n === 'number' && Number.isSafeInteger(n) && n >= 0
 const finite = (n: unknown) => typeof n === 'number' && Number.isFinite(n)
