@@ -18,11 +18,12 @@ import { freePort, waitForPort } from '../test/support/net.js'
 import { startAskingLegacy, startAskingModern } from '../test/servers/asking.js'
 import { interleave } from './stats.js'
 import { killAllSync, spawnChild, type Child } from './proc.js'
+import { cpuMs } from './coldstart.js'
 
 const ANSWER = { action: 'accept', content: { name: 'Bench', age: 1 } }
 const FORM = { elicitation: { form: {} } }
 
-async function gateway(script: string, prof = false): Promise<{ base: string; token: string; stop(): Promise<void> }> {
+async function gateway(script: string, prof = false): Promise<{ base: string; token: string; pid: number; stop(): Promise<void> }> {
   const dataDir = await mkdtemp(join(tmpdir(), 'gw-ab-'))
   const port = await freePort()
   // BENCH_CPU_PROF=DIR: this build's gateway writes a CPU profile there when it stops.
@@ -30,7 +31,7 @@ async function gateway(script: string, prof = false): Promise<{ base: string; to
   const c: Child = spawnChild([...cpu, script], { env: { ...process.env, GATEWAY_MODE: 'local', PORT: String(port), DATA_DIR: dataDir, METADATA_SERVER_DETECTION: 'none' } })
   await waitForPort(port, 20_000)
   const token = await devToken(parseConfig({ GATEWAY_MODE: 'local', DATA_DIR: dataDir }), { user: 'ab', ttlSec: 3600 })
-  return { base: `http://127.0.0.1:${port}/api/v1`, token, stop: async () => { await c.stop(); await rm(dataDir, { recursive: true, force: true }) } }
+  return { base: `http://127.0.0.1:${port}/api/v1`, token, pid: c.pid, stop: async () => { await c.stop(); await rm(dataDir, { recursive: true, force: true }) } }
 }
 
 /** One round through `g`: execute → input_required → input → completed. */
@@ -50,6 +51,7 @@ const { values } = parseArgs({ options: { baseline: { type: 'string' }, rounds: 
 if (!values.baseline) throw new Error('--baseline OTHER/dist/scripts/local.js is required')
 setLogSink(() => {})
 const rounds = Number(values.rounds ?? 150)
+const WARM = 100
 const [base, mine] = [await gateway(values.baseline), await gateway('dist/scripts/local.js', true)]
 const servers = [await startAskingLegacy(), await startAskingModern()]
 try {
@@ -57,13 +59,20 @@ try {
     const client = new Client({ name: 'bench-direct', version: '0' }, { capabilities: FORM, ...(era === 'modern' ? { versionNegotiation: { mode: 'auto' as const } } : {}) })
     client.setRequestHandler('elicitation/create', async () => ANSWER as never)
     await client.connect(new StreamableHTTPClientTransport(new URL(h.url)))
-    const s = await interleave({
+    const ops = {
       baseline: await round(base, h.url, era),
       this: await round(mine, h.url, era),
       direct: async () => (await client.callTool({ name: 'ask_form', arguments: {} })).isError !== true,
-    }, { rounds, warmup: 20 })
+    }
+    // Warmed up before CPU is counted: the first era's early rounds (JIT, modules loaded on first use,
+    // the schema worker's start) cost several times a warm round's CPU, which 20 rounds do not cover.
+    await interleave(ops, { rounds: WARM, warmup: 0 })
+    const cpu0 = [await cpuMs(base.pid), await cpuMs(mine.pid)]
+    const s = await interleave(ops, { rounds, warmup: 20 })
+    // Each gateway's CPU time (all threads) per round, after WARM rounds: on a loaded machine it moves far less than wall time.
+    const per = [(await cpuMs(base.pid)) - cpu0[0]!, (await cpuMs(mine.pid)) - cpu0[1]!].map((ms) => ms / (rounds + 20))
     const f = (x: number) => x.toFixed(2)
-    process.stdout.write(`${era}: p50 baseline ${f(s.baseline.p50)}, this ${f(s.this.p50)}, direct ${f(s.direct.p50)} ms; added per round: baseline +${f(s.baseline.p50 - s.direct.p50)}, this +${f(s.this.p50 - s.direct.p50)} ms (errors ${s.baseline.errors}/${s.this.errors})\n`)
+    process.stdout.write(`${era}: p50 baseline ${f(s.baseline.p50)}, this ${f(s.this.p50)}, direct ${f(s.direct.p50)} ms; added per round: baseline +${f(s.baseline.p50 - s.direct.p50)}, this +${f(s.this.p50 - s.direct.p50)} ms; gateway CPU per round: baseline ${f(per[0]!)}, this ${f(per[1]!)} ms (errors ${s.baseline.errors}/${s.this.errors})\n`)
     await client.close()
   }
 } finally {

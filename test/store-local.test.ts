@@ -110,4 +110,36 @@ local('the journal is compacted once it outgrows the live data', async ({ dir })
   await again.close()
 })
 
+local('a record expires as its stored JSON says, on every write path and after a restart', async ({ dir }) => {
+  let t = Date.now()
+  const clock = { now: () => t }
+  const soon = t + 1000
+  const cases: [string, unknown, boolean][] = [
+    ['number', { expires_at: soon }, true],
+    ['nan', { expires_at: Number.NaN }, false], // JSON writes null: never expires
+    ['infinite', { expires_at: Number.POSITIVE_INFINITY }, false],
+    ['date', { expires_at: new Date(soon) }, false], // a string in JSON, not a number
+    ['to-json', { toJSON: () => ({ expires_at: soon }) }, true],
+    ['none', { v: 1 }, false],
+  ]
+  const a = await LocalStore.open({ dir, clock })
+  for (const [id, data] of cases) {
+    await a.create('c', id, data)
+    await a.create('u', id, { v: 0 })
+    await a.update('u', id, () => data)
+    await a.transact(async (tx) => tx.set('x', id, data))
+  }
+  t = soon + 1
+  const check = async (s: LocalStore, when: string) => {
+    for (const [id, , expires] of cases) for (const col of ['c', 'u', 'x']) {
+      assert.is((await s.get(col, id)) === null, expires, `${when}: ${col}/${id}`)
+    }
+  }
+  await check(a, 'live')
+  await a.close()
+  const b = await LocalStore.open({ dir, clock })
+  await check(b, 'after a restart')
+  await b.close()
+})
+
 local.run()

@@ -11,11 +11,12 @@ interface Entry {
   exp?: number
 }
 
-/** A buffered write: `s === null` deletes. */
+/** A buffered write: `s === null` deletes; `exp` is the expiry read off the data written (spares parsing `s` again). */
 interface Write {
   col: string
   id: string
   s: string | null
+  exp?: number | null
 }
 
 // Mirror Firestore's limits so code that runs locally also runs in production:
@@ -147,7 +148,7 @@ export class LocalStore implements Store {
     const s = ser(data)
     return this.locked(() => {
       if (this.live(col, id)) throw new AppError('conflict', `${col}/${id} already exists`)
-      return committed(rec<T>(id, this.commit([{ col, id, s }])[0]!), opts)
+      return committed(rec<T>(id, this.commit([{ col, id, s, exp: expOf(data) }])[0]!), opts)
     })
   }
 
@@ -158,8 +159,9 @@ export class LocalStore implements Store {
       const e = this.live(col, id)
       if (!e) throw new AppError('not_found', `${col}/${id} not found`)
       if (opts?.ifVersion !== undefined && opts.ifVersion !== e.v) throw new AppError('precondition_failed', `${col}/${id} has changed`)
-      const s = ser(fn(JSON.parse(e.s) as T))
-      return committed(rec<T>(id, this.commit([{ col, id, s }])[0]!), opts)
+      const data = fn(JSON.parse(e.s) as T)
+      const s = ser(data)
+      return committed(rec<T>(id, this.commit([{ col, id, s, exp: expOf(data) }])[0]!), opts)
     })
   }
 
@@ -269,7 +271,7 @@ export class LocalStore implements Store {
       set: (col, id, data) => {
         if (!open) throw new Error('transaction is finished')
         checkKey(col, id)
-        buf.set(key(col, id), { col, id, s: ser(data) })
+        buf.set(key(col, id), { col, id, s: ser(data), exp: expOf(data) })
       },
       delete: (col, id) => {
         if (!open) throw new Error('transaction is finished')
@@ -419,7 +421,7 @@ export class LocalStore implements Store {
     // One line in one journal is what makes a commit atomic.
     if (ws.some((w) => this.part(w.col) !== part)) throw new Error(`LocalStore: a transaction may not write both log collections (${[...LOG_COLLECTIONS].join(', ')}) and others`)
     const journal = part.journal!
-    const next = ws.map((w) => (w.s === null ? undefined : entry(w.s, (this.live(w.col, w.id)?.v ?? 0) + 1)))
+    const next = ws.map((w) => (w.s === null ? undefined : entry(w.s, (this.live(w.col, w.id)?.v ?? 0) + 1, w.exp)))
     // On failure memory is untouched: the journal and the maps still agree.
     journal.append(ws.map((w, i) => ({ col: w.col, id: w.id, v: next[i]?.v ?? 0, s: next[i] ? w.s : null, exp: next[i]?.exp })))
     this.synced = journal.durable()
@@ -497,9 +499,20 @@ function ser(data: unknown): string {
   return s
 }
 
-function entry(s: string, v: number): Entry {
-  const exp = (JSON.parse(s) as { expires_at?: unknown } | null)?.expires_at
+/** `exp`: the write's expiry when the caller has it from the data (`expOf`); else read from `s` (replay). */
+function entry(s: string, v: number, exp: unknown = (JSON.parse(s) as { expires_at?: unknown } | null)?.expires_at): Entry {
   return typeof exp === 'number' ? { s, v, exp } : { s, v }
+}
+
+/**
+ * `data.expires_at` as its JSON text will read, without parsing that text: a finite number, or
+ * null for none (JSON has no NaN or Infinity); undefined (unknown: `entry` parses) for data that is
+ * not a plain record or has its own `toJSON`.
+ */
+function expOf(data: unknown): number | null | undefined {
+  if (typeof data !== 'object' || data === null || Array.isArray(data) || typeof (data as { toJSON?: unknown }).toJSON === 'function') return undefined
+  const exp = (data as { expires_at?: unknown }).expires_at
+  return typeof exp === 'number' && Number.isFinite(exp) ? exp : null
 }
 
 const rec = <T>(id: string, e: Entry): Rec<T> => ({ id, data: JSON.parse(e.s) as T, version: e.v })

@@ -131,8 +131,10 @@ const stamped = (d: Deps, e: Execution): Execution => {
  * would pass Firestore's 10 MiB per commit.
  */
 export async function complete(d: Deps, id: string, result: unknown, patch: (e: Execution) => Partial<Execution> = () => ({})): Promise<Execution> {
-  const text = maskSecrets(JSON.stringify(result ?? null))
-  if (text.length <= INLINE_MAX) return change(d, id, (e) => ({ ...e, ...patch(e), status: 'completed', result: JSON.parse(text), result_parts: 0, input_requests: null, answers: null, resume: null }))
+  // With no secret seen, the result is stored as it is: no masking pass and no parse of its text.
+  const plain = !logContext.getStore()?.secrets?.length
+  const text = plain ? JSON.stringify(result ?? null) : maskSecrets(JSON.stringify(result ?? null))
+  if (text.length <= INLINE_MAX) return change(d, id, (e) => ({ ...e, ...patch(e), status: 'completed', result: plain ? (result ?? null) : JSON.parse(text), result_parts: 0, input_requests: null, answers: null, resume: null }))
   const parts: string[] = []
   for (let i = 0; i < text.length; i += PART_CHARS) parts.push(text.slice(i, i + PART_CHARS))
   const store = await d.store()
