@@ -13,7 +13,8 @@ import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { startGateway, type Gateway, type Res } from './support/gateway.js'
-import { startAskingLegacy, startAskingModern, type AskingHandle } from './servers/asking.js'
+import { registerAsking, type AskingPair } from './support/asking.js'
+import type { AskingHandle } from './servers/asking.js'
 import { endEach } from './support/assert.js'
 import { LocalStore } from '../shared/adapters/store-local.js'
 import type { Store } from '../shared/ports.js'
@@ -30,8 +31,8 @@ let dir: string
 let real: LocalStore
 let alice: string
 let legacy: AskingHandle
-let modern: AskingHandle
-const ids: Record<'legacy' | 'modern', string> = { legacy: '', modern: '' }
+let ids: Record<'legacy' | 'modern', string> = { legacy: '', modern: '' }
+let asking: AskingPair | undefined
 const FORM = { elicitation: { form: {} } }
 const ANSWER = { action: 'accept', content: { name: 'Ada', age: 36 } }
 
@@ -85,19 +86,14 @@ test.before(async () => {
   real = await LocalStore.open({ dir })
   gw = await startGateway({ over: { store: async () => store(real) } })
   alice = await gw.token('alice')
-  legacy = await startAskingLegacy()
-  modern = await startAskingModern()
-  for (const era of ['legacy', 'modern'] as const) {
-    const r = await gw.req('POST', '/mcps', { token: alice, body: { name: `asking ${era}`, type: 'http', endpoint: (era === 'legacy' ? legacy : modern).url, config: { tool_policy: { mode: 'open' } } } })
-    ok(r, 201)
-    ids[era] = r.json.id
-  }
+  asking = await registerAsking(gw, alice)
+  legacy = asking.legacy
+  ids = asking.ids
 })
 test.after(async () => {
   held = undefined
   await gw?.close()
-  await legacy?.stop()
-  await modern?.stop()
+  await asking?.stop()
   if (dir) await rm(dir, { recursive: true, force: true })
 })
 test.before.each(() => {

@@ -8,6 +8,7 @@
 import { suite } from 'uvu'
 import * as assert from 'uvu/assert'
 import { startGateway, type Gateway, type Res } from './support/gateway.js'
+import { registerAsking, type AskingPair } from './support/asking.js'
 import { startAskingLegacy, startAskingModern, CONSENT_URL, type AskingHandle } from './servers/asking.js'
 import { untilInputRequired } from './support/sse.js'
 import { auditFlushed } from '../shared/audit.js'
@@ -25,7 +26,8 @@ let alice: string
 let bob: string
 let legacy: AskingHandle
 let modern: AskingHandle
-const ids: Record<'legacy' | 'modern', string> = { legacy: '', modern: '' }
+let ids: Record<'legacy' | 'modern', string> = { legacy: '', modern: '' }
+let asking: AskingPair | undefined
 const FORM = { elicitation: { form: {} } }
 const ALL = { elicitation: { form: {}, url: {} }, sampling: {} }
 
@@ -50,18 +52,14 @@ test.before(async () => {
   gw = await startGateway()
   alice = await gw.token('alice')
   bob = await gw.token('bob')
-  legacy = await startAskingLegacy()
-  modern = await startAskingModern()
-  for (const era of ['legacy', 'modern'] as const) {
-    const r = await gw.req('POST', '/mcps', { token: alice, body: { name: `asking ${era}`, type: 'http', endpoint: (era === 'legacy' ? legacy : modern).url, config: { tool_policy: { mode: 'open' } } } })
-    ok(r, 201)
-    ids[era] = r.json.id
-  }
+  asking = await registerAsking(gw, alice)
+  legacy = asking.legacy
+  modern = asking.modern
+  ids = asking.ids
 })
 test.after(async () => {
   await gw?.close()
-  await legacy?.stop()
-  await modern?.stop()
+  await asking?.stop()
 })
 test.before.each(() => {
   logFrom = gw.logs.length
