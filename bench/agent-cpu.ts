@@ -11,9 +11,10 @@ import { api, ECHO } from './api.js'
 import { spawnGateway } from './gateway-proc.js'
 import { spawnUpstreams } from './upstream-proc.js'
 
+/** A process's user and system CPU time so far (ms). */
 const cpuOf = (pid: number) => {
   const f = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ')
-  return (Number(f[11]) + Number(f[12])) * 10
+  return { user: Number(f[11]) * 10, sys: Number(f[12]) * 10 }
 }
 const self = () => { const u = process.cpuUsage(); return (u.user + u.system) / 1000 }
 
@@ -39,20 +40,22 @@ try {
     const all = { proxy_2025: () => p25.call(), proxy_2026: () => p26.call(), rest: () => a.execute(id, 'echo', ECHO) }
     // --only KIND: that kind alone (to profile it: BENCH_CPU_PROF=DIR).
     const kinds = values.only ? { [values.only]: all[values.only as keyof typeof all] } : all
-    const gwc: Record<string, number[]> = {}, mec: Record<string, number[]> = {}
-    for (const k of Object.keys(kinds)) { gwc[k] = []; mec[k] = [] }
+    const gwc: Record<string, number[]> = {}, gws: Record<string, number[]> = {}, mec: Record<string, number[]> = {}
+    for (const k of Object.keys(kinds)) { gwc[k] = []; gws[k] = []; mec[k] = [] }
     for (const call of Object.values(kinds)) for (let i = 0; i < 30; i++) await call()
     for (let r = 0; r < reps; r++) {
       for (const [k, call] of Object.entries(kinds)) {
         const g0 = cpuOf(gw.pid), m0 = self()
         for (let i = 0; i < n; i++) await call()
-        gwc[k]!.push((cpuOf(gw.pid) - g0) / n)
+        const g1 = cpuOf(gw.pid)
+        gwc[k]!.push((g1.user + g1.sys - g0.user - g0.sys) / n)
+        gws[k]!.push((g1.sys - g0.sys) / n)
         mec[k]!.push((self() - m0) / n)
       }
     }
     const med = (xs: number[]) => [...xs].sort((x, y) => x - y)[xs.length >> 1]!.toFixed(2)
     const rng = (xs: number[]) => `${med(xs)} (${Math.min(...xs).toFixed(2)}–${Math.max(...xs).toFixed(2)})`
-    for (const k of Object.keys(kinds)) console.log(`${name} ${k.padEnd(10)} gateway ${rng(gwc[k]!)} ms  agent ${rng(mec[k]!)} ms`)
+    for (const k of Object.keys(kinds)) console.log(`${name} ${k.padEnd(10)} gateway ${rng(gwc[k]!)} ms (system ${med(gws[k]!)})  agent ${rng(mec[k]!)} ms`)
     await Promise.all([p25.close(), p26.close()])
   }
 } finally {
