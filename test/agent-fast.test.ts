@@ -175,6 +175,27 @@ test('a config that pins its tools (the first call pins them): the same answers 
   assert.equal(a.fast.messages[0]?.result?.content, [{ type: 'text', text: 'Echo: x' }], JSON.stringify(a.fast.messages))
 })
 
+test('2026-07-28: an agent\'s envelope is classified once, and an envelope the SDK refuses gets its answer every time', async () => {
+  const send = modernCall(`${gw.base}/mcps/${ids.modern}/mcp`)
+  const envelope = { ...ENVELOPE, 'io.modelcontextprotocol/clientInfo': { name: `agent-${Math.random()}`, version: '1' } }
+  const [served, classified] = [fastPath.served, fastPath.classified]
+  for (let i = 1; i <= 3; i++) {
+    const r = await send({ ...call(i, 'echo', { message: `m${i}` }), params: { name: 'echo', arguments: { message: `m${i}` }, _meta: envelope } })
+    assert.is(r.messages[0]?.result?.content?.[0]?.text, `Echo: m${i}`, JSON.stringify(r.messages))
+  }
+  assert.is(fastPath.served - served, 3)
+  assert.is(fastPath.classified - classified, 1, 'one agent, one envelope: classified once')
+  // Invalid envelopes the fast path's own checks let through: the SDK's verdict, remembered, still sends them to the SDK.
+  for (const bad of [{ 'io.modelcontextprotocol/clientInfo': 'x' }, { 'io.modelcontextprotocol/logLevel': 'loud' }]) {
+    for (let i = 0; i < 2; i++) {
+      const { served: s, fast, sdk } = await both(send, { ...call(60 + i, 'echo', { message: 'e' }), params: { name: 'echo', arguments: { message: 'e' }, _meta: { ...envelope, ...bad } } })
+      assert.is(s, 0, JSON.stringify(bad))
+      assert.is(fast.status, 400, JSON.stringify(bad))
+      assert.equal(fast, sdk, JSON.stringify(bad))
+    }
+  }
+})
+
 test('a call with a progress token goes the SDK way, and its progress reaches the agent in both eras', async () => {
   for (const modernEra of [false, true]) {
     const c = new Client({ name: 'agent-test', version: '1' }, { capabilities: {}, ...(modernEra ? { versionNegotiation: { mode: 'auto' as const } } : {}) })

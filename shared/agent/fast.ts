@@ -17,6 +17,7 @@ import { secretMasker } from '../log.js'
 import { AppError } from '../errors.js'
 import type { Ctx } from '../http.js'
 import { GATEWAY_INFO } from '../mcp/info.js'
+import { Lru } from '../cache.js'
 import { toRpc } from './errors.js'
 
 /** A `tools/call` handler of an endpoint: the one its SDK server registers. */
@@ -79,10 +80,33 @@ export function plainModernCall(headers: IncomingHttpHeaders, body: unknown): Pl
   if (typeof type !== 'string' || !isJsonContentType(type)) return undefined
   const [version, method, name] = [header(headers['mcp-protocol-version']), header(headers['mcp-method']), header(headers['mcp-name'])]
   if (version !== MODERN || method !== 'tools/call' || name !== p.name || name.startsWith('=?')) return undefined
-  const route = classifyInboundRequest({ httpMethod: 'POST', protocolVersionHeader: version, mcpMethodHeader: method, mcpNameHeader: name, body })
-  if (route.kind !== 'modern' || route.messageKind !== 'request' || route.classification.revision !== MODERN) return undefined
+  if (!modernRoute(meta, () => classifyInboundRequest({ httpMethod: 'POST', protocolVersionHeader: version, mcpMethodHeader: method, mcpNameHeader: name, body }))) return undefined
   // The SDK lifts the envelope out of `_meta` before the handler sees the params.
   return { id, params: { name: p.name, ...(p.arguments !== undefined ? { arguments: p.arguments as Record<string, unknown> } : {}) } }
+}
+
+/**
+ * The classifier's verdict on a body that passed the checks above: its zod
+ * parses (the JSON-RPC shapes, the envelope) were a fifth of the gateway's
+ * own CPU per call, for the same answer on every call of an agent. Given
+ * those checks (a plain request with these headers, `_meta` only the
+ * envelope) the verdict depends on the envelope alone, so it is cached by the
+ * envelope's JSON (an agent sends the same one each time); a large one is
+ * classified each time, uncached.
+ */
+const verdicts = new Lru<boolean>(500)
+const VERDICT_MS = 10 * 60_000
+const MAX_ENVELOPE = 4096
+
+function modernRoute(meta: Record<string, unknown>, classify: () => ReturnType<typeof classifyInboundRequest>): boolean {
+  const key = JSON.stringify(meta)
+  const hit = key.length <= MAX_ENVELOPE ? verdicts.get(key) : undefined
+  if (hit !== undefined) return hit
+  fastPath.classified++
+  const route = classify()
+  const ok = route.kind === 'modern' && route.messageKind === 'request' && route.classification.revision === MODERN
+  if (key.length <= MAX_ENVELOPE) verdicts.set(key, ok, VERDICT_MS)
+  return ok
 }
 
 /** Both codecs answer -32002 as -32602. */
@@ -177,8 +201,11 @@ export async function answerPlain(out: ServerResponse, f: Framing, req: PlainCal
   out.end(mask(JSON.stringify(msg)))
 }
 
-/** Tests: `on = false` sends every request through the SDK (to compare both paths' answers); `served` counts fast answers. */
-export const fastPath = { on: true, served: 0 }
+/**
+ * Tests: `on = false` sends every request through the SDK (to compare both paths' answers); `served` counts
+ * fast answers, `classified` the 2026-07-28 envelopes the SDK's classifier was asked about (the rest were cached).
+ */
+export const fastPath = { on: true, served: 0, classified: 0 }
 
 /** Serves one plain call on the agent's request, writing the answer itself. */
 export async function servePlain(c: Ctx, f: Framing, plain: PlainCall, call: ToolCall, inflight?: Inflight): Promise<void> {

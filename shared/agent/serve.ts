@@ -231,6 +231,9 @@ const capsOf = (body: unknown): Record<string, unknown> => {
   return caps && typeof caps === 'object' && !Array.isArray(caps) ? (caps as Record<string, unknown>) : {}
 }
 
+/** The upstream client of a fast-path 2026-07-28 call (the agent declared nothing a server could ask): one for all, not hashed per call. */
+let anyAgent: ReturnType<typeof clientFor> | undefined
+
 /** Serves one HTTP request of an MCP endpoint, writing the response itself. */
 export async function serveEndpoint(c: Ctx, ep: Endpoint): Promise<null> {
   const method = c.req.method ?? 'GET'
@@ -247,7 +250,7 @@ export async function serveEndpoint(c: Ctx, ep: Endpoint): Promise<null> {
   }
   const modernPlain = method === 'POST' && sid === undefined && fastPath.on ? plainModernCall(c.req.headers, body) : undefined
   if (modernPlain) {
-    const built = await ep.build(clientFor({}), false, c.signal)
+    const built = await ep.build((anyAgent ??= clientFor({})), false, c.signal)
     if (built.call) {
       await servePlain(c, { caps: built.caps }, modernPlain, built.call)
       return null
