@@ -28,6 +28,17 @@ export interface PlainCall { id: string | number; params: { name: string; argume
 const plain = (v: unknown): v is Record<string, unknown> => !!v && typeof v === 'object' && !Array.isArray(v)
 const only = (o: Record<string, unknown>, keys: readonly string[]) => Object.keys(o).every((k) => keys.includes(k))
 
+/** The JSON-RPC `tools/call` shape both eras share: a safe id, a string name, object arguments, nothing else but `_meta`. */
+function callShape(body: unknown): { id: string | number; p: Record<string, unknown> & { name: string } } | undefined {
+  if (!plain(body) || body.jsonrpc !== '2.0' || body.method !== 'tools/call' || !only(body, ['jsonrpc', 'id', 'method', 'params'])) return undefined
+  const id = body.id
+  if (!(typeof id === 'string' || (typeof id === 'number' && Number.isSafeInteger(id)))) return undefined
+  const p = body.params
+  if (!plain(p) || typeof p.name !== 'string' || !only(p, ['name', 'arguments', '_meta'])) return undefined
+  if (p.arguments !== undefined && !plain(p.arguments)) return undefined
+  return { id, p: p as Record<string, unknown> & { name: string } }
+}
+
 /**
  * A request the fast path serves exactly as the SDK would, or undefined.
  * Checked here what the SDK's transport checks (Accept, Content-Type,
@@ -36,12 +47,9 @@ const only = (o: Record<string, unknown>, keys: readonly string[]) => Object.key
  * `io.modelcontextprotocol/` key (the SDK lifts those out) goes to the SDK.
  */
 export function plainToolCall(headers: IncomingHttpHeaders, body: unknown): PlainCall | undefined {
-  if (!plain(body) || body.jsonrpc !== '2.0' || body.method !== 'tools/call' || !only(body, ['jsonrpc', 'id', 'method', 'params'])) return undefined
-  const id = body.id
-  if (!(typeof id === 'string' || (typeof id === 'number' && Number.isSafeInteger(id)))) return undefined
-  const p = body.params
-  if (!plain(p) || typeof p.name !== 'string' || !only(p, ['name', 'arguments', '_meta'])) return undefined
-  if (p.arguments !== undefined && !plain(p.arguments)) return undefined
+  const call = callShape(body)
+  if (!call) return undefined
+  const { id, p } = call
   if (p._meta !== undefined && (!plain(p._meta) || Object.keys(p._meta).some((k) => k === 'progressToken' || k.startsWith('io.modelcontextprotocol/')))) return undefined
   const accept = headers.accept
   if (typeof accept !== 'string' || !accept.includes('application/json') || !accept.includes('text/event-stream')) return undefined
@@ -66,12 +74,9 @@ const header = (h: string | string[] | undefined) => (typeof h === 'string' ? h.
  * `input_required` rounds there).
  */
 export function plainModernCall(headers: IncomingHttpHeaders, body: unknown): PlainCall | undefined {
-  if (!plain(body) || body.jsonrpc !== '2.0' || body.method !== 'tools/call' || !only(body, ['jsonrpc', 'id', 'method', 'params'])) return undefined
-  const id = body.id
-  if (!(typeof id === 'string' || (typeof id === 'number' && Number.isSafeInteger(id)))) return undefined
-  const p = body.params
-  if (!plain(p) || typeof p.name !== 'string' || !only(p, ['name', 'arguments', '_meta'])) return undefined
-  if (p.arguments !== undefined && !plain(p.arguments)) return undefined
+  const call = callShape(body)
+  if (!call) return undefined
+  const { id, p } = call
   const meta = p._meta
   if (!plain(meta) || !only(meta, ENVELOPE) || meta[PROTOCOL_VERSION_META_KEY] !== MODERN) return undefined
   const caps = meta[CLIENT_CAPABILITIES_META_KEY]
