@@ -13,7 +13,7 @@ import { startGateway, type Gateway } from './support/gateway.js'
 import { startAskingLegacy, startAskingModern, type AskingHandle } from './servers/asking.js'
 import { startEverything, type EverythingHandle } from './support/everything.js'
 import { closeAgentSessions } from '../shared/agent/serve.js'
-import { dropHeld } from '../shared/agent/input.js'
+import { dropHeld, inputRounds } from '../shared/agent/input.js'
 
 const test = suite('agent-input')
 let gw: Gateway
@@ -131,6 +131,32 @@ test('2026 agent: the upstream\'s requestState stays in the gateway, and a refer
   const e = await bc.callTool({ name: 'ask_rounds', arguments: {}, inputResponses: answer, requestState: again.requestState } as never, { allowInputRequired: true } as never).then(() => null, (x) => x)
   assert.is(e?.code, -32602, String(e))
   await Promise.all([c.close(), bc.close()])
+})
+
+/** A 2026-07-28 `tools/call` sent as an agent's HTTP client does, declaring nothing a server could ask. */
+async function bare(id: string, name: string, extra: Record<string, unknown> = {}) {
+  const _meta = { 'io.modelcontextprotocol/protocolVersion': '2026-07-28', 'io.modelcontextprotocol/clientCapabilities': {}, 'io.modelcontextprotocol/clientInfo': { name: 'bare', version: '1' } }
+  const res = await fetch(`${gw.base}/mcps/${id}/mcp`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${alice}`, 'content-type': 'application/json', accept: 'application/json, text/event-stream', 'mcp-protocol-version': '2026-07-28', 'mcp-method': 'tools/call', 'mcp-name': name },
+    body: JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'tools/call', params: { name, arguments: {}, ...extra, _meta } }),
+  })
+  return { status: res.status, msg: JSON.parse(await res.text()) as Record<string, any> }
+}
+
+test('2026 agent that declared nothing: no call is held for it, and a server that asks anyway is answered that it cannot', async () => {
+  const [kept, direct] = [inputRounds.kept, inputRounds.direct]
+  // 2026 upstream: its own SDK refuses to ask a client that declared nothing (-32021, passed on as is).
+  const modern = await bare(ids.modern!, 'ask_form')
+  assert.is(modern.status, 400, JSON.stringify(modern.msg))
+  assert.is(modern.msg.error?.code, -32021, JSON.stringify(modern.msg))
+  // 2025 upstream: its question has nowhere to go (the upstream client declared nothing), so the call fails there.
+  const legacy = await bare(ids.legacy!, 'ask_form')
+  assert.is(legacy.status, 200, JSON.stringify(legacy.msg))
+  assert.not.ok(legacy.msg.result?.resultType === 'input_required', JSON.stringify(legacy.msg))
+  assert.match(JSON.stringify(legacy.msg), /-32601|not supported|Method not found/i, JSON.stringify(legacy.msg))
+  assert.is(inputRounds.kept, kept, 'a call that cannot be held was kept for rounds')
+  assert.is(inputRounds.direct, direct + 2)
 })
 
 test('2026 agent ↔ 2025 upstream: progress after the answer reaches the agent, on the retry that waits for the result', async () => {

@@ -83,8 +83,11 @@ class Held {
   }
 }
 
-/** Whose call it is (shared/agent/forward.ts `Bound`). */
-interface Bound { d: Deps; caller: Caller; rec: Rec<McpConfig> }
+/** Whose call it is (shared/agent/forward.ts `Bound`), and what the agent declared upstream. */
+interface Bound { d: Deps; caller: Caller; rec: Rec<McpConfig>; client: { capabilities: Record<string, unknown> } }
+
+/** Tests: calls whose rounds were kept (a `Held` made), and first rounds that could not be held and were run directly. */
+export const inputRounds = { kept: 0, direct: 0 }
 
 const held = new Map<string, Held>()
 let hooked = false
@@ -107,6 +110,13 @@ export async function rounds(b: Bound, ctx: ServerContext, method: string, name:
   const { d, caller, rec } = b
   // The SDK lifts both out of the params (2026-07-28 multi round-trip requests).
   const ref = ctx.mcpReq.requestState<unknown>() ?? params?.requestState
+  // An agent that declared no elicitation, sampling or roots: the upstream client handles no server request
+  // (shared/agent/relay.ts), so nothing can hold the call; only an upstream's input_required is passed on.
+  if (ref === undefined && !Object.keys(b.client.capabilities).length) {
+    inputRounds.direct++
+    const r = await run({}, ctx.mcpReq.signal, { notify: (n) => ctx.mcpReq.notify(n as never) })
+    return isInputRequired(r) ? passOn(b, method, name, r) : r
+  }
   const responses = (ctx.mcpReq.inputResponses ?? params?.inputResponses) as Record<string, unknown> | undefined
   const notify = (n: Message) => ctx.mcpReq.notify(n as never)
   let doc: AgentInputDoc | undefined
@@ -130,6 +140,7 @@ export async function rounds(b: Bound, ctx: ServerContext, method: string, name:
     return stop(b, method, name, h)
   }
   const h = new Held()
+  inputRounds.kept++
   h.to = { notify }
   const to: Downstream = { notify: (n) => h.to!.notify(n), request: (r) => h.ask(r) }
   // The first round follows the agent's request; a held call outlives it, bounded by its own timer.
@@ -159,10 +170,7 @@ async function stop(b: Bound, method: string, name: string, h: Held): Promise<an
   if ('failed' in s) throw s.failed
   if ('done' in s) {
     const r = s.done as Record<string, any>
-    if (!isInputRequired(r)) return r
-    const state = typeof r.requestState === 'string' ? r.requestState : null
-    const ref = await save(d, b, method, name, state, null)
-    return inputRequired({ ...(r.inputRequests ? { inputRequests: r.inputRequests } : {}), requestState: ref } as never)
+    return isInputRequired(r) ? passOn(b, method, name, r) : r
   }
   if (held.size >= MAX_HELD) {
     h.ac.abort(new Error('too many held calls'))
@@ -182,6 +190,13 @@ async function stop(b: Bound, method: string, name: string, h: Held): Promise<an
   }, d.config.inputTimeoutMs)
   h.timer.unref?.()
   return inputRequired({ inputRequests: { [KEY]: s.ask as never }, requestState: ref })
+}
+
+/** A 2026-07-28 upstream's input_required, passed on: its requestState kept here, the agent given a reference. */
+async function passOn(b: Bound, method: string, name: string, r: Record<string, any>): Promise<any> {
+  const state = typeof r.requestState === 'string' ? r.requestState : null
+  const ref = await save(b.d, b, method, name, state, null)
+  return inputRequired({ ...(r.inputRequests ? { inputRequests: r.inputRequests } : {}), requestState: ref } as never)
 }
 
 async function save(d: Deps, b: Bound, method: string, name: string, state: string | null, heldId: string | null): Promise<string> {
