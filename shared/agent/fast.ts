@@ -214,21 +214,23 @@ export const fastPath = { on: true, served: 0, classified: 0 }
 
 /** Serves one plain call on the agent's request, writing the answer itself. */
 export async function servePlain(c: Ctx, f: Framing, plain: PlainCall, call: ToolCall, inflight?: Inflight): Promise<void> {
-  // The agent's cancellation (a 2025 session's notifications/cancelled, below) or its going away ends the call.
+  fastPath.served++
+  // A 2026-07-28 call ends only with its request (the protocol has no cancellation of it on another): no controller of its own.
+  if (!inflight) return answered(answerPlain(c.res, f, plain, call, c.signal))
+  // A 2025 session's: the agent's notifications/cancelled (below) or its going away ends the call.
   const ac = new AbortController()
   const gone = () => ac.abort(c.signal.reason)
   c.signal.addEventListener('abort', gone, { once: true })
-  inflight?.set(plain.id, ac)
-  fastPath.served++
+  inflight.set(plain.id, ac)
   try {
-    await answerPlain(c.res, f, plain, call, ac.signal)
-  } catch (e) {
-    throw new AppError('internal', 'The MCP endpoint failed.', undefined, { cause: e })
+    await answered(answerPlain(c.res, f, plain, call, ac.signal))
   } finally {
     c.signal.removeEventListener('abort', gone)
-    if (inflight?.get(plain.id) === ac) inflight.delete(plain.id)
+    if (inflight.get(plain.id) === ac) inflight.delete(plain.id)
   }
 }
+
+const answered = (p: Promise<void>) => p.catch((e) => { throw new AppError('internal', 'The MCP endpoint failed.', undefined, { cause: e }) })
 
 /** `notifications/cancelled` for a fast-path call: the SDK does not know it, so it is aborted here (the SDK still answers 202). */
 export function cancelPlain(inflight: Inflight, body: unknown): void {
