@@ -1,6 +1,7 @@
 /**
  * `node dist/bench/agent-cpu.js [--n 200] [--reps 5]`: CPU per warm `tools/call`, gateway
- * and this (agent) process, for each kind (proxy 2025, proxy 2026, REST execute), in
+ * and this (agent) process, for each kind (proxy 2025 and 2026 by the SDK client, the same
+ * by plain fetch as REST's client (bench/agent-fetch.ts), REST execute), in
  * interleaved blocks, on both upstreams. Less noisy than wall time on a shared machine:
  * where bench:agent's latency ratio comes from, side by side.
  */
@@ -8,6 +9,7 @@ import { readFileSync } from 'node:fs'
 import { parseArgs } from 'node:util'
 import { Client, StreamableHTTPClientTransport } from '@modelcontextprotocol/client'
 import { api, ECHO } from './api.js'
+import { fetchAgent } from './agent-fetch.js'
 import { spawnGateway } from './gateway-proc.js'
 import { spawnUpstreams } from './upstream-proc.js'
 
@@ -36,8 +38,8 @@ try {
     if (values.upstream && values.upstream !== name) continue
     const id = await a.register(`agent-${name}`, url, { config: { tool_policy: { mode: 'open' } } })
     const ep = `${gw.base}/mcps/${id}/mcp`
-    const [p25, p26] = await Promise.all([agentClient(ep, token, false), agentClient(ep, token, true)])
-    const all = { proxy_2025: () => p25.call(), proxy_2026: () => p26.call(), rest: () => a.execute(id, 'echo', ECHO) }
+    const [p25, p26, f25, f26] = await Promise.all([agentClient(ep, token, false), agentClient(ep, token, true), fetchAgent(ep, token, 'legacy'), fetchAgent(ep, token, 'modern')])
+    const all = { proxy_2025: () => p25.call(), proxy_2026: () => p26.call(), fetch_2025: () => f25.call(), fetch_2026: () => f26.call(), rest: () => a.execute(id, 'echo', ECHO) }
     // --only KIND: that kind alone (to profile it: BENCH_CPU_PROF=DIR).
     const kinds = values.only ? { [values.only]: all[values.only as keyof typeof all] } : all
     const gwc: Record<string, number[]> = {}, gws: Record<string, number[]> = {}, mec: Record<string, number[]> = {}
@@ -56,7 +58,7 @@ try {
     const med = (xs: number[]) => [...xs].sort((x, y) => x - y)[xs.length >> 1]!.toFixed(2)
     const rng = (xs: number[]) => `${med(xs)} (${Math.min(...xs).toFixed(2)}–${Math.max(...xs).toFixed(2)})`
     for (const k of Object.keys(kinds)) console.log(`${name} ${k.padEnd(10)} gateway ${rng(gwc[k]!)} ms (system ${med(gws[k]!)})  agent ${rng(mec[k]!)} ms`)
-    await Promise.all([p25.close(), p26.close()])
+    await Promise.all([p25.close(), p26.close(), f25.close(), f26.close()])
   }
 } finally {
   await gw.stop().catch(() => {})

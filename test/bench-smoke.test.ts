@@ -45,11 +45,17 @@ test('agent proxy: both downstream eras against REST execute, per upstream era, 
   const r = out.results
   assert.is(r.agent?.length, 2)
   for (const x of r.agent!) {
-    for (const k of ['proxy_2025', 'proxy_2026', 'rest_execute', 'direct_warm'] as const) summary(x.latency[k], `${x.upstream} ${k}`)
+    for (const k of ['proxy_2025', 'proxy_2026', 'fetch_2025', 'fetch_2026', 'rest_execute', 'direct_warm'] as const) summary(x.latency[k], `${x.upstream} ${k}`)
     finite(x.ratio_2025, 'ratio 2025')
     finite(x.ratio_2026, 'ratio 2026')
+    finite(x.ratio_fetch_2025, 'ratio 2025, fetch client')
+    finite(x.ratio_fetch_2026, 'ratio 2026, fetch client')
   }
-  assert.ok(r.goals.some((g) => g.goal.startsWith('agent proxy p50 ≤ 1.1× REST execute')))
+  assert.ok(r.goals.some((g) => g.goal.startsWith('agent proxy p50 ≤ 1.1× REST execute, SDK client')))
+  assert.ok(r.goals.some((g) => g.goal.startsWith('agent proxy p50 ≤ 1.1× REST execute, same HTTP client as REST')))
+  // Both goal lines, told apart, and the SDK client's rows kept.
+  assert.ok(out.markdown.includes('proxy (SDK client) / REST') && out.markdown.includes('proxy (same HTTP client as REST) / REST'))
+  assert.ok(out.markdown.includes('proxy 2026, SDK client') && out.markdown.includes('proxy 2026, fetch'))
   assert.is(r.agent![0]!.session.upstream_initialize, 0)
 })
 
