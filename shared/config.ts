@@ -319,7 +319,7 @@ function parseDiscoveryConfig(env: Record<string, string | undefined>, local: bo
   }
 }
 
-// ---- upstream connections (shared/egress/fetch.ts, shared/agent/serve.ts) ------------------
+// ---- upstream connections (shared/egress/fetch.ts, shared/agent/session.ts) ----------------
 export interface Config {
   /** EGRESS_CONNECTIONS_PER_ORIGIN: sockets the gateway opens to one upstream origin for requests. */
   egressConnections: number
