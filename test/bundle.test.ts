@@ -97,28 +97,4 @@ test("the bundle leaves out undici's index (fetch, WebSocket, mocks) and the cli
   assert.equal(inputs.filter((f) => /@modelcontextprotocol\/client\/dist\/(ajvProvider|shimsNode)/.test(f)), [])
 })
 
-test('listing and execute load the RE2 engine only with a validator that needs it', () => {
-  type Out = { entryPoint?: string; inputs: Record<string, unknown>; imports: { path: string; kind: string }[] }
-  const { outputs } = JSON.parse(readFileSync(join(root, 'dist/bundle-meta.json'), 'utf8')) as { outputs: Record<string, Out> }
-  const chunkOf = (src: string) => Object.keys(outputs).find((k) => Object.keys(outputs[k]!.inputs).some((i) => i.endsWith(src)))!
-  // What a function's first request evaluates before any import(): its chunk and everything it imports statically.
-  const loaded = (src: string) => {
-    const seen = new Set<string>()
-    for (const todo = [chunkOf(src)]; todo.length; ) {
-      const k = todo.pop()!
-      if (seen.has(k) || !outputs[k]) continue // node: builtins and external packages are not chunks
-      seen.add(k)
-      for (const i of outputs[k]?.imports ?? []) if (i.kind === 'import-statement') todo.push(i.path)
-    }
-    return [...seen].flatMap((k) => Object.keys(outputs[k]!.inputs))
-  }
-  for (const fn of ['functions/listing.js', 'functions/execute.js']) {
-    const inputs = loaded(fn)
-    assert.ok(inputs.some((i) => i.endsWith('shared/mcp/schema-limits.js')), `${fn}: the schema checks are there`)
-    assert.equal(inputs.filter((i) => /re2js|shared\/mcp\/(re2|schema-load)\.js$/.test(i)), [], fn)
-  }
-  // The engine is still in the bundle, for the validators that use it.
-  assert.ok(Object.values(outputs).some((o) => Object.keys(o.inputs).some((i) => i.includes('re2js'))))
-})
-
 test.run()

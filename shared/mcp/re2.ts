@@ -6,14 +6,36 @@
  * and the gateway then leaves validation of that tool to the server.
  */
 import { RE2JS } from 're2js'
-import { unsupportedSyntax } from './pattern-syntax.js'
-
-export { unsupportedSyntax }
 
 /** How generated validators refer to the engine (ajv `code.regExp.code`); the instantiating `require` resolves it. */
 export const RE2_MODULE = 'mcp-gateway:re2'
 
 export class UnsupportedPattern extends Error {}
+
+/**
+ * Lookaround and backreferences, found by a linear scan (escapes skipped), so
+ * a listing can tell before anything is compiled. re2js's ECMAScript
+ * translation would silently turn `\k<name>` into a literal.
+ */
+export function unsupportedSyntax(p: string): string | undefined {
+  let inClass = false
+  for (let i = 0; i < p.length; i++) {
+    const c = p[i]
+    if (c === '\\') {
+      const n = p[i + 1] ?? ''
+      if (!inClass && ((n >= '1' && n <= '9') || n === 'k')) return 'backreference'
+      i++
+    } else if (inClass) {
+      if (c === ']') inClass = false
+    } else if (c === '[') {
+      inClass = true
+    } else if (c === '(' && p[i + 1] === '?') {
+      const a = p[i + 2]
+      if (a === '=' || a === '!' || (a === '<' && (p[i + 3] === '=' || p[i + 3] === '!'))) return 'lookaround'
+    }
+  }
+  return undefined
+}
 
 /** Compiles an ECMAScript pattern on RE2, or throws `UnsupportedPattern`. */
 export function compileRe2(pattern: string): RE2JS {

@@ -3,12 +3,11 @@
  * time, each within a hard time limit: past it the worker is terminated and
  * the schema is not validated by the gateway. The generated standalone code
  * and its V8 code cache are loaded here, on the main thread (schema-load.ts).
- * schema-load.ts (with the RE2 engine) is imported when the worker starts: a
- * listing, or a call whose schemas are plain, never loads it.
  */
 import { Worker } from 'node:worker_threads'
 import type { ValidateFunction } from 'ajv'
 import { SCHEMA_LIMITS, type SkipReason } from './schema-limits.js'
+import { load } from './schema-load.js'
 import type { CompileJob, CompileResult } from './schema-worker.js'
 
 /** `chars`: the size of the generated code and its code cache, for the validator cache's byte bound. */
@@ -32,35 +31,19 @@ let ids = 0
 
 let spawned = 0
 
-type Loader = typeof import('./schema-load.js')
-let loader: Loader | undefined
-let loading: Promise<Loader> | undefined
-const loadLoader = () => (loading ??= import('./schema-load.js').then((m) => (loader = m)))
-
 function spawn(): Worker {
   spawned++
-  // Loaded while the worker starts and compiles (far longer), so normally ready when its answer comes.
-  void loadLoader().catch(() => {})
   const w = new Worker(new URL('./schema-worker-entry.js', import.meta.url), {
     resourceLimits: { maxOldGenerationSizeMb: WORKER_HEAP_MB, maxYoungGenerationSizeMb: 32 },
   })
   w.on('message', (r: CompileResult) => {
     if (worker !== w || running?.job.id !== r.id) return
     if ('reason' in r) return finish({ reason: r.reason, message: r.message })
-    const done = (m: Loader) => {
-      try {
-        finish({ fn: m.load(r.code, r.cache), chars: r.code.length + (r.cache?.byteLength ?? 0) })
-      } catch (e) {
-        finish({ reason: 'compile_failed', message: String((e as Error)?.message ?? e).slice(0, 300) })
-      }
+    try {
+      finish({ fn: load(r.code, r.cache), chars: r.code.length + (r.cache?.byteLength ?? 0) })
+    } catch (e) {
+      finish({ reason: 'compile_failed', message: String((e as Error)?.message ?? e).slice(0, 300) })
     }
-    if (loader) return done(loader)
-    // Still loading: finish this job unless its deadline (or the worker's end) finished it meanwhile.
-    const job = running
-    void loadLoader().then(
-      (m) => { if (running === job) done(m) },
-      (e) => { if (running === job) finish({ reason: 'compile_failed', message: String((e as Error)?.message ?? e).slice(0, 300) }) },
-    )
   })
   const gone = (why: string) => {
     if (worker !== w) return

@@ -5,7 +5,7 @@
  * linear walk, cheap enough for every listing; the same verdict decides at
  * execute, so the listing and the call agree. docs/api.md lists the reasons.
  */
-import { unsupportedSyntax } from './pattern-syntax.js'
+import { unsupportedSyntax } from './re2.js'
 
 export const SCHEMA_LIMITS = {
   /** JSON text of the schema, in characters. */
