@@ -12,6 +12,7 @@ import * as assert from 'uvu/assert'
 import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { ServerResponse } from 'node:http'
 import { startGateway, type Gateway, type Res } from './support/gateway.js'
 import { registerAsking, type AskingPair } from './support/asking.js'
 import type { AskingHandle } from './servers/asking.js'
@@ -42,17 +43,37 @@ let failCreate = false
 /** Resolved when someone starts watching the execution with this id. */
 const watching = new Map<string, () => void>()
 
+/** What happened, in order: `end <path>` (a response written), `create`/`update <status>` (an execution write begun). */
+const events: string[] = []
+const endOf = ServerResponse.prototype.end
+ServerResponse.prototype.end = function (this: ServerResponse, ...a: unknown[]) {
+  if (this.req?.url) events.push(`end ${this.req.url}`)
+  return (endOf as (...x: unknown[]) => ServerResponse).apply(this, a)
+} as typeof endOf
+
 /** The real store, with execution creates held at the gate and watches reported. */
 const store = (s: LocalStore): Store =>
   new Proxy(s, {
     get(t, k) {
       if (k === 'create') {
-        return async (col: string, id: string, data: unknown) => {
+        return async (col: string, id: string, data: unknown, o?: unknown) => {
+          if (col === EXECUTIONS) events.push('create')
           if (col === EXECUTIONS && held) {
             await held
             if (failCreate) throw new Error('store unavailable (test)')
           }
-          return t.create(col, id, data)
+          return t.create(col, id, data, o as never)
+        }
+      }
+      if (k === 'update') {
+        return async (col: string, id: string, fn: (x: Execution) => Execution, o?: unknown) => {
+          const r = await t.update<Execution>(col, id, (x) => {
+            const next = fn(x)
+            if (col === EXECUTIONS) events.push(`update ${next.status}`)
+            return next
+          }, o as never)
+          if (col === EXECUTIONS) events.push(`durable ${r.data.status}`)
+          return r
         }
       }
       if (k === 'watch') {
@@ -136,6 +157,34 @@ for (const era of ['legacy', 'modern'] as const) {
     ok(await del!, 204)
     const v = await gw.req('GET', `/executions/${r.json.execution_id}`, { token: alice })
     assert.is(v.json.status, 'cancelled', v.text)
+  })
+}
+
+for (const era of ['legacy', 'modern'] as const) {
+  test(`${era}: the question and the result go out before their records' writes begin (not on the answer's way)`, async () => {
+    events.length = 0
+    const r = await exec(era)
+    ok(r)
+    const id = r.json.execution_id as string
+    const key = Object.keys(r.json.input_requests)[0]!
+    const a = await gw.req('POST', `/executions/${id}/input`, { token: alice, body: { responses: { [key]: ANSWER } } })
+    ok(a)
+    assert.is(a.json.status, 'completed')
+    // This instance reads the stored result (it waits for the write).
+    const v = await gw.req('GET', `/executions/${id}`, { token: alice })
+    assert.is(v.json.status, 'completed', v.text)
+    const at = (e: string) => events.indexOf(e)
+    const execute = at(`end /api/v1/mcps/${ids[era]}/tools/ask_form/execute`)
+    const input = at(`end /api/v1/executions/${id}/input`)
+    assert.ok(execute >= 0 && input >= 0, events.join(', '))
+    // Before: each write began while the answer was still being written, so ahead of it.
+    assert.ok(execute < at('create'), events.join(', '))
+    // The result's write begins after the answer went out, unless the answer was still waiting for
+    // its own take to be durable (then nothing of it waits for the write).
+    const result = at('update completed')
+    assert.ok(input < result || result < at('durable working'), events.join(', '))
+    // The answer itself is taken, and durable, before its response, as the contract says.
+    assert.ok(at('durable working') < input, events.join(', '))
   })
 }
 
