@@ -113,7 +113,7 @@ export function createBehind(d: Deps, id: string, e: Execution): { e: Execution;
   let seen!: () => void
   // This instance reads it once committed (LocalStore: before its flush; an answer's own write comes after it in the journal).
   const visible = new Promise<void>((r) => (seen = r))
-  const written = afterReply().then(() => d.store()).then((s) => s.create<Execution>(EXECUTIONS, id, doc, { committed: () => seen() })).then((r) => r.data)
+  const written = afterReply().then(() => d.store()).then((s) => s.create<Execution>(EXECUTIONS, id, doc, { committed: () => seen(), lazy: true })).then((r) => r.data)
   void written.then(seen, seen)
   writeBehind(id, written, visible)
   creating.set(id, visible)
