@@ -40,6 +40,10 @@ const ANSWER = { action: 'accept', content: { name: 'Ada', age: 36 } }
 /** While set, creating an execution record waits for it (then fails if `failCreate`). */
 let held: Promise<void> | undefined
 let failCreate = false
+/** While set, a take's write resolves (is durable, to its caller) only once this does. */
+let takeHeld: Promise<void> | undefined
+/** While set, a result's write waits for `until` before it begins, and says when it got there. */
+let resultHeld: { reached: () => void; until: Promise<void> } | undefined
 /** Resolved when someone starts watching the execution with this id. */
 const watching = new Map<string, () => void>()
 
@@ -67,12 +71,17 @@ const store = (s: LocalStore): Store =>
       }
       if (k === 'update') {
         return async (col: string, id: string, fn: (x: Execution) => Execution, o?: unknown) => {
+          if (col === EXECUTIONS && resultHeld && fn(JSON.parse(JSON.stringify((await t.get<Execution>(col, id))!.data))).status === 'completed') {
+            resultHeld.reached()
+            await resultHeld.until
+          }
           const r = await t.update<Execution>(col, id, (x) => {
             const next = fn(x)
             if (col === EXECUTIONS) events.push(`update ${next.status}`)
             return next
           }, o as never)
           if (col === EXECUTIONS) events.push(`durable ${r.data.status}`)
+          if (col === EXECUTIONS && takeHeld && r.data.status === 'working') await takeHeld
           return r
         }
       }
@@ -188,6 +197,38 @@ for (const era of ['legacy', 'modern'] as const) {
     assert.ok(at('durable working') < input, events.join(', '))
   })
 }
+
+test('legacy: a call its holder ends before the take is durable is answered without waiting for the result to be stored', async () => {
+  const r = await exec('legacy')
+  ok(r)
+  const id = r.json.execution_id as string
+  let letTake!: () => void
+  takeHeld = new Promise((res) => (letTake = res))
+  let letResult!: () => void
+  let reached!: () => void
+  const atResult = new Promise<void>((res) => (reached = res))
+  resultHeld = { reached, until: new Promise((res) => (letResult = res)) }
+  try {
+    const key = Object.keys(r.json.input_requests)[0]!
+    const answer = gw.req('POST', `/executions/${id}/input`, { token: alice, body: { responses: { [key]: ANSWER } } })
+    // The holder has the answer (at the take's commit) and has ended the call: its result is on its way to the store.
+    await atResult
+    letTake()
+    // Before: the answer looked for the end only once its take was durable, in the store, so waited for the held write.
+    const a = await within(answer, 10_000)
+    assert.ok(a, 'the answer waited for the result to be stored')
+    ok(a)
+    assert.is(a.json.status, 'completed')
+    assert.equal(a.json.content, [{ type: 'text', text: 'hello Ada (36)' }])
+  } finally {
+    takeHeld = undefined
+    resultHeld = undefined
+    letTake()
+    letResult()
+  }
+  const v = await gw.req('GET', `/executions/${id}`, { token: alice })
+  assert.is(v.json.status, 'completed', v.text)
+})
 
 test('legacy: a question whose write fails ends its call upstream, and the execution is not found', async () => {
   const release = gate()
