@@ -1,6 +1,6 @@
 /**
  * Item 9 as an A/B: `node dist/bench/elicitation-ab.js --baseline OTHER/dist/scripts/local.js [--rounds N]`
- * (`BENCH_CPU_PROF=DIR`: this build's gateway writes a CPU profile there).
+ * (`BENCH_CPU_PROF=DIR`: this build's gateway writes a CPU profile there; `--era legacy|modern`: that era only).
  * One elicitation round through another build's gateway, through this one's, and by the direct client,
  * interleaved round by round (A B direct A B direct ...), against both eras of test/servers/asking.ts:
  * on a loaded machine only a comparison within one run holds. OTHER is a built checkout (its own
@@ -47,7 +47,7 @@ async function round(g: { base: string; token: string }, url: string, era: strin
   }
 }
 
-const { values } = parseArgs({ options: { baseline: { type: 'string' }, rounds: { type: 'string' } } })
+const { values } = parseArgs({ options: { baseline: { type: 'string' }, rounds: { type: 'string' }, era: { type: 'string' } } })
 if (!values.baseline) throw new Error('--baseline OTHER/dist/scripts/local.js is required')
 setLogSink(() => {})
 const rounds = Number(values.rounds ?? 150)
@@ -56,6 +56,7 @@ const [base, mine] = [await gateway(values.baseline), await gateway('dist/script
 const servers = [await startAskingLegacy(), await startAskingModern()]
 try {
   for (const [h, era] of [[servers[0]!, 'legacy'], [servers[1]!, 'modern']] as const) {
+    if (values.era && values.era !== era) continue
     const client = new Client({ name: 'bench-direct', version: '0' }, { capabilities: FORM, ...(era === 'modern' ? { versionNegotiation: { mode: 'auto' as const } } : {}) })
     client.setRequestHandler('elicitation/create', async () => ANSWER as never)
     await client.connect(new StreamableHTTPClientTransport(new URL(h.url)))

@@ -63,6 +63,14 @@ export interface Committed<T> {
    * allows while the disk catches up (Firestore: at the commit, which is durable).
    */
   committed?: (r: Rec<T>) => void
+  /**
+   * A write nobody waits on to be durable soon (a write-behind): where durability lags
+   * the commit, it may wait for the next flush another write asks for, or a short
+   * while (LocalStore: `LAZY_FLUSH_MS`), instead of asking for one of its own, which a
+   * write whose caller does wait would queue behind. The promise still resolves once
+   * it is durable. Firestore: ignored (the commit is durable).
+   */
+  lazy?: boolean
 }
 
 /**

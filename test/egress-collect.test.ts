@@ -116,6 +116,22 @@ test('a JSON answer is read whole under the cap; text() and json() both work', a
   await rejects(() => post(), (e) => e instanceof TooLarge)
 })
 
+test('a 202 answer (a notification or a response POSTed) is read whole, collected or not: no body stream, its text kept, under the cap', async () => {
+  for (const collect of [true, false]) {
+    const f = guardedFetch(policy, { maxBytes: 4096, collect: () => collect })
+    handler = (_q, res) => { res.writeHead(202, { 'content-type': 'text/plain' }); res.end('accepted') }
+    const r = await post(f)
+    assert.is(r.status, 202)
+    // Before: the socket's body as a web stream, read by the SDK's text() through it.
+    assert.is(r.body, null)
+    assert.is(await r.text(), 'accepted')
+    handler = (_q, res) => { res.writeHead(202); res.end() }
+    assert.is(await (await post(f)).text(), '')
+    handler = (_q, res) => { res.writeHead(202); res.end('x'.repeat(10_000)) }
+    await rejects(() => post(f), (e) => e instanceof TooLarge)
+  }
+})
+
 test('concurrent calls sharing one signal: no listener warning, and no listener left behind', async () => {
   handler = (_q, res) => { sse(res); setTimeout(() => res.end(frame(RESULT)), 5) }
   const warnings: string[] = []

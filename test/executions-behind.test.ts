@@ -12,6 +12,7 @@ import * as assert from 'uvu/assert'
 import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { ServerResponse } from 'node:http'
 import { startGateway, type Gateway, type Res } from './support/gateway.js'
 import { registerAsking, type AskingPair } from './support/asking.js'
 import type { AskingHandle } from './servers/asking.js'
@@ -39,20 +40,49 @@ const ANSWER = { action: 'accept', content: { name: 'Ada', age: 36 } }
 /** While set, creating an execution record waits for it (then fails if `failCreate`). */
 let held: Promise<void> | undefined
 let failCreate = false
+/** While set, a take's write resolves (is durable, to its caller) only once this does. */
+let takeHeld: Promise<void> | undefined
+/** While set, a result's write waits for `until` before it begins, and says when it got there. */
+let resultHeld: { reached: () => void; until: Promise<void> } | undefined
 /** Resolved when someone starts watching the execution with this id. */
 const watching = new Map<string, () => void>()
+
+/** What happened, in order: `end <path>` (a response written), `create`/`update <status>` (an execution write begun). */
+const events: string[] = []
+const endOf = ServerResponse.prototype.end
+ServerResponse.prototype.end = function (this: ServerResponse, ...a: unknown[]) {
+  if (this.req?.url) events.push(`end ${this.req.url}`)
+  return (endOf as (...x: unknown[]) => ServerResponse).apply(this, a)
+} as typeof endOf
 
 /** The real store, with execution creates held at the gate and watches reported. */
 const store = (s: LocalStore): Store =>
   new Proxy(s, {
     get(t, k) {
       if (k === 'create') {
-        return async (col: string, id: string, data: unknown) => {
+        return async (col: string, id: string, data: unknown, o?: unknown) => {
+          if (col === EXECUTIONS) events.push((o as { lazy?: boolean } | undefined)?.lazy ? 'create lazy' : 'create')
           if (col === EXECUTIONS && held) {
             await held
             if (failCreate) throw new Error('store unavailable (test)')
           }
-          return t.create(col, id, data)
+          return t.create(col, id, data, o as never)
+        }
+      }
+      if (k === 'update') {
+        return async (col: string, id: string, fn: (x: Execution) => Execution, o?: unknown) => {
+          if (col === EXECUTIONS && resultHeld && fn(JSON.parse(JSON.stringify((await t.get<Execution>(col, id))!.data))).status === 'completed') {
+            resultHeld.reached()
+            await resultHeld.until
+          }
+          const r = await t.update<Execution>(col, id, (x) => {
+            const next = fn(x)
+            if (col === EXECUTIONS) events.push(`update ${next.status}`)
+            return next
+          }, o as never)
+          if (col === EXECUTIONS) events.push(`durable ${r.data.status}`)
+          if (col === EXECUTIONS && takeHeld && r.data.status === 'working') await takeHeld
+          return r
         }
       }
       if (k === 'watch') {
@@ -138,6 +168,67 @@ for (const era of ['legacy', 'modern'] as const) {
     assert.is(v.json.status, 'cancelled', v.text)
   })
 }
+
+for (const era of ['legacy', 'modern'] as const) {
+  test(`${era}: the question and the result go out before their records' writes begin (not on the answer's way)`, async () => {
+    events.length = 0
+    const r = await exec(era)
+    ok(r)
+    const id = r.json.execution_id as string
+    const key = Object.keys(r.json.input_requests)[0]!
+    const a = await gw.req('POST', `/executions/${id}/input`, { token: alice, body: { responses: { [key]: ANSWER } } })
+    ok(a)
+    assert.is(a.json.status, 'completed')
+    // This instance reads the stored result (it waits for the write).
+    const v = await gw.req('GET', `/executions/${id}`, { token: alice })
+    assert.is(v.json.status, 'completed', v.text)
+    const at = (e: string) => events.indexOf(e)
+    const execute = at(`end /api/v1/mcps/${ids[era]}/tools/ask_form/execute`)
+    const input = at(`end /api/v1/executions/${id}/input`)
+    assert.ok(execute >= 0 && input >= 0, events.join(', '))
+    // Before: each write began while the answer was still being written, so ahead of it.
+    // ... and asks for no flush of its own, which the answer's take would queue behind: the take's covers it.
+    assert.ok(execute < at('create lazy'), events.join(', '))
+    // The result's write begins after the answer went out, unless the answer was still waiting for
+    // its own take to be durable (then nothing of it waits for the write).
+    const result = at('update completed')
+    assert.ok(input < result || result < at('durable working'), events.join(', '))
+    // The answer itself is taken, and durable, before its response, as the contract says.
+    assert.ok(at('durable working') < input, events.join(', '))
+  })
+}
+
+test('legacy: a call its holder ends before the take is durable is answered without waiting for the result to be stored', async () => {
+  const r = await exec('legacy')
+  ok(r)
+  const id = r.json.execution_id as string
+  let letTake!: () => void
+  takeHeld = new Promise((res) => (letTake = res))
+  let letResult!: () => void
+  let reached!: () => void
+  const atResult = new Promise<void>((res) => (reached = res))
+  resultHeld = { reached, until: new Promise((res) => (letResult = res)) }
+  try {
+    const key = Object.keys(r.json.input_requests)[0]!
+    const answer = gw.req('POST', `/executions/${id}/input`, { token: alice, body: { responses: { [key]: ANSWER } } })
+    // The holder has the answer (at the take's commit) and has ended the call: its result is on its way to the store.
+    await atResult
+    letTake()
+    // Before: the answer looked for the end only once its take was durable, in the store, so waited for the held write.
+    const a = await within(answer, 10_000)
+    assert.ok(a, 'the answer waited for the result to be stored')
+    ok(a)
+    assert.is(a.json.status, 'completed')
+    assert.equal(a.json.content, [{ type: 'text', text: 'hello Ada (36)' }])
+  } finally {
+    takeHeld = undefined
+    resultHeld = undefined
+    letTake()
+    letResult()
+  }
+  const v = await gw.req('GET', `/executions/${id}`, { token: alice })
+  assert.is(v.json.status, 'completed', v.text)
+})
 
 test('legacy: a question whose write fails ends its call upstream, and the execution is not found', async () => {
   const release = gate()

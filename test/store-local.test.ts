@@ -1,4 +1,5 @@
-import { appendFileSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs'
+import fs, { appendFileSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs'
+import { syncBuiltinESMExports } from 'node:module'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { suite } from 'uvu'
@@ -33,6 +34,58 @@ local('creates its directory private to the user', async ({ dir }) => {
   const s = await LocalStore.open({ dir: join(dir, 'store') })
   assert.is(statSync(join(dir, 'store')).mode & 0o777, 0o700)
   await s.close()
+})
+
+/** Counts the fdatasyncs made while `fn` runs (the journal's flushes). */
+async function flushes<T>(fn: () => Promise<T>): Promise<{ n: number; r: T }> {
+  const real = fs.fdatasync
+  let n = 0
+  fs.fdatasync = ((fd: number, cb: (e: NodeJS.ErrnoException | null) => void) => { n++; return real(fd, cb) }) as typeof fs.fdatasync
+  syncBuiltinESMExports()
+  try {
+    const r = await fn()
+    return { n, r }
+  } finally {
+    fs.fdatasync = real
+    syncBuiltinESMExports()
+  }
+}
+
+local('a lazy write rides on the next flush another write asks for: one fdatasync for both, both durable', async ({ dir }) => {
+  const s = await LocalStore.open({ dir })
+  const { n } = await flushes(async () => {
+    let seen!: () => void
+    const decided = new Promise<void>((r) => (seen = r))
+    const lazy = s.create('things', 'behind', { n: 1 }, { lazy: true, committed: () => seen() })
+    await decided
+    // A flush the lazy write had asked for would be under way by now (before: the next write queued behind it).
+    await new Promise((r) => setImmediate(r))
+    await Promise.all([lazy, s.create('things', 'waited', { n: 2 })])
+  })
+  assert.is(n, 1)
+  await s.close()
+  const again = await LocalStore.open({ dir })
+  assert.equal((await again.get('things', 'behind'))?.data, { n: 1 })
+  assert.equal((await again.get('things', 'waited'))?.data, { n: 2 })
+  await again.close()
+})
+
+local('a lazy write alone is made durable by a flush of its own shortly, or at close', async ({ dir }) => {
+  const s = await LocalStore.open({ dir })
+  const t0 = performance.now()
+  const { n } = await flushes(() => s.create('things', 'alone', { n: 1 }, { lazy: true }))
+  assert.is(n, 1)
+  assert.ok(performance.now() - t0 < 5_000, 'the lazy write waited too long for its flush')
+  let seen!: () => void
+  const decided = new Promise<void>((r) => (seen = r))
+  const closing = s.create('things', 'closing', { n: 2 }, { lazy: true, committed: () => seen() })
+  await decided
+  await s.close()
+  await closing
+  const again = await LocalStore.open({ dir })
+  assert.equal((await again.get('things', 'alone'))?.data, { n: 1 })
+  assert.equal((await again.get('things', 'closing'))?.data, { n: 2 })
+  await again.close()
 })
 
 local('data survives close and reopen, versions included', async ({ dir }) => {

@@ -47,6 +47,8 @@ export class Journal {
   compacting?: Promise<void>
   private flushing: Promise<void> = Promise.resolve()
   private queued?: Promise<void>
+  /** Appends waiting for the next flush anyone asks for (`durableSoon`), and the timer that asks for it. */
+  private soon?: { p: Promise<void>; settle: (flush: Promise<void>) => void; timer: NodeJS.Timeout }
   /** The new journal's directory entry could not be made durable: its first flush fails. */
   private broken?: unknown
 
@@ -183,6 +185,33 @@ export class Journal {
   /** A flush of the current journal that starts after now; appends made before it starts share it. */
   durable(): Promise<void> {
     if (this.queued) return this.queued
+    const p = this.flush()
+    // Lazy appends so far ride on this flush.
+    const soon = this.soon
+    if (soon) {
+      this.soon = undefined
+      clearTimeout(soon.timer)
+      soon.settle(p)
+    }
+    return p
+  }
+
+  /**
+   * Durable by the next flush that anyone asks for (`durable`), or one asked for
+   * in `ms`: for appends nobody waits on soon, which then never make a flush of
+   * their own that a waited-on append would queue behind.
+   */
+  durableSoon(ms: number): Promise<void> {
+    if (this.queued) return this.queued
+    if (!this.soon) {
+      let settle!: (flush: Promise<void>) => void
+      const p = new Promise<void>((resolve, reject) => (settle = (f) => f.then(resolve, reject)))
+      this.soon = { p, settle, timer: setTimeout(() => void this.durable().catch(() => {}), ms) }
+    }
+    return this.soon.p
+  }
+
+  private flush(): Promise<void> {
     const fd = this.fd
     const p = this.flushing.then(() => {
       if (this.queued === p) this.queued = undefined
@@ -296,6 +325,8 @@ export class Journal {
   async close(): Promise<void> {
     if (this.fd < 0) return
     await this.compacting?.catch(() => {})
+    // Lazy appends are flushed now, not when their timer would have asked.
+    if (this.soon) void this.durable().catch(() => {})
     await this.flushing.catch(() => {})
     if (this.fd < 0) return
     fs.closeSync(this.fd)

@@ -27,6 +27,8 @@ const COMPACT_RATIO = 2
 const COMPACT_MIN = 1 << 20
 // How often expired records leave memory (they read as missing before that).
 const SWEEP_MS = 10 * 60_000
+// How long a lazy write (Committed.lazy) waits for another write's flush before it asks for one.
+const LAZY_FLUSH_MS = 20
 /**
  * The log collections: append-only records that expire and are read only by
  * the audit and usage API (shared/audit.ts, shared/usage/counters.ts). They
@@ -148,7 +150,7 @@ export class LocalStore implements Store {
     const s = ser(data)
     return this.locked(() => {
       if (this.live(col, id)) throw new AppError('conflict', `${col}/${id} already exists`)
-      return committed(rec<T>(id, this.commit([{ col, id, s, exp: expOf(data) }])[0]!), opts)
+      return committed(rec<T>(id, this.commit([{ col, id, s, exp: expOf(data) }], opts?.lazy)[0]!), opts)
     })
   }
 
@@ -161,7 +163,7 @@ export class LocalStore implements Store {
       if (opts?.ifVersion !== undefined && opts.ifVersion !== e.v) throw new AppError('precondition_failed', `${col}/${id} has changed`)
       const data = fn(JSON.parse(e.s) as T)
       const s = ser(data)
-      return committed(rec<T>(id, this.commit([{ col, id, s, exp: expOf(data) }])[0]!), opts)
+      return committed(rec<T>(id, this.commit([{ col, id, s, exp: expOf(data) }], opts?.lazy)[0]!), opts)
     })
   }
 
@@ -412,11 +414,12 @@ export class LocalStore implements Store {
   }
 
   /**
-   * Journals the writes as one line (made durable by the journal's next flush), then applies them in memory;
+   * Journals the writes as one line (made durable by the journal's next flush; `lazy`: by the next flush
+   * another write asks for, or LAZY_FLUSH_MS from now), then applies them in memory;
    * returns the new entries (undefined for deletes). An expired record counts as absent, so
    * writing over it restarts its version at 1.
    */
-  private commit(ws: Write[]): (Entry | undefined)[] {
+  private commit(ws: Write[], lazy = false): (Entry | undefined)[] {
     const part = this.part(ws[0]!.col)
     // One line in one journal is what makes a commit atomic.
     if (ws.some((w) => this.part(w.col) !== part)) throw new Error(`LocalStore: a transaction may not write both log collections (${[...LOG_COLLECTIONS].join(', ')}) and others`)
@@ -424,7 +427,7 @@ export class LocalStore implements Store {
     const next = ws.map((w) => (w.s === null ? undefined : entry(w.s, (this.live(w.col, w.id)?.v ?? 0) + 1, w.exp)))
     // On failure memory is untouched: the journal and the maps still agree.
     journal.append(ws.map((w, i) => ({ col: w.col, id: w.id, v: next[i]?.v ?? 0, s: next[i] ? w.s : null, exp: next[i]?.exp })))
-    this.synced = journal.durable()
+    this.synced = lazy ? journal.durableSoon(LAZY_FLUSH_MS) : journal.durable()
     for (const [i, w] of ws.entries()) this.apply(w.col, w.id, next[i])
     for (const w of ws) {
       const set = this.watchers.get(key(w.col, w.id))

@@ -48,7 +48,7 @@ class Whole extends Response {
 }
 
 /**
- * A JSON answer read to its end under the byte cap. With a `gate`, a batch
+ * A JSON answer (or an accepted one's body, 202) read to its end under the byte cap. With a `gate`, a batch
  * (an array of messages) keeps only what the gate lets through.
  */
 export function readJson(body: Readable, status: number, h: Headers, opts: Cap, gate?: MessageGate): Promise<Response> {

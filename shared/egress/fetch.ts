@@ -183,6 +183,9 @@ async function send(url: string, init: RequestInit, pools: Pools, opts: GuardOpt
   const sse = r.statusCode === 200 && /^text\/event-stream\b/i.test(type)
   const gate = opts.gate?.(init)
   if (init.method === 'POST') {
+    // Accepted (a notification's or a response's POST): the SDK reads its body as text and drops it;
+    // read whole, as text, without a web stream.
+    if (r.statusCode === 202) return readJson(r.body, r.statusCode, h, opts)
     const collect = opts.collect?.(init)
     if (collect && sse) return collectEvents(r.body, r.statusCode, h, opts, gate)
     if ((collect || gate) && /^application\/json\b/i.test(type)) return readJson(r.body, r.statusCode, h, opts, gate)

@@ -93,11 +93,19 @@ export async function answerExecution(d: Deps, caller: Caller, id: string, body:
     id, rec: config, e: taken, args: cur.resume?.arguments ?? {}, stored: true,
     retry: { responses: answers, requestState: cur.resume?.request_state ?? null },
   }, o.hooks)))
+  // The holder of a 2025 call hears of the answer at the commit, and may end the call before the take
+  // is durable: this answer follows the execution from the commit, so it hears of that end at once.
+  const gone = new AbortController()
+  let following: Promise<Execution | null> | undefined
+  const follow = () => (following ??= waitFor(d, id, (x) => !x || terminal(x.status) || (x.status === 'input_required' && x.round > round), o.waitMs, gone.signal))
   const taken = await change(d, id, (x) => {
     if (x.status !== 'input_required' || x.round !== round) throw notWaiting(x)
     if (expired(x)) throw new AppError('expired', 'This execution stopped waiting for input.', { execution_id: id })
     return { ...x, status: 'working', answers: x.era === 'legacy' ? answers : null, answer_by: null }
-  }, cur.era === 'modern' ? (x) => void retryOn(x).catch(() => {}) : undefined)
+  }, cur.era === 'modern' ? (x) => void retryOn(x).catch(() => {}) : () => void follow()).catch((err) => {
+    gone.abort()
+    throw err
+  })
   inputAudit(d, caller, id, { ...taken, input_requests: cur.input_requests }, answerKind(answers))
   // A 2025 call held on this instance has its answer at once (elsewhere, through the store's watch).
   if (taken.era === 'legacy') tell(id, taken)
@@ -110,7 +118,7 @@ export async function answerExecution(d: Deps, caller: Caller, id: string, body:
     return { e: taken, stopped: leg.stopped }
   }
   // The holder of the call passes `answers` on; the next stop is a new round or the end.
-  const next = await waitFor(d, id, (x) => !x || terminal(x.status) || (x.status === 'input_required' && x.round > round), o.waitMs)
+  const next = await follow()
   return { e: next ?? taken }
 }
 

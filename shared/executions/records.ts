@@ -87,6 +87,14 @@ export function writeBehind(id: string, write: Promise<unknown>, visible: Promis
   void p.finally(() => { if (behind.get(id) === p) behind.delete(id) })
 }
 
+/**
+ * Resolves in the event loop's check phase, once the reply this request is writing has gone out
+ * (its writing is microtasks, which all run first): a write-behind starts there, so its serialising,
+ * journal write and flush hand-off are not on the reply's way. What waits for it (readers here,
+ * shutdown) is registered before, with the write's promise.
+ */
+export const afterReply = (): Promise<void> => new Promise((r) => setImmediate(r))
+
 /** `v` with the secret values this request has seen masked; as it is (no JSON round trip) when it has seen none. */
 export const masked = <T>(v: T): T => (logContext.getStore()?.secrets?.length ? (JSON.parse(maskSecrets(JSON.stringify(v))) as T) : v)
 
@@ -96,16 +104,16 @@ export async function createExecution(d: Deps, id: string, e: Execution): Promis
 }
 
 /**
- * Creates the record after the answer (a durable write less on the way): returns it as it will be
- * stored, its write, and when this instance can read it (committed, or failed), which this
- * instance's readers of `id` wait for (`landed`).
+ * Creates the record after the answer (a durable write less on the way; started once the answer
+ * has gone out, `afterReply`): returns it as it will be stored, its write, and when this instance
+ * can read it (committed, or failed), which this instance's readers of `id` wait for (`landed`).
  */
 export function createBehind(d: Deps, id: string, e: Execution): { e: Execution; written: Promise<Execution>; visible: Promise<void> } {
   const doc = stamped(d, e)
   let seen!: () => void
   // This instance reads it once committed (LocalStore: before its flush; an answer's own write comes after it in the journal).
   const visible = new Promise<void>((r) => (seen = r))
-  const written = d.store().then((s) => s.create<Execution>(EXECUTIONS, id, doc, { committed: () => seen() })).then((r) => r.data)
+  const written = afterReply().then(() => d.store()).then((s) => s.create<Execution>(EXECUTIONS, id, doc, { committed: () => seen(), lazy: true })).then((r) => r.data)
   void written.then(seen, seen)
   writeBehind(id, written, visible)
   creating.set(id, visible)
