@@ -5,6 +5,7 @@ import { systemClock, type Clock, type Committed, type FindQuery, type ListQuery
 import { checkKey, committed, entry, expired, expOf, key, rec, ser, size, type Entry, type Write } from './store-local-records.js'
 import { findPage, listPage } from './store-local-query.js'
 import { frozen, LOG_COLLECTIONS, wasteful, type Part } from './store-local-files.js'
+import { Watchers } from './store-local-watch.js'
 
 export { LOG_COLLECTIONS }
 
@@ -23,7 +24,8 @@ const SWEEP_MS = 10 * 60_000
  * preconditions, transactions; Firestore's limits are mirrored (store-limits.ts,
  * store-local-records.ts: 1 MiB per document, 500 writes per commit, 30 values
  * in an `in` filter) so that code that runs locally also runs in production.
- * Queries are store-local-query.ts, the two sets of files store-local-files.ts.
+ * Queries are store-local-query.ts, the two sets of files store-local-files.ts,
+ * watchers store-local-watch.ts.
  *
  * Writes (single ops and transactions) are serialised by an async mutex; reads see
  * the last committed state. Do not call the store's own methods from inside a
@@ -36,8 +38,10 @@ export class LocalStore implements Store {
   private readonly log: Part = { live: 0, loaded: Promise.resolve(), ready: false }
   private closed = false
   private sweeper?: NodeJS.Timeout
-  /** Watchers by col\0id (this process is the only one on its directory, so they see every change). */
-  private readonly watchers = new Map<string, Set<(r: Rec<unknown> | null) => void>>()
+  private readonly watchers = new Watchers((col, id) => {
+    const e = this.live(col, id)
+    return e ? rec(id, e) : null
+  })
 
   private constructor(private readonly clock: Clock) {}
 
@@ -238,26 +242,7 @@ export class LocalStore implements Store {
   watch<T>(col: string, id: string, on: (r: Rec<T> | null) => void): () => void {
     this.alive()
     checkKey(col, id)
-    const k = key(col, id)
-    let set = this.watchers.get(k)
-    if (!set) this.watchers.set(k, (set = new Set()))
-    const fn = on as (r: Rec<unknown> | null) => void
-    set.add(fn)
-    // Like a Firestore listener: the current state first, asynchronously.
-    void (this.ready(col) ?? Promise.resolve()).then(() => { if (set.has(fn)) this.notify(col, id, fn) }, () => {})
-    return () => {
-      set.delete(fn)
-      if (!set.size && this.watchers.get(k) === set) this.watchers.delete(k)
-    }
-  }
-
-  private notify(col: string, id: string, fn: (r: Rec<unknown> | null) => void): void {
-    const e = this.live(col, id)
-    try {
-      fn(e ? rec(id, e) : null)
-    } catch {
-      // A watcher's fault is its own.
-    }
+    return this.watchers.add(col, id, on as (r: Rec<unknown> | null) => void, this.ready(col))
   }
 
   async ping(): Promise<void> {
@@ -356,10 +341,7 @@ export class LocalStore implements Store {
     journal.append(ws.map((w, i) => ({ col: w.col, id: w.id, v: next[i]?.v ?? 0, s: next[i] ? w.s : null, exp: next[i]?.exp })))
     this.synced = journal.durable()
     for (const [i, w] of ws.entries()) this.apply(w.col, w.id, next[i])
-    for (const w of ws) {
-      const set = this.watchers.get(key(w.col, w.id))
-      if (set) for (const fn of [...set]) queueMicrotask(() => { if (set.has(fn)) this.notify(w.col, w.id, fn) })
-    }
+    for (const w of ws) this.watchers.changed(w.col, w.id)
     if (wasteful(part)) void this.compact(part)
     return next
   }
