@@ -90,6 +90,7 @@ locals {
     DEFAULT_TIMEOUT_MS = var.limits.default_timeout_ms == null ? null : tostring(var.limits.default_timeout_ms)
     EXECUTION_INPUT_TIMEOUT_MS = var.limits.input_timeout_ms == null ? null : tostring(var.limits.input_timeout_ms)
     EXECUTION_HEARTBEAT_MS     = var.limits.heartbeat_ms == null ? null : tostring(var.limits.heartbeat_ms)
+    EXECUTION_YOUNG_WAITS_PER_USER = var.limits.young_waits_per_user == null ? null : tostring(var.limits.young_waits_per_user)
     # Sockets per upstream origin for requests (long-lived streams have their own), and 2025 agent sessions per user and endpoint.
     EGRESS_CONNECTIONS_PER_ORIGIN = var.limits.egress_connections_per_origin == null ? null : tostring(var.limits.egress_connections_per_origin)
     AGENT_SESSIONS_PER_USER       = var.limits.agent_sessions_per_user == null ? null : tostring(var.limits.agent_sessions_per_user)

@@ -120,12 +120,13 @@ variable "limits" {
     default_timeout_ms = optional(number)
     input_timeout_ms   = optional(number)
     heartbeat_ms       = optional(number)
+    young_waits_per_user = optional(number)
     egress_connections_per_origin = optional(number)
     agent_sessions_per_user       = optional(number)
   })
   default     = {}
   nullable    = false
-  description = "MAX_BODY_BYTES, MAX_RESULT_BYTES, DEFAULT_TIMEOUT_MS, EXECUTION_INPUT_TIMEOUT_MS, EXECUTION_HEARTBEAT_MS, EGRESS_CONNECTIONS_PER_ORIGIN and AGENT_SESSIONS_PER_USER; unset keeps the code's defaults (1 MiB, 10 MiB, 60 s, 10 min, 10 s, 128, 32)."
+  description = "MAX_BODY_BYTES, MAX_RESULT_BYTES, DEFAULT_TIMEOUT_MS, EXECUTION_INPUT_TIMEOUT_MS, EXECUTION_HEARTBEAT_MS, EXECUTION_YOUNG_WAITS_PER_USER, EGRESS_CONNECTIONS_PER_ORIGIN and AGENT_SESSIONS_PER_USER; unset keeps the code's defaults (1 MiB, 10 MiB, 60 s, 10 min, 10 s, 8, 128, 32)."
 }
 
 variable "quotas" {

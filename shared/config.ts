@@ -35,6 +35,8 @@ export interface Config {
    * three missed renewals and another instance fails the execution with `unavailable`.
    */
   heartbeatMs: number
+  /** EXECUTION_YOUNG_WAITS_PER_USER: waits one user holds at once, per instance, for a young execution id the store does not have yet. */
+  youngWaitsPerUser: number
   /** The function's own deadline; per-MCP timeouts are capped a little below it. */
   functionTimeoutMs: number
   dataDir: string
@@ -110,6 +112,7 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
     defaultTimeoutMs: int(env.DEFAULT_TIMEOUT_MS, 60_000, 100, 3_600_000, 'DEFAULT_TIMEOUT_MS'),
     inputTimeoutMs: int(env.EXECUTION_INPUT_TIMEOUT_MS, 600_000, 100, 3_600_000, 'EXECUTION_INPUT_TIMEOUT_MS'),
     heartbeatMs: int(env.EXECUTION_HEARTBEAT_MS, 10_000, 100, 600_000, 'EXECUTION_HEARTBEAT_MS'),
+    youngWaitsPerUser: int(env.EXECUTION_YOUNG_WAITS_PER_USER, 8, 0, 1000, 'EXECUTION_YOUNG_WAITS_PER_USER'),
     functionTimeoutMs,
     dataDir: env.DATA_DIR || './.data',
     store: env.STORE === 'firestore' || (!local && env.STORE !== 'local') ? 'firestore' : 'local',

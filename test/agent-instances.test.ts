@@ -48,16 +48,19 @@ test('a token revoked on one instance stops working on another within the cache 
   assert.is(before.status, 200, before.text)
   const del = await fetch(`${one.base}/tokens/${tok.id}`, { method: 'DELETE', headers: { authorization: `Bearer ${alice}` } })
   assert.is(del.status, 204)
+  // Until the cache time has passed, two may still let the token in (its verdict is cached); a request
+  // that starts after it is refused, however long requests take on a busy machine.
   const t0 = Date.now()
   let status = 0
-  while (Date.now() - t0 < TOKEN_CACHE_MS + 10_000) {
+  let at = 0
+  while (status !== 401) {
+    at = Date.now() - t0
     status = (await ping(two.base, cfg.id, tok.token)).status
-    if (status === 401) break
-    await new Promise((r) => setTimeout(r, 250))
+    assert.ok(status === 200 || status === 401, String(status))
+    if (at > TOKEN_CACHE_MS + 500) break
+    if (status === 200) await new Promise((r) => setTimeout(r, 250))
   }
-  assert.is(status, 401)
-  // The cache's bound plus time for a request on a busy machine.
-  assert.ok(Date.now() - t0 <= TOKEN_CACHE_MS + 3000, `${Date.now() - t0} ms`)
+  assert.is(status, 401, `a request started ${at} ms after the revocation was let in`)
 })
 
 test('a 2025 session opened on one instance is taken up by the other; once closed there, it is gone on both', async () => {

@@ -278,4 +278,40 @@ test('another instance waits for a young execution to be stored; an unknown or f
   assert.ok(performance.now() - t0 < 5_000, 'an unknown execution waited for the store')
 })
 
+test('one user waits for at most EXECUTION_YOUNG_WAITS_PER_USER young ids at once: the next is 404 at once, another user\'s wait still works', async () => {
+  const d = gw.deps
+  const max = d.config.youngWaitsPerUser
+  const alice = { sub: 'alice', admin: false }
+  const made = Array.from({ length: max }, () => executionId(d))
+  const watched = made.map((id) => new Promise<void>((r) => watching.set(id, r)))
+  const held = made.map((id) => loadExecution(d, alice, id).then((rec) => rec.data.owner, (e) => e.code as string))
+  await Promise.all(watched)
+  // One more of alice's, made up like the others: no wait, no watch.
+  const extra = executionId(d)
+  let waited = false
+  watching.set(extra, () => { waited = true })
+  const t0 = performance.now()
+  const e = await loadExecution(d, alice, extra).then(() => null, (x) => x)
+  assert.is(e?.code, 'not_found')
+  assert.not.ok(waited, 'the wait past the limit watched the store')
+  assert.ok(performance.now() - t0 < 5_000, `${performance.now() - t0} ms`)
+  // bob's young execution, stored while alice's waits are held, is found.
+  const id = executionId(d)
+  const seen = new Promise<void>((r) => watching.set(id, r))
+  const bobs = loadExecution(d, { sub: 'bob', admin: false }, id).then((rec) => rec.data.owner, (x) => x.code as string)
+  await seen
+  await real.create(EXECUTIONS, id, doc('bob'))
+  assert.is(await bobs, 'bob')
+  // alice's waits end as their records land, and her next wait is a wait again.
+  for (const m of made) await real.create(EXECUTIONS, m, doc('alice'))
+  assert.equal(await Promise.all(held), made.map(() => 'alice'))
+  const again = executionId(d)
+  const watchedAgain = new Promise<void>((r) => watching.set(again, r))
+  const got = loadExecution(d, alice, again).then((rec) => rec.data.owner, (x) => x.code as string)
+  await watchedAgain
+  await real.create(EXECUTIONS, again, doc('alice'))
+  assert.is(await got, 'alice')
+  for (const k of [...made, extra, id, again]) watching.delete(k)
+})
+
 test.run()

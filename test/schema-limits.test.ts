@@ -228,6 +228,24 @@ test('the validator cache stays within its byte bound after many distinct large 
   }
 })
 
+test('a compile miss walks and serialises a schema once, as a listing\'s look at it does', async () => {
+  // A schema whose one property counts its reads: each walk or serialisation reads it.
+  const counted = (tag: string) => {
+    let reads = 0
+    const properties = {}
+    Object.defineProperty(properties, 'x', { enumerable: true, get: () => (reads++, { type: 'string', description: tag }) })
+    return { schema: { type: 'object', properties }, reads: () => reads }
+  }
+  const looked = counted(`looked at ${process.hrtime.bigint()}`)
+  assert.equal(validationOf(looked.schema), { validation: 'gateway', validation_reason: null })
+  const missed = counted(`compiled ${process.hrtime.bigint()}`)
+  await prepareSchema(missed.schema)
+  const reads = missed.reads()
+  assert.equal(validationOf(missed.schema), { validation: 'gateway', validation_reason: null })
+  assert.ok(looked.reads() > 0)
+  assert.is(reads, looked.reads(), `a compile miss read the schema ${reads} times, a look ${looked.reads()}`)
+})
+
 test('the pattern screen finds lookaround and backreferences, not look-alikes in classes or escapes', () => {
   for (const p of ['(?=a)', 'x(?!y)', '(?<=a)b', '(?<!a)b', '(a)\\1', '(?<n>a)\\k<n>']) assert.ok(unsupportedSyntax(p), p)
   for (const p of ['[(?=]', '\\(?=', '\\\\1', '(?<n>a)', '(?:a)', '[\\1]', '^[a-z]+$']) assert.is(unsupportedSyntax(p), undefined, p)

@@ -1,51 +1,18 @@
 import { AppError } from '../errors.js'
 import { Journal, type JournalWrite } from './journal.js'
-import { MAX_DOC_BYTES, MAX_TX_WRITES, checkFind, checkList, decodeCursor, decodeFindCursor, encodeCursor, encodeFindCursor } from './store-limits.js'
+import { MAX_TX_WRITES, checkFind, checkList } from './store-limits.js'
 import { systemClock, type Clock, type Committed, type FindQuery, type ListQuery, type Page, type Rec, type Store, type TxOps } from '../ports.js'
+import { checkKey, committed, entry, expired, expOf, key, rec, ser, size, type Entry, type Write } from './store-local-records.js'
+import { findPage, listPage } from './store-local-query.js'
+import { frozen, LOG_COLLECTIONS, wasteful, type Part } from './store-local-files.js'
+import { Watchers } from './store-local-watch.js'
 
-/** One live record: data kept serialised, so callers never share objects with the store. */
-interface Entry {
-  s: string
-  v: number
-  /** `data.expires_at`, when it is a number. */
-  exp?: number
-}
+export { LOG_COLLECTIONS }
 
-/** A buffered write: `s === null` deletes; `exp` is the expiry read off the data written (spares parsing `s` again). */
-interface Write {
-  col: string
-  id: string
-  s: string | null
-  exp?: number | null
-}
-
-// Mirror Firestore's limits so code that runs locally also runs in production:
-// 1 MiB per document, 500 writes per commit, 30 values in an `in` filter.
-// Compact when the snapshot and the journal hold this many times the live bytes (and at least
-// COMPACT_MIN): what is replayed at start stays within twice the live data.
-const COMPACT_RATIO = 2
-const COMPACT_MIN = 1 << 20
 // How often expired records leave memory (they read as missing before that).
 const SWEEP_MS = 10 * 60_000
 // How long a lazy write (Committed.lazy) waits for another write's flush before it asks for one.
 const LAZY_FLUSH_MS = 20
-/**
- * The log collections: append-only records that expire and are read only by
- * the audit and usage API (shared/audit.ts, shared/usage/counters.ts). They
- * are kept in files of their own (`log.*`), which a start does not wait for:
- * they load in the background, and whatever touches them waits for that.
- */
-export const LOG_COLLECTIONS: ReadonlySet<string> = new Set(['audit', 'usage'])
-
-/** Records kept in one set of files: `store` (everything else) or `log` (LOG_COLLECTIONS). */
-interface Part {
-  journal?: Journal
-  /** Bytes of its live records. */
-  live: number
-  /** Resolves once its records are in memory. */
-  loaded: Promise<void>
-  ready: boolean
-}
 
 /**
  * Embedded Store for local runs and tests: a Map per collection in memory, made
@@ -56,7 +23,11 @@ interface Part {
  * A transaction writes to one of the two (Firestore has no such limit; the
  * gateway's never mix them). Expired records are dropped on open and by a sweep
  * every 10 minutes. This file is the Store's semantics: versions, expiry,
- * preconditions, transactions, Firestore's limits.
+ * preconditions, transactions; Firestore's limits are mirrored (store-limits.ts,
+ * store-local-records.ts: 1 MiB per document, 500 writes per commit, 30 values
+ * in an `in` filter) so that code that runs locally also runs in production.
+ * Queries are store-local-query.ts, the two sets of files store-local-files.ts,
+ * watchers store-local-watch.ts.
  *
  * Writes (single ops and transactions) are serialised by an async mutex; reads see
  * the last committed state. Do not call the store's own methods from inside a
@@ -69,8 +40,10 @@ export class LocalStore implements Store {
   private readonly log: Part = { live: 0, loaded: Promise.resolve(), ready: false }
   private closed = false
   private sweeper?: NodeJS.Timeout
-  /** Watchers by col\0id (this process is the only one on its directory, so they see every change). */
-  private readonly watchers = new Map<string, Set<(r: Rec<unknown> | null) => void>>()
+  private readonly watchers = new Watchers((col, id) => {
+    const e = this.live(col, id)
+    return e ? rec(id, e) : null
+  })
 
   private constructor(private readonly clock: Clock) {}
 
@@ -95,7 +68,7 @@ export class LocalStore implements Store {
         s.log.ready = true
         s.log.journal.compactNow(s.frozen(s.log))
         core.compactNow(s.frozen(s.core))
-      } else if (core.stale || s.wasteful(s.core)) core.compactNow(s.frozen(s.core))
+      } else if (core.stale || wasteful(s.core)) core.compactNow(s.frozen(s.core))
     } catch (e) {
       s.log.journal?.abandon()
       core.abandon()
@@ -106,7 +79,7 @@ export class LocalStore implements Store {
         s.log.journal = j
         s.log.ready = true
         if (s.closed) return void j.close()
-        if (j.stale || s.wasteful(s.log)) void s.compact(s.log)
+        if (j.stale || wasteful(s.log)) void s.compact(s.log)
       })
       // A failed load fails each use of the log collections, with its error.
       s.log.loaded.catch(() => {})
@@ -182,20 +155,7 @@ export class LocalStore implements Store {
     this.alive()
     checkList(q)
     await this.ready(col)
-    const after = q.cursor === undefined ? undefined : decodeCursor(q.cursor)
-    const m = this.cols.get(col)
-    if (!m || q.where?.in.length === 0) return { items: [], next: null }
-    const ids = [...m.keys()].filter((id) => after === undefined || id > after).sort(byCodeUnit)
-    const items: Rec<T>[] = []
-    for (const id of ids) {
-      const e = this.live(col, id)
-      if (!e) continue
-      const data = JSON.parse(e.s) as T
-      if (q.where && !(q.where.in as unknown[]).includes((data as Record<string, unknown> | null)?.[q.where.field])) continue
-      if (items.length === q.limit) return { items, next: encodeCursor(items[items.length - 1]!.id) }
-      items.push({ id, data, version: e.v })
-    }
-    return { items, next: null }
+    return listPage<T>(this.cols.get(col), q, this.clock)
   }
 
   /** A scan of the collection (local data is small enough; Firestore uses the declared indexes). */
@@ -203,33 +163,7 @@ export class LocalStore implements Store {
     this.alive()
     checkFind(q)
     await this.ready(col)
-    const after = q.cursor === undefined ? undefined : decodeFindCursor(q.cursor)
-    const m = this.cols.get(col)
-    if (!m) return { items: [], next: null }
-    const f = q.order.field
-    const sign = q.order.dir === 'asc' ? 1 : -1
-    const eq = Object.entries(q.eq ?? {})
-    // A record that matches holds `"field":value` in its text: only those are parsed (100,000 audit records, one user's few).
-    const needles = eq.map(([name, v]) => `${JSON.stringify(name)}:${JSON.stringify(v)}`)
-    const hits: { r: Rec<T>; k: string | number }[] = []
-    for (const [id, e] of m) {
-      if (e.exp !== undefined && e.exp <= this.clock.now()) continue
-      if (!needles.every((n) => e.s.includes(n))) continue
-      const data = JSON.parse(e.s) as Record<string, unknown> | null
-      if (!data || typeof data !== 'object') continue
-      const k = data[f]
-      // Firestore: a record without the order field is not in the index.
-      if (typeof k !== 'number' && typeof k !== 'string') continue
-      if (!eq.every(([name, v]) => data[name] === v)) continue
-      if (q.gte !== undefined && cmp(k, q.gte) < 0) continue
-      if (q.lt !== undefined && cmp(k, q.lt) >= 0) continue
-      if (after && sign * (cmp(k, after[0]) || byCodeUnit(id, after[1])) <= 0) continue
-      hits.push({ r: { id, data: data as T, version: e.v }, k })
-    }
-    hits.sort((a, b) => sign * (cmp(a.k, b.k) || byCodeUnit(a.r.id, b.r.id)))
-    const page = hits.slice(0, q.limit)
-    const last = page[page.length - 1]
-    return { items: page.map((h) => h.r), next: hits.length > q.limit && last ? encodeFindCursor(last.k, last.r.id) : null }
+    return findPage<T>(this.cols.get(col), q, this.clock)
   }
 
   async take<T>(col: string, id: string): Promise<T | null> {
@@ -310,26 +244,7 @@ export class LocalStore implements Store {
   watch<T>(col: string, id: string, on: (r: Rec<T> | null) => void): () => void {
     this.alive()
     checkKey(col, id)
-    const k = key(col, id)
-    let set = this.watchers.get(k)
-    if (!set) this.watchers.set(k, (set = new Set()))
-    const fn = on as (r: Rec<unknown> | null) => void
-    set.add(fn)
-    // Like a Firestore listener: the current state first, asynchronously.
-    void (this.ready(col) ?? Promise.resolve()).then(() => { if (set.has(fn)) this.notify(col, id, fn) }, () => {})
-    return () => {
-      set.delete(fn)
-      if (!set.size && this.watchers.get(k) === set) this.watchers.delete(k)
-    }
-  }
-
-  private notify(col: string, id: string, fn: (r: Rec<unknown> | null) => void): void {
-    const e = this.live(col, id)
-    try {
-      fn(e ? rec(id, e) : null)
-    } catch {
-      // A watcher's fault is its own.
-    }
+    return this.watchers.add(col, id, on as (r: Rec<unknown> | null) => void, this.ready(col))
   }
 
   async ping(): Promise<void> {
@@ -352,8 +267,8 @@ export class LocalStore implements Store {
   sweep(): Promise<void> {
     return this.locked(() => {
       const now = this.clock.now()
-      for (const [col, m] of this.cols) for (const [id, e] of m) if (e.exp !== undefined && e.exp <= now) this.apply(col, id, undefined)
-      for (const p of [this.core, this.log]) if (this.wasteful(p)) void this.compact(p)
+      for (const [col, m] of this.cols) for (const [id, e] of m) if (expired(e, now)) this.apply(col, id, undefined)
+      for (const p of [this.core, this.log]) if (wasteful(p)) void this.compact(p)
     })
   }
 
@@ -410,7 +325,7 @@ export class LocalStore implements Store {
   /** The record if it exists and has not expired. */
   private live(col: string, id: string): Entry | undefined {
     const e = this.cols.get(col)?.get(id)
-    return e && !(e.exp !== undefined && e.exp <= this.clock.now()) ? e : undefined
+    return e && !expired(e, this.clock.now()) ? e : undefined
   }
 
   /**
@@ -429,11 +344,8 @@ export class LocalStore implements Store {
     journal.append(ws.map((w, i) => ({ col: w.col, id: w.id, v: next[i]?.v ?? 0, s: next[i] ? w.s : null, exp: next[i]?.exp })))
     this.synced = lazy ? journal.durableSoon(LAZY_FLUSH_MS) : journal.durable()
     for (const [i, w] of ws.entries()) this.apply(w.col, w.id, next[i])
-    for (const w of ws) {
-      const set = this.watchers.get(key(w.col, w.id))
-      if (set) for (const fn of [...set]) queueMicrotask(() => { if (set.has(fn)) this.notify(w.col, w.id, fn) })
-    }
-    if (this.wasteful(part)) void this.compact(part)
+    for (const w of ws) this.watchers.changed(w.col, w.id)
+    if (wasteful(part)) void this.compact(part)
     return next
   }
 
@@ -452,17 +364,7 @@ export class LocalStore implements Store {
     part.live += size(col, id, e)
   }
 
-  /** Whether a part's files hold mostly overwritten, deleted or expired records (and no compaction runs). */
-  private wasteful(p: Part): boolean {
-    const j = p.journal
-    return !!j && !j.compacting && j.total > COMPACT_MIN && j.total > COMPACT_RATIO * p.live
-  }
-
-  /**
-   * Compacts a part in the background: its live records are frozen now (the
-   * entries are never changed in place, so copying the maps' entries is
-   * enough), and written while other requests run.
-   */
+  /** Compacts a part in the background, written while other requests run. */
   private compact(p: Part): Promise<void> {
     return p.journal!.compact(this.frozen(p)).catch(() => {
       // The files are as a crash would leave them: the next compaction covers them.
@@ -471,66 +373,6 @@ export class LocalStore implements Store {
 
   /** The part's live records as of now, as an iterable that later writes do not change. */
   private frozen(p: Part): Iterable<JournalWrite> {
-    const now = this.clock.now()
-    // Keys and values as two flat arrays: no pair per record (100,000 records: a few ms in the synchronous step).
-    const cols = [...this.cols].filter(([col]) => this.part(col) === p).map(([col, m]) => [col, [...m.keys()], [...m.values()]] as const)
-    return (function* () {
-      for (const [col, ids, entries] of cols) {
-        for (let i = 0; i < ids.length; i++) {
-          const e = entries[i]!
-          // Expired records read as missing; compaction is where they leave the disk.
-          if (!(e.exp !== undefined && e.exp <= now)) yield { col, id: ids[i]!, v: e.v, s: e.s, exp: e.exp }
-        }
-      }
-    })()
+    return frozen([...this.cols].filter(([col]) => this.part(col) === p), this.clock.now())
   }
 }
-
-// Firestore's rules for collection and document ids: 1..1500 bytes, no '/', not '.', '..' or __*__.
-function checkKey(col: string, id: string): void {
-  for (const [what, v] of [['collection', col], ['id', id]] as const) {
-    if (typeof v !== 'string' || !v || v.includes('/') || v === '.' || v === '..' || /^__.*__$/.test(v) || Buffer.byteLength(v) > 1500) {
-      throw new AppError('invalid_request', `invalid ${what}`)
-    }
-  }
-}
-
-function ser(data: unknown): string {
-  const s = JSON.stringify(data)
-  if (s === undefined) throw new AppError('invalid_request', 'record data must be JSON')
-  if (Buffer.byteLength(s) > MAX_DOC_BYTES) throw new AppError('payload_too_large', 'record exceeds 1 MiB')
-  return s
-}
-
-/** `exp`: the write's expiry when the caller has it from the data (`expOf`); else read from `s` (replay). */
-function entry(s: string, v: number, exp: unknown = (JSON.parse(s) as { expires_at?: unknown } | null)?.expires_at): Entry {
-  return typeof exp === 'number' ? { s, v, exp } : { s, v }
-}
-
-/**
- * `data.expires_at` as its JSON text will read, without parsing that text: a finite number, or
- * null for none (JSON has no NaN or Infinity); undefined (unknown: `entry` parses) for data that is
- * not a plain record or has its own `toJSON`.
- */
-function expOf(data: unknown): number | null | undefined {
-  if (typeof data !== 'object' || data === null || Array.isArray(data) || typeof (data as { toJSON?: unknown }).toJSON === 'function') return undefined
-  const exp = (data as { expires_at?: unknown }).expires_at
-  return typeof exp === 'number' && Number.isFinite(exp) ? exp : null
-}
-
-const rec = <T>(id: string, e: Entry): Rec<T> => ({ id, data: JSON.parse(e.s) as T, version: e.v })
-/** Tells `opts.committed` of a write that is in memory and journaled, before the flush that makes it durable (which the caller's promise waits for). */
-function committed<T>(r: Rec<T>, opts?: Committed<T>): Rec<T> {
-  const fn = opts?.committed
-  if (fn) queueMicrotask(() => { try { fn(r) } catch {} })
-  return r
-}
-const key = (col: string, id: string) => `${col}\u0000${id}`
-const size = (col: string, id: string, e: Entry) => e.s.length + col.length + id.length + 32
-// Firestore orders document ids by UTF-8 bytes; code-unit order matches it for the BMP.
-const byCodeUnit = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0)
-// Firestore's value order: numbers before strings.
-const cmp = (a: string | number, b: string | number) => (typeof a !== typeof b ? (typeof a === 'number' ? -1 : 1) : a < b ? -1 : a > b ? 1 : 0)
-
-
-

@@ -10,6 +10,7 @@ import { track } from '../background.js'
 import type { Rec, Store } from '../ports.js'
 import { newId } from '../ids.js'
 import { EXECUTIONS, EXECUTION_PARTS, KEEP_MS, type Execution } from './model.js'
+import { youngWait } from './young.js'
 
 /** Below Firestore's 1 MiB per document, with room for the rest of the record. */
 const INLINE_MAX = 700_000
@@ -23,7 +24,7 @@ export async function loadExecution(d: Deps, caller: Caller, id: string): Promis
   // A question or result this instance answered with before storing it is read once stored.
   await behind.get(id)
   const store = await d.store()
-  const rec = (await store.get<Execution>(EXECUTIONS, id)) ?? (await appeared(d, store, id))
+  const rec = (await store.get<Execution>(EXECUTIONS, id)) ?? (await appeared(d, store, id, caller.sub))
   if (!rec || rec.data.owner !== caller.sub) throw notFound()
   return rec
 }
@@ -37,13 +38,16 @@ export const executionId = (d: Deps) => `${newId()}${d.clock.now().toString(36).
 /**
  * A young execution missing here may be on its way from the instance that
  * answered its first question (to a caller that answered at once, through
- * another instance): waits for it until YOUNG_MS after its id was made.
+ * another instance): waits for it until YOUNG_MS after its id was made, unless
+ * the caller holds as many such waits as they may (young.ts).
  */
-async function appeared(d: Deps, store: Store, id: string): Promise<Rec<Execution> | null> {
+async function appeared(d: Deps, store: Store, id: string, sub: string): Promise<Rec<Execution> | null> {
   const made = id.length === 31 && /^[0-9a-z]{9}$/.test(id.slice(22)) ? Number.parseInt(id.slice(22), 36) : Number.NaN
   const ms = made + YOUNG_MS - d.clock.now()
   // Instances' clocks may differ a little.
   if (!(ms > 0 && ms <= YOUNG_MS + SKEW_MS)) return null
+  const release = youngWait(sub, d.config.youngWaitsPerUser)
+  if (!release) return null
   return new Promise((resolve) => {
     let done = false
     let unwatch = () => {}
@@ -52,6 +56,7 @@ async function appeared(d: Deps, store: Store, id: string): Promise<Rec<Executio
       done = true
       clearTimeout(timer)
       unwatch()
+      release()
       resolve(r)
     }
     const timer = setTimeout(() => finish(null), ms)

@@ -35,25 +35,32 @@ type Known = Compiled | undefined
 // cached (state.ts), so the checks of a warm call (execute asks several times) walk and hash nothing.
 const statics = new WeakMap<object, { key?: string; legacy: boolean; reason?: SkipReason }>()
 
-/** The verdict known without compiling: a static limit, or an earlier compilation's outcome. */
-function known(schema: Record<string, unknown>): { key?: string; legacy: boolean; hit: Known } {
+/**
+ * The verdict known without compiling: a static limit, or an earlier compilation's outcome.
+ * `text` (the serialised schema) comes along when the static verdict was computed just now, so
+ * that a compile miss walks and serialises the schema once; it is never kept.
+ */
+function known(schema: Record<string, unknown>): { key?: string; legacy: boolean; hit: Known; text?: string } {
   let s = statics.get(schema)
+  let text: string | undefined
   if (!s) {
     const legacy = legacyDraft(schema)
     const v = staticVerdict(schema)
+    if (v.ok) text = v.text
     s = v.ok ? { key: keyOf(v.text, legacy), legacy } : { legacy, reason: v.reason }
     statics.set(schema, s)
   }
   if (s.reason) return { legacy: s.legacy, hit: { reason: s.reason } }
-  return { key: s.key, legacy: s.legacy, hit: cache.get(s.key!) }
+  return { key: s.key, legacy: s.legacy, hit: cache.get(s.key!), ...(text === undefined ? {} : { text }) }
 }
 
 async function validatorFor(schema: Record<string, unknown>): Promise<Compiled> {
-  const { key, legacy, hit } = known(schema)
+  const { key, legacy, hit, text } = known(schema)
   if (hit || !key) return hit!
   let p = inflight.get(key)
   if (!p) {
-    const v = staticVerdict(schema)
+    // Known from an earlier look (its text not kept) whose compilation has since left the cache: serialised again.
+    const v = text === undefined ? staticVerdict(schema) : { ok: true as const, text }
     if (!v.ok) return { reason: v.reason }
     p = compileInWorker(v.text, legacy).then((c) => {
       inflight.delete(key)

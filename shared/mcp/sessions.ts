@@ -368,18 +368,26 @@ function noteDropped(gates: NotificationGate[]): void {
 export const _sweep = (now: number) => sweep(now)
 
 /**
+ * Ends a warm entry: a connection closes now if idle (or `now` in any case), else when its last call ends;
+ * a connect still in flight is aborted with `reason` (it would otherwise run to the config's timeout)
+ * and closed once it settles, which the returned promise waits for.
+ */
+function end(e: Warm, reason: AppError, now = false): Promise<void> {
+  if (e.conn) {
+    if (now) close(e.conn)
+    else discard(e.conn)
+    return Promise.resolve()
+  }
+  e.stop.abort(reason)
+  return e.p.then(close, () => {})
+}
+
+/**
  * Closes the warm connections made for one client (`ConnectOptions.client.key`): a 2025 agent
  * session's own upstream sessions, when that session ends. A call still on one finishes first.
  */
 export function closeClient(key: string): void {
-  for (const e of [...warm.values()]) {
-    if (e.client !== key) continue
-    if (e.conn) discard(e.conn)
-    else {
-      e.stop.abort(new AppError('cancelled', 'The session that needed this connection ended.'))
-      void e.p.then(close, () => {})
-    }
-  }
+  for (const e of [...warm.values()]) if (e.client === key) void end(e, new AppError('cancelled', 'The session that needed this connection ended.'))
 }
 
 /** Close every warm connection (shutdown, tests). */
@@ -388,10 +396,6 @@ export async function closeSessions(): Promise<void> {
   sweeper = undefined
   const all = [...warm.values()]
   warm.clear()
-  for (const e of all) {
-    // A connect still in flight ends now (it would otherwise run to the config's timeout).
-    if (!e.conn) e.stop.abort(new AppError('unavailable', 'The gateway is shutting down.'))
-    const c = e.conn ?? (await e.p.catch(() => undefined))
-    if (c) close(c)
-  }
+  const reason = new AppError('unavailable', 'The gateway is shutting down.')
+  await Promise.all(all.map((e) => end(e, reason, true)))
 }
