@@ -12,7 +12,7 @@ import { Client, StreamableHTTPClientTransport } from '@modelcontextprotocol/cli
 import { startGateway, type Gateway } from './support/gateway.js'
 import { startLegacyServer, type LegacyServerHandle } from './servers/legacy.js'
 import { startModernServer, type ModernServerHandle } from './servers/modern.js'
-import { closeAgentSessions } from '../shared/agent/serve.js'
+import { closeAgentSessions } from '../shared/agent/session.js'
 import { fastPath } from '../shared/agent/fast.js'
 
 const test = suite('agent-fast')

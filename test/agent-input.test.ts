@@ -12,7 +12,7 @@ import { Client, StreamableHTTPClientTransport } from '@modelcontextprotocol/cli
 import { startGateway, type Gateway } from './support/gateway.js'
 import { startAskingLegacy, startAskingModern, type AskingHandle } from './servers/asking.js'
 import { startEverything, type EverythingHandle } from './support/everything.js'
-import { closeAgentSessions } from '../shared/agent/serve.js'
+import { closeAgentSessions } from '../shared/agent/session.js'
 import { dropHeld, inputRounds } from '../shared/agent/input.js'
 
 const test = suite('agent-input')

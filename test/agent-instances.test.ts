@@ -14,7 +14,7 @@ import { spawnGateway, type GatewayProc } from '../bench/gateway-proc.js'
 import { startLegacyServer, type LegacyServerHandle } from './servers/legacy.js'
 import { TOKEN_CACHE_MS } from '../shared/tokens/verify.js'
 import { Client, StreamableHTTPClientTransport } from '@modelcontextprotocol/client'
-import { SESSION_CHECK_MS } from '../shared/agent/serve.js'
+import { SESSION_CHECK_MS } from '../shared/agent/session.js'
 
 const emu: FirestoreEmulator | null = await startFirestoreEmulator()
 const test = needs(suite('agent tokens across instances'), emu ? null : noEmulator())

@@ -9,7 +9,7 @@ const assert: typeof import('uvu/assert') = await import('uvu/assert')
 const { Client, StreamableHTTPClientTransport } = await import('@modelcontextprotocol/client')
 const { startGateway } = await import('./support/gateway.js')
 const { startModernServer } = await import('./servers/modern.js')
-const { closeAgentSessions } = await import('../shared/agent/serve.js')
+const { closeAgentSessions } = await import('../shared/agent/session.js')
 
 const test = suite('agent list_changed')
 

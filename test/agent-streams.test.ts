@@ -16,7 +16,7 @@ import * as assert from 'uvu/assert'
 import { Client, StreamableHTTPClientTransport } from '@modelcontextprotocol/client'
 import { startGateway, type Gateway } from './support/gateway.js'
 import { startLegacyServer, type LegacyServerHandle } from './servers/legacy.js'
-import { closeAgentSessions } from '../shared/agent/serve.js'
+import { closeAgentSessions } from '../shared/agent/session.js'
 
 const test = suite('agent streams')
 const CONNECTIONS = 4

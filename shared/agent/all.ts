@@ -18,7 +18,7 @@ import { forward, type Bound, type UpstreamInfo } from './forward.js'
 import { getPrompt, listPrompts, listTools, upstreamInfo } from './proxy.js'
 import { callTool } from './call.js'
 import { exposed, exposedTemplate, exposedUri, original, parseUri, slugOf, slugs } from './names.js'
-import type { Endpoint } from './serve.js'
+import type { Endpoint } from './session.js'
 import type { ToolCall } from './fast.js'
 
 /** Configs one aggregate serves at most, and how long one may take to answer before it is left out. */

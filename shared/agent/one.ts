@@ -3,7 +3,7 @@ import type { Caller } from '../auth/caller.js'
 import type { Deps } from '../deps.js'
 import { load } from '../registry/read.js'
 import { declared, proxyServer, upstreamInfo } from './proxy.js'
-import type { Endpoint } from './serve.js'
+import type { Endpoint } from './session.js'
 import { callTool } from './call.js'
 
 export async function oneEndpoint(d: Deps, caller: Caller, id: string): Promise<Endpoint> {

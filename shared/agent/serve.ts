@@ -14,7 +14,6 @@ import { clientFor } from './relay.js'
 import { cancelPlain, fastPath, plainModernCall, plainToolCall, servePlain } from './fast.js'
 import { legacy, sessionOf, type Endpoint, type Session } from './session.js'
 
-export { AGENT_SESSIONS, closeAgentSessions, SESSION_CHECK_MS, SESSION_IDLE_MS, SESSION_MAX_MS, type AgentSessionDoc, type Endpoint, _sessionCount } from './session.js'
 
 /** What one 2026-07-28 request is served with; `built`: its endpoint, already built for the fast path's check. */
 type Built = Awaited<ReturnType<Endpoint['build']>>

@@ -205,9 +205,6 @@ function watch(ep: Endpoint, s: Session): NodeJS.Timeout {
   return setInterval(() => void look(), watchMs()).unref()
 }
 
-/** Tests: the sessions this instance keeps. */
-export const _sessionCount = () => sessions.size
-
 /** Close every session (shutdown, tests). */
 export function closeAgentSessions(): void {
   clearInterval(sweeper)

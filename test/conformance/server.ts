@@ -18,7 +18,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { startConformanceReference } from '../servers/conformance-reference.js'
 import { startGateway } from '../support/gateway.js'
-import { closeAgentSessions } from '../../shared/agent/serve.js'
+import { closeAgentSessions } from '../../shared/agent/session.js'
 
 /** Scenarios that pass directly but may fail through the proxy, each with why. */
 /** Scenarios that pass directly but may fail through the proxy, each with why (none today). */
