@@ -63,6 +63,57 @@ test('a request from the server is handed over at once, as the stream it came in
   assert.is(await r.text(), frame(NOTE) + frame(ping) + frame(RESULT))
 })
 
+const gated = { gate: () => ({ pass: (m: any, emit: (m: any) => void) => emit(m) }) }
+
+test('with deliver, every message but the response goes to it as it arrives, and the response is collected', async () => {
+  let finish!: () => void
+  const held = new Promise<void>((r) => (finish = r))
+  const ask = { jsonrpc: '2.0', id: 'srv-1', method: 'elicitation/create', params: { message: 'name?' } }
+  const delivered: unknown[] = []
+  let reached!: () => void
+  const got = new Promise<void>((r) => (reached = r))
+  handler = (_q, res) => { sse(res); res.write('id: p1\ndata: \n\n' + frame(NOTE, 'e1') + frame(ask, 'e2')); void held.then(() => res.end(frame(NOTE, 'e3') + frame(RESULT, 'e4'))) }
+  const r = post(guardedFetch(policy, { maxBytes: 4096, collect: () => true, ...gated, deliver: (m) => { delivered.push(m); if (delivered.length === 2) reached() } }))
+  // Delivered while the server still holds the stream open (it waits for the answer).
+  await got
+  assert.equal(delivered, [NOTE, ask])
+  finish()
+  const res = await r
+  assert.is(res.headers.get('content-type'), 'application/json')
+  assert.is(res.body, null)
+  // What came after the request was delivered as it came; only the response is collected, nothing twice.
+  assert.equal(delivered, [NOTE, ask, NOTE])
+  assert.equal(await res.json(), RESULT)
+})
+
+test('with deliver, a stream that ends without a response is handed over without what was delivered, resuming after its last id', async () => {
+  const ask = { jsonrpc: '2.0', id: 'srv-1', method: 'sampling/createMessage', params: {} }
+  const delivered: unknown[] = []
+  handler = (_q, res) => { sse(res); res.end('id: p1\ndata: \n\n' + frame(ask, 'e2') + frame(NOTE)) }
+  const res = await post(guardedFetch(policy, { maxBytes: 4096, collect: () => true, ...gated, deliver: (m) => delivered.push(m) }))
+  assert.equal(delivered, [ask, NOTE])
+  assert.is(res.headers.get('content-type'), 'text/event-stream')
+  assert.is(await res.text(), 'id: e2\ndata: \n\n')
+})
+
+test('with deliver, a notification after the response goes after it: the response is delivered first, and the JSON is empty', async () => {
+  const delivered: unknown[] = []
+  handler = (_q, res) => { sse(res); res.end(frame(RESULT) + frame(NOTE)) }
+  const res = await post(guardedFetch(policy, { maxBytes: 4096, collect: () => true, ...gated, deliver: (m) => delivered.push(m) }))
+  assert.equal(delivered, [RESULT, NOTE])
+  assert.equal(await res.json(), [])
+})
+
+test('without a gate, deliver is not used: the request is handed over as the stream it came in', async () => {
+  const ping = { jsonrpc: '2.0', id: 'srv-1', method: 'ping' }
+  const delivered: unknown[] = []
+  handler = (_q, res) => { sse(res); res.end(frame(ping) + frame(RESULT)) }
+  const res = await post(guardedFetch(policy, { maxBytes: 4096, collect: () => true, deliver: (m) => delivered.push(m) }))
+  assert.is(res.headers.get('content-type'), 'text/event-stream')
+  assert.equal(delivered, [])
+  assert.is(await res.text(), frame(ping) + frame(RESULT))
+})
+
 test('a stream that ends without a response is handed over unchanged (the client may resume it)', async () => {
   handler = (_q, res) => { sse(res); res.end('id: p1\nretry: 10\ndata: \n\n' + frame(NOTE)) }
   const r = await post()
@@ -180,6 +231,55 @@ test('the real SDK client answers a server ping sent mid-call, and gets its resu
     const r = await client.callTool({ name: 'x', arguments: {} }, { timeout: 2500 })
     assert.equal(r.content, [{ type: 'text', text: 'after ping' }])
     assert.ok(seen.includes('response:srv-1'), seen.join(' '))
+  } finally {
+    await client.close()
+  }
+})
+
+test('the real SDK client answers a question delivered mid-call in its own async context, and its result comes back as JSON', async () => {
+  // A 2025 server in miniature asking an elicitation on the open call; the client's handler runs in the
+  // caller's async context (what the gateway's relay finds a call's leg by), and no stream is handed over.
+  const { AsyncLocalStorage } = await import('node:async_hooks')
+  const als = new AsyncLocalStorage<string>()
+  let answered!: (v: unknown) => void
+  handler = (req, res, body) => {
+    const m = body ? JSON.parse(body) : {}
+    if (req.method !== 'POST') return void res.writeHead(405).end()
+    if (m.method === 'initialize') {
+      res.writeHead(200, { 'content-type': 'application/json', 'mcp-session-id': 's1' })
+      return void res.end(JSON.stringify({ jsonrpc: '2.0', id: m.id, result: { protocolVersion: '2025-11-25', capabilities: { tools: {} }, serverInfo: { name: 'mini', version: '1' } } }))
+    }
+    if (typeof m.id === 'string' && m.id.startsWith('srv-') && 'result' in m) { answered(m.result); return void res.writeHead(202).end() }
+    if (m.method === 'tools/call') {
+      // Two questions, one after the other: the second is sent once the first is answered.
+      const ask = (n: number) => {
+        const answer = new Promise<unknown>((r) => (answered = r))
+        res.write(frame({ jsonrpc: '2.0', id: `srv-${n}`, method: 'elicitation/create', params: { mode: 'form', message: 'name?', requestedSchema: { type: 'object', properties: { name: { type: 'string' } } } } }, `e${n}`))
+        return answer
+      }
+      sse(res)
+      res.write('id: p1\ndata: \n\n')
+      void ask(1).then((a1) => ask(2).then((a2) => res.end(frame({ jsonrpc: '2.0', id: m.id, result: { content: [{ type: 'text', text: JSON.stringify([a1, a2]) }] } }, 'e9'))))
+      return
+    }
+    res.writeHead(202).end()
+  }
+  let transport!: StreamableHTTPClientTransport
+  const kinds: string[] = []
+  const fetch = guardedFetch(policy, { maxBytes: 1 << 20, collect: () => true, ...gated, deliver: (m) => transport.onmessage?.(m as any) })
+  const counting = async (u: any, init: any) => { const r = await fetch(u, init); kinds.push(r.headers.get('content-type') ?? String(r.status)); return r }
+  const client = new Client({ name: 't', version: '1' }, { capabilities: { elicitation: { form: {} } } })
+  client.setRequestHandler('elicitation/create', async () => ({ action: 'accept', content: { name: als.getStore() ?? 'no context' } }) as never)
+  transport = new StreamableHTTPClientTransport(new URL(base), { fetch: counting as any })
+  await client.connect(transport, { prior: { kind: 'legacy' } })
+  try {
+    // Two calls in turn on one kept-alive socket, made in neither call's context.
+    for (const ctx of ['call-1', 'call-2']) {
+      const r = await als.run(ctx, () => client.callTool({ name: 'x', arguments: {} }, { timeout: 2500 }))
+      const named = { action: 'accept', content: { name: ctx } }
+      assert.equal(JSON.parse((r.content as any)[0].text), [named, named])
+    }
+    assert.not.ok(kinds.includes('text/event-stream'), kinds.join(' '))
   } finally {
     await client.close()
   }

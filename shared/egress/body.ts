@@ -4,7 +4,7 @@
  */
 import type { Readable } from 'node:stream'
 import { AppError } from '../errors.js'
-import { frame, SseGate, type MessageGate, type Passed } from './sse-gate.js'
+import { frame, SseGate, type Message, type MessageGate, type Passed } from './sse-gate.js'
 
 export interface Cap {
   /** Cap on any one response body. */
@@ -94,27 +94,47 @@ function gated(text: string, gate: MessageGate): { text: string } | { value: unk
  * Reads an SSE answer to the end, under the byte cap. When it held only
  * JSON-RPC message events and at least one response, the messages come back
  * as JSON, in order. Otherwise the stream is handed over as it came (what was
- * read, then the rest): at once when the server sends us a request (it may be
- * waiting for the answer), after the end when the answer is missing (a
- * server that closes early for the client to resume), or on a read error
- * (which the stream reports after what arrived). With a `gate`, only the
- * events it lets through are kept and handed over (as SSE text again when
- * the stream is handed over); every byte read counts in the cap.
+ * read, then the rest): after the end when the answer is missing (a server
+ * that closes early for the client to resume), on a read error (which the
+ * stream reports after what arrived), or, without `deliver`, at once when the
+ * server sends us a request (it may be waiting for the answer).
+ *
+ * With `deliver` (and a `gate`), every message but a response goes to it as
+ * it arrives (after any collected before it), as the client would have taken
+ * it off the stream: progress, logs, and a 2025 server's question on the open
+ * call, which the client answers while this answer is still being read. Only
+ * the response is collected, so a call costs the client no stream.
+ *
+ * With a `gate`, only the events it lets through are kept and handed over (as
+ * SSE text again when the stream is handed over, less what was delivered,
+ * whose last event id still reaches the client for resuming); every byte read
+ * counts in the cap.
  */
-export function collectEvents(body: Readable, status: number, h: Headers, opts: Cap, gate?: MessageGate): Promise<Response> {
+export function collectEvents(body: Readable, status: number, h: Headers, opts: Cap, gate?: MessageGate, deliver?: (m: Message) => void): Promise<Response> {
   const read: Buffer[] = []
   const passed: Passed[] = []
   const messages: unknown[] = []
   let plain = true
   let answered = false
   let n = 0
+  const live = gate && deliver
   const onPassed = (p: Passed) => {
     if (p.ev?.event && p.ev.event !== 'message') return void (plain = false)
     if (p.ev && !p.ev.data) return // priming events carry only an id
     const m = p.m
     if (!m) return void (plain = false)
+    const response = !('method' in m) && m.id !== undefined
+    if (response) answered = true
+    if (live && !response) {
+      // Handed over later, the stream starts after it: its id (or the last one before) says where.
+      let id: string | undefined
+      for (const x of passed) if (x.ev?.id !== undefined) id = x.ev.id
+      passed.length = 0
+      if (id !== undefined) passed.push({ ev: { id, data: '' }, m: undefined })
+      for (const x of messages.splice(0)) live(x as Message)
+      return live(m)
+    }
     if ('method' in m && m.id !== undefined) plain = false // a request to us: it needs an answer now
-    else if (!('method' in m) && m.id !== undefined) answered = true
     messages.push(m)
   }
   let collecting = true

@@ -5,6 +5,7 @@
  * cap on every response body. Redirects are not followed blindly. Answers
  * that nobody needs live can be read whole (see `collect` and body.ts).
  */
+import { AsyncResource } from 'node:async_hooks'
 import { lookup } from 'node:dns/promises'
 import { setMaxListeners } from 'node:events'
 import { isIP } from 'node:net'
@@ -85,6 +86,13 @@ export interface GuardOptions extends Cap {
    * (a long-lived stream of many answers) is capped per answer.
    */
   gate?: (init: RequestInit) => MessageGate | undefined
+  /**
+   * Where a request the server sends on a collected answer goes (with what
+   * arrived before it), as the client would have taken it off the stream: the
+   * answer goes on being collected instead of becoming a stream (see
+   * `collectEvents`). None: such an answer is handed over as a stream.
+   */
+  deliver?: (m: Record<string, unknown>) => void
 }
 
 const NULL_BODY = new Set([101, 204, 205, 304])
@@ -187,7 +195,8 @@ async function send(url: string, init: RequestInit, pools: Pools, opts: GuardOpt
     // read whole, as text, without a web stream.
     if (r.statusCode === 202) return readJson(r.body, r.statusCode, h, opts)
     const collect = opts.collect?.(init)
-    if (collect && sse) return collectEvents(r.body, r.statusCode, h, opts, gate)
+    // Delivered in this request's async context (the call's, which the client's handlers find it by), not the socket's.
+    if (collect && sse) return collectEvents(r.body, r.statusCode, h, opts, gate, gate && opts.deliver && AsyncResource.bind(opts.deliver))
     if ((collect || gate) && /^application\/json\b/i.test(type)) return readJson(r.body, r.statusCode, h, opts, gate)
   }
   if (gate && sse) {

@@ -63,8 +63,6 @@ export function interactiveClient(declared: Declared): Client {
       key,
       capabilities: caps as Record<string, unknown>,
       manual: true,
-      // Read whole unless a stream shows its logs as they come (progress asks by itself, with its token).
-      follow: () => Boolean(legRoute.getStore()?.log),
       setup(client) {
         const ask = (method: AskMethod) => async (req: { params?: Record<string, unknown> }) => {
           const leg = legOf(client)

@@ -9,5 +9,5 @@ export {
   ProtocolError, SdkError, SdkErrorCode, SdkHttpError, SseError, UnauthorizedError, InsufficientScopeError,
   registerClient, startAuthorization, validateAuthorizationResponseIssuer,
   discoverAuthorizationServerMetadata, discoverOAuthProtectedResourceMetadata,
-  resourceUrlFromServerUrl, extractWWWAuthenticateParams, checkResourceAllowed,
+  resourceUrlFromServerUrl, extractWWWAuthenticateParams, checkResourceAllowed, parseJSONRPCMessage,
 } from '@modelcontextprotocol/client'

@@ -90,9 +90,9 @@ export interface Declared {
   sampling?: Record<string, never>
 }
 
-async function open(d: Deps, t: Target, signal: AbortSignal, live = false, o: ConnectOptions = {}): Promise<Conn> {
+async function open(d: Deps, t: Target, signal: AbortSignal, o: ConnectOptions = {}): Promise<Conn> {
   const { probe } = o
-  const { Client, StreamableHTTPClientTransport, SSEClientTransport } = await loadSdk()
+  const { Client, StreamableHTTPClientTransport, SSEClientTransport, parseJSONRPCMessage } = await loadSdk()
   // A fault inside one call's own response fails that call; a fault on a stream
   // the calls share (legacy SSE, or a stream opened while connecting) fails them all.
   const fault = (e: AppError) => {
@@ -106,10 +106,18 @@ async function open(d: Deps, t: Target, signal: AbortSignal, live = false, o: Co
     maxBytes: d.config.maxResultBytes,
     connections: d.config.egressConnections,
     onTooLarge: () => fault(new TooLarge(d.config.maxResultBytes)),
-    // Answers are read whole unless someone follows them: a private (streaming)
-    // connection, or a request that asks for progress notifications.
-    collect: (init) => !(live && (o.client?.follow?.() ?? true)) && !(typeof init.body === 'string' && init.body.includes('"progressToken"')),
+    // Answers are read whole; what a server sends before its response (progress, logs, a 2025 server's
+    // question on the open call) reaches the client as it arrives (`deliver`), with no stream to parse.
+    collect: () => true,
     lookup: d.lookup,
+    // As the transport would pass each message on from the stream (which it then needs not be).
+    deliver: (m) => {
+      try {
+        transport.onmessage?.(parseJSONRPCMessage(m))
+      } catch (e) {
+        transport.onerror?.(e as Error)
+      }
+    },
     // Each answer gets its own gate (one call's notifications); long-lived GET
     // streams share the connection's, whose counts restart every window.
     gate: (init) => {
@@ -234,7 +242,7 @@ async function acquire(d: Deps, t: Target, o: ConnectOptions = {}): Promise<Conn
   // The first caller's connect is shared by concurrent callers; it runs outside any one call's context.
   const stop = new AbortController()
   const signal = AbortSignal.any([AbortSignal.timeout(t.timeoutMs), stop.signal])
-  const entry: Warm = { stop, ...(o.client ? { client: o.client.key } : {}), p: callCtx.exit(() => open(d, t, signal, Boolean(o.client && Object.keys(o.client.capabilities).length), o)) }
+  const entry: Warm = { stop, ...(o.client ? { client: o.client.key } : {}), p: callCtx.exit(() => open(d, t, signal, o)) }
   warm.set(key, entry)
   entry.p.then((c) => { entry.conn = c }, () => { if (warm.get(key) === entry) warm.delete(key) })
   sweeper ??= setInterval(() => sweep(), 30_000).unref()
@@ -269,10 +277,10 @@ export interface ConnectOptions {
    * A client for a proxied agent (shared/agent): declares `capabilities`
    * upstream, `setup` installs its handlers on a new connection (`forgetTools`
    * is what a tools/list_changed must still do), and, when the agent declared
-   * something the server may ask it mid-call, answers are streamed, not
-   * collected (otherwise collected as for execute: notifications of a call
-   * arrive with its result, progress excepted). Warm
-   * connections are kept apart by `key`.
+   * something the server may ask it mid-call, the SDK answers it as it
+   * arrives (answers are collected, what comes before the response is
+   * delivered as it comes: see `deliver` above). Warm connections are kept
+   * apart by `key`.
    */
   client?: {
     key: string
@@ -280,12 +288,6 @@ export interface ConnectOptions {
     setup(client: ClientT, forgetTools: () => void): void
     /** 2026-07-28 `input_required` results are handed back to the caller, never fulfilled by the SDK (executions). */
     manual?: boolean
-    /**
-     * Whether the request being sent (found through async context) has its answer followed as it
-     * comes (default: always); otherwise it is read whole, and handed over live only if the server
-     * asks something mid-answer.
-     */
-    follow?(): boolean
   }
 }
 
@@ -313,7 +315,7 @@ export async function withSession<T>(d: Deps, t: Target, outer: AbortSignal, fn:
       for (let attempt = 0; ; attempt++) {
         let conn: Conn
         try {
-          conn = fresh ? await open(d, t, ac.signal, true, o) : await until(acquire(d, t, o), ac.signal)
+          conn = fresh ? await open(d, t, ac.signal, o) : await until(acquire(d, t, o), ac.signal)
         } catch (e) {
           throw failure ?? upstreamError(e)
         }
