@@ -60,6 +60,12 @@ export function expOf(data: unknown): number | null | undefined {
 
 export const rec = <T>(id: string, e: Entry): Rec<T> => ({ id, data: JSON.parse(e.s) as T, version: e.v })
 
+/**
+ * A write's record for its writer: the data it wrote (what Firestore's adapter returns too), not a parse
+ * of its text; parsed when the text may read differently (a `toJSON`, not a plain record: `expOf`).
+ */
+export const written = <T>(id: string, data: T, e: Entry): Rec<T> => (expOf(data) === undefined ? rec<T>(id, e) : { id, data, version: e.v })
+
 /** Tells `opts.committed` of a write that is in memory and journaled, before the flush that makes it durable (which the caller's promise waits for). */
 export function committed<T>(r: Rec<T>, opts?: Committed<T>): Rec<T> {
   const fn = opts?.committed

@@ -26,14 +26,21 @@ export class Watchers {
     }
   }
 
-  /** Tells the record's watchers of its state once the current task (a commit) is done. */
+  /**
+   * Tells the record's watchers of its state once the current task (a commit) is done: one read for
+   * all of them (the record is parsed once; watchers only look at it).
+   */
   changed(col: string, id: string): void {
     const set = this.by.get(key(col, id))
-    if (set) for (const fn of [...set]) queueMicrotask(() => { if (set.has(fn)) this.tell(col, id, fn) })
+    if (!set) return
+    const fns = [...set]
+    queueMicrotask(() => {
+      let r: Rec<unknown> | null | undefined
+      for (const fn of fns) if (set.has(fn)) this.tell(col, id, fn, (r ??= this.read(col, id)))
+    })
   }
 
-  private tell(col: string, id: string, fn: Watcher): void {
-    const r = this.read(col, id)
+  private tell(col: string, id: string, fn: Watcher, r: Rec<unknown> | null = this.read(col, id)): void {
     try {
       fn(r)
     } catch {

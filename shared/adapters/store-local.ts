@@ -2,7 +2,7 @@ import { AppError } from '../errors.js'
 import { Journal, type JournalWrite } from './journal.js'
 import { MAX_TX_WRITES, checkFind, checkList } from './store-limits.js'
 import { systemClock, type Clock, type Committed, type FindQuery, type ListQuery, type Page, type Rec, type Store, type TxOps } from '../ports.js'
-import { checkKey, committed, entry, expired, expOf, key, rec, ser, size, type Entry, type Write } from './store-local-records.js'
+import { checkKey, committed, entry, expired, expOf, key, rec, ser, size, written, type Entry, type Write } from './store-local-records.js'
 import { findPage, listPage } from './store-local-query.js'
 import { frozen, LOG_COLLECTIONS, wasteful, type Part } from './store-local-files.js'
 import { Watchers } from './store-local-watch.js'
@@ -123,7 +123,7 @@ export class LocalStore implements Store {
     const s = ser(data)
     return this.locked(() => {
       if (this.live(col, id)) throw new AppError('conflict', `${col}/${id} already exists`)
-      return committed(rec<T>(id, this.commit([{ col, id, s, exp: expOf(data) }], opts?.lazy)[0]!), opts)
+      return committed(written<T>(id, data, this.commit([{ col, id, s, exp: expOf(data) }], opts?.lazy)[0]!), opts)
     })
   }
 
@@ -136,7 +136,7 @@ export class LocalStore implements Store {
       if (opts?.ifVersion !== undefined && opts.ifVersion !== e.v) throw new AppError('precondition_failed', `${col}/${id} has changed`)
       const data = fn(JSON.parse(e.s) as T)
       const s = ser(data)
-      return committed(rec<T>(id, this.commit([{ col, id, s, exp: expOf(data) }], opts?.lazy)[0]!), opts)
+      return committed(written<T>(id, data, this.commit([{ col, id, s, exp: expOf(data) }], opts?.lazy)[0]!), opts)
     })
   }
 

@@ -85,11 +85,11 @@ export async function answerExecution(d: Deps, caller: Caller, id: string, body:
   const answers = await checkAnswers(cur.input_requests ?? {}, b.responses)
   const round = cur.round
   // A 2026-07-28 retry needs the config: read while the answer is taken.
-  const configP = cur.era === 'modern' ? load(d, caller, cur.mcp_id) : Promise.reject(new Error('unused'))
-  configP.catch(() => {})
+  const configP = cur.era === 'modern' ? load(d, caller, cur.mcp_id) : undefined
+  configP?.catch(() => {})
   // The 2026-07-28 retry starts once the answer is taken, while the store makes that durable.
   let retry: Promise<ReturnType<typeof runLeg>> | undefined
-  const retryOn = (taken: Execution) => (retry ??= configP.then((config) => runLeg(d, caller, {
+  const retryOn = (taken: Execution) => (retry ??= configP!.then((config) => runLeg(d, caller, {
     id, rec: config, e: taken, args: cur.resume?.arguments ?? {}, stored: true,
     retry: { responses: answers, requestState: cur.resume?.request_state ?? null },
   }, o.hooks)))
@@ -102,7 +102,7 @@ export async function answerExecution(d: Deps, caller: Caller, id: string, body:
     if (x.status !== 'input_required' || x.round !== round) throw notWaiting(x)
     if (expired(x)) throw new AppError('expired', 'This execution stopped waiting for input.', { execution_id: id })
     return { ...x, status: 'working', answers: x.era === 'legacy' ? answers : null, answer_by: null }
-  }, cur.era === 'modern' ? (x) => void retryOn(x).catch(() => {}) : () => void follow()).catch((err) => {
+  }, { committed: cur.era === 'modern' ? (x) => void retryOn(x).catch(() => {}) : () => void follow() }).catch((err) => {
     gone.abort()
     throw err
   })

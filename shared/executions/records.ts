@@ -71,14 +71,21 @@ async function appeared(d: Deps, store: Store, id: string, sub: string): Promise
  * durable (the store's `committed`). Secret values this request has seen are masked in everything
  * stored (an upstream may echo them in a question or a result).
  */
-export async function change(d: Deps, id: string, fn: (e: Execution) => Execution, committed?: (e: Execution) => void): Promise<Execution> {
+export async function change(d: Deps, id: string, fn: (e: Execution) => Execution, o: ChangeOptions = {}): Promise<Execution> {
   const store = await d.store()
+  const { committed, lazy } = o
   const rec = await store.update<Execution>(EXECUTIONS, id, (old) => {
     const now = d.clock.now()
     const next = fn(old)
     return masked({ ...next, updated_at: now, expires_at: Math.max(now + KEEP_MS, next.answer_by ?? 0) })
-  }, committed ? { committed: (r) => committed(r.data) } : undefined)
+  }, committed || lazy ? { ...(committed ? { committed: (r) => committed(r.data) } : {}), ...(lazy ? { lazy } : {}) } : undefined)
   return rec.data
+}
+
+/** `committed`: sees the change once decided (the store's `committed`); `lazy`: a write-behind nobody waits on to be durable (the store's `lazy`). */
+export interface ChangeOptions {
+  committed?: (e: Execution) => void
+  lazy?: boolean
 }
 
 /** Writes of this instance that its answer went out before (the result of a call), by execution. */
@@ -143,17 +150,17 @@ const stamped = (d: Deps, e: Execution): Execution => {
  * only looks for parts once it sees `completed`). One transaction for all
  * would pass Firestore's 10 MiB per commit.
  */
-export async function complete(d: Deps, id: string, result: unknown, patch: (e: Execution) => Partial<Execution> = () => ({})): Promise<Execution> {
+export async function complete(d: Deps, id: string, result: unknown, patch: (e: Execution) => Partial<Execution> = () => ({}), o: ChangeOptions = {}): Promise<Execution> {
   // With no secret seen, the result is stored as it is: no masking pass and no parse of its text.
   const plain = !logContext.getStore()?.secrets?.length
   const text = plain ? JSON.stringify(result ?? null) : maskSecrets(JSON.stringify(result ?? null))
-  if (text.length <= INLINE_MAX) return change(d, id, (e) => ({ ...e, ...patch(e), status: 'completed', result: plain ? (result ?? null) : JSON.parse(text), result_parts: 0, input_requests: null, answers: null, resume: null }))
+  if (text.length <= INLINE_MAX) return change(d, id, (e) => ({ ...e, ...patch(e), status: 'completed', result: plain ? (result ?? null) : JSON.parse(text), result_parts: 0, input_requests: null, answers: null, resume: null }), o)
   const parts: string[] = []
   for (let i = 0; i < text.length; i += PART_CHARS) parts.push(text.slice(i, i + PART_CHARS))
   const store = await d.store()
   const expires = d.clock.now() + KEEP_MS
   for (const [i, p] of parts.entries()) await store.transact(async (tx) => tx.set(EXECUTION_PARTS, `${id}.${i}`, { execution_id: id, n: i, text: p, expires_at: expires }))
-  return change(d, id, (e) => ({ ...e, ...patch(e), status: 'completed', result: null, result_parts: parts.length, input_requests: null, answers: null, resume: null }))
+  return change(d, id, (e) => ({ ...e, ...patch(e), status: 'completed', result: null, result_parts: parts.length, input_requests: null, answers: null, resume: null }), o)
 }
 
 /** The result of a completed execution, reassembled from its parts when it has them. */

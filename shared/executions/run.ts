@@ -160,9 +160,14 @@ export function runLeg(d: Deps, caller: Caller, leg: Leg, hooks: LegHooks = {}):
         // Answered before the result is stored (a durable write less on the way), and stored once the
         // answer has gone out (afterReply): this instance's readers wait for the write (records.ts),
         // other instances see it once it lands.
+        // A write nobody waits on to be durable (lazy): it rides on the store's next flush; this instance
+        // reads it from its commit on.
         const result = masked(view)
-        const written = afterReply().then(() => complete(d, id, result, (x) => ({ era, progress: null, ...progress.withLogs(x) })))
-        writeBehind(id, written.catch((err) => log('ERROR', 'execution result not stored', { execution_id: id, error: String(err) })))
+        let seen!: () => void
+        const visible = new Promise<void>((r) => (seen = r))
+        const written = afterReply().then(() => complete(d, id, result, (x) => ({ era, progress: null, ...progress.withLogs(x) }), { lazy: true, committed: () => seen() }))
+        void written.then(seen, seen)
+        writeBehind(id, written.catch((err) => log('ERROR', 'execution result not stored', { execution_id: id, error: String(err) })), visible)
         const final: Execution = { ...e, era, status: 'completed', result, result_parts: 0, progress: null, input_requests: null, answers: null, resume: null, answer_by: null, ...progress.withLogs(e) }
         announce(id, final, written)
         stop(final)
