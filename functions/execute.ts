@@ -6,14 +6,10 @@
  * exactly one `result` or `error`. `Prefer: respond-async` answers 202.
  */
 import { serve, header, type Ctx, type Route } from '../shared/http.js'
-import { executeOrStart } from '../shared/mcp/execute.js'
+import { executeOrStart, loadExecutions } from '../shared/mcp/execute.js'
 import { problem } from '../shared/errors.js'
 import { SseWriter } from '../shared/sse.js'
 import { logWithRequest } from '../shared/log.js'
-
-/** The executions module: loaded on first use (a plain call never needs it), then kept (an `import()` per request costs a resolve). */
-let executionsApi: Promise<typeof import('../shared/executions/api.js')> | undefined
-const executions = () => (executionsApi ??= import('../shared/executions/api.js'))
 
 const isAsync = (c: Ctx) => /(^|[\s,;])respond-async([\s,;]|$)/i.test(header(c.req, 'prefer') ?? '')
 const streams = (c: Ctx) => (header(c.req, 'accept') ?? '').includes('text/event-stream')
@@ -32,7 +28,7 @@ const routes: Route[] = [
       if (!streams(c)) {
         const r = await executeOrStart(c.deps, c.caller, id, tool, body, c.signal, { onRateLimit }, how)
         if (!('started' in r)) return { status: 200, body: { ...r, status: 'completed' } }
-        const x = await executions()
+        const x = await loadExecutions()
         if (how.async) return x.accepted(r.started.id, r.started.e)
         return x.replyFor(c.deps, r.started.id, await r.started.stopped)
       }
@@ -49,7 +45,7 @@ const routes: Route[] = [
           const first = await r.started.stopped
           // A failure before the call got going (404, 409, upstream down) is a plain problem+json answer.
           if (!sse.started && (first.status === 'failed' || first.status === 'cancelled')) {
-            const { replyFor } = await executions()
+            const { replyFor } = await loadExecutions()
             return replyFor(c.deps, r.started.id, first)
           }
           const { follow } = await import('../shared/executions/stream.js')
@@ -73,14 +69,14 @@ const routes: Route[] = [
   {
     method: 'GET', path: /^\/executions\/(?<id>[^/]+)$/,
     run: async (c) => {
-      const { readExecution } = await executions()
+      const { readExecution } = await loadExecutions()
       return { status: 200, body: await readExecution(c.deps, c.caller, c.param('id')) }
     },
   },
   {
     method: 'DELETE', path: /^\/executions\/(?<id>[^/]+)$/,
     run: async (c) => {
-      const { cancelExecution } = await executions()
+      const { cancelExecution } = await loadExecutions()
       await cancelExecution(c.deps, c.caller, c.param('id'))
       return { status: 204 }
     },
@@ -88,7 +84,7 @@ const routes: Route[] = [
   {
     method: 'POST', path: /^\/executions\/(?<id>[^/]+)\/input$/,
     run: async (c) => {
-      const x = await executions()
+      const x = await loadExecutions()
       const id = c.param('id')
       const r = await x.answerExecution(c.deps, c.caller, id, await c.body(), { waitMs: isAsync(c) ? 0 : ANSWER_WAIT_MS })
       if (isAsync(c) && !['completed', 'failed', 'cancelled', 'input_required'].includes(r.e.status)) return x.accepted(id, r.e)

@@ -3,7 +3,8 @@
  * connection is made (to the address actually dialled, so a second DNS answer
  * cannot differ from the checked one), keep-alive connection reuse, and a byte
  * cap on every response body. Redirects are not followed blindly. Answers
- * that nobody needs live can be read whole (see `collect` and body.ts).
+ * can be read whole, what comes before the response delivered as it arrives
+ * (see `collect`, `deliver` and body.ts).
  */
 import { AsyncResource } from 'node:async_hooks'
 import { lookup } from 'node:dns/promises'
@@ -72,8 +73,8 @@ function agentFor(policy: EgressPolicy, resolve: Lookup, connections: number | n
 export interface GuardOptions extends Cap {
   /**
    * Whether the answer to this POST (SSE or JSON) may be read whole before it
-   * is handed over: true when no one needs its events as they arrive (no
-   * progress asked for, no live log stream).
+   * is handed over (the MCP sessions always do, with `deliver` for what
+   * comes before the response); false hands an SSE answer over as it comes.
    */
   collect?: (init: RequestInit) => boolean
   /** Name resolution for the connect-time check (default: the system resolver). */
@@ -87,10 +88,11 @@ export interface GuardOptions extends Cap {
    */
   gate?: (init: RequestInit) => MessageGate | undefined
   /**
-   * Where a request the server sends on a collected answer goes (with what
-   * arrived before it), as the client would have taken it off the stream: the
-   * answer goes on being collected instead of becoming a stream (see
-   * `collectEvents`). None: such an answer is handed over as a stream.
+   * Where each message of a collected SSE answer but the response goes, as it
+   * arrives (progress, logs, a server's request), as the client would have
+   * taken it off the stream; only the response is collected (see
+   * `collectEvents`). None: a request from the server makes the answer a
+   * stream handed over as it came.
    */
   deliver?: (m: Record<string, unknown>) => void
 }

@@ -78,7 +78,7 @@ export async function change(d: Deps, id: string, fn: (e: Execution) => Executio
     const now = d.clock.now()
     const next = fn(old)
     return masked({ ...next, updated_at: now, expires_at: Math.max(now + KEEP_MS, next.answer_by ?? 0) })
-  }, committed || lazy ? { ...(committed ? { committed: (r) => committed(r.data) } : {}), ...(lazy ? { lazy } : {}) } : undefined)
+  }, { ...(committed ? { committed: (r) => committed(r.data) } : {}), ...(lazy ? { lazy } : {}) })
   return rec.data
 }
 
@@ -91,12 +91,21 @@ export interface ChangeOptions {
 /** Writes of this instance that its answer went out before (the result of a call), by execution. */
 const behind = new Map<string, Promise<unknown>>()
 
-/** Runs `write` after the answer: reads of `id` on this instance wait for it (or for `visible`); shutdown waits for it. */
-export function writeBehind(id: string, write: Promise<unknown>, visible: Promise<unknown> = write): void {
-  track(write.catch(() => {}))
-  const p = visible.catch(() => {})
-  behind.set(id, p)
-  void p.finally(() => { if (behind.get(id) === p) behind.delete(id) })
+/**
+ * Writes after the answer (a durable write less on its way): `write` starts once the answer has gone
+ * out (`afterReply`), as a lazy write (nobody waits on its flush: it rides on the store's next one);
+ * this instance's reads of `id` wait for its commit (or its failure), shutdown for the write.
+ */
+export function writeBehind<T>(id: string, write: (o: { lazy: true; committed: () => void }) => Promise<T>): { written: Promise<T>; visible: Promise<void> } {
+  let seen!: () => void
+  // Readable here once committed (LocalStore: before its flush; an answer's own write comes after it in the journal).
+  const visible = new Promise<void>((r) => (seen = r))
+  const written = afterReply().then(() => write({ lazy: true, committed: () => seen() }))
+  void written.then(seen, seen)
+  track(written.catch(() => {}))
+  behind.set(id, visible)
+  void visible.finally(() => { if (behind.get(id) === visible) behind.delete(id) })
+  return { written, visible }
 }
 
 /**
@@ -105,7 +114,7 @@ export function writeBehind(id: string, write: Promise<unknown>, visible: Promis
  * journal write and flush hand-off are not on the reply's way. What waits for it (readers here,
  * shutdown) is registered before, with the write's promise.
  */
-export const afterReply = (): Promise<void> => new Promise((r) => setImmediate(r))
+const afterReply = (): Promise<void> => new Promise((r) => setImmediate(r))
 
 /** `v` with the secret values this request has seen masked; as it is (no JSON round trip) when it has seen none. */
 export const masked = <T>(v: T): T => (logContext.getStore()?.secrets?.length ? (JSON.parse(maskSecrets(JSON.stringify(v))) as T) : v)
@@ -116,18 +125,13 @@ export async function createExecution(d: Deps, id: string, e: Execution): Promis
 }
 
 /**
- * Creates the record after the answer (a durable write less on the way; started once the answer
- * has gone out, `afterReply`): returns it as it will be stored, its write, and when this instance
- * can read it (committed, or failed), which this instance's readers of `id` wait for (`landed`).
+ * Creates the record after the answer (`writeBehind`): returns it as it will be stored, its write,
+ * and when this instance can read it (committed, or failed), which this instance's watchers of `id`
+ * wait for too (`landed`).
  */
 export function createBehind(d: Deps, id: string, e: Execution): { e: Execution; written: Promise<Execution>; visible: Promise<void> } {
   const doc = stamped(d, e)
-  let seen!: () => void
-  // This instance reads it once committed (LocalStore: before its flush; an answer's own write comes after it in the journal).
-  const visible = new Promise<void>((r) => (seen = r))
-  const written = afterReply().then(() => d.store()).then((s) => s.create<Execution>(EXECUTIONS, id, doc, { committed: () => seen(), lazy: true })).then((r) => r.data)
-  void written.then(seen, seen)
-  writeBehind(id, written, visible)
+  const { written, visible } = writeBehind(id, (o) => d.store().then((s) => s.create<Execution>(EXECUTIONS, id, doc, o)).then((r) => r.data))
   creating.set(id, visible)
   void visible.finally(() => { if (creating.get(id) === visible) creating.delete(id) })
   return { e: doc, written, visible }

@@ -28,7 +28,7 @@ import type { Session, Target } from '../mcp/sessions.js'
 import { contentsView, resultView } from '../mcp/views.js'
 import { checkResultDepth } from '../mcp/depth.js'
 import { EXECUTIONS, LOG_DATA_MAX, LOG_KEEP, terminal, type Execution, type InputRequest, type LogLine, type Progress, type StoredLog } from './model.js'
-import { afterReply, change, complete, createBehind, masked, writeBehind } from './records.js'
+import { change, complete, createBehind, masked, writeBehind } from './records.js'
 import { toInputRequest } from './requests.js'
 import { announce, waitFor } from './wait.js'
 import { log } from '../log.js'
@@ -157,17 +157,11 @@ export function runLeg(d: Deps, caller: Caller, leg: Leg, hooks: LegHooks = {}):
       const view = viewOf(e.op, out.done!)
       if (!stored) stop({ ...e, era, status: 'completed', result: view, transient: true })
       else {
-        // Answered before the result is stored (a durable write less on the way), and stored once the
-        // answer has gone out (afterReply): this instance's readers wait for the write (records.ts),
-        // other instances see it once it lands.
-        // A write nobody waits on to be durable (lazy): it rides on the store's next flush; this instance
-        // reads it from its commit on.
+        // Answered before the result is stored (writeBehind: this instance's readers wait for its commit,
+        // other instances see it once it lands).
         const result = masked(view)
-        let seen!: () => void
-        const visible = new Promise<void>((r) => (seen = r))
-        const written = afterReply().then(() => complete(d, id, result, (x) => ({ era, progress: null, ...progress.withLogs(x) }), { lazy: true, committed: () => seen() }))
-        void written.then(seen, seen)
-        writeBehind(id, written.catch((err) => log('ERROR', 'execution result not stored', { execution_id: id, error: String(err) })), visible)
+        const { written } = writeBehind(id, (o) => complete(d, id, result, (x) => ({ era, progress: null, ...progress.withLogs(x) }), o))
+        written.catch((err) => log('ERROR', 'execution result not stored', { execution_id: id, error: String(err) }))
         const final: Execution = { ...e, era, status: 'completed', result, result_parts: 0, progress: null, input_requests: null, answers: null, resume: null, answer_by: null, ...progress.withLogs(e) }
         announce(id, final, written)
         stop(final)

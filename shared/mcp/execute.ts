@@ -139,8 +139,9 @@ export async function execute(d: Deps, caller: Caller, id: string, toolName: str
  * A plain call (no `capabilities`, not async), exactly as always; or an
  * interactive execution (shared/executions/), started after the same checks.
  */
-/** Interactive and async calls' module: loaded on first use, then kept (an `import()` per request costs a resolve). */
+/** The executions module (interactive and async calls): loaded on first use, then kept (an `import()` per request costs a resolve). */
 let executionsApi: Promise<typeof import('../executions/api.js')> | undefined
+export const loadExecutions = () => (executionsApi ??= import('../executions/api.js'))
 
 export async function executeOrStart(d: Deps, caller: Caller, id: string, toolName: string, body: unknown, signal: AbortSignal, hooks: Hooks = {}, how?: Interactive): Promise<ToolResultView | { started: Started }> {
   const t0 = performance.now()
@@ -151,7 +152,7 @@ export async function executeOrStart(d: Deps, caller: Caller, id: string, toolNa
   precompile(d, { sub: caller.sub, id: rec.id, version: rec.version }, toolName)
   await rateLimit(d, caller, rec, toolName, hooks.onRateLimit)
   if (b.capabilities || how?.async) {
-    const { startExecution } = await (executionsApi ??= import('../executions/api.js'))
+    const { startExecution } = await loadExecutions()
     const gate = gateFor(d, caller, rec, 'tool', toolName)
     const started = await startExecution(d, caller, rec, 'tool', toolName, args, b.capabilities ?? {}, {
       ...(how?.async ? { async: true } : { signal }),
