@@ -1,13 +1,21 @@
 /**
  * Item 9: one elicitation round trip through the gateway (execute →
  * input_required → input → completed) vs the same round trip by a direct SDK
- * client that answers in its handler (warm session), interleaved, against
- * servers that ask (test/servers/asking.ts): 2025 (the question on the open
- * call) and 2026-07-28 (`input_required`, retried).
+ * client that answers in its handler (warm session), against servers that
+ * ask (test/servers/asking.ts): 2025 (the question on the open call) and
+ * 2026-07-28 (`input_required`, retried).
+ *
+ * The plain execute overhead its goal compares with is measured in the same
+ * loop (item 1's pair: gateway execute vs a warm direct client, against the
+ * plain test server of the same era), all four interleaved in a shuffled
+ * order (so no call always follows the same other one): the machine's
+ * speed drifts by tens of percent over a run, and a ratio of figures taken
+ * minutes apart measured the drift as much as the gateway.
  */
 import { Client, StreamableHTTPClientTransport } from '@modelcontextprotocol/client'
 import { interleave, type Summary } from './stats.js'
-import type { Era } from './direct.js'
+import { warmClient, type Era } from './direct.js'
+import { api, ECHO } from './api.js'
 
 export interface ElicitationResult {
   server: string
@@ -16,13 +24,19 @@ export interface ElicitationResult {
   direct: Summary
   /** gateway p50 − direct p50: what the gateway adds to one round. */
   added_p50_ms: number
+  /** A plain execute (item 1's pair) interleaved with the rounds: gateway, and the warm direct client. */
+  plain_gateway?: Summary
+  plain_direct?: Summary
+  /** plain_gateway p50 − plain_direct p50: the plain execute overhead of this same loop. */
+  plain_overhead_ms?: number
 }
 
 const TIMEOUT_MS = 15_000
 const ANSWER = { action: 'accept', content: { name: 'Bench', age: 1 } }
 const FORM = { elicitation: { form: {} } }
 
-export async function elicitation(base: string, token: string, server: string, era: Era, url: string, o: { rounds: number; warmup: number }): Promise<ElicitationResult> {
+/** `plainUrl`: the plain test server of the same era (item 1's), for the overhead measured alongside. */
+export async function elicitation(base: string, token: string, server: string, era: Era, url: string, plainUrl: string, o: { rounds: number; warmup: number }): Promise<ElicitationResult> {
   const headers = { authorization: `Bearer ${token}`, 'content-type': 'application/json' }
   const post = async (path: string, body: unknown) => {
     const r = await fetch(base + path, { method: 'POST', headers, body: JSON.stringify(body), signal: AbortSignal.timeout(TIMEOUT_MS) })
@@ -31,6 +45,9 @@ export async function elicitation(base: string, token: string, server: string, e
   const reg = await post('/mcps', { name: `ask-${era}`, type: 'http', endpoint: url, config: { tool_policy: { mode: 'open' } } })
   if (reg.status !== 201) throw new Error(`register: ${reg.status} ${JSON.stringify(reg.json)}`)
   const id = reg.json.id as string
+  const a = api(base, token)
+  const plainId = await a.register(`ask-plain-${era}`, plainUrl)
+  const warm = await warmClient(plainUrl, era)
 
   const gateway = async () => {
     const q = await post(`/mcps/${id}/tools/ask_form/execute`, { arguments: {}, capabilities: FORM })
@@ -49,9 +66,13 @@ export async function elicitation(base: string, token: string, server: string, e
       const r = await client.callTool({ name: 'ask_form', arguments: {} }, { timeout: TIMEOUT_MS })
       return r.isError !== true
     }
-    const s = await interleave({ gateway, direct }, o)
-    return { server, era, gateway: s.gateway, direct: s.direct, added_p50_ms: s.gateway.p50 - s.direct.p50 }
+    const s = await interleave({ gateway, direct, plain_gateway: () => a.execute(plainId, 'echo', ECHO), plain_direct: () => warm.call() }, { ...o, shuffle: true })
+    return {
+      server, era, gateway: s.gateway, direct: s.direct, added_p50_ms: s.gateway.p50 - s.direct.p50,
+      plain_gateway: s.plain_gateway, plain_direct: s.plain_direct, plain_overhead_ms: s.plain_gateway.p50 - s.plain_direct.p50,
+    }
   } finally {
+    await warm.close()
     if (transport.sessionId) await transport.terminateSession().catch(() => {})
     await client.close().catch(() => {})
   }

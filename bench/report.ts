@@ -143,9 +143,12 @@ export function markdown(r: Results): string {
     table(['server', 'path', 'p50', 'p95', 'p99', 'calls/s', 'errors', 'n'], (r.elicitation ?? []).flatMap((e) => [
       [e.server, 'gateway (2 requests on warm upstream connections)', ...lat(e.gateway)],
       [e.server, 'direct, warm session with a handler', ...lat(e.direct)],
+      ...(e.plain_gateway && e.plain_direct
+        ? [[e.server, 'plain execute through the gateway (interleaved with the rounds)', ...lat(e.plain_gateway)], [e.server, 'plain call, direct warm session (interleaved)', ...lat(e.plain_direct)]]
+        : []),
     ])),
     '',
-    (r.elicitation ?? []).map((e) => `${e.server}: the gateway adds ${f(e.added_p50_ms)} ms p50 per round`).join('  \n'),
+    (r.elicitation ?? []).map((e) => `${e.server}: the gateway adds ${f(e.added_p50_ms)} ms p50 per round${e.plain_overhead_ms === undefined ? '' : `, ${f(e.plain_overhead_ms)} ms to a plain execute in the same loop`}`).join('  \n'),
     '',
     ...(r.agent?.length ? ['## 10. Agent proxy (ms; interleaved): tools/call through /api/v1/mcps/{id}/mcp vs REST execute and direct', '', agentMarkdown(r.agent), ''] : []),
     ...(r.restart

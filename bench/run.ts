@@ -157,8 +157,8 @@ export async function runBench(o: BenchOptions = {}): Promise<{ results: Results
     // The servers that ask run in the upstream process too, as item 1's do: the direct client crosses a process boundary as well.
     const token = await gw.token('bench-ask')
     const elic = [
-      await elicitation(gw.base, token, '2025-11-25 (asking.ts, v1 SDK)', 'legacy', upProc.asking_legacy, p.latency),
-      await elicitation(gw.base, token, '2026-07-28 (asking.ts, v2 SDK)', 'modern', upProc.asking_modern, p.latency),
+      await elicitation(gw.base, token, '2025-11-25 (asking.ts, v1 SDK)', 'legacy', upProc.asking_legacy, upProc.legacy, p.latency),
+      await elicitation(gw.base, token, '2026-07-28 (asking.ts, v2 SDK)', 'modern', upProc.asking_modern, upProc.modern, p.latency),
     ]
 
     say('7. stdio pool')
@@ -230,8 +230,8 @@ async function elicitationOnly(p: typeof FULL, gwSet: (g: GatewayProc) => void, 
   say('9. elicitation round trip')
   const token = await gw.token('bench-ask')
   const elic = [
-    await elicitation(gw.base, token, '2025-11-25 (asking.ts, v1 SDK)', 'legacy', upProc.asking_legacy, p.latency),
-    await elicitation(gw.base, token, '2026-07-28 (asking.ts, v2 SDK)', 'modern', upProc.asking_modern, p.latency),
+    await elicitation(gw.base, token, '2025-11-25 (asking.ts, v1 SDK)', 'legacy', upProc.asking_legacy, upProc.legacy, p.latency),
+    await elicitation(gw.base, token, '2026-07-28 (asking.ts, v2 SDK)', 'modern', upProc.asking_modern, upProc.modern, p.latency),
   ]
   return { latency: lat, floor: [], upstream: [], store_ops: [], listing: [], cold_start: [], throughput: [], stdio: 'not run (--only elicitation)', rate_limit: [], elicitation: elic }
 }

@@ -40,15 +40,24 @@ export function summarize(samples: number[], errors = 0): Summary {
 export type Op = () => Promise<unknown>
 
 /**
- * Runs the variants interleaved (A B C, then B C A, ...: the order rotates so no
- * variant always runs right after another), `warmup` rounds unrecorded, then
- * `rounds` recorded. Sequential and bounded: rounds × variants calls in all.
+ * Runs the variants interleaved (A B C, then B C A, ...: the order rotates), `warmup` rounds
+ * unrecorded, then `rounds` recorded. Sequential and bounded: rounds × variants calls in all.
+ * Rotation keeps the cyclic order, so with three variants or more each mostly runs right after
+ * the same one (whose after-work, e.g. a write-behind, spills into it); `shuffle` puts each
+ * round in its own order instead (a fixed seed: every run the same sequence).
  */
-export async function interleave<K extends string>(variants: Record<K, Op>, o: { rounds: number; warmup: number }): Promise<Record<K, Summary>> {
+export async function interleave<K extends string>(variants: Record<K, Op>, o: { rounds: number; warmup: number; shuffle?: boolean }): Promise<Record<K, Summary>> {
   const runs = (Object.entries(variants) as [K, Op][]).map(([name, op]) => ({ name, op, samples: [] as number[], errors: 0 }))
+  const random = seeded(0x9e3779b9)
   for (let r = 0; r < o.warmup + o.rounds; r++) {
-    for (let k = 0; k < runs.length; k++) {
-      const v = runs[(r + k) % runs.length]!
+    const order = runs.map((_, k) => runs[(r + k) % runs.length]!)
+    if (o.shuffle) {
+      for (let i = order.length - 1; i > 0; i--) {
+        const j = Math.floor(random() * (i + 1))
+        ;[order[i], order[j]] = [order[j]!, order[i]!]
+      }
+    }
+    for (const v of order) {
       const t0 = performance.now()
       let ok = true
       try {
@@ -63,6 +72,18 @@ export async function interleave<K extends string>(variants: Record<K, Op>, o: {
     }
   }
   return Object.fromEntries(runs.map((v) => [v.name, summarize(v.samples, v.errors)])) as Record<K, Summary>
+}
+
+/** mulberry32: a small deterministic PRNG in [0, 1). */
+function seeded(seed: number): () => number {
+  let a = seed >>> 0
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0
+    let t = a
+    t = Math.imul(t ^ (t >>> 15), t | 1)
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
+  }
 }
 
 export const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms))
