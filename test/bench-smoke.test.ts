@@ -135,6 +135,12 @@ test('elicitation: a round trip through the gateway and directly, for both eras'
     summary(e.gateway, `${e.era} gateway round trip`)
     summary(e.direct, `${e.era} direct round trip`)
     finite(e.added_p50_ms, 'added p50')
+    // The plain pair its goal compares with, measured in the same loop.
+    summary(e.plain_gateway!, `${e.era} plain execute in the loop`)
+    summary(e.plain_direct!, `${e.era} plain direct call in the loop`)
+    finite(e.plain_overhead_ms, 'plain overhead in the loop')
+    const g = out.results.goals.find((x) => x.goal.startsWith('elicitation round') && x.goal.includes(e.server))
+    assert.ok(g && g.pass !== null && g.measured.includes(`plain execute overhead ${e.plain_overhead_ms!.toFixed(2)} ms`), `the goal uses the loop's overhead (${g?.measured})`)
   }
 })
 
