@@ -259,6 +259,29 @@ test('modern: several rounds carried by requestState, each retry with a new JSON
   assert.not.ok(view.text.includes('two:Ann'))
 })
 
+for (const era of ['legacy', 'modern'] as const) {
+  test(`${era}: the tool's output schema holds for the result an answer leads to, as for a plain execute (502, the execution failed)`, async () => {
+    // Known definitions (a listing), as a plain execute needs them to check a result.
+    ok(await gw.req('GET', `/mcps/${ids[era]}/tools`, { token: alice }))
+    const good = await exec(era, 'ask_typed', { capabilities: FORM })
+    ok(good)
+    const key = (r: Res) => Object.keys(r.json.input_requests)[0]!
+    const g = await answer(good.json.execution_id, { [key(good)]: { action: 'accept', content: { name: 'Ann', age: 1 } } })
+    ok(g)
+    assert.equal(g.json.structured_content, { name: 'Ann' })
+    const bad = await exec(era, 'ask_typed', { capabilities: FORM })
+    ok(bad)
+    const b = await answer(bad.json.execution_id, { [key(bad)]: { action: 'accept', content: { name: 'lie', age: 1 } } })
+    assert.is(b.status, 502, b.text)
+    assert.is(b.json.code, 'upstream_error')
+    assert.match(b.json.detail, /output schema: \/name must be string/)
+    const view = await poll(bad.json.execution_id, (v) => v.status !== 'working')
+    assert.is(view.status, 'failed')
+    assert.is(view.error.code, 'upstream_error')
+    assert.is(view.result, null)
+  })
+}
+
 test('modern: a prompt get may ask first (same shapes), and the answer gives the messages', async () => {
   const r = await gw.req('POST', `/mcps/${ids.modern}/prompts/ask_prompt/get`, { token: alice, body: { arguments: {}, capabilities: FORM } })
   ok(r)

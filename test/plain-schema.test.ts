@@ -119,6 +119,24 @@ test('known plain schemas: valid calls need no schema worker; bad arguments 400 
     assert.is(lie.status, 502, lie.text)
     assert.is(lie.json.code, 'upstream_error')
     assert.match(lie.json.detail, /output schema: \/sum must be number/)
+    // An interactive call (capabilities declared) and an async one end the same way: the output schema holds for executions too.
+    const asked = await gw.req('POST', `/mcps/${id}/tools/sum/execute`, { token, body: { arguments: { a: 2, b: 3, lie: true }, capabilities: { elicitation: { form: {} } } } })
+    assert.is(asked.status, 502, asked.text)
+    assert.is(asked.json.code, 'upstream_error')
+    assert.match(asked.json.detail, /output schema: \/sum must be number/)
+    const fine = await gw.req('POST', `/mcps/${id}/tools/sum/execute`, { token, body: { arguments: { a: 2, b: 3 }, capabilities: { elicitation: { form: {} } } } })
+    assert.is(fine.status, 200, fine.text)
+    assert.equal(fine.json.structured_content, { sum: 5 })
+    const later = await gw.req('POST', `/mcps/${id}/tools/sum/execute`, { token, headers: { prefer: 'respond-async' }, body: { arguments: { a: 2, b: 3, lie: true } } })
+    assert.is(later.status, 202, later.text)
+    let x = later.json
+    for (let i = 0; i < 100 && x.status === 'working'; i++) {
+      await new Promise((r) => setTimeout(r, 20))
+      x = (await gw.req('GET', `/executions/${later.json.id}`, { token })).json
+    }
+    assert.is(x.status, 'failed', JSON.stringify(x))
+    assert.is(x.error.code, 'upstream_error')
+    assert.match(x.error.detail, /output schema: \/sum must be number/)
   } finally {
     await gw.close()
     await up.stop()

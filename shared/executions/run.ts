@@ -15,6 +15,7 @@
  * `stopped` resolves at the leg's first stop (the question, or the end); the
  * call itself may go on afterwards (2025 servers), in the background.
  */
+import type { Tool } from '@modelcontextprotocol/client'
 import type { Caller } from '../auth/caller.js'
 import type { Deps } from '../deps.js'
 import { AppError, problem } from '../errors.js'
@@ -27,6 +28,8 @@ import { withTarget } from '../mcp/target.js'
 import type { Session, Target } from '../mcp/sessions.js'
 import { contentsView, resultView } from '../mcp/views.js'
 import { checkResultDepth } from '../mcp/depth.js'
+import { checkOutput } from '../mcp/args.js'
+import { loadState } from '../mcp/state.js'
 import { EXECUTIONS, LOG_DATA_MAX, LOG_KEEP, terminal, type Execution, type InputRequest, type LogLine, type Progress, type StoredLog } from './model.js'
 import { change, complete, createBehind, masked, writeBehind } from './records.js'
 import { toInputRequest } from './requests.js'
@@ -49,8 +52,8 @@ export interface Leg {
   args: Record<string, unknown>
   /** A retry's answers and the server's state (2026-07-28). */
   retry?: { responses: Record<string, unknown>; requestState: string | null }
-  /** Runs on the session before the first call (tool validation and policy). */
-  before?(s: Session, t: Target): Promise<void>
+  /** Runs on the session before the first call (tool validation and policy); may return the tool's definition. */
+  before?(s: Session, t: Target): Promise<Tool | undefined>
   /** Whether the record exists already (async calls, answers); else it is written at the first question. */
   stored: boolean
   /** The waiting caller's request: its going away before the first stop cancels the call, as for a plain one. */
@@ -125,7 +128,7 @@ export function runLeg(d: Deps, caller: Caller, leg: Leg, hooks: LegHooks = {}):
       const route: LegRoute = { ask: queued(), ...(logTo ? { log: logTo } : {}) }
       const out = await withTarget(d, caller, leg.rec, ac.signal, (s, t) => onConnection(s.client, route, async () => {
         era = s.era
-        await leg.before?.(s, t)
+        const tool = await leg.before?.(s, t)
         hooks.onStart?.()
         let retry = leg.retry
         // A retry is a new request (MRTR): its JSON-RPC id must differ from the earlier legs', which ran
@@ -137,7 +140,11 @@ export function runLeg(d: Deps, caller: Caller, leg: Leg, hooks: LegHooks = {}):
         if (retry && typeof ids._requestMessageId === 'number' && ids._requestMessageId < next) ids._requestMessageId = next
         for (let bare = 0; ; bare++) {
           const r = await call(s, t, retry) as Record<string, unknown>
-          if (r.resultType !== 'input_required') return { done: r, asked: undefined }
+          if (r.resultType !== 'input_required') {
+            // The tool's output schema holds as for a plain execute (a retry finds the definition in the learned state).
+            if (e.op === 'tool') await checkOutput((tool ?? (await definition(t)))?.outputSchema, r)
+            return { done: r, asked: undefined }
+          }
           const raw = (r.inputRequests ?? {}) as Record<string, { method?: string; params?: Record<string, unknown> }>
           const requestState = typeof r.requestState === 'string' ? r.requestState : null
           if (Object.keys(raw).length || bare >= MAX_BARE_RETRIES) {
@@ -194,6 +201,11 @@ export function runLeg(d: Deps, caller: Caller, leg: Leg, hooks: LegHooks = {}):
       })
     }
   })()
+
+  /** The tool's definition as the store learned it (a retry runs no `before`). */
+  async function definition(t: Target): Promise<Tool | undefined> {
+    return (await loadState(d, t.state))?.tools?.find((x) => x.name === e.name)
+  }
 
   /** The call of this leg: the first one, or a 2026-07-28 retry with the answers and a new JSON-RPC id. */
   function call(s: Session, t: Target, retry?: Leg['retry']): Promise<unknown> {

@@ -15,6 +15,7 @@ import { violations } from '../validate.js'
 import { staticVerdict, type SkipReason } from './schema-limits.js'
 import { compileInWorker, type Compiled } from './schema-compile.js'
 import { plainCheck, type PlainCheck } from './plain-schema.js'
+import { loadSdk } from './sdk.js'
 
 /** Compiled validators and skip verdicts by schema hash, bounded in entries and in (approximate) bytes. */
 export const VALIDATOR_CACHE = { entries: 500, bytes: 32 * 1024 * 1024 }
@@ -136,6 +137,20 @@ export async function structuredViolation(schema: Record<string, unknown>, value
   if (!('fn' in c) || c.fn(value)) return undefined
   return violations(c.fn.errors).map((e) => `${e.path} ${e.message}`).join('; ')
 }
+
+/**
+ * Refuses a tool result whose structured content breaks the tool's output
+ * schema, as the SDK does (and worded as it words it): the gateway answers 502.
+ * For paths that check after the call (plain schemas on a plain execute; every
+ * schema on an execution's leg, whose call does not carry the definition).
+ */
+export async function checkOutput(schema: unknown, r: { structuredContent?: unknown; isError?: unknown }): Promise<void> {
+  if (!schema || typeof schema !== 'object' || r.structuredContent === undefined || r.isError === true) return
+  const bad = await structuredViolation(schema as Record<string, unknown>, r.structuredContent)
+  if (bad) throw new (await loadSdk()).ProtocolError(INVALID_PARAMS, `Structured content does not match the tool's output schema: ${bad}`)
+}
+
+const INVALID_PARAMS = -32602
 
 /** Compiles an output schema ahead of the call, so `outputValidators` has it. */
 export async function prepareSchema(schema: unknown): Promise<void> {

@@ -12,14 +12,13 @@ import type { Session } from './sessions.js'
 import { resultView } from './views.js'
 import { loadState, saveState, toolsFresh, type StateKey } from './state.js'
 import type { Target } from './sessions.js'
-import { checkArguments, isPlain, prepareSchema, structuredViolation } from './args.js'
+import { checkArguments, checkOutput, isPlain, prepareSchema } from './args.js'
 import { checkArgumentDepth, checkResultDepth } from './depth.js'
 import { rateLimit } from '../ratelimit/limit.js'
 import { blockOf, gateFor, type Gate } from '../governance/gate.js'
 import { METHOD_NOT_FOUND, rpcCode } from './refusal.js'
 import type { Declared } from './sessions.js'
 import type { Started } from '../executions/api.js'
-import { loadSdk } from './sdk.js'
 
 export interface Hooks {
   /** Called once the call is about to start (validation passed): streaming writes its headers here. */
@@ -160,6 +159,7 @@ export async function executeOrStart(d: Deps, caller: Caller, id: string, toolNa
       before: async (s, target) => {
         const tool = await validated(d, s, target, toolName, args, gate)
         if (tool?.outputSchema) await prepareSchema(tool.outputSchema)
+        return tool
       },
     })
     return { started }
@@ -202,10 +202,7 @@ export async function executeOrStart(d: Deps, caller: Caller, id: string, toolNa
       })
       if (!tool && r.isError) await checkedAfresh(d, s, target, toolName, args, gate)
       // As the SDK refuses a structured result that breaks the output schema (when it has the validator compiled).
-      if (out && isPlain(out) && r.structuredContent !== undefined && !r.isError) {
-        const bad = await structuredViolation(out, r.structuredContent)
-        if (bad) throw new (await loadSdk()).ProtocolError(INVALID_PARAMS, `Structured content does not match the tool's output schema: ${bad}`)
-      }
+      if (out && isPlain(out)) await checkOutput(out, r)
       checkResultDepth([r.content, r.structuredContent, (r as { toolResult?: unknown }).toolResult])
       return resultView(r as Parameters<typeof resultView>[0])
     }, { fresh: Boolean(hooks.onLog) })

@@ -191,7 +191,7 @@ export async function getPrompt(d: Deps, caller: Caller, id: string, name: strin
     if (b.capabilities) {
       // A 2026-07-28 server may answer input_required: the get becomes an execution.
       const { startExecution } = await import('../executions/api.js')
-      return { started: await startExecution(d, caller, rec, 'prompt', name, b.arguments ?? {}, b.capabilities, { signal, before: checked }) }
+      return { started: await startExecution(d, caller, rec, 'prompt', name, b.arguments ?? {}, b.capabilities, { signal, before: async (s) => void (await checked(s)) }) }
     }
     return await withTarget(d, caller, rec, signal, async (s) => {
       await checked(s)

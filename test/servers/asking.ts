@@ -28,7 +28,14 @@ export const FORM_SCHEMA = {
 
 export const CONSENT_URL = 'https://consent.example.test/approve?session=abc'
 
-const TOOLS = ['ask_form', 'ask_url', 'ask_sample', 'ask_twice', 'ask_rounds', 'ask_big', 'ask_echo', 'ask_progress'].map((name) => ({ name, description: `asks its user (${name})`, inputSchema: { type: 'object', properties: { note: { type: 'string' } } } }))
+const TOOLS = [
+  ...['ask_form', 'ask_url', 'ask_sample', 'ask_twice', 'ask_rounds', 'ask_big', 'ask_echo', 'ask_progress'].map((name) => ({ name, description: `asks its user (${name})`, inputSchema: { type: 'object', properties: { note: { type: 'string' } } } })),
+  // Answers `structuredContent: {name}` with the name it was told, which breaks its output schema when the name is "lie".
+  { name: 'ask_typed', description: 'asks its user, answers typed', inputSchema: { type: 'object', properties: {} }, outputSchema: { type: 'object', properties: { name: { type: 'string' } }, required: ['name'] } },
+]
+
+/** `ask_typed`'s result: `{name}`, a number when told "lie" (its output schema wants a string). */
+const typed = (name: unknown) => ({ ...text(`typed ${String(name)}`), structuredContent: { name: name === 'lie' ? 42 : String(name) } })
 
 const text = (t: string) => ({ content: [{ type: 'text' as const, text: t }] })
 
@@ -84,6 +91,10 @@ export async function startAskingLegacy(o: { url?: string } = {}): Promise<Askin
               await new Promise((res) => setTimeout(res, 30))
             }
             return text(`went ${r.action}`)
+          }
+          case 'ask_typed': {
+            const r = await form('Who are you?')
+            return typed(r.content?.name)
           }
           case 'ask_big': {
             const r = await form('Size?')
@@ -154,6 +165,11 @@ export async function startAskingModern(o: { url?: string } = {}): Promise<Askin
           if (r.kind === 'missing') return inputRequired({ inputRequests: { go: formReq('Go?') } }) as never
           for (let i = 1; i <= 3; i++) await ctx.mcpReq.notify({ method: 'notifications/message', params: { level: 'info', logger: 'asking', data: `step ${i}` } } as never)
           return text(`went ${r.kind === 'elicit' ? r.action : 'odd'}`) as never
+        }
+        case 'ask_typed': {
+          const r = inputResponse(responses, 'who')
+          if (r.kind === 'missing') return inputRequired({ inputRequests: { who: formReq('Who are you?') } }) as never
+          return typed(r.kind === 'elicit' ? r.content?.name : undefined) as never
         }
         case 'ask_rounds': {
           // Round 1 asks "first"; round 2 (state "one:<name>") asks "second"; round 3 answers with both.
