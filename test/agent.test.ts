@@ -63,6 +63,23 @@ async function connect(url: string, token: string, o: { modern?: boolean; capabi
   return client
 }
 
+/**
+ * The aggregate with the test's own servers (`need`) in it. One slow to connect is left out of that
+ * session by design (a line of instructions, tried again later); on a loaded CI machine that has
+ * happened to server-everything (once in several full runs), so a test that needs them all connects
+ * again, at most three times, and otherwise fails saying what was left out and why.
+ */
+async function aggregate(token: string, o: { modern?: boolean } = {}, need = ['ev', 'modern']) {
+  for (let attempt = 1; ; attempt++) {
+    const c = await connect(`${gw.base}/mcp`, token, o)
+    const left = (c.getInstructions() ?? '').split('\n').filter((l) => need.some((slug) => l.startsWith(`- ${slug} (`)))
+    if (!left.length) return c
+    await c.close()
+    assert.ok(attempt < 3, `left out of the aggregate in ${attempt} connects: ${left.join(' | ')}`)
+    await new Promise((r) => setTimeout(r, 500))
+  }
+}
+
 test('a token is shown once, listed without its secret, and works on the MCP endpoint only', async () => {
   const t = await pat(alice, { name: 'laptop', expires_in: 3600, scopes: ['mcp'] })
   assert.match(t.token, /^mgw_/)
@@ -212,7 +229,7 @@ test('the aggregate names tools <slug>__<name>, routes calls, and lists a config
   const o = await gw.req('POST', '/mcps', { token: alice, body: { name: 'Needs OAuth', type: 'http', endpoint: ev.url, auth_type: 'oauth', config: { oauth: { client_id: 'c1', auth_url: 'http://127.0.0.1:9/authorize', token_url: 'http://127.0.0.1:9/token' } } } })
   assert.is(o.status, 201, o.text)
   for (const modernEra of [false, true]) {
-    const c = await connect(`${gw.base}/mcp`, alice, { modern: modernEra })
+    const c = await aggregate(alice, { modern: modernEra })
     const names = (await c.listTools()).tools.map((t) => t.name)
     assert.ok(names.includes('ev__echo') && names.includes('modern__echo'), names.join())
     assert.ok(names.every((n) => n.length <= 64))
@@ -369,7 +386,7 @@ test('cancellation passes through: the agent cancels, the upstream is told (noti
 })
 
 test('the aggregate carries prompts and resources too, namespaced, and reads route back to their server', async () => {
-  const c = await connect(`${gw.base}/mcp`, alice)
+  const c = await aggregate(alice)
   const prompts = (await c.listPrompts()).prompts
   const simple = prompts.find((p) => p.name.startsWith('ev__') && !(p.arguments ?? []).some((a) => a.required))
   assert.ok(simple, prompts.map((p) => p.name).join())
@@ -386,7 +403,7 @@ test('the aggregate carries prompts and resources too, namespaced, and reads rou
 })
 
 test('the aggregate carries resource templates (namespaced, expanding to URIs that read back), completions and logging levels', async () => {
-  const c = await connect(`${gw.base}/mcp`, alice)
+  const c = await aggregate(alice)
   const caps = c.getServerCapabilities()!
   assert.ok(caps.completions && caps.logging, JSON.stringify(caps))
   const templates = (await c.listResourceTemplates()).resourceTemplates
