@@ -14,11 +14,10 @@ import { rateLimit } from '../ratelimit/limit.js'
 import { blockOf, gateFor } from '../governance/gate.js'
 import { relay } from './relay.js'
 import { toRpc } from './errors.js'
+import { INVALID_PARAMS } from '../mcp/refusal.js'
 import { downstreamOf, progressOpts, withoutProgress, type Bound } from './forward.js'
 import type { Downstream } from './relay.js'
 import { rounds } from './input.js'
-
-const INVALID_PARAMS = -32602
 
 export async function callTool(b: Bound, ctx: ServerContext, params: Record<string, any>): Promise<any> {
   const name = String(params?.name ?? '')

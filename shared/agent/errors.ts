@@ -7,8 +7,8 @@ import { ProtocolError, type Server, type ServerContext } from '@modelcontextpro
 import { AppError, problem } from '../errors.js'
 import { blockOf } from '../governance/gate.js'
 import { sdkIfLoaded } from '../mcp/sdk.js'
+import { INVALID_PARAMS } from '../mcp/refusal.js'
 
-export const INVALID_PARAMS = -32602
 /** JSON-RPC 2.0 §5.1: -32000 to -32099 are for implementation-defined server errors. */
 export const GATEWAY_ERROR = -32000
 

@@ -23,7 +23,7 @@ import type { Caller } from '../auth/caller.js'
 import type { Rec } from '../ports.js'
 import type { McpConfig } from '../registry/model.js'
 import type { Downstream, Message } from './relay.js'
-import { INVALID_PARAMS } from './errors.js'
+import { INVALID_PARAMS } from '../mcp/refusal.js'
 import { onShutdown } from '../shutdown.js'
 
 export const AGENT_INPUT = 'agent_input'

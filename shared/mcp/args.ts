@@ -16,6 +16,7 @@ import { staticVerdict, type SkipReason } from './schema-limits.js'
 import { compileInWorker, type Compiled } from './schema-compile.js'
 import { plainCheck, type PlainCheck } from './plain-schema.js'
 import { loadSdk } from './sdk.js'
+import { INVALID_PARAMS } from './refusal.js'
 
 /** Compiled validators and skip verdicts by schema hash, bounded in entries and in (approximate) bytes. */
 export const VALIDATOR_CACHE = { entries: 500, bytes: 32 * 1024 * 1024 }
@@ -149,8 +150,6 @@ export async function checkOutput(schema: unknown, r: { structuredContent?: unkn
   const bad = await structuredViolation(schema as Record<string, unknown>, r.structuredContent)
   if (bad) throw new (await loadSdk()).ProtocolError(INVALID_PARAMS, `Structured content does not match the tool's output schema: ${bad}`)
 }
-
-const INVALID_PARAMS = -32602
 
 /** Compiles an output schema ahead of the call, so `outputValidators` has it. */
 export async function prepareSchema(schema: unknown): Promise<void> {

@@ -16,7 +16,7 @@ import { checkArguments, checkOutput, isPlain, prepareSchema } from './args.js'
 import { checkArgumentDepth, checkResultDepth } from './depth.js'
 import { rateLimit } from '../ratelimit/limit.js'
 import { blockOf, gateFor, type Gate } from '../governance/gate.js'
-import { METHOD_NOT_FOUND, rpcCode } from './refusal.js'
+import { INVALID_PARAMS, METHOD_NOT_FOUND, rpcCode } from './refusal.js'
 import type { Declared } from './sessions.js'
 import type { Started } from '../executions/api.js'
 
@@ -103,7 +103,6 @@ function precompile(d: Deps, k: StateKey, name: string): void {
   }).catch(() => {})
 }
 
-const INVALID_PARAMS = -32602
 // 2026-07-28: the level travels in each request's `_meta` (absent: the server sends no log messages).
 const LOG_LEVEL_META = 'io.modelcontextprotocol/logLevel'
 
