@@ -133,14 +133,14 @@ export async function execute(d: Deps, caller: Caller, id: string, toolName: str
   return r
 }
 
-/**
- * A plain call (no `capabilities`, not async), exactly as always; or an
- * interactive execution (shared/executions/), started after the same checks.
- */
 /** The executions module (interactive and async calls): loaded on first use, then kept (an `import()` per request costs a resolve). */
 let executionsApi: Promise<typeof import('../executions/api.js')> | undefined
 export const loadExecutions = () => (executionsApi ??= import('../executions/api.js'))
 
+/**
+ * A plain call (no `capabilities`, not async), exactly as always; or an
+ * interactive execution (shared/executions/), started after the same checks.
+ */
 export async function executeOrStart(d: Deps, caller: Caller, id: string, toolName: string, body: unknown, signal: AbortSignal, hooks: Hooks = {}, how?: Interactive): Promise<ToolResultView | { started: Started }> {
   const t0 = performance.now()
   const b = check<{ arguments?: Record<string, unknown>; log_level?: LogLevel; capabilities?: Declared }>(executeBody, body === undefined ? {} : body)
