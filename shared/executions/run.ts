@@ -141,8 +141,9 @@ export function runLeg(d: Deps, caller: Caller, leg: Leg, hooks: LegHooks = {}):
         for (let bare = 0; ; bare++) {
           const r = await call(s, t, retry) as Record<string, unknown>
           if (r.resultType !== 'input_required') {
-            // The tool's output schema holds as for a plain execute (a retry finds the definition in the learned state).
-            if (e.op === 'tool') await checkOutput((tool ?? (await definition(t)))?.outputSchema, r)
+            // The tool's output schema holds as for a plain execute: the definition `before` found, or for a
+            // retry (which runs no `before`) the learned state's.
+            if (e.op === 'tool') await checkOutput((leg.retry ? await definition(t) : tool)?.outputSchema, r)
             return { done: r, asked: undefined }
           }
           const raw = (r.inputRequests ?? {}) as Record<string, { method?: string; params?: Record<string, unknown> }>
