@@ -42,10 +42,8 @@ export async function elicitation(base: string, token: string, server: string, e
     const r = await fetch(base + path, { method: 'POST', headers, body: JSON.stringify(body), signal: AbortSignal.timeout(TIMEOUT_MS) })
     return { status: r.status, json: (await r.json()) as Record<string, any> }
   }
-  const reg = await post('/mcps', { name: `ask-${era}`, type: 'http', endpoint: url, config: { tool_policy: { mode: 'open' } } })
-  if (reg.status !== 201) throw new Error(`register: ${reg.status} ${JSON.stringify(reg.json)}`)
-  const id = reg.json.id as string
   const a = api(base, token)
+  const id = await a.register(`ask-${era}`, url, { config: { tool_policy: { mode: 'open' } } })
   const plainId = await a.register(`ask-plain-${era}`, plainUrl)
   const warm = await warmClient(plainUrl, era)
 
@@ -53,8 +51,8 @@ export async function elicitation(base: string, token: string, server: string, e
     const q = await post(`/mcps/${id}/tools/ask_form/execute`, { arguments: {}, capabilities: FORM })
     if (q.json.status !== 'input_required') return false
     const key = Object.keys(q.json.input_requests)[0]!
-    const a = await post(`/executions/${q.json.execution_id}/input`, { responses: { [key]: ANSWER } })
-    return a.status === 200 && a.json.status === 'completed'
+    const done = await post(`/executions/${q.json.execution_id}/input`, { responses: { [key]: ANSWER } })
+    return done.status === 200 && done.json.status === 'completed'
   }
 
   const transport = new StreamableHTTPClientTransport(new URL(url))
